@@ -1,0 +1,74 @@
+/* dg-dustfall.h: gravimetric dust-fall, GB/T 15265-94 and HJ 1221-2021 (design 3.2).
+ *
+ *   n = (end − start) in days, rounded to 0.1
+ *   d = mean of the diameters, rounded to 0.1 cm;  S = π·(d/2)² cm²
+ *   M = (w1 − w0 − wc) / (S · n) × 30 × 10⁴   t/(km²·30 d), reported to 0.1
+ *
+ * 1 g/cm² is 10⁴ t/km²; a factor of 10⁶ is a known bug in other tools.
+ */
+#pragma once
+
+#include "dg-model.h"
+
+G_BEGIN_DECLS
+
+#define DG_DUSTFALL_DETECTION_LIMIT      0.3
+#define DG_DUSTFALL_QUANTITATION_LIMIT   1.2
+#define DG_DUSTFALL_STANDARD_DAYS_MIN    28.0
+#define DG_DUSTFALL_STANDARD_DAYS_MAX    32.0
+#define DG_DUSTFALL_DAYS_MAX             62.0
+#define DG_DUSTFALL_DIAMETER_MIN_CM      5.0
+#define DG_DUSTFALL_DIAMETER_MAX_CM      50.0
+#define DG_DUSTFALL_NET_MASS_TOLERANCE_G 0.0005
+#define DG_DUSTFALL_DEFAULT_DIAMETER_CM  15.0
+
+typedef enum /*< flags >*/
+{
+  DG_DUSTFALL_FLAG_NONE                    = 0,
+  DG_DUSTFALL_FLAG_BELOW_DETECTION         = 1 << 0,  /* "below_detection_limit": M < 0.3 */
+  DG_DUSTFALL_FLAG_BELOW_QUANTITATION      = 1 << 1,  /* "below_quantitation_limit": M < 1.2 */
+  DG_DUSTFALL_FLAG_NONSTANDARD_PERIOD      = 1 << 2,  /* "nonstandard_period": n outside 28–32 */
+} DgDustfallFlags;
+
+#define DG_DUSTFALL_N_FLAGS 3
+/* Name of the flag at bit @index (0..DG_DUSTFALL_N_FLAGS-1). */
+const char *dg_dustfall_flag_to_string (guint index);
+
+typedef struct
+{
+  double          days;         /* n, to 0.1 */
+  double          diameter_cm;  /* mean d, to 0.1 */
+  double          area_cm2;     /* S, to 0.01 for display; M uses the unrounded S of the rounded d */
+  double          value;        /* M, to 0.1 */
+  DgDustfallFlags flags;
+} DgDustfallResult;
+
+/* Computes n, d, S, M and flags. Fails with DG_ERROR_INVALID_FIELD naming the field for the
+ * rejects of section 3.2: w1 < w0 ("w1_g"), wc < 0 ("wc_g"), net mass below −0.0005 g ("w1_g"),
+ * n ≤ 0 or > 62 ("end"), a diameter outside 5–50 cm ("diameter_cm[i]"), unparseable times. */
+gboolean    dg_dustfall_compute     (const DgDustfallSample *sample,
+                                     DgDustfallResult       *result,
+                                     GError                **error);
+
+/* The value of one cell in one month, from its samples (design 3.2): per site, jar A's M when A
+ * is valid, else jar B's when B is valid — never their average; the cell's value is the mean of
+ * its site values, to 0.1, computed from the reported (0.1) site values. */
+typedef struct
+{
+  char     *cell_id;
+  char     *month;
+  gboolean  has_value;     /* FALSE: no valid jar, 缺测 */
+  double    value;
+  guint     sites;         /* sites with a value */
+  double    site_max;
+  double    site_min;
+} DgCellMonth;
+
+void        dg_cell_month_clear     (DgCellMonth *cm);
+
+/* Groups @samples (DgDustfallSample *, any cells and months; invalid-for-computation samples
+ * are skipped) into one DgCellMonth per (cell, month) present. Returns a GArray of DgCellMonth
+ * (with a clear func) sorted by cell_id then month. */
+GArray     *dg_cell_months_from_samples (GPtrArray *samples);
+
+G_END_DECLS

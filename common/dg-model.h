@@ -1,0 +1,179 @@
+/* dg-model.h: the records of design section 3 as plain C structs.
+ *
+ * They are plain data, not GObjects: the server handles hundreds of thousands of them per report
+ * and the client wraps the few it shows. Every string is owned (g_free'd by the _free function);
+ * optional numbers are NAN when absent, optional strings NULL.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define DG_UUID_LEN 36
+
+/* Bounds of section 5, enforced by validation. */
+#define DG_MAX_STRING_BYTES     1024
+#define DG_MAX_NOTES_BYTES      4096
+#define DG_MAX_POINTS           100
+#define DG_MAX_DIAMETERS        4
+#define DG_MAX_BATCH_CHANGES    1000
+#define DG_MAX_BODY_BYTES       (8 * 1024 * 1024)
+#define DG_JSON_MAX_DEPTH       32
+
+typedef enum
+{
+  DG_RECORD_ROAD_CHECK,
+  DG_RECORD_DUSTFALL_SAMPLE,
+  DG_RECORD_ROAD,
+  DG_RECORD_GRID_CELL,
+  DG_RECORD_RULE,
+  DG_N_RECORD_TYPES
+} DgRecordType;
+
+/* "road_check", "dustfall_sample", "road", "grid_cell", "rule" */
+const char *dg_record_type_to_string   (DgRecordType  type);
+gboolean    dg_record_type_from_string (const char   *str,
+                                        DgRecordType *type);
+/* Reference types (road, grid_cell, rule) are written by administrators only. */
+gboolean    dg_record_type_is_reference (DgRecordType type);
+
+typedef enum
+{
+  DG_SURFACE_MAIN,   /* 主干道 main-road carriageway */
+  DG_SURFACE_SIDE,   /* 人行道、辅道 sidewalk or auxiliary road */
+  DG_SURFACE_PARK,   /* 园区浮尘 industrial-park road, floating dust */
+  DG_N_SURFACES
+} DgSurface;
+
+const char *dg_surface_to_string   (DgSurface   surface);
+gboolean    dg_surface_from_string (const char *str,
+                                    DgSurface  *surface);
+
+typedef struct
+{
+  char      *id;
+  char      *name;
+  char      *unit;        /* responsible unit */
+  DgSurface  surface;     /* default surface of its sampling points */
+  double     length_km;   /* NAN when absent */
+} DgRoad;
+
+typedef struct
+{
+  char   *id;
+  char   *code;
+  char   *name;
+  char   *unit;           /* responsible unit, e.g. 府城街道 */
+  int     row;            /* position on the district map, from 0 */
+  int     col;
+  double  area_km2;       /* NAN when absent */
+} DgGridCell;
+
+typedef enum
+{
+  DG_RULE_LIMIT,          /* road dust limit of one surface, g/m² */
+  DG_RULE_CAP,            /* dust-fall cap, t/(km²·30 d) */
+  DG_RULE_QUOTA_ROADS,    /* complete roads required per day */
+  DG_RULE_QUOTA_POINTS,   /* points that make a check complete */
+  DG_N_RULE_KINDS
+} DgRuleKind;
+
+const char *dg_rule_kind_to_string   (DgRuleKind  kind);
+gboolean    dg_rule_kind_from_string (const char *str,
+                                      DgRuleKind *kind);
+
+typedef struct
+{
+  char       *id;
+  DgRuleKind  kind;
+  gboolean    has_surface; /* TRUE for (and only for) DG_RULE_LIMIT */
+  DgSurface   surface;
+  double      value;
+  char       *effective_from; /* YYYY-MM-DD */
+} DgRule;
+
+typedef struct
+{
+  int        seq;         /* 1-based, unique within the check */
+  DgSurface  surface;
+  char      *location;    /* free text, "K1+200 北侧" */
+  double     area_m2;     /* sampling frame, default 1.0 */
+  double     mass_g;      /* dust swept from the frame */
+} DgRoadPoint;
+
+typedef struct
+{
+  char   *id;
+  char   *road_id;
+  char   *date;           /* YYYY-MM-DD */
+  char   *weather;        /* optional */
+  char   *notes;          /* optional */
+  char   *started_at;     /* optional local date-time */
+  GArray *points;         /* of DgRoadPoint; owns the points' strings */
+  /* Not part of the data: the record's author, filled in by whoever loads the record (the
+   * store) so that aggregation can group by inspector. May be NULL. */
+  char   *author;
+} DgRoadCheck;
+
+#define DG_JAR_A 'A'
+#define DG_JAR_B 'B'
+
+typedef struct
+{
+  char     *id;
+  char     *cell_id;
+  char     *site;         /* label, default "1" */
+  char      jar;          /* DG_JAR_A or DG_JAR_B */
+  char     *month;        /* YYYY-MM */
+  char     *start;        /* local date-time */
+  char     *end;
+  double    diameter_cm[DG_MAX_DIAMETERS];
+  guint     n_diameters;  /* 1..4 */
+  double    w0_g;         /* crucible dried to constant weight */
+  double    w1_g;         /* crucible + dust residue */
+  double    wc_g;         /* glycol blank residue */
+  gboolean  valid;        /* FALSE: broken or contaminated jar */
+  char     *notes;        /* optional */
+} DgDustfallSample;
+
+DgRoad           *dg_road_new               (void);
+DgRoad           *dg_road_copy              (const DgRoad *road);
+void              dg_road_free              (DgRoad *road);
+
+DgGridCell       *dg_grid_cell_new          (void);
+DgGridCell       *dg_grid_cell_copy         (const DgGridCell *cell);
+void              dg_grid_cell_free         (DgGridCell *cell);
+
+DgRule           *dg_rule_new               (void);
+DgRule           *dg_rule_copy              (const DgRule *rule);
+void              dg_rule_free              (DgRule *rule);
+
+/* A new check has no points; dg_road_check_add_point() copies the point's strings. */
+DgRoadCheck      *dg_road_check_new         (void);
+DgRoadCheck      *dg_road_check_copy        (const DgRoadCheck *check);
+void              dg_road_check_free        (DgRoadCheck *check);
+void              dg_road_check_add_point   (DgRoadCheck *check,
+                                             int          seq,
+                                             DgSurface    surface,
+                                             const char  *location,
+                                             double       area_m2,
+                                             double       mass_g);
+#define dg_road_check_get_point(check, i) (&g_array_index ((check)->points, DgRoadPoint, (i)))
+
+/* A new sample has site "1", jar A, one 15 cm diameter and valid = TRUE. */
+DgDustfallSample *dg_dustfall_sample_new    (void);
+DgDustfallSample *dg_dustfall_sample_copy   (const DgDustfallSample *sample);
+void              dg_dustfall_sample_free   (DgDustfallSample *sample);
+
+/* Frees a record of @type (DgRoadCheck *, DgDustfallSample *, ...). */
+void              dg_record_data_free       (DgRecordType type,
+                                             gpointer     data);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DgRoad, dg_road_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DgGridCell, dg_grid_cell_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DgRule, dg_rule_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DgRoadCheck, dg_road_check_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DgDustfallSample, dg_dustfall_sample_free)
+
+G_END_DECLS

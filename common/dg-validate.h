@@ -1,0 +1,39 @@
+/* dg-validate.h: field validation of every record type (design 3, 5).
+ *
+ * The one place where a record is judged acceptable. Errors are DG_ERROR_INVALID_FIELD with the
+ * path of the first bad field ("points[3].mass_g") and a message that names it.
+ */
+#pragma once
+
+#include "dg-model.h"
+
+G_BEGIN_DECLS
+
+/* 8-4-4-4-12 hex digits, any version, either case. */
+gboolean dg_uuid_is_valid        (const char *str);
+/* A new random (version 4) UUID in lower case. */
+char    *dg_uuid_new             (void);
+
+/* Ranges used by validation, exposed so that the client's editors can show them. */
+#define DG_AREA_M2_MIN        0.01
+#define DG_AREA_M2_MAX        100.0
+#define DG_MASS_G_MAX         100000.0
+#define DG_WEIGHT_G_MAX       10000.0
+#define DG_LENGTH_KM_MAX      10000.0
+#define DG_AREA_KM2_MAX       100000.0
+#define DG_MAP_MAX            1000        /* row and col are 0..DG_MAP_MAX-1 */
+#define DG_RULE_VALUE_MAX     100000.0
+
+gboolean dg_road_validate              (const DgRoad           *road,
+                                        GError                **error);
+gboolean dg_grid_cell_validate         (const DgGridCell       *cell,
+                                        GError                **error);
+gboolean dg_rule_validate              (const DgRule           *rule,
+                                        GError                **error);
+gboolean dg_road_check_validate        (const DgRoadCheck      *check,
+                                        GError                **error);
+/* Includes the rejects of dg_dustfall_compute(). */
+gboolean dg_dustfall_sample_validate   (const DgDustfallSample *sample,
+                                        GError                **error);
+
+G_END_DECLS

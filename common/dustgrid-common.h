@@ -1,0 +1,14 @@
+/* dustgrid-common.h: everything common/ offers, for the server, the client and the tests. */
+#pragma once
+
+#include "dg-error.h"
+#include "dg-round.h"
+#include "dg-date.h"
+#include "dg-model.h"
+#include "dg-rule-set.h"
+#include "dg-road-check-eval.h"
+#include "dg-dustfall.h"
+#include "dg-report.h"
+#include "dg-json.h"
+#include "dg-validate.h"
+#include "dg-wire.h"
