@@ -1,3 +1,411 @@
+/* dg-model.c: the records of design section 3 as plain C structs. */
+#define G_LOG_DOMAIN "dg-model"
+
 #include "config.h"
 
+#include <math.h>
+#include <string.h>
+
+#include "dg-dustfall.h"
 #include "dg-model.h"
+
+static const char * const record_type_names[DG_N_RECORD_TYPES] = {
+  [DG_RECORD_ROAD_CHECK] = "road_check",
+  [DG_RECORD_DUSTFALL_SAMPLE] = "dustfall_sample",
+  [DG_RECORD_ROAD] = "road",
+  [DG_RECORD_GRID_CELL] = "grid_cell",
+  [DG_RECORD_RULE] = "rule",
+};
+
+static const char * const surface_names[DG_N_SURFACES] = {
+  [DG_SURFACE_MAIN] = "main",
+  [DG_SURFACE_SIDE] = "side",
+  [DG_SURFACE_PARK] = "park",
+};
+
+static const char * const rule_kind_names[DG_N_RULE_KINDS] = {
+  [DG_RULE_LIMIT] = "limit",
+  [DG_RULE_CAP] = "cap",
+  [DG_RULE_QUOTA_ROADS] = "quota_roads",
+  [DG_RULE_QUOTA_POINTS] = "quota_points",
+};
+
+/* Exact, case-sensitive lookup: the wire format has one spelling for each name. */
+static gboolean
+lookup_name (const char * const *names,
+             guint               n_names,
+             const char         *str,
+             guint              *index)
+{
+  if (str == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < n_names; i++)
+    {
+      if (strcmp (names[i], str) == 0)
+        {
+          *index = i;
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+const char *
+dg_record_type_to_string (DgRecordType type)
+{
+  g_return_val_if_fail ((guint) type < DG_N_RECORD_TYPES, NULL);
+
+  return record_type_names[type];
+}
+
+gboolean
+dg_record_type_from_string (const char   *str,
+                            DgRecordType *type)
+{
+  guint i;
+
+  g_return_val_if_fail (type != NULL, FALSE);
+
+  if (!lookup_name (record_type_names, DG_N_RECORD_TYPES, str, &i))
+    return FALSE;
+
+  *type = (DgRecordType) i;
+  return TRUE;
+}
+
+gboolean
+dg_record_type_is_reference (DgRecordType type)
+{
+  return type == DG_RECORD_ROAD || type == DG_RECORD_GRID_CELL || type == DG_RECORD_RULE;
+}
+
+const char *
+dg_surface_to_string (DgSurface surface)
+{
+  g_return_val_if_fail ((guint) surface < DG_N_SURFACES, NULL);
+
+  return surface_names[surface];
+}
+
+gboolean
+dg_surface_from_string (const char *str,
+                        DgSurface  *surface)
+{
+  guint i;
+
+  g_return_val_if_fail (surface != NULL, FALSE);
+
+  if (!lookup_name (surface_names, DG_N_SURFACES, str, &i))
+    return FALSE;
+
+  *surface = (DgSurface) i;
+  return TRUE;
+}
+
+const char *
+dg_rule_kind_to_string (DgRuleKind kind)
+{
+  g_return_val_if_fail ((guint) kind < DG_N_RULE_KINDS, NULL);
+
+  return rule_kind_names[kind];
+}
+
+gboolean
+dg_rule_kind_from_string (const char *str,
+                          DgRuleKind *kind)
+{
+  guint i;
+
+  g_return_val_if_fail (kind != NULL, FALSE);
+
+  if (!lookup_name (rule_kind_names, DG_N_RULE_KINDS, str, &i))
+    return FALSE;
+
+  *kind = (DgRuleKind) i;
+  return TRUE;
+}
+
+/* ---- Road ---- */
+
+DgRoad *
+dg_road_new (void)
+{
+  DgRoad *road = g_new0 (DgRoad, 1);
+
+  road->surface = DG_SURFACE_MAIN;
+  road->length_km = NAN;
+  return road;
+}
+
+DgRoad *
+dg_road_copy (const DgRoad *road)
+{
+  DgRoad *copy;
+
+  g_return_val_if_fail (road != NULL, NULL);
+
+  copy = g_memdup2 (road, sizeof *road);
+  copy->id = g_strdup (road->id);
+  copy->name = g_strdup (road->name);
+  copy->unit = g_strdup (road->unit);
+  return copy;
+}
+
+void
+dg_road_free (DgRoad *road)
+{
+  if (road == NULL)
+    return;
+
+  g_free (road->id);
+  g_free (road->name);
+  g_free (road->unit);
+  g_free (road);
+}
+
+/* ---- Grid cell ---- */
+
+DgGridCell *
+dg_grid_cell_new (void)
+{
+  DgGridCell *cell = g_new0 (DgGridCell, 1);
+
+  cell->area_km2 = NAN;
+  return cell;
+}
+
+DgGridCell *
+dg_grid_cell_copy (const DgGridCell *cell)
+{
+  DgGridCell *copy;
+
+  g_return_val_if_fail (cell != NULL, NULL);
+
+  copy = g_memdup2 (cell, sizeof *cell);
+  copy->id = g_strdup (cell->id);
+  copy->code = g_strdup (cell->code);
+  copy->name = g_strdup (cell->name);
+  copy->unit = g_strdup (cell->unit);
+  return copy;
+}
+
+void
+dg_grid_cell_free (DgGridCell *cell)
+{
+  if (cell == NULL)
+    return;
+
+  g_free (cell->id);
+  g_free (cell->code);
+  g_free (cell->name);
+  g_free (cell->unit);
+  g_free (cell);
+}
+
+/* ---- Rule ---- */
+
+DgRule *
+dg_rule_new (void)
+{
+  DgRule *rule = g_new0 (DgRule, 1);
+
+  rule->kind = DG_RULE_LIMIT;
+  rule->has_surface = FALSE;
+  rule->surface = DG_SURFACE_MAIN;
+  return rule;
+}
+
+DgRule *
+dg_rule_copy (const DgRule *rule)
+{
+  DgRule *copy;
+
+  g_return_val_if_fail (rule != NULL, NULL);
+
+  copy = g_memdup2 (rule, sizeof *rule);
+  copy->id = g_strdup (rule->id);
+  copy->effective_from = g_strdup (rule->effective_from);
+  return copy;
+}
+
+void
+dg_rule_free (DgRule *rule)
+{
+  if (rule == NULL)
+    return;
+
+  g_free (rule->id);
+  g_free (rule->effective_from);
+  g_free (rule);
+}
+
+/* ---- Road check ---- */
+
+static void
+road_point_clear (gpointer data)
+{
+  DgRoadPoint *point = data;
+
+  g_clear_pointer (&point->location, g_free);
+}
+
+DgRoadCheck *
+dg_road_check_new (void)
+{
+  DgRoadCheck *check = g_new0 (DgRoadCheck, 1);
+
+  check->points = g_array_new (FALSE, TRUE, sizeof (DgRoadPoint));
+  g_array_set_clear_func (check->points, road_point_clear);
+  return check;
+}
+
+DgRoadCheck *
+dg_road_check_copy (const DgRoadCheck *check)
+{
+  DgRoadCheck *copy;
+
+  g_return_val_if_fail (check != NULL, NULL);
+
+  copy = dg_road_check_new ();
+  copy->id = g_strdup (check->id);
+  copy->road_id = g_strdup (check->road_id);
+  copy->date = g_strdup (check->date);
+  copy->weather = g_strdup (check->weather);
+  copy->notes = g_strdup (check->notes);
+  copy->started_at = g_strdup (check->started_at);
+  copy->author = g_strdup (check->author);
+
+  if (check->points != NULL)
+    {
+      for (guint i = 0; i < check->points->len; i++)
+        {
+          const DgRoadPoint *p = &g_array_index (check->points, DgRoadPoint, i);
+
+          dg_road_check_add_point (copy, p->seq, p->surface, p->location, p->area_m2, p->mass_g);
+        }
+    }
+
+  return copy;
+}
+
+void
+dg_road_check_free (DgRoadCheck *check)
+{
+  if (check == NULL)
+    return;
+
+  g_free (check->id);
+  g_free (check->road_id);
+  g_free (check->date);
+  g_free (check->weather);
+  g_free (check->notes);
+  g_free (check->started_at);
+  g_free (check->author);
+  g_clear_pointer (&check->points, g_array_unref);
+  g_free (check);
+}
+
+void
+dg_road_check_add_point (DgRoadCheck *check,
+                         int          seq,
+                         DgSurface    surface,
+                         const char  *location,
+                         double       area_m2,
+                         double       mass_g)
+{
+  DgRoadPoint point = { 0, };
+
+  g_return_if_fail (check != NULL);
+  g_return_if_fail (check->points != NULL);
+
+  point.seq = seq;
+  point.surface = surface;
+  point.location = g_strdup (location);
+  point.area_m2 = area_m2;
+  point.mass_g = mass_g;
+  g_array_append_val (check->points, point);
+}
+
+/* ---- Dust-fall sample ---- */
+
+DgDustfallSample *
+dg_dustfall_sample_new (void)
+{
+  DgDustfallSample *sample = g_new0 (DgDustfallSample, 1);
+
+  sample->site = g_strdup ("1");
+  sample->jar = DG_JAR_A;
+  sample->diameter_cm[0] = DG_DUSTFALL_DEFAULT_DIAMETER_CM;
+  for (guint i = 1; i < DG_MAX_DIAMETERS; i++)
+    sample->diameter_cm[i] = NAN;
+  sample->n_diameters = 1;
+  sample->valid = TRUE;
+  return sample;
+}
+
+DgDustfallSample *
+dg_dustfall_sample_copy (const DgDustfallSample *sample)
+{
+  DgDustfallSample *copy;
+
+  g_return_val_if_fail (sample != NULL, NULL);
+
+  copy = g_memdup2 (sample, sizeof *sample);
+  copy->id = g_strdup (sample->id);
+  copy->cell_id = g_strdup (sample->cell_id);
+  copy->site = g_strdup (sample->site);
+  copy->month = g_strdup (sample->month);
+  copy->start = g_strdup (sample->start);
+  copy->end = g_strdup (sample->end);
+  copy->notes = g_strdup (sample->notes);
+  return copy;
+}
+
+void
+dg_dustfall_sample_free (DgDustfallSample *sample)
+{
+  if (sample == NULL)
+    return;
+
+  g_free (sample->id);
+  g_free (sample->cell_id);
+  g_free (sample->site);
+  g_free (sample->month);
+  g_free (sample->start);
+  g_free (sample->end);
+  g_free (sample->notes);
+  g_free (sample);
+}
+
+void
+dg_record_data_free (DgRecordType type,
+                     gpointer     data)
+{
+  if (data == NULL)
+    return;
+
+  switch (type)
+    {
+    case DG_RECORD_ROAD_CHECK:
+      dg_road_check_free (data);
+      break;
+    case DG_RECORD_DUSTFALL_SAMPLE:
+      dg_dustfall_sample_free (data);
+      break;
+    case DG_RECORD_ROAD:
+      dg_road_free (data);
+      break;
+    case DG_RECORD_GRID_CELL:
+      dg_grid_cell_free (data);
+      break;
+    case DG_RECORD_RULE:
+      dg_rule_free (data);
+      break;
+    case DG_N_RECORD_TYPES:
+    default:
+      g_critical ("%s: unknown record type %d", G_STRFUNC, (int) type);
+      break;
+    }
+}
