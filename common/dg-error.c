@@ -1,3 +1,187 @@
+/* dg-error.c: the DG_ERROR domain, its wire names and HTTP statuses, and field paths. */
+#define G_LOG_DOMAIN "dg-error"
+
 #include "config.h"
 
+#include <string.h>
+
 #include "dg-error.h"
+
+/* The field path rides in the error itself (an extended GError domain) so that it survives
+ * g_propagate_error() and g_error_copy() through every layer between the validator that found
+ * the bad field and the writer of the wire's error object. */
+typedef struct
+{
+  char *field;
+} DgErrorPrivate;
+
+static void
+dg_error_private_init (DgErrorPrivate *priv)
+{
+  priv->field = NULL;
+}
+
+static void
+dg_error_private_copy (const DgErrorPrivate *src,
+                       DgErrorPrivate       *dest)
+{
+  dest->field = g_strdup (src->field);
+}
+
+static void
+dg_error_private_clear (DgErrorPrivate *priv)
+{
+  g_clear_pointer (&priv->field, g_free);
+}
+
+G_DEFINE_EXTENDED_ERROR (DgError, dg_error)
+
+typedef struct
+{
+  DgErrorCode  code;
+  const char  *name;
+  guint        status;
+} DgErrorInfo;
+
+/* Indexed by DgErrorCode; the order is checked when looked up. */
+static const DgErrorInfo error_info[] = {
+  { DG_ERROR_BAD_JSON, "bad_json", 400 },
+  { DG_ERROR_TOO_DEEP, "too_deep", 400 },
+  { DG_ERROR_UNAUTHORIZED, "unauthorized", 401 },
+  { DG_ERROR_FORBIDDEN, "forbidden", 403 },
+  { DG_ERROR_NOT_FOUND, "not_found", 404 },
+  { DG_ERROR_CONFLICT, "conflict", 409 },
+  { DG_ERROR_MONTH_CLOSED, "month_closed", 409 },
+  { DG_ERROR_TOO_LARGE, "too_large", 413 },
+  { DG_ERROR_INVALID_FIELD, "invalid_field", 422 },
+  { DG_ERROR_UNKNOWN_TYPE, "unknown_type", 422 },
+  { DG_ERROR_RATE_LIMITED, "rate_limited", 429 },
+  { DG_ERROR_INTERNAL, "internal", 500 },
+  { DG_ERROR_UNAVAILABLE, "unavailable", 503 },
+};
+
+static const DgErrorInfo *
+lookup_info (DgErrorCode code)
+{
+  if ((guint) code >= G_N_ELEMENTS (error_info))
+    return NULL;
+
+  g_assert (error_info[code].code == code);
+  return &error_info[code];
+}
+
+const char *
+dg_error_code_to_string (DgErrorCode code)
+{
+  const DgErrorInfo *info = lookup_info (code);
+
+  /* An out-of-range code is a programming error, but the wire must still carry a known code. */
+  g_return_val_if_fail (info != NULL, "internal");
+
+  return info->name;
+}
+
+gboolean
+dg_error_code_from_string (const char  *str,
+                           DgErrorCode *code)
+{
+  g_return_val_if_fail (code != NULL, FALSE);
+
+  if (str == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (error_info); i++)
+    {
+      if (strcmp (error_info[i].name, str) == 0)
+        {
+          *code = error_info[i].code;
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+guint
+dg_error_code_http_status (DgErrorCode code)
+{
+  const DgErrorInfo *info = lookup_info (code);
+
+  g_return_val_if_fail (info != NULL, 500);
+
+  return info->status;
+}
+
+const char *
+dg_error_get_field (const GError *error)
+{
+  DgErrorPrivate *priv;
+
+  if (error == NULL || error->domain != DG_ERROR)
+    return NULL;
+
+  priv = dg_error_get_private (error);
+  return priv->field;
+}
+
+void
+dg_set_error (GError     **error,
+              DgErrorCode  code,
+              const char  *field,
+              const char  *format,
+              ...)
+{
+  g_autofree char *message = NULL;
+  GError *new_error;
+  va_list args;
+
+  g_return_if_fail (format != NULL);
+
+  if (error == NULL)
+    return;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  new_error = g_error_new_literal (DG_ERROR, code, message);
+  dg_error_get_private (new_error)->field = g_strdup (field);
+
+  g_propagate_error (error, new_error);
+}
+
+void
+dg_error_prefix_field (GError     *error,
+                       const char *prefix)
+{
+  DgErrorPrivate *priv;
+  g_autofree char *path = NULL;
+
+  if (error == NULL || error->domain != DG_ERROR || prefix == NULL || prefix[0] == '\0')
+    return;
+
+  priv = dg_error_get_private (error);
+
+  if (priv->field == NULL || priv->field[0] == '\0')
+    path = g_strdup (prefix);
+  else if (priv->field[0] == '[')
+    path = g_strconcat (prefix, priv->field, NULL);
+  else
+    path = g_strconcat (prefix, ".", priv->field, NULL);
+
+  /* Messages start with the field they are about ("mass_g must be ≥ 0"): keep them naming the
+   * whole path, so a reader of the message alone still knows which point was wrong. */
+  if (priv->field != NULL && priv->field[0] != '\0' && error->message != NULL &&
+      g_str_has_prefix (error->message, priv->field) &&
+      !g_ascii_isalnum (error->message[strlen (priv->field)]) &&
+      error->message[strlen (priv->field)] != '_')
+    {
+      char *message = g_strconcat (path, error->message + strlen (priv->field), NULL);
+
+      g_free (error->message);
+      error->message = message;
+    }
+
+  g_free (priv->field);
+  priv->field = g_steal_pointer (&path);
+}

@@ -48,7 +48,8 @@ void         dg_set_error                (GError     **error,
                                           ...) G_GNUC_PRINTF (4, 5);
 
 /* Prepends @prefix to the field path of a DG_ERROR: "mass_g" becomes "points[3].mass_g";
- * a "[i]" prefix joins without a dot. Does nothing on other domains. */
+ * a "[i]" field joins without a dot ("diameter_cm" + "[1]"). A message that starts with the old
+ * path ("mass_g must be ≥ 0") is made to start with the new one. Does nothing on other domains. */
 void         dg_error_prefix_field       (GError      *error,
                                           const char  *prefix);
 

@@ -11,7 +11,10 @@
 G_BEGIN_DECLS
 
 /* FALSE with DG_ERROR_TOO_DEEP when arrays/objects nest deeper than @max_depth (strings are
- * skipped properly, so brackets inside them do not count). */
+ * skipped properly, so brackets inside them do not count). The scan is a strict RFC 8259
+ * tokenizer: what json-glib 1.6 accepts beyond JSON (single quotes, comments, hex, trailing data)
+ * and integers beyond gint64 (which json-glib wraps silently) fail with DG_ERROR_BAD_JSON, since
+ * a quote inside a comment could otherwise hide brackets from the count. */
 gboolean    dg_json_check_depth     (const char *data,
                                      gsize       length,
                                      guint       max_depth,
@@ -25,9 +28,14 @@ JsonNode   *dg_json_parse           (const char *data,
 
 /* Canonical compact encoding: object members sorted by key (bytewise), no whitespace, numbers
  * as the shortest decimal that reads back to the same double, integers as integers. Used for
- * revision hashes and to tell an identical retry from an edit. */
+ * revision hashes and to tell an identical retry from an edit.
+ * Strings escape only '"', '\\' and control characters (as \u00xx); other UTF-8 is kept as is.
+ * A double with an integral value keeps its ".0" ("5.0"; integers print as "5"), so that the
+ * text parses back to the same node types and re-encodes byte for byte. Readers need not care:
+ * dg_json_get_double() takes integers and dg_json_get_int() takes integral doubles. A non-finite
+ * double (1e999 parses as one; the accessors refuse it) is written as null. */
 char       *dg_json_canonical       (JsonNode   *node);
-/* Compact encoding in member order. */
+/* Compact encoding in member order, numbers and strings written as by dg_json_canonical(). */
 char       *dg_json_to_string       (JsonNode   *node);
 
 /* Typed member access. Each returns FALSE and sets DG_ERROR_INVALID_FIELD naming @member when
