@@ -295,7 +295,7 @@ dg_cell_months_from_samples (GPtrArray *samples)
       DgCellMonth cm = { 0, };
       GHashTableIter site_iter;
       gpointer site_value;
-      double sum = 0;
+      gint64 sum = 0;   /* in tenths: the site values are exact tenths, and so is their sum */
 
       cm.cell_id = g_strdup (group->cell_id);
       cm.month = g_strdup (group->month);
@@ -317,7 +317,7 @@ dg_cell_months_from_samples (GPtrArray *samples)
           else
             continue;
 
-          sum += v;
+          sum += llround (v * 10);
           cm.sites++;
           if (isnan (cm.site_max) || v > cm.site_max)
             cm.site_max = v;
@@ -328,7 +328,7 @@ dg_cell_months_from_samples (GPtrArray *samples)
       if (cm.sites > 0)
         {
           cm.has_value = TRUE;
-          cm.value = dg_round1 (sum / cm.sites);
+          cm.value = dg_round1 ((double) sum / (10.0 * cm.sites));
         }
 
       g_array_append_val (out, cm);

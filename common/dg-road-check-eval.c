@@ -29,7 +29,7 @@ dg_road_check_evaluate (const DgRoadCheck *check,
 {
   DgCheckResult *result;
   double limits[DG_N_SURFACES];
-  double sums[DG_N_SURFACES] = { 0, };
+  gint64 sums[DG_N_SURFACES] = { 0, };   /* in hundredths: exact, see below */
   guint counts[DG_N_SURFACES] = { 0, };
   guint group_points[DG_N_SURFACES] = { 0, };
   guint n_points;
@@ -73,7 +73,9 @@ dg_road_check_evaluate (const DgRoadCheck *check,
       if (isfinite (pr.load))
         {
           pr.pass = pr.load <= pr.limit;
-          sums[s] += pr.load;
+          /* The reported loads are exact hundredths; adding them as an integer keeps a mean of
+           * 5.05 from drifting to 5.04999… through the additions. */
+          sums[s] += llround (pr.load * 100);
           counts[s]++;
 
           if (!pr.pass)
@@ -97,7 +99,7 @@ dg_road_check_evaluate (const DgRoadCheck *check,
       gr.surface = (DgSurface) s;
       gr.n_points = group_points[s];
       gr.limit = limits[s];
-      gr.mean = counts[s] > 0 ? dg_round1 (sums[s] / counts[s]) : NAN;
+      gr.mean = counts[s] > 0 ? dg_round1 ((double) sums[s] / (100.0 * counts[s])) : NAN;
       gr.pass = counts[s] > 0 && gr.mean <= gr.limit;
 
       if (!gr.pass)
