@@ -1,3 +1,481 @@
+/* dg-validate.c: the one place where a record is judged acceptable (design 3, 5). */
+#define G_LOG_DOMAIN "dg-validate"
+
 #include "config.h"
 
+#include <math.h>
+#include <string.h>
+
+#include "dg-date.h"
+#include "dg-dustfall.h"
+#include "dg-error.h"
 #include "dg-validate.h"
+
+gboolean
+dg_uuid_is_valid (const char *str)
+{
+  if (str == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < DG_UUID_LEN; i++)
+    {
+      if (i == 8 || i == 13 || i == 18 || i == 23)
+        {
+          if (str[i] != '-')
+            return FALSE;
+        }
+      else if (!g_ascii_isxdigit (str[i]))
+        {
+          /* Also stops at the terminating NUL of a short string. */
+          return FALSE;
+        }
+    }
+
+  return str[DG_UUID_LEN] == '\0';
+}
+
+char *
+dg_uuid_new (void)
+{
+  return g_uuid_string_random ();
+}
+
+/* ---- Helpers: each sets DG_ERROR_INVALID_FIELD on @field with a message that starts with it ---- */
+
+static gboolean
+is_blank (const char *str)
+{
+  for (const char *p = str; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      if (!g_unichar_isspace (g_utf8_get_char (p)))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* @required: must be present and not blank. Otherwise NULL is fine. */
+static gboolean
+check_text (const char  *value,
+            const char  *field,
+            gsize        max_bytes,
+            gboolean     required,
+            GError     **error)
+{
+  gsize len;
+
+  if (value == NULL)
+    {
+      if (!required)
+        return TRUE;
+      dg_set_error (error, DG_ERROR_INVALID_FIELD, field, "%s is required", field);
+      return FALSE;
+    }
+
+  len = strlen (value);
+  if (len > max_bytes)
+    {
+      dg_set_error (error, DG_ERROR_INVALID_FIELD, field,
+                    "%s must be at most %" G_GSIZE_FORMAT " bytes", field, max_bytes);
+      return FALSE;
+    }
+
+  if (!g_utf8_validate_len (value, len, NULL))
+    {
+      dg_set_error (error, DG_ERROR_INVALID_FIELD, field, "%s must be valid UTF-8", field);
+      return FALSE;
+    }
+
+  if (required && is_blank (value))
+    {
+      dg_set_error (error, DG_ERROR_INVALID_FIELD, field, "%s must not be empty", field);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+check_uuid (const char  *value,
+            const char  *field,
+            gboolean     required,
+            GError     **error)
+{
+  if (value == NULL)
+    {
+      if (!required)
+        return TRUE;
+      dg_set_error (error, DG_ERROR_INVALID_FIELD, field, "%s is required", field);
+      return FALSE;
+    }
+
+  if (!dg_uuid_is_valid (value))
+    {
+      dg_set_error (error, DG_ERROR_INVALID_FIELD, field, "%s must be a UUID", field);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+check_date (const char  *value,
+            const char  *field,
+            GError     **error)
+{
+  if (value == NULL)
+    {
+      dg_set_error (error, DG_ERROR_INVALID_FIELD, field, "%s is required", field);
+      return FALSE;
+    }
+
+  if (!dg_date_is_valid (value))
+    {
+      dg_set_error (error, DG_ERROR_INVALID_FIELD, field,
+                    "%s must be a date YYYY-MM-DD that exists", field);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+check_datetime (const char  *value,
+                const char  *field,
+                gboolean     required,
+                GError     **error)
+{
+  if (value == NULL)
+    {
+      if (!required)
+        return TRUE;
+      dg_set_error (error, DG_ERROR_INVALID_FIELD, field, "%s is required", field);
+      return FALSE;
+    }
+
+  if (!dg_local_datetime_is_valid (value))
+    {
+      dg_set_error (error, DG_ERROR_INVALID_FIELD, field,
+                    "%s must be a local date-time YYYY-MM-DDTHH:MM[:SS] that exists", field);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* A finite number in [@min, @max], or (@min, @max] when @min_exclusive. */
+static gboolean
+check_number (double       value,
+              const char  *field,
+              double       min,
+              gboolean     min_exclusive,
+              double       max,
+              GError     **error)
+{
+  if (!isfinite (value))
+    {
+      dg_set_error (error, DG_ERROR_INVALID_FIELD, field, "%s must be a finite number", field);
+      return FALSE;
+    }
+
+  if (min_exclusive ? !(value > min) : !(value >= min))
+    {
+      dg_set_error (error, DG_ERROR_INVALID_FIELD, field,
+                    min_exclusive ? "%s must be > %g" : "%s must be ≥ %g", field, min);
+      return FALSE;
+    }
+
+  if (value > max)
+    {
+      dg_set_error (error, DG_ERROR_INVALID_FIELD, field, "%s must be ≤ %g", field, max);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+check_surface (DgSurface    surface,
+               const char  *field,
+               GError     **error)
+{
+  if ((guint) surface >= DG_N_SURFACES)
+    {
+      dg_set_error (error, DG_ERROR_INVALID_FIELD, field, "%s must be main, side or park", field);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* ---- Reference data ---- */
+
+gboolean
+dg_road_validate (const DgRoad  *road,
+                  GError       **error)
+{
+  g_return_val_if_fail (road != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!check_uuid (road->id, "id", FALSE, error) ||
+      !check_text (road->name, "name", DG_MAX_STRING_BYTES, TRUE, error) ||
+      !check_text (road->unit, "unit", DG_MAX_STRING_BYTES, FALSE, error) ||
+      !check_surface (road->surface, "surface", error))
+    return FALSE;
+
+  if (!isnan (road->length_km) &&
+      !check_number (road->length_km, "length_km", 0.0, TRUE, DG_LENGTH_KM_MAX, error))
+    return FALSE;
+
+  return TRUE;
+}
+
+static gboolean
+check_map_index (int          value,
+                 const char  *field,
+                 GError     **error)
+{
+  if (value < 0 || value >= DG_MAP_MAX)
+    {
+      dg_set_error (error, DG_ERROR_INVALID_FIELD, field,
+                    "%s must be between 0 and %d", field, DG_MAP_MAX - 1);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+dg_grid_cell_validate (const DgGridCell  *cell,
+                       GError           **error)
+{
+  g_return_val_if_fail (cell != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!check_uuid (cell->id, "id", FALSE, error) ||
+      !check_text (cell->code, "code", DG_MAX_STRING_BYTES, TRUE, error) ||
+      !check_text (cell->name, "name", DG_MAX_STRING_BYTES, TRUE, error) ||
+      !check_text (cell->unit, "unit", DG_MAX_STRING_BYTES, FALSE, error) ||
+      !check_map_index (cell->row, "row", error) ||
+      !check_map_index (cell->col, "col", error))
+    return FALSE;
+
+  if (!isnan (cell->area_km2) &&
+      !check_number (cell->area_km2, "area_km2", 0.0, TRUE, DG_AREA_KM2_MAX, error))
+    return FALSE;
+
+  return TRUE;
+}
+
+gboolean
+dg_rule_validate (const DgRule  *rule,
+                  GError       **error)
+{
+  g_return_val_if_fail (rule != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!check_uuid (rule->id, "id", FALSE, error))
+    return FALSE;
+
+  if ((guint) rule->kind >= DG_N_RULE_KINDS)
+    {
+      dg_set_error (error, DG_ERROR_INVALID_FIELD, "kind",
+                    "kind must be limit, cap, quota_roads or quota_points");
+      return FALSE;
+    }
+
+  /* A limit belongs to one surface; the other kinds hold for the whole district, and a stray
+   * surface on them would suggest a per-surface cap that nothing would apply. */
+  if (rule->kind == DG_RULE_LIMIT && !rule->has_surface)
+    {
+      dg_set_error (error, DG_ERROR_INVALID_FIELD, "surface",
+                    "surface is required for a limit rule");
+      return FALSE;
+    }
+  if (rule->kind != DG_RULE_LIMIT && rule->has_surface)
+    {
+      dg_set_error (error, DG_ERROR_INVALID_FIELD, "surface",
+                    "surface is allowed only on a limit rule");
+      return FALSE;
+    }
+  if (rule->has_surface && !check_surface (rule->surface, "surface", error))
+    return FALSE;
+
+  if (!check_number (rule->value, "value", 0.0, TRUE, DG_RULE_VALUE_MAX, error))
+    return FALSE;
+
+  if ((rule->kind == DG_RULE_QUOTA_ROADS || rule->kind == DG_RULE_QUOTA_POINTS) &&
+      (rule->value != floor (rule->value) || rule->value < 1.0))
+    {
+      dg_set_error (error, DG_ERROR_INVALID_FIELD, "value",
+                    "value must be a whole number ≥ 1 for a quota rule");
+      return FALSE;
+    }
+
+  if (!check_date (rule->effective_from, "effective_from", error))
+    return FALSE;
+
+  return TRUE;
+}
+
+/* ---- Road dust spot check ---- */
+
+/* Checks one point with bare field names; the caller prefixes "points[i]". */
+static gboolean
+check_point (const DgRoadPoint  *point,
+             guint               index,
+             GHashTable         *seen,
+             GError            **error)
+{
+  gpointer other;
+
+  if (point->seq < 1)
+    {
+      dg_set_error (error, DG_ERROR_INVALID_FIELD, "seq", "seq must be ≥ 1");
+      return FALSE;
+    }
+
+  if (g_hash_table_lookup_extended (seen, GINT_TO_POINTER (point->seq), NULL, &other))
+    {
+      dg_set_error (error, DG_ERROR_INVALID_FIELD, "seq",
+                    "seq %d is already used by points[%u]", point->seq, GPOINTER_TO_UINT (other));
+      return FALSE;
+    }
+  g_hash_table_insert (seen, GINT_TO_POINTER (point->seq), GUINT_TO_POINTER (index));
+
+  return check_surface (point->surface, "surface", error) &&
+         check_text (point->location, "location", DG_MAX_STRING_BYTES, FALSE, error) &&
+         check_number (point->area_m2, "area_m2", DG_AREA_M2_MIN, FALSE, DG_AREA_M2_MAX, error) &&
+         check_number (point->mass_g, "mass_g", 0.0, FALSE, DG_MASS_G_MAX, error);
+}
+
+gboolean
+dg_road_check_validate (const DgRoadCheck  *check,
+                        GError            **error)
+{
+  g_autoptr(GHashTable) seen = NULL;
+  guint n_points;
+
+  g_return_val_if_fail (check != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!check_uuid (check->id, "id", FALSE, error) ||
+      !check_uuid (check->road_id, "road_id", TRUE, error) ||
+      !check_date (check->date, "date", error) ||
+      !check_datetime (check->started_at, "started_at", FALSE, error) ||
+      !check_text (check->weather, "weather", DG_MAX_STRING_BYTES, FALSE, error) ||
+      !check_text (check->notes, "notes", DG_MAX_NOTES_BYTES, FALSE, error))
+    return FALSE;
+
+  n_points = check->points != NULL ? check->points->len : 0;
+  if (n_points == 0)
+    {
+      dg_set_error (error, DG_ERROR_INVALID_FIELD, "points", "points must hold at least 1 point");
+      return FALSE;
+    }
+  if (n_points > DG_MAX_POINTS)
+    {
+      dg_set_error (error, DG_ERROR_INVALID_FIELD, "points",
+                    "points must hold at most %d points", DG_MAX_POINTS);
+      return FALSE;
+    }
+
+  seen = g_hash_table_new (NULL, NULL);
+  for (guint i = 0; i < n_points; i++)
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      if (!check_point (dg_road_check_get_point (check, i), i, seen, &local_error))
+        {
+          g_autofree char *prefix = g_strdup_printf ("points[%u]", i);
+
+          dg_error_prefix_field (local_error, prefix);
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+/* ---- Dust-fall sample ---- */
+
+gboolean
+dg_dustfall_sample_validate (const DgDustfallSample  *sample,
+                             GError                 **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  DgDustfallResult result;
+
+  g_return_val_if_fail (sample != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!check_uuid (sample->id, "id", FALSE, error) ||
+      !check_uuid (sample->cell_id, "cell_id", TRUE, error) ||
+      !check_text (sample->site, "site", DG_MAX_STRING_BYTES, TRUE, error))
+    return FALSE;
+
+  if (sample->jar != DG_JAR_A && sample->jar != DG_JAR_B)
+    {
+      dg_set_error (error, DG_ERROR_INVALID_FIELD, "jar", "jar must be A or B");
+      return FALSE;
+    }
+
+  if (sample->month == NULL)
+    {
+      dg_set_error (error, DG_ERROR_INVALID_FIELD, "month", "month is required");
+      return FALSE;
+    }
+  if (!dg_month_is_valid (sample->month))
+    {
+      dg_set_error (error, DG_ERROR_INVALID_FIELD, "month", "month must be a month YYYY-MM");
+      return FALSE;
+    }
+
+  if (!check_datetime (sample->start, "start", TRUE, error) ||
+      !check_datetime (sample->end, "end", TRUE, error))
+    return FALSE;
+
+  if (sample->n_diameters < 1 || sample->n_diameters > DG_MAX_DIAMETERS)
+    {
+      dg_set_error (error, DG_ERROR_INVALID_FIELD, "diameter_cm",
+                    "diameter_cm must hold 1 to %d measurements", DG_MAX_DIAMETERS);
+      return FALSE;
+    }
+  for (guint i = 0; i < sample->n_diameters; i++)
+    {
+      if (!isfinite (sample->diameter_cm[i]))
+        {
+          g_autofree char *field = g_strdup_printf ("diameter_cm[%u]", i);
+
+          dg_set_error (error, DG_ERROR_INVALID_FIELD, field, "%s must be a finite number", field);
+          return FALSE;
+        }
+    }
+
+  /* wc_g below 0 and w1_g below w0_g are rejects of section 3.2, judged with the others by
+   * dg_dustfall_compute() below; here only what no formula can take. */
+  if (!check_number (sample->w0_g, "w0_g", 0.0, FALSE, DG_WEIGHT_G_MAX, error) ||
+      !check_number (sample->w1_g, "w1_g", 0.0, FALSE, DG_WEIGHT_G_MAX, error) ||
+      !check_number (sample->wc_g, "wc_g", -DG_WEIGHT_G_MAX, FALSE, DG_WEIGHT_G_MAX, error))
+    return FALSE;
+
+  if (!check_text (sample->notes, "notes", DG_MAX_NOTES_BYTES, FALSE, error))
+    return FALSE;
+
+  /* Even a jar marked invalid must describe a possible sampling: its period and jar mouth are
+   * shown and audited like any other. */
+  if (!dg_dustfall_compute (sample, &result, &local_error))
+    {
+      const char *field = dg_error_get_field (local_error);
+
+      /* Every message here names its field; the formula's may speak of "the sampling period". */
+      if (field != NULL && strstr (local_error->message, field) == NULL)
+        g_prefix_error (&local_error, "%s: ", field);
+
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  return TRUE;
+}
