@@ -1,0 +1,521 @@
+/* dg-cli.c: the dustgrid-server command line of design section 4.
+ *
+ *   serve  --db FILE [--listen ADDR] [--port N] [--tls-cert PEM --tls-key PEM]
+ *   user add --db FILE --username NAME --role inspector|office|admin   (password on stdin)
+ *   import --db FILE REFERENCE.json
+ *   export --db FILE --month YYYY-MM --format json|csv|xlsx|pdf --output FILE
+ *   backup --db FILE --output FILE
+ *   verify --db FILE
+ *   demo   --db FILE
+ */
+#define G_LOG_DOMAIN "dg-cli"
+
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <glib-unix.h>
+
+#include "dg-auth.h"
+#include "dg-cli.h"
+#include "dg-demo.h"
+#include "dg-reports.h"
+#include "dg-server.h"
+#include "dg-store.h"
+
+#define EXIT_USAGE 2
+#define SHUTDOWN_GRACE_SECONDS 10
+
+static char *opt_db;
+
+static const GOptionEntry db_entries[] = {
+  { "db", 0, 0, G_OPTION_ARG_FILENAME, &opt_db, "The database file", "FILE" },
+  { NULL }
+};
+
+static void
+usage (void)
+{
+  fprintf (stderr,
+           "usage: dustgrid-server COMMAND [OPTIONS]\n"
+           "  serve  --db FILE [--listen ADDR] [--port N] [--tls-cert PEM --tls-key PEM]\n"
+           "  user add --db FILE --username NAME --role inspector|office|admin"
+           "   (password on stdin)\n"
+           "  import --db FILE REFERENCE.json\n"
+           "  export --db FILE --month YYYY-MM --format json|csv|xlsx|pdf --output FILE\n"
+           "  backup --db FILE --output FILE\n"
+           "  verify --db FILE\n"
+           "  demo   --db FILE\n");
+}
+
+static int
+fail (const char   *command,
+      const GError *error)
+{
+  fprintf (stderr, "dustgrid-server %s: %s\n", command, error->message);
+  return 1;
+}
+
+/* Parses @entries plus --db; TRUE when --db was given. */
+static gboolean
+parse_options (const char         *command,
+               const char         *parameters,
+               const GOptionEntry *entries,
+               int                *argc,
+               char             ***argv,
+               GError            **error)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (parameters);
+  g_autofree char *summary = g_strdup_printf ("dustgrid-server %s", command);
+
+  g_option_context_set_summary (context, summary);
+  g_option_context_add_main_entries (context, db_entries, NULL);
+  if (entries != NULL)
+    g_option_context_add_main_entries (context, entries, NULL);
+
+  if (!g_option_context_parse (context, argc, argv, error))
+    return FALSE;
+
+  if (opt_db == NULL)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, "--db FILE is required");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* ---- serve ---- */
+
+typedef struct
+{
+  GMainLoop *loop;
+  DgServer  *server;
+  gint64     deadline;
+  guint      poll_id;
+} ServeState;
+
+static gboolean
+shutdown_poll_cb (gpointer user_data)
+{
+  ServeState *state = user_data;
+
+  if (dg_server_get_n_in_flight (state->server) == 0 ||
+      g_get_monotonic_time () > state->deadline)
+    {
+      state->poll_id = 0;
+      g_main_loop_quit (state->loop);
+      return G_SOURCE_REMOVE;
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+signal_cb (gpointer user_data)
+{
+  ServeState *state = user_data;
+
+  if (state->poll_id != 0)
+    return G_SOURCE_CONTINUE;
+
+  /* Batches in flight are committed and answered; new requests get 503 meanwhile. */
+  fprintf (stderr, "dustgrid-server: shutting down\n");
+  dg_server_begin_shutdown (state->server);
+  state->deadline = g_get_monotonic_time () + SHUTDOWN_GRACE_SECONDS * G_USEC_PER_SEC;
+  state->poll_id = g_timeout_add (20, shutdown_poll_cb, state);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static int
+cmd_serve (int    argc,
+           char **argv)
+{
+  g_autofree char *listen = NULL;
+  g_autofree char *tls_cert = NULL;
+  g_autofree char *tls_key = NULL;
+  g_autofree char *url = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DgStore) store = NULL;
+  g_autoptr(DgAuth) auth = NULL;
+  g_autoptr(DgServer) server = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  ServeState state = { 0 };
+  int port = 8470;
+  guint sigterm_id, sigint_id;
+  const GOptionEntry entries[] = {
+    { "listen", 0, 0, G_OPTION_ARG_STRING, &listen, "Address to listen on (127.0.0.1)", "ADDR" },
+    { "port", 0, 0, G_OPTION_ARG_INT, &port, "Port (8470; 0 picks a free one)", "N" },
+    { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert, "TLS certificate", "PEM" },
+    { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, "TLS private key", "PEM" },
+    { NULL }
+  };
+
+  if (!parse_options ("serve", NULL, entries, &argc, &argv, &error))
+    return fail ("serve", error);
+  if (port < 0 || port > 65535)
+    {
+      fprintf (stderr, "dustgrid-server serve: --port must be 0 to 65535\n");
+      return EXIT_USAGE;
+    }
+  if ((tls_cert == NULL) != (tls_key == NULL))
+    {
+      fprintf (stderr, "dustgrid-server serve: --tls-cert and --tls-key go together\n");
+      return EXIT_USAGE;
+    }
+
+  store = dg_store_open (opt_db, &error);
+  if (store == NULL)
+    return fail ("serve", error);
+  auth = dg_auth_new (store);
+  server = dg_server_new (store, auth);
+
+  if (tls_cert != NULL && !dg_server_set_tls_files (server, tls_cert, tls_key, &error))
+    return fail ("serve", error);
+  if (!dg_server_listen (server, listen != NULL ? listen : "127.0.0.1", (guint) port, &error))
+    return fail ("serve", error);
+
+  loop = g_main_loop_new (NULL, FALSE);
+  state.loop = loop;
+  state.server = server;
+  sigterm_id = g_unix_signal_add (SIGTERM, signal_cb, &state);
+  sigint_id = g_unix_signal_add (SIGINT, signal_cb, &state);
+
+  url = dg_server_get_url (server);
+  fprintf (stdout, "listening on %s\n", url);
+  fflush (stdout);
+
+  g_main_loop_run (loop);
+
+  g_source_remove (sigterm_id);
+  g_source_remove (sigint_id);
+  dg_server_disconnect (server);
+  g_clear_object (&server);
+  g_clear_object (&auth);
+  dg_store_close (store);
+  fprintf (stderr, "dustgrid-server: database closed\n");
+
+  return 0;
+}
+
+/* ---- user add ---- */
+
+static int
+cmd_user (int    argc,
+          char **argv)
+{
+  g_autofree char *username = NULL;
+  g_autofree char *role_name = NULL;
+  g_autofree char *hash = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DgStore) store = NULL;
+  g_autoptr(DgAuth) auth = NULL;
+  char password[1100];
+  DgRole role;
+  gsize len;
+  const GOptionEntry entries[] = {
+    { "username", 0, 0, G_OPTION_ARG_STRING, &username, "User name", "NAME" },
+    { "role", 0, 0, G_OPTION_ARG_STRING, &role_name, "inspector, office or admin", "ROLE" },
+    { NULL }
+  };
+
+  if (argc < 2 || strcmp (argv[1], "add") != 0)
+    {
+      usage ();
+      return EXIT_USAGE;
+    }
+  argv[1] = argv[0];
+  argc--;
+  argv++;
+
+  if (!parse_options ("user add", NULL, entries, &argc, &argv, &error))
+    return fail ("user add", error);
+  if (username == NULL || *username == '\0' || strlen (username) > DG_MAX_STRING_BYTES ||
+      !g_utf8_validate (username, -1, NULL))
+    {
+      fprintf (stderr, "dustgrid-server user add: --username NAME is required\n");
+      return EXIT_USAGE;
+    }
+  if (!dg_role_from_string (role_name, &role))
+    {
+      fprintf (stderr, "dustgrid-server user add: --role must be inspector, office or admin\n");
+      return EXIT_USAGE;
+    }
+
+  /* The password comes on stdin, never on the command line where `ps` would show it. */
+  if (fgets (password, sizeof password, stdin) == NULL)
+    password[0] = '\0';
+  len = strlen (password);
+  while (len > 0 && (password[len - 1] == '\n' || password[len - 1] == '\r'))
+    password[--len] = '\0';
+  if (len == 0 || len > DG_MAX_STRING_BYTES)
+    {
+      fprintf (stderr, "dustgrid-server user add: give a password (1 to 1024 bytes) on stdin\n");
+      return 1;
+    }
+
+  store = dg_store_open (opt_db, &error);
+  if (store == NULL)
+    return fail ("user add", error);
+  auth = dg_auth_new (store);
+
+  hash = dg_auth_hash_password (auth, password, &error);
+  memset (password, 0, sizeof password);
+  if (hash == NULL || !dg_store_put_user (store, username, role, hash, &error))
+    return fail ("user add", error);
+
+  fprintf (stdout, "user %s (%s) saved\n", username, dg_role_to_string (role));
+  return 0;
+}
+
+/* ---- import ---- */
+
+static int
+cmd_import (int    argc,
+            char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DgStore) store = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *contents = NULL;
+  guint applied = 0, unchanged = 0;
+  gsize length;
+
+  if (!parse_options ("import", "REFERENCE.json", NULL, &argc, &argv, &error))
+    return fail ("import", error);
+  if (argc != 2)
+    {
+      fprintf (stderr, "dustgrid-server import: give one REFERENCE.json file\n");
+      return EXIT_USAGE;
+    }
+
+  if (!g_file_get_contents (argv[1], &contents, &length, &error))
+    return fail ("import", error);
+  root = dg_json_parse (contents, length, &error);
+  if (root == NULL)
+    {
+      g_prefix_error (&error, "%s: ", argv[1]);
+      return fail ("import", error);
+    }
+
+  store = dg_store_open (opt_db, &error);
+  if (store == NULL)
+    return fail ("import", error);
+  if (!dg_store_import_reference (store, root, "admin", &applied, &unchanged, &error))
+    {
+      g_prefix_error (&error, "%s: ", argv[1]);
+      return fail ("import", error);
+    }
+
+  fprintf (stdout, "imported %u records, %u unchanged\n", applied, unchanged);
+  return 0;
+}
+
+/* ---- export ---- */
+
+static int
+cmd_export (int    argc,
+            char **argv)
+{
+  g_autofree char *month = NULL;
+  g_autofree char *format = NULL;
+  g_autofree char *output = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DgStore) store = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  const GOptionEntry entries[] = {
+    { "month", 0, 0, G_OPTION_ARG_STRING, &month, "The month", "YYYY-MM" },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format, "json, csv, xlsx or pdf", "FORMAT" },
+    { "output", 0, 0, G_OPTION_ARG_FILENAME, &output, "Output file", "FILE" },
+    { NULL }
+  };
+
+  if (!parse_options ("export", NULL, entries, &argc, &argv, &error))
+    return fail ("export", error);
+  if (month == NULL || !dg_month_is_valid (month))
+    {
+      fprintf (stderr, "dustgrid-server export: --month YYYY-MM is required\n");
+      return EXIT_USAGE;
+    }
+  if (output == NULL)
+    {
+      fprintf (stderr, "dustgrid-server export: --output FILE is required\n");
+      return EXIT_USAGE;
+    }
+  if (format == NULL)
+    format = g_strdup ("json");
+  if (strcmp (format, "csv") == 0 || strcmp (format, "xlsx") == 0 || strcmp (format, "pdf") == 0)
+    {
+      fprintf (stderr, "dustgrid-server export: format %s is not supported yet; use json\n",
+               format);
+      return 1;
+    }
+  if (strcmp (format, "json") != 0)
+    {
+      fprintf (stderr, "dustgrid-server export: --format must be json, csv, xlsx or pdf\n");
+      return EXIT_USAGE;
+    }
+
+  store = dg_store_open (opt_db, &error);
+  if (store == NULL)
+    return fail ("export", error);
+  node = dg_reports_assessment (store, month, &error);
+  if (node == NULL)
+    return fail ("export", error);
+
+  text = dg_json_to_string (node);
+  if (!g_file_set_contents (output, text, -1, &error))
+    return fail ("export", error);
+
+  return 0;
+}
+
+/* ---- backup, verify ---- */
+
+static int
+cmd_backup (int    argc,
+            char **argv)
+{
+  g_autofree char *output = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DgStore) store = NULL;
+  const GOptionEntry entries[] = {
+    { "output", 0, 0, G_OPTION_ARG_FILENAME, &output, "Backup file", "FILE" },
+    { NULL }
+  };
+
+  if (!parse_options ("backup", NULL, entries, &argc, &argv, &error))
+    return fail ("backup", error);
+  if (output == NULL)
+    {
+      fprintf (stderr, "dustgrid-server backup: --output FILE is required\n");
+      return EXIT_USAGE;
+    }
+
+  store = dg_store_open (opt_db, &error);
+  if (store == NULL || !dg_store_backup (store, output, &error))
+    return fail ("backup", error);
+
+  fprintf (stdout, "backup written to %s\n", output);
+  return 0;
+}
+
+static int
+cmd_verify (int    argc,
+            char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DgStore) store = NULL;
+  gint64 n = 0;
+
+  if (!parse_options ("verify", NULL, NULL, &argc, &argv, &error))
+    return fail ("verify", error);
+
+  if (!g_file_test (opt_db, G_FILE_TEST_IS_REGULAR))
+    {
+      fprintf (stderr, "dustgrid-server verify: %s does not exist\n", opt_db);
+      return 1;
+    }
+
+  store = dg_store_open (opt_db, &error);
+  if (store == NULL)
+    return fail ("verify", error);
+  if (!dg_store_verify (store, &n, &error))
+    {
+      fprintf (stdout, "verify: BROKEN: %s\n", error->message);
+      return fail ("verify", error);
+    }
+
+  fprintf (stdout, "verify: ok, %" G_GINT64_FORMAT " revisions\n", n);
+  return 0;
+}
+
+/* ---- demo ---- */
+
+static int
+cmd_demo (int    argc,
+          char **argv)
+{
+  g_autofree char *today = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DgStore) store = NULL;
+  g_autoptr(DgAuth) auth = NULL;
+  const GOptionEntry entries[] = {
+    { "today", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &today, "Pretend today is", "DATE" },
+    { NULL }
+  };
+
+  if (!parse_options ("demo", NULL, entries, &argc, &argv, &error))
+    return fail ("demo", error);
+  if (today == NULL)
+    today = dg_date_today ();
+  if (!dg_date_is_valid (today))
+    {
+      fprintf (stderr, "dustgrid-server demo: --today must be YYYY-MM-DD\n");
+      return EXIT_USAGE;
+    }
+
+  store = dg_store_open (opt_db, &error);
+  if (store == NULL)
+    return fail ("demo", error);
+  auth = dg_auth_new (store);
+  if (!dg_demo_populate (store, auth, today, &error))
+    return fail ("demo", error);
+
+  fprintf (stdout, "demo district written to %s; users inspector, inspector2, office and admin "
+           "(each password is the user name)\n", opt_db);
+  return 0;
+}
+
+int
+dg_cli_main (int    argc,
+             char **argv)
+{
+  static const struct
+  {
+    const char *name;
+    int (*run) (int argc, char **argv);
+  } commands[] = {
+    { "serve", cmd_serve },
+    { "user", cmd_user },
+    { "import", cmd_import },
+    { "export", cmd_export },
+    { "backup", cmd_backup },
+    { "verify", cmd_verify },
+    { "demo", cmd_demo },
+  };
+  int status = EXIT_USAGE;
+
+  setlocale (LC_ALL, "");
+
+  if (argc < 2)
+    {
+      usage ();
+      return EXIT_USAGE;
+    }
+  if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0 ||
+      strcmp (argv[1], "help") == 0)
+    {
+      usage ();
+      return 0;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      if (strcmp (argv[1], commands[i].name) == 0)
+        {
+          /* The command sees itself as argv[0]. */
+          status = commands[i].run (argc - 1, argv + 1);
+          g_clear_pointer (&opt_db, g_free);
+          return status;
+        }
+    }
+
+  fprintf (stderr, "dustgrid-server: unknown command %s\n", argv[1]);
+  usage ();
+  return status;
+}

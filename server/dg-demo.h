@@ -1,0 +1,21 @@
+/* dg-demo.h: a sample district with months of plausible data, for `dustgrid-server demo`. */
+#pragma once
+
+#include "dg-auth.h"
+#include "dg-store.h"
+
+G_BEGIN_DECLS
+
+/* The sample district's reference file: $DUSTGRID_SOURCE_DATADIR, the source tree's data/, or
+ * the installed copy, whichever exists first. */
+char     *dg_demo_find_reference_file (void);
+
+/* Imports the sample district, adds the demo users (password = user name) and about six months
+ * of checks and dust-fall ending today. Deterministic for a given @today (YYYY-MM-DD); running
+ * it again changes nothing. */
+gboolean  dg_demo_populate            (DgStore     *store,
+                                       DgAuth      *auth,
+                                       const char  *today,
+                                       GError     **error);
+
+G_END_DECLS

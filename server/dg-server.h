@@ -1,0 +1,57 @@
+/* dg-server.h: the HTTP API of design section 4, on libsoup 3.
+ *
+ * Requests are parsed on the main loop; everything that blocks (SQLite, Argon2) runs in a GTask
+ * thread while the message is paused, and the response is set back on the main loop.
+ */
+#pragma once
+
+#include <glib-object.h>
+#include <libsoup/soup.h>
+
+#include "dg-auth.h"
+#include "dg-store.h"
+
+G_BEGIN_DECLS
+
+#define DG_TYPE_SERVER (dg_server_get_type ())
+G_DECLARE_FINAL_TYPE (DgServer, dg_server, DG, SERVER, GObject)
+
+/* One row of the route table. @roles is a mask of DG_ROLE_MASK() values; 0 means anyone,
+ * without a token. In @pattern, "{id}" stands for a record id and "{month}" for YYYY-MM. */
+typedef struct
+{
+  const char *method;
+  const char *pattern;
+  guint       roles;
+  gpointer    handler;   /* internal */
+} DgRoute;
+
+const DgRoute *dg_server_get_routes       (guint        *n_routes);
+
+DgServer   *dg_server_new                 (DgStore      *store,
+                                           DgAuth       *auth);
+/* Before listening: serve HTTPS with this certificate and key (PEM files). */
+gboolean    dg_server_set_tls_files       (DgServer     *self,
+                                           const char   *cert_path,
+                                           const char   *key_path,
+                                           GError      **error);
+/* Listens on @address (an IP address or "localhost") and @port (0: any free port), in the
+ * thread-default main context. */
+gboolean    dg_server_listen              (DgServer     *self,
+                                           const char   *address,
+                                           guint         port,
+                                           GError      **error);
+/* "http://127.0.0.1:8470", once listening. */
+char       *dg_server_get_url             (DgServer     *self);
+guint       dg_server_get_port            (DgServer     *self);
+/* Whether to write one line per request on stderr (default TRUE). */
+void        dg_server_set_log_requests    (DgServer     *self,
+                                           gboolean      log_requests);
+
+/* Starts a graceful shutdown: new requests are refused with 503 while those in flight finish.
+ * Poll dg_server_get_n_in_flight() until it is 0, then dg_server_disconnect(). */
+void        dg_server_begin_shutdown      (DgServer     *self);
+guint       dg_server_get_n_in_flight     (DgServer     *self);
+void        dg_server_disconnect          (DgServer     *self);
+
+G_END_DECLS

@@ -1,0 +1,154 @@
+/* dg-store.h: the server's SQLite store (design section 5).
+ *
+ * One database file in WAL mode with synchronous=FULL. Every revision of every record is kept,
+ * chained by hash = SHA-256 (previous hash ‖ canonical JSON of the revision). A batch of changes
+ * is one BEGIN IMMEDIATE transaction and its results are returned only after COMMIT.
+ *
+ * All methods block and may be called from any thread: the store serializes access to its one
+ * connection, so callers run them off the main loop (in a GTask thread).
+ */
+#pragma once
+
+#include <glib-object.h>
+#include <json-glib/json-glib.h>
+
+#include "dustgrid-common.h"
+#include "dg-role.h"
+
+G_BEGIN_DECLS
+
+#define DG_TYPE_STORE (dg_store_get_type ())
+G_DECLARE_FINAL_TYPE (DgStore, dg_store, DG, STORE, GObject)
+
+/* The schema version this build writes (PRAGMA user_version). */
+#define DG_STORE_SCHEMA_VERSION 1
+
+DgStore    *dg_store_open                 (const char   *path,
+                                           GError      **error);
+const char *dg_store_get_path             (DgStore      *self);
+/* Closes the database (checkpointing the WAL); later calls fail with DG_ERROR_UNAVAILABLE. */
+void        dg_store_close                (DgStore      *self);
+
+/* ---- Users and tokens ---- */
+
+/* Adds a user, or replaces the role and password hash of an existing one. */
+gboolean    dg_store_put_user             (DgStore      *self,
+                                           const char   *username,
+                                           DgRole        role,
+                                           const char   *password_hash,
+                                           GError      **error);
+/* FALSE without an error when there is no such user. */
+gboolean    dg_store_get_user             (DgStore      *self,
+                                           const char   *username,
+                                           DgRole       *role,
+                                           char        **password_hash,
+                                           GError      **error);
+gboolean    dg_store_add_token            (DgStore      *self,
+                                           const char   *token_hash,
+                                           const char   *username,
+                                           gint64        expires_at,
+                                           GError      **error);
+/* FALSE without an error when the token is unknown, revoked or expired (at @now, Unix time). */
+gboolean    dg_store_lookup_token         (DgStore      *self,
+                                           const char   *token_hash,
+                                           gint64        now,
+                                           char        **username,
+                                           DgRole       *role,
+                                           GError      **error);
+gboolean    dg_store_revoke_token         (DgStore      *self,
+                                           const char   *token_hash,
+                                           GError      **error);
+
+/* ---- Records ---- */
+
+/* Applies a batch of CHANGE nodes as @user, in one transaction. Returns the DgResult * of each
+ * change in order; NULL with an error (DG_ERROR_UNAVAILABLE, DG_ERROR_INTERNAL) when the batch
+ * could not be stored at all, in which case nothing of it was. */
+GPtrArray  *dg_store_apply_changes        (DgStore      *self,
+                                           const char   *user,
+                                           DgRole        role,
+                                           JsonArray    *changes,
+                                           GError      **error);
+
+/* Imports reference data ({"roads","grid_cells","rules"}) as the administrator @user: each
+ * element is stored unless the same content is already there, whatever its revision. */
+gboolean    dg_store_import_reference     (DgStore      *self,
+                                           JsonNode     *root,
+                                           const char   *user,
+                                           guint        *n_applied,
+                                           guint        *n_unchanged,
+                                           GError      **error);
+
+/* Records with seq > @since visible to @user, by seq, at most @limit (DgRecord *). */
+GPtrArray  *dg_store_pull                 (DgStore      *self,
+                                           const char   *user,
+                                           DgRole        role,
+                                           gint64        since,
+                                           guint         limit,
+                                           gint64       *next,
+                                           gboolean     *more,
+                                           GError      **error);
+/* NULL with DG_ERROR_NOT_FOUND when there is no such record. */
+DgRecord   *dg_store_get_record           (DgStore      *self,
+                                           const char   *id,
+                                           GError      **error);
+/* {"revisions":[{"rev","author","updated_at","deleted","hash","data"}…]}, oldest first. */
+JsonNode   *dg_store_get_history          (DgStore      *self,
+                                           const char   *id,
+                                           GError      **error);
+/* Returns a check or sample to its author: state "returned" with @reason and a new seq, no new
+ * rev. Refused with DG_ERROR_MONTH_CLOSED in a closed month. */
+DgRecord   *dg_store_return_record        (DgStore      *self,
+                                           const char   *id,
+                                           const char   *reason,
+                                           const char   *user,
+                                           GError      **error);
+
+/* ---- Months ---- */
+
+gboolean    dg_store_set_month_closed     (DgStore      *self,
+                                           const char   *month,
+                                           gboolean      closed,
+                                           const char   *user,
+                                           GError      **error);
+gboolean    dg_store_is_month_closed      (DgStore      *self,
+                                           const char   *month,
+                                           GError      **error);
+
+/* ---- Loading for the report builders of common/ ---- */
+
+DgRuleSet  *dg_store_load_rules           (DgStore      *self,
+                                           GError      **error);
+/* DgRoad * / DgGridCell *, not deleted. */
+GPtrArray  *dg_store_load_roads           (DgStore      *self,
+                                           GError      **error);
+GPtrArray  *dg_store_load_grid_cells      (DgStore      *self,
+                                           GError      **error);
+/* DgRoadCheck * of @month (YYYY-MM), with their author, not deleted. */
+GPtrArray  *dg_store_load_road_checks     (DgStore      *self,
+                                           const char   *month,
+                                           GError      **error);
+/* DgDustfallSample * of the given months, not deleted. */
+GPtrArray  *dg_store_load_dustfall_samples (DgStore          *self,
+                                            const char *const *months,
+                                            GError          **error);
+
+/* ---- Administration ---- */
+
+/* Walks the revision chain. FALSE with DG_ERROR_CONFLICT naming the first bad revision
+ * ("revision 12 of record … (rev 3): hash mismatch") when it is broken. */
+gboolean    dg_store_verify               (DgStore      *self,
+                                           gint64       *n_revisions,
+                                           GError      **error);
+/* An online, consistent copy of the database (SQLite backup API) into @dest_path. */
+gboolean    dg_store_backup               (DgStore      *self,
+                                           const char   *dest_path,
+                                           GError      **error);
+/* Runs @sql (a test's way to tamper with the file behind the server's back). */
+gboolean    dg_store_exec                 (DgStore      *self,
+                                           const char   *sql,
+                                           GError      **error);
+gint64      dg_store_count_revisions      (DgStore      *self,
+                                           const char   *id);
+
+G_END_DECLS
