@@ -15,7 +15,7 @@
 
 #define assert_dg_error(err, error_code, expected_field)              \
   G_STMT_START {                                                      \
-    g_assert_error ((err), DG_ERROR, (error_code));                   \
+    g_assert_error ((err), DG_ERROR, (gint) (error_code));            \
     g_assert_cmpstr (dg_error_get_field (err), ==, (expected_field)); \
   } G_STMT_END
 
