@@ -1,0 +1,597 @@
+/* dg-chart.c: the ranking bar chart and the district grid map, in cairo and pango.
+ *
+ * The geometry is computed from the size alone (margins in proportion to the font size, never
+ * from measured text), so the hit tests of dg-chart.h and the drawing agree exactly.
+ *
+ * Copyright 2026 The DustGrid authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "dg-chart"
+
+#include "config.h"
+
+#include <math.h>
+
+#include <pango/pangocairo.h>
+
+#include "dg-chart.h"
+
+#define FONT_FAMILY "Noto Sans CJK SC"
+
+typedef struct
+{
+  double r, g, b;
+} Rgb;
+
+static const Rgb color_good = { 0.22, 0.62, 0.33 };
+static const Rgb color_near = { 0.95, 0.66, 0.15 };
+static const Rgb color_exceeds = { 0.84, 0.19, 0.15 };
+static const Rgb color_missing = { 0.80, 0.80, 0.80 };
+static const Rgb color_hatch = { 0.55, 0.55, 0.55 };
+
+void
+dg_chart_value_color (double    value,
+                      gboolean  has_value,
+                      double    cap,
+                      double   *r,
+                      double   *g,
+                      double   *b)
+{
+  const Rgb *c;
+
+  g_return_if_fail (r != NULL && g != NULL && b != NULL);
+
+  if (!has_value || !isfinite (value))
+    c = &color_missing;
+  else if (value > cap)
+    c = &color_exceeds;
+  else if (value > cap * DG_CHART_NEAR_CAP_FRACTION)
+    c = &color_near;
+  else
+    c = &color_good;
+
+  *r = c->r;
+  *g = c->g;
+  *b = c->b;
+}
+
+static guint
+n_cells (const DgDustfallReport *report)
+{
+  return report != NULL && report->cells != NULL ? report->cells->len : 0;
+}
+
+static const DgCellRank *
+cell_at (const DgDustfallReport *report,
+         guint                   i)
+{
+  return g_ptr_array_index (report->cells, i);
+}
+
+/* ---- Text ---- */
+
+static double
+font_size_for (double width,
+               double height)
+{
+  return CLAMP (MIN (width, height) / 28.0, 5.0, 11.0);
+}
+
+static PangoLayout *
+create_layout (cairo_t *cr,
+               double   size)
+{
+  PangoLayout *layout = pango_cairo_create_layout (cr);
+  PangoFontDescription *desc = pango_font_description_from_string (FONT_FAMILY);
+
+  pango_font_description_set_absolute_size (desc, size * PANGO_SCALE);
+  pango_layout_set_font_description (layout, desc);
+  pango_font_description_free (desc);
+
+  return layout;
+}
+
+/* Draws @text with its logical box anchored at (@x, @y) by @xalign/@yalign (0 = left/top,
+ * 0.5 = centre, 1 = right/bottom), optionally rotated a quarter turn anticlockwise. */
+static void
+draw_text (cairo_t     *cr,
+           PangoLayout *layout,
+           const char  *text,
+           double       x,
+           double       y,
+           double       xalign,
+           double       yalign,
+           gboolean     vertical)
+{
+  PangoRectangle logical;
+
+  pango_layout_set_text (layout, text, -1);
+  pango_layout_get_extents (layout, NULL, &logical);
+
+  cairo_save (cr);
+  cairo_translate (cr, x, y);
+  if (vertical)
+    cairo_rotate (cr, -G_PI / 2);
+  pango_cairo_update_layout (cr, layout);
+  cairo_move_to (cr,
+                 -xalign * logical.width / (double) PANGO_SCALE - logical.x / (double) PANGO_SCALE,
+                 -yalign * logical.height / (double) PANGO_SCALE - logical.y / (double) PANGO_SCALE);
+  pango_cairo_show_layout (cr, layout);
+  cairo_restore (cr);
+}
+
+static void
+format1 (char   *buf,
+         double  value)
+{
+  g_ascii_formatd (buf, G_ASCII_DTOSTR_BUF_SIZE, "%.1f", value + 0.0);
+}
+
+static void
+fill_hatched (cairo_t *cr,
+              double   x,
+              double   y,
+              double   w,
+              double   h,
+              double   spacing)
+{
+  cairo_save (cr);
+  cairo_rectangle (cr, x, y, w, h);
+  cairo_set_source_rgb (cr, color_missing.r, color_missing.g, color_missing.b);
+  cairo_fill_preserve (cr);
+  cairo_clip (cr);
+  cairo_set_source_rgb (cr, color_hatch.r, color_hatch.g, color_hatch.b);
+  cairo_set_line_width (cr, MAX (spacing / 5.0, 0.5));
+  for (double d = -h; d < w; d += spacing)
+    {
+      cairo_move_to (cr, x + d, y + h);
+      cairo_line_to (cr, x + d + h, y);
+    }
+  cairo_stroke (cr);
+  cairo_restore (cr);
+}
+
+/* ---- Ranking chart ---- */
+
+typedef struct
+{
+  double font;
+  double plot_x, plot_y, plot_w, plot_h;
+  double y_max;
+  double tick;
+  double slot;
+} RankingGeometry;
+
+static double
+nice_step (double range,
+           int    n_ticks)
+{
+  double raw = range / MAX (n_ticks, 1);
+  double magnitude = pow (10.0, floor (log10 (raw)));
+  double f = raw / magnitude;
+
+  if (f <= 1.0)
+    return magnitude;
+  if (f <= 2.0)
+    return 2.0 * magnitude;
+  if (f <= 5.0)
+    return 5.0 * magnitude;
+  return 10.0 * magnitude;
+}
+
+static void
+ranking_geometry (const DgDustfallReport *report,
+                  double                  width,
+                  double                  height,
+                  RankingGeometry        *geo)
+{
+  double top = 0.0;
+  guint n = n_cells (report);
+
+  geo->font = font_size_for (width, height);
+  if (report != NULL && isfinite (report->cap))
+    top = report->cap;
+  for (guint i = 0; i < n; i++)
+    {
+      const DgCellRank *cell = cell_at (report, i);
+
+      if (cell->has_value && isfinite (cell->value))
+        top = MAX (top, cell->value);
+    }
+  if (top <= 0.0)
+    top = 1.0;
+
+  /* Room above the highest bar for its value label and above the cap line for its label. */
+  geo->tick = nice_step (top * 1.15, 5);
+  geo->y_max = ceil (top * 1.15 / geo->tick) * geo->tick;
+
+  geo->plot_x = geo->font * 4.5;
+  geo->plot_y = geo->font * 2.0;
+  geo->plot_w = MAX (width - geo->plot_x - geo->font, 1.0);
+  /* Codes stand rotated below the bars. */
+  geo->plot_h = MAX (height - geo->plot_y - geo->font * 5.5, 1.0);
+  geo->slot = geo->plot_w / MAX (n, 1);
+}
+
+static double
+ranking_y (const RankingGeometry *geo,
+           double                 value)
+{
+  return geo->plot_y + geo->plot_h * (1.0 - CLAMP (value, 0.0, geo->y_max) / geo->y_max);
+}
+
+gboolean
+dg_chart_ranking_bar_rect (const DgDustfallReport *report,
+                           double                  width,
+                           double                  height,
+                           guint                   index,
+                           cairo_rectangle_t      *rect)
+{
+  RankingGeometry geo;
+  const DgCellRank *cell;
+  double top;
+
+  g_return_val_if_fail (rect != NULL, FALSE);
+
+  if (index >= n_cells (report))
+    return FALSE;
+  cell = cell_at (report, index);
+  if (!cell->has_value || !isfinite (cell->value))
+    return FALSE;
+
+  ranking_geometry (report, width, height, &geo);
+  top = ranking_y (&geo, cell->value);
+  rect->x = geo.plot_x + geo.slot * index + geo.slot * 0.15;
+  rect->width = geo.slot * 0.7;
+  rect->y = top;
+  rect->height = geo.plot_y + geo.plot_h - top;
+
+  return TRUE;
+}
+
+void
+dg_chart_draw_ranking (cairo_t                *cr,
+                       const DgDustfallReport *report,
+                       double                  width,
+                       double                  height)
+{
+  g_autoptr(PangoLayout) layout = NULL;
+  g_autoptr(PangoLayout) small = NULL;
+  cairo_pattern_t *fg;
+  RankingGeometry geo;
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  guint n = n_cells (report);
+  double base;
+  double label_size;
+
+  g_return_if_fail (cr != NULL);
+
+  if (width <= 0 || height <= 0)
+    return;
+
+  cairo_save (cr);
+  fg = cairo_pattern_reference (cairo_get_source (cr));
+  ranking_geometry (report, width, height, &geo);
+  layout = create_layout (cr, geo.font);
+  /* Labels follow the bars' width, so a crowded month stays legible rather than overlapping. */
+  label_size = CLAMP (geo.slot * 0.8, 3.0, geo.font);
+  small = create_layout (cr, label_size);
+  base = geo.plot_y + geo.plot_h;
+
+  /* Grid lines, faint: a group painted with an alpha works whatever the foreground pattern. */
+  cairo_push_group (cr);
+  cairo_set_source (cr, fg);
+  cairo_set_line_width (cr, 0.5);
+  for (double v = geo.tick; v <= geo.y_max + geo.tick / 2; v += geo.tick)
+    {
+      double y = ranking_y (&geo, v);
+
+      cairo_move_to (cr, geo.plot_x, y);
+      cairo_line_to (cr, geo.plot_x + geo.plot_w, y);
+    }
+  cairo_stroke (cr);
+  cairo_pop_group_to_source (cr);
+  cairo_paint_with_alpha (cr, 0.25);
+
+  cairo_set_source (cr, fg);
+  for (double v = 0.0; v <= geo.y_max + geo.tick / 2; v += geo.tick)
+    {
+      format1 (buf, v);
+      draw_text (cr, layout, buf, geo.plot_x - geo.font * 0.4, ranking_y (&geo, v), 1.0, 0.5,
+                 FALSE);
+    }
+  draw_text (cr, layout, "t/(km²·30d)", 0.0, geo.plot_y - geo.font * 0.4, 0.0, 1.0, FALSE);
+
+  /* Bars, and stubs for 缺测. */
+  for (guint i = 0; i < n; i++)
+    {
+      const DgCellRank *cell = cell_at (report, i);
+      double slot_x = geo.plot_x + geo.slot * i;
+      double cx = slot_x + geo.slot / 2;
+      cairo_rectangle_t bar;
+
+      if (dg_chart_ranking_bar_rect (report, width, height, i, &bar))
+        {
+          double r, g, b;
+
+          dg_chart_value_color (cell->value, TRUE, report->cap, &r, &g, &b);
+          cairo_set_source_rgb (cr, r, g, b);
+          cairo_rectangle (cr, bar.x, bar.y, bar.width, bar.height);
+          cairo_fill (cr);
+
+          if (geo.slot >= label_size * 2.2)
+            {
+              cairo_set_source (cr, fg);
+              format1 (buf, cell->value);
+              draw_text (cr, small, buf, cx, bar.y - 1.0, 0.5, 1.0, FALSE);
+            }
+        }
+      else
+        {
+          double stub = MIN (geo.font, geo.plot_h / 4);
+
+          fill_hatched (cr, slot_x + geo.slot * 0.15, base - stub, geo.slot * 0.7, stub,
+                        MAX (geo.slot * 0.25, 2.0));
+        }
+
+      cairo_set_source (cr, fg);
+      draw_text (cr, small, cell->code != NULL ? cell->code : "", cx, base + geo.font * 0.3,
+                 1.0, 0.5, TRUE);
+    }
+
+  /* Axes. */
+  cairo_set_source (cr, fg);
+  cairo_set_line_width (cr, 1.0);
+  cairo_move_to (cr, geo.plot_x, geo.plot_y);
+  cairo_line_to (cr, geo.plot_x, base);
+  cairo_line_to (cr, geo.plot_x + geo.plot_w, base);
+  cairo_stroke (cr);
+
+  /* The cap line goes on top of the bars so an exceeding bar is seen to cross it. */
+  if (report != NULL && isfinite (report->cap))
+    {
+      double y = ranking_y (&geo, report->cap);
+      double dash[] = { 4.0, 3.0 };
+      g_autofree char *label = NULL;
+
+      cairo_set_source_rgb (cr, color_exceeds.r, color_exceeds.g, color_exceeds.b);
+      cairo_set_line_width (cr, 1.2);
+      cairo_set_dash (cr, dash, G_N_ELEMENTS (dash), 0);
+      cairo_move_to (cr, geo.plot_x, y);
+      cairo_line_to (cr, geo.plot_x + geo.plot_w, y);
+      cairo_stroke (cr);
+      cairo_set_dash (cr, NULL, 0, 0);
+
+      /* At the left, over the cleanest cells: ascending bars leave that end free. */
+      format1 (buf, report->cap);
+      label = g_strdup_printf ("控制值 %s", buf);
+      draw_text (cr, layout, label, geo.plot_x + geo.font * 0.5, y - 1.0, 0.0, 1.0, FALSE);
+    }
+
+  cairo_pattern_destroy (fg);
+  cairo_restore (cr);
+}
+
+/* ---- Grid map ---- */
+
+typedef struct
+{
+  double font;
+  int    n_rows, n_cols;
+  double x0, y0, size;
+  double legend_y;
+} MapGeometry;
+
+static void
+map_geometry (const DgDustfallReport *report,
+              double                  width,
+              double                  height,
+              MapGeometry            *geo)
+{
+  guint n = n_cells (report);
+  double avail_h;
+
+  geo->font = font_size_for (width, height);
+  geo->n_rows = 0;
+  geo->n_cols = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      const DgCellRank *cell = cell_at (report, i);
+
+      if (cell->row < 0 || cell->col < 0)
+        continue;
+      geo->n_rows = MAX (geo->n_rows, cell->row + 1);
+      geo->n_cols = MAX (geo->n_cols, cell->col + 1);
+    }
+
+  avail_h = MAX (height - geo->font * 3.0, 1.0);
+  geo->size = MIN (width / MAX (geo->n_cols, 1), avail_h / MAX (geo->n_rows, 1));
+  geo->x0 = (width - geo->size * geo->n_cols) / 2;
+  geo->y0 = (avail_h - geo->size * geo->n_rows) / 2;
+  geo->legend_y = height - geo->font * 2.0;
+}
+
+gboolean
+dg_chart_grid_map_cell_rect (const DgDustfallReport *report,
+                             double                  width,
+                             double                  height,
+                             guint                   index,
+                             cairo_rectangle_t      *rect)
+{
+  MapGeometry geo;
+  const DgCellRank *cell;
+
+  g_return_val_if_fail (rect != NULL, FALSE);
+
+  if (index >= n_cells (report))
+    return FALSE;
+  cell = cell_at (report, index);
+  if (cell->row < 0 || cell->col < 0)
+    return FALSE;
+
+  map_geometry (report, width, height, &geo);
+  rect->x = geo.x0 + geo.size * cell->col;
+  rect->y = geo.y0 + geo.size * cell->row;
+  rect->width = geo.size;
+  rect->height = geo.size;
+
+  return TRUE;
+}
+
+int
+dg_chart_grid_map_cell_at (const DgDustfallReport *report,
+                           double                  width,
+                           double                  height,
+                           double                  x,
+                           double                  y)
+{
+  for (guint i = 0; i < n_cells (report); i++)
+    {
+      cairo_rectangle_t rect;
+
+      if (dg_chart_grid_map_cell_rect (report, width, height, i, &rect)
+          && x >= rect.x && x < rect.x + rect.width
+          && y >= rect.y && y < rect.y + rect.height)
+        return (int) i;
+    }
+
+  return -1;
+}
+
+static void
+draw_legend (cairo_t               *cr,
+             PangoLayout           *layout,
+             cairo_pattern_t       *fg,
+             const DgDustfallReport *report,
+             const MapGeometry     *geo,
+             double                 width)
+{
+  char cap_s[G_ASCII_DTOSTR_BUF_SIZE];
+  char near_s[G_ASCII_DTOSTR_BUF_SIZE];
+  g_autofree char *good = NULL;
+  g_autofree char *near = NULL;
+  g_autofree char *over = NULL;
+  double cap = report != NULL ? report->cap : 0.0;
+  double swatch = geo->font * 1.2;
+  double item_w = MIN (width / 4.0, geo->font * 9.0);
+  double x = (width - item_w * 4) / 2;
+  double y = geo->legend_y;
+  struct
+  {
+    const char *label;
+    double      value;
+    gboolean    has_value;
+  } items[4];
+
+  format1 (cap_s, cap);
+  format1 (near_s, cap * DG_CHART_NEAR_CAP_FRACTION);
+  good = g_strdup_printf ("≤ %s 达标", near_s);
+  near = g_strdup_printf ("%s–%s 接近", near_s, cap_s);
+  over = g_strdup_printf ("> %s 超标", cap_s);
+  items[0].label = good, items[0].value = 0.0, items[0].has_value = TRUE;
+  items[1].label = near, items[1].value = cap, items[1].has_value = TRUE;
+  items[2].label = over, items[2].value = cap + 1.0, items[2].has_value = TRUE;
+  items[3].label = "缺测", items[3].value = 0.0, items[3].has_value = FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (items); i++)
+    {
+      double ix = x + item_w * i;
+
+      if (items[i].has_value)
+        {
+          double r, g, b;
+
+          dg_chart_value_color (items[i].value, TRUE, cap, &r, &g, &b);
+          cairo_set_source_rgb (cr, r, g, b);
+          cairo_rectangle (cr, ix, y, swatch, swatch);
+          cairo_fill (cr);
+        }
+      else
+        {
+          fill_hatched (cr, ix, y, swatch, swatch, swatch / 3);
+        }
+
+      cairo_set_source (cr, fg);
+      draw_text (cr, layout, items[i].label, ix + swatch + geo->font * 0.4, y + swatch / 2,
+                 0.0, 0.5, FALSE);
+    }
+}
+
+void
+dg_chart_draw_grid_map (cairo_t                *cr,
+                        const DgDustfallReport *report,
+                        double                  width,
+                        double                  height)
+{
+  g_autoptr(PangoLayout) layout = NULL;
+  g_autoptr(PangoLayout) label = NULL;
+  cairo_pattern_t *fg;
+  MapGeometry geo;
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  double label_size;
+  double gap;
+
+  g_return_if_fail (cr != NULL);
+
+  if (width <= 0 || height <= 0)
+    return;
+
+  cairo_save (cr);
+  fg = cairo_pattern_reference (cairo_get_source (cr));
+  map_geometry (report, width, height, &geo);
+  layout = create_layout (cr, geo.font);
+  label_size = CLAMP (geo.size / 4.2, 3.0, geo.font * 1.2);
+  label = create_layout (cr, label_size);
+  /* A hairline gap tells neighbouring cells of one colour apart. */
+  gap = MAX (geo.size * 0.03, 0.5);
+
+  for (guint i = 0; i < n_cells (report); i++)
+    {
+      const DgCellRank *cell = cell_at (report, i);
+      cairo_rectangle_t rect;
+      double x, y, s;
+
+      if (!dg_chart_grid_map_cell_rect (report, width, height, i, &rect))
+        continue;
+
+      x = rect.x + gap / 2;
+      y = rect.y + gap / 2;
+      s = rect.width - gap;
+
+      if (cell->has_value && isfinite (cell->value))
+        {
+          double r, g, b;
+
+          dg_chart_value_color (cell->value, TRUE, report->cap, &r, &g, &b);
+          cairo_set_source_rgb (cr, r, g, b);
+          cairo_rectangle (cr, x, y, s, s);
+          cairo_fill (cr);
+        }
+      else
+        {
+          fill_hatched (cr, x, y, s, s, MAX (s / 6.0, 2.0));
+        }
+
+      /* Labels only where they fit: a small map is read by its colours. */
+      if (s >= label_size * 3.5)
+        {
+          double cx = x + s / 2;
+
+          /* Dark text on the light fills reads on screen and in print alike. */
+          cairo_set_source_rgb (cr, 0.1, 0.1, 0.1);
+          draw_text (cr, label, cell->code != NULL ? cell->code : "", cx, y + s / 2, 0.5, 1.0,
+                     FALSE);
+          if (cell->has_value && isfinite (cell->value))
+            format1 (buf, cell->value);
+          else
+            g_strlcpy (buf, "缺测", sizeof buf);
+          draw_text (cr, label, buf, cx, y + s / 2, 0.5, 0.0, FALSE);
+        }
+    }
+
+  draw_legend (cr, layout, fg, report, &geo, width);
+
+  cairo_pattern_destroy (fg);
+  cairo_restore (cr);
+}
