@@ -434,6 +434,135 @@ test_point_count (void)
   decode_fails (DG_RECORD_ROAD_CHECK, too_many, "points");
 }
 
+/* Every member, at every level, replaced by a value of every JSON type: each decode either
+ * succeeds or fails with invalid_field naming a field, and never trips a critical (the suite runs
+ * with G_DEBUG=fatal-warnings). */
+static void
+mutate_and_decode (DgRecordType  type,
+                   JsonNode     *root,
+                   JsonObject   *object,
+                   guint        *n_decoded)
+{
+  static const char *replacements[] = { "null", "true", "0", "-1", "1.5", "1e300", "\"\"",
+                                        "\"x\"", "[]", "[1]", "{}", "{\"a\":[]}" };
+  g_autoptr(GList) list = json_object_get_members (object);
+  g_autoptr(GPtrArray) members = g_ptr_array_new_with_free_func (g_free);
+
+  /* Copies: replacing a member frees json-glib's copy of its name. */
+  for (GList *l = list; l != NULL; l = l->next)
+    g_ptr_array_add (members, g_strdup (l->data));
+
+  for (guint m = 0; m < members->len; m++)
+    {
+      const char *member = g_ptr_array_index (members, m);
+      g_autoptr(JsonNode) saved = json_node_copy (json_object_get_member (object, member));
+
+      /* Recurse first into the member's own objects (the points of a check). */
+      if (JSON_NODE_HOLDS_ARRAY (saved))
+        {
+          JsonArray *array = json_node_get_array (saved);
+
+          for (guint i = 0; i < json_array_get_length (array); i++)
+            {
+              JsonNode *element = json_array_get_element (array, i);
+
+              if (JSON_NODE_HOLDS_OBJECT (element))
+                mutate_and_decode (type, root, json_node_get_object (element), n_decoded);
+            }
+        }
+
+      for (guint r = 0; r < G_N_ELEMENTS (replacements); r++)
+        {
+          g_autoptr(GError) error = NULL;
+          JsonNode *value = parse (replacements[r]);
+          gpointer data;
+
+          json_object_set_member (object, member, value);
+          data = dg_record_data_from_json (type, RECORD_ID, json_node_get_object (root), &error);
+          if (data != NULL)
+            {
+              g_assert_no_error (error);
+              dg_record_data_free (type, data);
+            }
+          else
+            {
+              g_assert_error (error, DG_ERROR, DG_ERROR_INVALID_FIELD);
+              g_assert_nonnull (dg_error_get_field (error));
+            }
+          (*n_decoded)++;
+        }
+
+      json_object_set_member (object, member, json_node_copy (saved));
+    }
+
+  /* And with each member removed. */
+  for (guint m = 0; m < members->len; m++)
+    {
+      const char *member = g_ptr_array_index (members, m);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) saved = json_node_copy (json_object_get_member (object, member));
+      gpointer data;
+
+      json_object_remove_member (object, member);
+      data = dg_record_data_from_json (type, RECORD_ID, json_node_get_object (root), &error);
+      if (data != NULL)
+        dg_record_data_free (type, data);
+      else
+        g_assert_error (error, DG_ERROR, DG_ERROR_INVALID_FIELD);
+      json_object_set_member (object, member, json_node_copy (saved));
+      (*n_decoded)++;
+    }
+}
+
+static void
+test_type_confusion (void)
+{
+  const struct { DgRecordType type; const char *json; } docs[] = {
+    { DG_RECORD_ROAD_CHECK, check_json },
+    { DG_RECORD_DUSTFALL_SAMPLE, sample_json },
+    { DG_RECORD_ROAD, road_json },
+    { DG_RECORD_GRID_CELL, cell_json },
+    { DG_RECORD_RULE, rule_json },
+  };
+  guint n_decoded = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (docs); i++)
+    {
+      g_autoptr(JsonNode) root = parse_sq (docs[i].json);
+
+      mutate_and_decode (docs[i].type, root, json_node_get_object (root), &n_decoded);
+    }
+
+  g_test_message ("%u decodes", n_decoded);
+  g_assert_cmpuint (n_decoded, >, 300);
+}
+
+static void
+test_change_type_confusion (void)
+{
+  const char *members[] = { "type", "id", "base_rev", "deleted", "data" };
+  const char *replacements[] = { "null", "true", "0", "-1", "1.5", "\"\"", "\"x\"", "[]", "{}" };
+
+  for (guint m = 0; m < G_N_ELEMENTS (members); m++)
+    for (guint r = 0; r < G_N_ELEMENTS (replacements); r++)
+      {
+        g_autoptr(JsonNode) root = parse_sq ("{'type': 'road', 'id': '" RECORD_ID "',"
+                                             " 'base_rev': 1, 'deleted': false, 'data': {}}");
+        g_autoptr(GError) error = NULL;
+        g_autoptr(DgChange) change = NULL;
+
+        json_object_set_member (json_node_get_object (root), members[m],
+                                parse (replacements[r]));
+        change = dg_change_from_json (root, &error);
+        if (change == NULL)
+          {
+            g_assert_nonnull (error);
+            g_assert_true (error->domain == DG_ERROR);
+            g_assert_cmpstr (dg_error_get_field (error), ==, members[m]);
+          }
+      }
+}
+
 /* ---- Computed ---- */
 
 static void
@@ -994,6 +1123,10 @@ main (int   argc,
   g_test_add_func ("/common/wire/data/road-check/100-points-ok-101-refused", test_point_count);
   for (guint i = 0; i < G_N_ELEMENTS (bad_data); i++)
     g_test_add_data_func (bad_data[i].path, &bad_data[i], test_bad_data);
+
+  g_test_add_func ("/common/wire/data/every-member-every-type-no-critical", test_type_confusion);
+  g_test_add_func ("/common/wire/change/every-member-every-type-no-critical",
+                   test_change_type_confusion);
 
   g_test_add_func ("/common/wire/computed/road-check", test_computed_road_check);
   g_test_add_func ("/common/wire/computed/dustfall-flags-as-strings", test_computed_dustfall);
