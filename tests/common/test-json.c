@@ -253,6 +253,52 @@ test_parse_escapes (void)
   assert_parse_fails ("[\"\\ud800\"]", 10, DG_ERROR_BAD_JSON);
 }
 
+/* Truncations and byte flips of a real request: whatever dg_json_parse() makes of them, it
+ * returns a node or a bad_json/too_deep error, and never lets json-glib print a critical. */
+static void
+test_parse_mutations (void)
+{
+  const char *seed =
+    "{\"changes\": [{\"type\": \"road_check\", \"id\": \"6f1c2b1e-8a4d-4c1e-9b7a-2d3e4f5a6b7c\","
+    " \"base_rev\": 0, \"data\": {\"date\": \"2025-03-14\", \"notes\": \"\\\"[{\\\\\","
+    " \"points\": [{\"seq\": 1, \"mass_g\": -4.25e-1, \"ok\": true, \"n\": null}]}}]}";
+  const char alphabet[] = "{}[]\",:\\/'#*0-.eE+tfnu \x01\x80\xc3\xff";
+  gsize len = strlen (seed);
+  guint n_ok = 0;
+
+  for (gsize cut = 0; cut <= len; cut++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) node = dg_json_parse (seed, cut, &error);
+
+      if (node == NULL)
+        g_assert_true (g_error_matches (error, DG_ERROR, DG_ERROR_BAD_JSON));
+      else
+        n_ok++;
+    }
+  /* Only the whole text (and nothing shorter) is a complete document. */
+  g_assert_cmpuint (n_ok, ==, 1);
+
+  for (guint round = 0; round < 20000; round++)
+    {
+      g_autofree char *text = g_strdup (seed);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) node = NULL;
+      guint flips = (guint) g_test_rand_int_range (1, 4);
+
+      for (guint f = 0; f < flips; f++)
+        text[g_test_rand_int_range (0, (gint32) len)] =
+          alphabet[g_test_rand_int_range (0, (gint32) sizeof alphabet - 1)];
+
+      node = dg_json_parse (text, len, &error);
+      if (node == NULL)
+        g_assert_true (g_error_matches (error, DG_ERROR, DG_ERROR_BAD_JSON) ||
+                       g_error_matches (error, DG_ERROR, DG_ERROR_TOO_DEEP));
+      else
+        g_assert_no_error (error);
+    }
+}
+
 /* ---- Canonical output ---- */
 
 static char *
@@ -726,6 +772,7 @@ main (int   argc,
                    test_parse_json_glib_extensions);
   g_test_add_func ("/common/json/parse/integer-beyond-int64-refused", test_parse_integer_range);
   g_test_add_func ("/common/json/parse/escapes", test_parse_escapes);
+  g_test_add_func ("/common/json/parse/mutated-input-never-critical", test_parse_mutations);
 
   g_test_add_func ("/common/json/canonical/members-sorted-bytewise", test_canonical_sorted);
   g_test_add_func ("/common/json/canonical/independent-of-member-order",
