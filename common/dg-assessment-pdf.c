@@ -42,6 +42,7 @@
 
 #define CHART_H       260.0
 #define MAP_H         330.0
+#define MAP_LEGEND_H  36.0    /* dg_chart_draw_grid_map() keeps 3 font heights for its legend */
 
 typedef struct
 {
@@ -485,10 +486,31 @@ pdf_ranking (Pdf *pdf)
   pdf_table (pdf, columns, DG_N_RANK_COLS, rows, highlights, df != NULL ? total : NULL);
 }
 
+/* A wide, flat district needs less than a square one: the height its squares need at the full
+ * width, plus the legend, up to MAP_H. */
+static double
+map_height (const DgDustfallReport *df)
+{
+  int rows = 0, cols = 0;
+
+  for (guint i = 0; df != NULL && df->cells != NULL && i < df->cells->len; i++)
+    {
+      const DgCellRank *cell = g_ptr_array_index (df->cells, i);
+
+      rows = MAX (rows, cell->row + 1);
+      cols = MAX (cols, cell->col + 1);
+    }
+  if (rows == 0 || cols == 0)
+    return MAP_H / 3;
+
+  return CLAMP (CONTENT_W / cols * rows + MAP_LEGEND_H, MAP_H / 3, MAP_H);
+}
+
 static void
 pdf_charts (Pdf *pdf)
 {
   const DgDustfallReport *df = pdf->self->dustfall;
+  double map_h;
 
   pdf_heading (pdf, "二、降尘量排名图", CHART_H);
   cairo_save (pdf->cr);
@@ -499,13 +521,14 @@ pdf_charts (Pdf *pdf)
   pdf->y += CHART_H;
   pdf_progress (pdf, 10);
 
-  pdf_heading (pdf, "三、网格降尘分布图", MAP_H);
+  map_h = map_height (df);
+  pdf_heading (pdf, "三、网格降尘分布图", map_h);
   cairo_save (pdf->cr);
   cairo_translate (pdf->cr, MARGIN_X, pdf->y);
   cairo_set_source_rgb (pdf->cr, 0.15, 0.15, 0.15);
-  dg_chart_draw_grid_map (pdf->cr, df, CONTENT_W, MAP_H);
+  dg_chart_draw_grid_map (pdf->cr, df, CONTENT_W, map_h);
   cairo_restore (pdf->cr);
-  pdf->y += MAP_H;
+  pdf->y += map_h;
   pdf_progress (pdf, 10);
 }
 

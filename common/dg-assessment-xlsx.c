@@ -197,6 +197,14 @@ write_heading (Writer             *w,
       note (w, worksheet_write_string (ws, 1, (lxw_col_t) c, headers[c], w->header));
     }
   worksheet_freeze_panes (ws, 2, 0);
+
+  /* The assessment gets printed: A4 landscape, one page wide, the header row on every page and
+   * 第 N 页 / 共 M 页 as in the PDF. */
+  worksheet_set_paper (ws, 9);
+  worksheet_set_landscape (ws);
+  worksheet_fit_to_pages (ws, 1, 0);
+  note (w, worksheet_repeat_rows (ws, 1, 1));
+  note (w, worksheet_set_footer (ws, "&C第 &P 页 / 共 &N 页"));
 }
 
 static void

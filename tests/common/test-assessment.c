@@ -642,7 +642,9 @@ static const char xlsx_dump_py[] =
   "            cells.append([c.value, c.number_format, fill])\n"
   "        rows.append(cells)\n"
   "    out['data'][ws.title] = {'freeze': ws.freeze_panes, 'rows': rows,\n"
-  "                             'merged': [str(r) for r in ws.merged_cells.ranges]}\n"
+  "                             'merged': [str(r) for r in ws.merged_cells.ranges],\n"
+  "                             'print_rows': ws.print_title_rows,\n"
+  "                             'orientation': ws.page_setup.orientation}\n"
   "json.dump(out, sys.stdout, ensure_ascii=False)\n";
 
 /* Runs the dump script under the first interpreter that has openpyxl: Debian's
@@ -789,8 +791,11 @@ test_xlsx (Fixture       *f,
 
       sheet_data = json_object_get_object_member (json_object_get_object_member (dump, "data"),
                                                   name);
-      /* Title and header rows stay in view. */
+      /* Title and header rows stay in view, and the header is printed on every page. */
       g_assert_cmpstr (json_object_get_string_member (sheet_data, "freeze"), ==, "A3");
+      g_assert_cmpstr (json_object_get_string_member (sheet_data, "print_rows"), ==, "$2:$2");
+      g_assert_cmpstr (json_object_get_string_member (sheet_data, "orientation"), ==,
+                       "landscape");
     }
 
   /* The title names the district and the month. */
