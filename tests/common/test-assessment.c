@@ -1445,6 +1445,29 @@ test_ranking_pixels (Fixture       *f,
   g_assert_cmpint (px.r, ==, 255);
   g_assert_cmpint (px.g, ==, 255);
 
+  /* The cap crosses the chart as a red dashed line: look for it at the cap's height (from the
+   * bars' scale) over the middle of the chart, where the bars stay below it. */
+  {
+    double base = rc.y + rc.height;
+    double cap_y = base - rc.height * f->dustfall->cap / clean->value;
+    guint red = 0, white = 0;
+
+    for (double x = rd.x / 3; x < rd.x / 2; x += 1)
+      {
+        Pixel a = pixel_at (surface, x, floor (cap_y - 0.5));
+        Pixel b = pixel_at (surface, x, floor (cap_y + 0.5));
+        Pixel p = (a.r - a.g > b.r - b.g) ? a : b;
+
+        if (p.r > 150 && p.r - p.g > 60)
+          red++;
+        else if (p.r == 255 && p.g == 255)
+          white++;
+      }
+    /* Dashes and gaps both. */
+    g_assert_cmpuint (red, >=, 10);
+    g_assert_cmpuint (white, >=, 5);
+  }
+
   cairo_destroy (cr);
   cairo_surface_destroy (surface);
 }
