@@ -136,6 +136,16 @@ scan_string (const char  *data,
               if (i + k >= length || !g_ascii_isxdigit (data[i + k]))
                 goto bad_escape;
             }
+
+          /* json-glib hands strings out as C strings: "a\u0000b" would silently be stored as
+           * "a", and the sender would never learn that its notes were cut. */
+          if (memcmp (data + i + 1, "0000", 4) == 0)
+            {
+              dg_set_error (error, DG_ERROR_BAD_JSON, NULL,
+                            "NUL (\\u0000) in the string starting at byte %" G_GSIZE_FORMAT,
+                            start);
+              return FALSE;
+            }
           i += 4;
         }
       else if (strchr ("\"\\/bfnrt", data[i]) == NULL || data[i] == '\0')

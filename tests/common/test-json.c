@@ -248,6 +248,8 @@ test_parse_escapes (void)
   g_assert_cmpstr (json_array_get_string_element (array, 1), ==, "\xf0\x9f\x98\x80");
 
   assert_parse_fails ("[\"\\x41\"]", 8, DG_ERROR_BAD_JSON);
+  /* json-glib would cut the string at the NUL without a word. */
+  assert_parse_fails ("[\"a\\u0000b\"]", 12, DG_ERROR_BAD_JSON);
   assert_parse_fails ("[\"\\u12G4\"]", 10, DG_ERROR_BAD_JSON);
   /* A lone surrogate: json-glib refuses it too; either way, no critical. */
   assert_parse_fails ("[\"\\ud800\"]", 10, DG_ERROR_BAD_JSON);
