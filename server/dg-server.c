@@ -776,8 +776,8 @@ typedef struct
   gsize         drained;
 } Drain;
 
-#define DRAIN_SECONDS 2
-#define DRAIN_MAX_BYTES (4 * 1024 * 1024)
+#define DRAIN_SECONDS 3
+#define DRAIN_MAX_BYTES (2 * DG_MAX_BODY_BYTES)
 
 static void
 drain_finish (Drain *drain)

@@ -1,0 +1,277 @@
+/* dg-test-server.c: an in-process dustgrid server on loopback, for the server tests. */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "dg-demo.h"
+#include "dg-test-server.h"
+
+static const char *const test_users[][2] = {
+  { "inspector", "inspector" },
+  { "inspector2", "inspector" },
+  { "office", "office" },
+  { "admin", "admin" },
+};
+
+static gpointer
+server_thread_func (gpointer data)
+{
+  DgTestServer *ts = data;
+  g_autoptr(GError) error = NULL;
+
+  g_main_context_push_thread_default (ts->context);
+
+  ts->server = dg_server_new (ts->store, ts->auth);
+  dg_server_set_log_requests (ts->server, g_getenv ("DUSTGRID_TEST_LOG") != NULL);
+  dg_server_listen (ts->server, "127.0.0.1", 0, &error);
+  g_assert_no_error (error);
+
+  g_mutex_lock (&ts->lock);
+  ts->port = dg_server_get_port (ts->server);
+  ts->ready = TRUE;
+  g_cond_signal (&ts->cond);
+  g_mutex_unlock (&ts->lock);
+
+  g_main_loop_run (ts->loop);
+
+  /* Let requests still running in worker threads come back before the server goes. */
+  while (dg_server_get_n_in_flight (ts->server) > 0)
+    g_main_context_iteration (ts->context, TRUE);
+
+  dg_server_disconnect (ts->server);
+  g_clear_object (&ts->server);
+  while (g_main_context_iteration (ts->context, FALSE))
+    ;
+
+  g_main_context_pop_thread_default (ts->context);
+  return NULL;
+}
+
+static void
+start_serving (DgTestServer *ts)
+{
+  ts->context = g_main_context_new ();
+  ts->loop = g_main_loop_new (ts->context, FALSE);
+  ts->ready = FALSE;
+  ts->thread = g_thread_new ("dg-test-server", server_thread_func, ts);
+
+  g_mutex_lock (&ts->lock);
+  while (!ts->ready)
+    g_cond_wait (&ts->cond, &ts->lock);
+  g_mutex_unlock (&ts->lock);
+}
+
+static gboolean
+quit_cb (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+stop_serving (DgTestServer *ts)
+{
+  g_main_context_invoke (ts->context, quit_cb, ts->loop);
+  g_thread_join (g_steal_pointer (&ts->thread));
+  g_clear_pointer (&ts->loop, g_main_loop_unref);
+  g_clear_pointer (&ts->context, g_main_context_unref);
+}
+
+static void
+open_store (DgTestServer *ts)
+{
+  g_autoptr(GError) error = NULL;
+
+  ts->store = dg_store_open (ts->db_path, &error);
+  g_assert_no_error (error);
+  ts->auth = dg_auth_new (ts->store);
+}
+
+DgTestServer *
+dg_test_server_new (void)
+{
+  DgTestServer *ts = g_new0 (DgTestServer, 1);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *reference = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  gsize length;
+
+  g_mutex_init (&ts->lock);
+  g_cond_init (&ts->cond);
+
+  ts->dir = g_dir_make_tmp ("dustgrid-server-XXXXXX", &error);
+  g_assert_no_error (error);
+  ts->db_path = g_build_filename (ts->dir, "test.db", NULL);
+  open_store (ts);
+
+  reference = dg_demo_find_reference_file ();
+  g_assert_nonnull (reference);
+  g_file_get_contents (reference, &contents, &length, &error);
+  g_assert_no_error (error);
+  root = dg_json_parse (contents, length, &error);
+  g_assert_no_error (error);
+  dg_store_import_reference (ts->store, root, "admin", NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (test_users); i++)
+    {
+      g_autofree char *hash = dg_auth_hash_password (ts->auth, test_users[i][0], &error);
+      DgRole role;
+
+      g_assert_no_error (error);
+      g_assert_true (dg_role_from_string (test_users[i][1], &role));
+      dg_store_put_user (ts->store, test_users[i][0], role, hash, &error);
+      g_assert_no_error (error);
+    }
+
+  ts->session = soup_session_new ();
+  start_serving (ts);
+
+  return ts;
+}
+
+void
+dg_test_server_restart (DgTestServer *ts)
+{
+  stop_serving (ts);
+  g_clear_object (&ts->auth);
+  dg_store_close (ts->store);
+  g_clear_object (&ts->store);
+
+  open_store (ts);
+  start_serving (ts);
+}
+
+static void
+remove_dir (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir == NULL)
+    return;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_dir (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+void
+dg_test_server_free (DgTestServer *ts)
+{
+  stop_serving (ts);
+  g_clear_object (&ts->session);
+  g_clear_object (&ts->auth);
+  if (ts->store != NULL)
+    dg_store_close (ts->store);
+  g_clear_object (&ts->store);
+
+  remove_dir (ts->dir);
+  g_free (ts->dir);
+  g_free (ts->db_path);
+  g_mutex_clear (&ts->lock);
+  g_cond_clear (&ts->cond);
+  g_free (ts);
+}
+
+guint
+dg_test_request_raw (DgTestServer *ts,
+                     const char   *method,
+                     const char   *path,
+                     const char   *token,
+                     const char   *body,
+                     gsize         length,
+                     JsonNode    **response)
+{
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u%s", ts->port, path);
+  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (msg);
+  if (token != NULL)
+    {
+      g_autofree char *value = g_strdup_printf ("Bearer %s", token);
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
+                                    value);
+    }
+  if (body != NULL)
+    {
+      g_autoptr(GBytes) request = g_bytes_new (body, length);
+
+      soup_message_set_request_body_from_bytes (msg, "application/json", request);
+    }
+
+  bytes = soup_session_send_and_read (ts->session, msg, NULL, &error);
+  g_assert_no_error (error);
+
+  if (response != NULL)
+    {
+      gsize size = 0;
+      const char *data = g_bytes_get_data (bytes, &size);
+
+      *response = NULL;
+      if (size > 0)
+        {
+          /* The body is not NUL-terminated: parse it by length. */
+          g_autoptr(JsonParser) parser = json_parser_new ();
+
+          if (json_parser_load_from_data (parser, data, (gssize) size, NULL))
+            *response = json_parser_steal_root (parser);
+          else
+            g_test_message ("unparsable response: %.*s", (int) MIN (size, 300), data);
+        }
+    }
+
+  return soup_message_get_status (msg);
+}
+
+guint
+dg_test_request (DgTestServer *ts,
+                 const char   *method,
+                 const char   *path,
+                 const char   *token,
+                 const char   *body,
+                 JsonNode    **response)
+{
+  return dg_test_request_raw (ts, method, path, token, body, body != NULL ? strlen (body) : 0,
+                              response);
+}
+
+char *
+dg_test_login (DgTestServer *ts,
+               const char   *username)
+{
+  g_autofree char *body = NULL;
+  g_autoptr(JsonNode) response = NULL;
+  guint status;
+
+  body = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"%s\"}", username, username);
+  status = dg_test_request (ts, "POST", "/api/v1/login", NULL, body, &response);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_nonnull (response);
+
+  return g_strdup (json_object_get_string_member (json_node_get_object (response), "token"));
+}
+
+const char *
+dg_test_error_code (JsonNode *response)
+{
+  JsonObject *object;
+
+  if (response == NULL || !JSON_NODE_HOLDS_OBJECT (response))
+    return NULL;
+  object = json_node_get_object (response);
+  if (!json_object_has_member (object, "error"))
+    return NULL;
+
+  return json_object_get_string_member (json_object_get_object_member (object, "error"), "code");
+}

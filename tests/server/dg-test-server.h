@@ -1,0 +1,71 @@
+/* dg-test-server.h: an in-process dustgrid server on loopback, for the server tests.
+ *
+ * The server runs in its own thread with its own GMainContext (the model is GNOME Calendar's
+ * tests/gcal-simple-server.c), so the test's synchronous SoupSession calls talk to it over real
+ * HTTP. The database lives in a fresh temporary directory.
+ */
+#pragma once
+
+#include <libsoup/soup.h>
+#include <json-glib/json-glib.h>
+
+#include "dg-auth.h"
+#include "dg-server.h"
+#include "dg-store.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  char         *dir;
+  char         *db_path;
+  DgStore      *store;
+  DgAuth       *auth;
+
+  GThread      *thread;
+  GMainContext *context;
+  GMainLoop    *loop;
+  DgServer     *server;
+  guint         port;
+  GMutex        lock;
+  GCond         cond;
+  gboolean      ready;
+
+  SoupSession  *session;
+} DgTestServer;
+
+/* A new database with the sample district and the users inspector, inspector2, office and
+ * admin (password = user name), served on 127.0.0.1 at a free port. */
+DgTestServer *dg_test_server_new      (void);
+void          dg_test_server_free     (DgTestServer *ts);
+/* Stops serving and closes the database, then opens it again and serves it (a restart). */
+void          dg_test_server_restart  (DgTestServer *ts);
+
+/* A request: returns the status; *response (if not NULL) gets the parsed JSON body or NULL. */
+guint         dg_test_request         (DgTestServer *ts,
+                                       const char   *method,
+                                       const char   *path,
+                                       const char   *token,
+                                       const char   *body,
+                                       JsonNode    **response);
+/* Same, with a body of @length raw bytes. */
+guint         dg_test_request_raw     (DgTestServer *ts,
+                                       const char   *method,
+                                       const char   *path,
+                                       const char   *token,
+                                       const char   *body,
+                                       gsize         length,
+                                       JsonNode    **response);
+/* Logs in; asserts success and returns the token. */
+char         *dg_test_login           (DgTestServer *ts,
+                                       const char   *username);
+
+/* The error code of an {"error":{…}} response, or NULL. */
+const char   *dg_test_error_code      (JsonNode     *response);
+
+#define DG_TEST_ROAD_ID      "a7b09b31-6ed7-5c2e-b95b-15aca33b9df0"  /* 怡光南路, main */
+#define DG_TEST_CELL_ID      "379af3c6-7c80-5699-b5fe-521ba0b6b9f2"  /* G01 */
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DgTestServer, dg_test_server_free)
+
+G_END_DECLS

@@ -1,0 +1,379 @@
+/* test-server-cli.c: the dustgrid-server command line of design section 4, run as a process. */
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "dg-demo.h"
+#include "dg-test-server.h"
+
+typedef struct
+{
+  char *dir;
+  char *db;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->dir = g_dir_make_tmp ("dustgrid-cli-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->db = g_build_filename (f->dir, "cli.db", NULL);
+}
+
+static void
+remove_dir (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir == NULL)
+    return;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  remove_dir (f->dir);
+  g_free (f->dir);
+  g_free (f->db);
+}
+
+static GSubprocessLauncher *
+launcher_new (GSubprocessFlags flags)
+{
+  GSubprocessLauncher *launcher = g_subprocess_launcher_new (flags);
+
+  g_subprocess_launcher_setenv (launcher, "DUSTGRID_PWHASH_MIN", "1", TRUE);
+  return launcher;
+}
+
+/* Runs dustgrid-server with @args (NULL-terminated), @input on stdin; returns the exit status. */
+static int
+run (const char  *input,
+     char       **out,
+     char       **err,
+     const char  *first,
+     ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *stdout_text = NULL;
+  g_autofree char *stderr_text = NULL;
+  va_list args;
+
+  g_ptr_array_add (argv, (gpointer) DUSTGRID_SERVER_PATH);
+  va_start (args, first);
+  for (const char *a = first; a != NULL; a = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) a);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  launcher = launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                           G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, input != NULL ? input : "", NULL, &stdout_text,
+                                 &stderr_text, &error);
+  g_assert_no_error (error);
+  g_test_message ("stdout: %s\nstderr: %s", stdout_text, stderr_text);
+
+  if (out != NULL)
+    *out = g_steal_pointer (&stdout_text);
+  if (err != NULL)
+    *err = g_steal_pointer (&stderr_text);
+
+  g_assert_true (g_subprocess_get_if_exited (process));
+  return g_subprocess_get_exit_status (process);
+}
+
+static gint64
+count_rows (const char *db,
+            const char *type)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DgStore) store = dg_store_open (db, &error);
+  g_autoptr(GPtrArray) records = NULL;
+  gint64 next = 0;
+  gboolean more = FALSE;
+  gint64 n = 0;
+
+  g_assert_no_error (error);
+  records = dg_store_pull (store, "admin", DG_ROLE_ADMIN, 0, 1000000, &next, &more, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < records->len; i++)
+    {
+      DgRecord *record = g_ptr_array_index (records, i);
+
+      if (type == NULL || g_strcmp0 (dg_record_type_to_string (record->type), type) == 0)
+        n++;
+    }
+
+  return n;
+}
+
+static gint64
+count_revisions (const char *db)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DgStore) store = dg_store_open (db, &error);
+  gint64 n = 0;
+
+  g_assert_no_error (error);
+  g_assert_true (dg_store_verify (store, &n, &error));
+  return n;
+}
+
+static char *
+reference_file (void)
+{
+  char *path = dg_demo_find_reference_file ();
+
+  g_assert_nonnull (path);
+  return path;
+}
+
+/* ---- Tests ---- */
+
+static gboolean
+timeout_cb (gpointer data)
+{
+  g_error ("timed out waiting for dustgrid-server");
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_serve (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(GSubprocessLauncher) launcher = launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GRegex) regex = NULL;
+  g_autoptr(GMatchInfo) match = NULL;
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *rest = NULL;
+  g_autofree char *port = NULL;
+  g_autofree char *url = NULL;
+  guint timeout_id;
+
+  timeout_id = g_timeout_add_seconds (30, timeout_cb, NULL);
+  process = g_subprocess_launcher_spawn (launcher, &error, DUSTGRID_SERVER_PATH, "serve",
+                                         "--db", f->db, "--listen", "127.0.0.1", "--port", "0",
+                                         NULL);
+  g_assert_no_error (error);
+
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+  line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+
+  regex = g_regex_new ("^listening on http://127\\.0\\.0\\.1:([0-9]+)$", 0, 0, NULL);
+  g_assert_true (g_regex_match (regex, line, 0, &match));
+  port = g_match_info_fetch (match, 1);
+  g_assert_cmpint (g_ascii_strtoll (port, NULL, 10), >, 0);
+
+  url = g_strdup_printf ("http://127.0.0.1:%s/healthz", port);
+  msg = soup_message_new ("GET", url);
+  body = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+
+  /* SIGTERM: a clean exit, and nothing more on stdout than the one line. */
+  g_subprocess_send_signal (process, SIGTERM);
+  rest = g_data_input_stream_read_upto (lines, "", 0, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (rest == NULL || *rest == '\0');
+  g_subprocess_wait (process, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+
+  g_source_remove (timeout_id);
+}
+
+static void
+test_user_add (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DgStore) store = NULL;
+  g_autoptr(DgAuth) auth = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *hash = NULL;
+  DgRole role = DG_ROLE_INSPECTOR;
+
+  g_assert_cmpint (run ("s3cret pass\n", NULL, NULL, "user", "add", "--db", f->db, "--username",
+                        "wang", "--role", "office", NULL), ==, 0);
+  g_assert_cmpint (run ("", NULL, NULL, "user", "add", "--db", f->db, "--username", "li",
+                        "--role", "office", NULL), !=, 0);
+  g_assert_cmpint (run ("x\n", NULL, NULL, "user", "add", "--db", f->db, "--username", "li",
+                        "--role", "mayor", NULL), !=, 0);
+
+  store = dg_store_open (f->db, &error);
+  g_assert_no_error (error);
+  g_assert_true (dg_store_get_user (store, "wang", &role, &hash, &error));
+  g_assert_cmpint (role, ==, DG_ROLE_OFFICE);
+  g_assert_true (g_str_has_prefix (hash, "$argon2id$"));
+  g_assert_false (dg_store_get_user (store, "li", NULL, NULL, &error));
+
+  auth = dg_auth_new (store);
+  token = dg_auth_login (auth, "wang", "s3cret pass", NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (token);
+}
+
+static void
+test_import_idempotent (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *reference = reference_file ();
+  g_autofree char *out1 = NULL, *out2 = NULL;
+  gint64 revisions;
+
+  g_assert_cmpint (run (NULL, &out1, NULL, "import", "--db", f->db, reference, NULL), ==, 0);
+  g_assert_cmpint (count_rows (f->db, "road"), ==, 12);
+  g_assert_cmpint (count_rows (f->db, "grid_cell"), >=, 20);
+  g_assert_cmpint (count_rows (f->db, "rule"), ==, 6);
+  revisions = count_revisions (f->db);
+
+  g_assert_cmpint (run (NULL, &out2, NULL, "import", "--db", f->db, reference, NULL), ==, 0);
+  g_assert_nonnull (strstr (out2, "imported 0 records"));
+  g_assert_cmpint (count_revisions (f->db), ==, revisions);
+
+  g_assert_cmpint (run (NULL, NULL, NULL, "import", "--db", f->db, "/nonexistent.json", NULL),
+                   ==, 1);
+}
+
+static void
+test_backup_verify (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *reference = reference_file ();
+  g_autofree char *backup = g_build_filename (f->dir, "backup.db", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (run (NULL, NULL, NULL, "import", "--db", f->db, reference, NULL), ==, 0);
+  g_assert_cmpint (run (NULL, NULL, NULL, "backup", "--db", f->db, "--output", backup, NULL), ==, 0);
+  g_assert_cmpint (run (NULL, &out, NULL, "verify", "--db", backup, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "ok"));
+  g_assert_cmpint (count_rows (backup, "road"), ==, 12);
+
+  /* A revision edited behind the server's back breaks the chain; verify names it. */
+  {
+    g_autoptr(DgStore) store = dg_store_open (backup, &error);
+
+    g_assert_no_error (error);
+    dg_store_exec (store, "UPDATE revisions SET author = 'mallory' WHERE n = 3", &error);
+    g_assert_no_error (error);
+  }
+  g_assert_cmpint (run (NULL, NULL, &err, "verify", "--db", backup, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "revision 3"));
+}
+
+static void
+test_demo (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *export = g_build_filename (f->dir, "assessment.json", NULL);
+  g_autofree char *contents = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DgStore) store = NULL;
+  gint64 start, revisions;
+  JsonObject *object;
+
+  start = g_get_monotonic_time ();
+  g_assert_cmpint (run (NULL, &out, NULL, "demo", "--db", f->db, "--today", "2025-03-15", NULL),
+                   ==, 0);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
+
+  g_assert_cmpint (count_rows (f->db, "road"), >=, 12);
+  g_assert_cmpint (count_rows (f->db, "grid_cell"), >=, 20);
+  /* About six months of at least a few roads a day. */
+  g_assert_cmpint (count_rows (f->db, "road_check"), >, 150 * 4);
+  g_assert_cmpint (count_rows (f->db, "dustfall_sample"), >, 6 * 20 * 2);
+
+  store = dg_store_open (f->db, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 4; i++)
+    {
+      static const char *const users[] = { "inspector", "inspector2", "office", "admin" };
+
+      g_assert_true (dg_store_get_user (store, users[i], NULL, NULL, &error));
+    }
+  g_clear_object (&store);
+
+  /* Deterministic: a second run stores nothing new. */
+  revisions = count_revisions (f->db);
+  g_assert_cmpint (run (NULL, NULL, NULL, "demo", "--db", f->db, "--today", "2025-03-15", NULL),
+                   ==, 0);
+  g_assert_cmpint (count_revisions (f->db), ==, revisions);
+
+  /* export json: the whole assessment of a month. */
+  g_assert_cmpint (run (NULL, NULL, NULL, "export", "--db", f->db, "--month", "2025-02",
+                        "--format", "json", "--output", export, NULL), ==, 0);
+  g_file_get_contents (export, &contents, NULL, &error);
+  g_assert_no_error (error);
+  root = json_from_string (contents, &error);
+  g_assert_no_error (error);
+  object = json_node_get_object (root);
+  g_assert_cmpstr (json_object_get_string_member (object, "month"), ==, "2025-02");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                      json_object_get_object_member (object, "dustfall"), "cells")), >=, 20);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                      json_object_get_object_member (object, "quota"), "days")), ==, 28);
+
+  g_assert_cmpint (run (NULL, NULL, &err, "export", "--db", f->db, "--month", "2025-02",
+                        "--format", "xlsx", "--output", export, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "not supported yet"));
+}
+
+static void
+test_usage (Fixture       *f,
+            gconstpointer  data)
+{
+  g_assert_cmpint (run (NULL, NULL, NULL, "frobnicate", NULL), ==, 2);
+  g_assert_cmpint (run (NULL, NULL, NULL, "verify", NULL), !=, 0);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_setenv ("DUSTGRID_PWHASH_MIN", "1", TRUE);
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/server/cli/serve-prints-listening", test_serve);
+  ADD ("/server/cli/user-add-reads-stdin", test_user_add);
+  ADD ("/server/cli/import-is-idempotent", test_import_idempotent);
+  ADD ("/server/cli/backup-then-verify", test_backup_verify);
+  ADD ("/server/cli/demo-and-export-json", test_demo);
+  ADD ("/server/cli/usage", test_usage);
+#undef ADD
+
+  return g_test_run ();
+}
