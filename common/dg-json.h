@@ -13,8 +13,9 @@ G_BEGIN_DECLS
 /* FALSE with DG_ERROR_TOO_DEEP when arrays/objects nest deeper than @max_depth (strings are
  * skipped properly, so brackets inside them do not count). The scan is a strict RFC 8259
  * tokenizer: what json-glib 1.6 accepts beyond JSON (single quotes, comments, hex, trailing data)
- * and integers beyond gint64 (which json-glib wraps silently) fail with DG_ERROR_BAD_JSON, since
- * a quote inside a comment could otherwise hide brackets from the count. */
+ * integers beyond gint64 (which json-glib wraps silently) and \u0000 (at which it cuts the string)
+ * fail with DG_ERROR_BAD_JSON, since a quote inside a comment could otherwise hide brackets from
+ * the count. */
 gboolean    dg_json_check_depth     (const char *data,
                                      gsize       length,
                                      guint       max_depth,
