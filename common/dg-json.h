@@ -12,7 +12,7 @@ G_BEGIN_DECLS
 
 /* FALSE with DG_ERROR_TOO_DEEP when arrays/objects nest deeper than @max_depth (strings are
  * skipped properly, so brackets inside them do not count). The scan is a strict RFC 8259
- * tokenizer: what json-glib 1.6 accepts beyond JSON (single quotes, comments, hex, trailing data)
+ * tokenizer: what json-glib 1.6 accepts beyond JSON (single quotes, comments, hex, trailing data),
  * integers beyond gint64 (which json-glib wraps silently) and \u0000 (at which it cuts the string)
  * fail with DG_ERROR_BAD_JSON, since a quote inside a comment could otherwise hide brackets from
  * the count. */
