@@ -150,6 +150,52 @@ dg_assessment_section_from_string (const char          *str,
   return FALSE;
 }
 
+char *
+dg_assessment_suggest_filename (const DgAssessment  *assessment,
+                                DgAssessmentFormat   format,
+                                DgAssessmentSection  section)
+{
+  static const char * const section_titles[] = {
+    [DG_ASSESSMENT_SECTION_DUSTFALL] = DG_ASSESSMENT_SHEET_DUSTFALL,
+    [DG_ASSESSMENT_SECTION_ROADS] = DG_ASSESSMENT_SHEET_ROADS,
+    [DG_ASSESSMENT_SECTION_QUOTA] = DG_ASSESSMENT_SHEET_QUOTA,
+  };
+  g_autoptr(GString) name = g_string_new (NULL);
+  const char *month;
+
+  g_return_val_if_fail (assessment != NULL, NULL);
+  g_return_val_if_fail ((guint) format < G_N_ELEMENTS (format_names), NULL);
+  g_return_val_if_fail ((guint) section < G_N_ELEMENTS (section_titles), NULL);
+
+  month = dg_assessment_get_month (assessment);
+  if (month != NULL)
+    g_string_append_printf (name, "%s ", month);
+  if (assessment->district != NULL && *assessment->district != '\0')
+    g_string_append_printf (name, "%s ", assessment->district);
+  g_string_append (name, "扬尘防控月度考核");
+  if (format == DG_ASSESSMENT_FORMAT_CSV)
+    g_string_append_printf (name, " %s", section_titles[section]);
+
+  /* The district is data: keep it from adding a directory or a control character to the name
+   * (and from breaking a Content-Disposition header). */
+  for (char *p = name->str; *p != '\0'; p++)
+    {
+      if (*p == '/' || *p == '\\' || *p == '"' || (guchar) *p < 0x20 || *p == 0x7f)
+        *p = '_';
+    }
+  if (!g_utf8_validate (name->str, (gssize) name->len, NULL))
+    {
+      char *valid = g_utf8_make_valid (name->str, (gssize) name->len);
+
+      g_string_assign (name, valid);
+      g_free (valid);
+    }
+
+  g_string_append_printf (name, ".%s", format_names[format]);
+
+  return g_string_free (g_steal_pointer (&name), FALSE);
+}
+
 const char *
 dg_assessment_get_month (const DgAssessment *self)
 {

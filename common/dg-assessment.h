@@ -74,6 +74,14 @@ typedef struct
   DgQuotaReport    *quota;
 } DgAssessment;
 
+/* A default file name, "2025-03 琼山区 扬尘防控月度考核.xlsx" (a CSV adds its table:
+ * "… 降尘排名.csv"), for the client's file chooser and the server's Content-Disposition (which
+ * must carry it as filename*=UTF-8''…). Path separators, quotes and control characters in the
+ * district are replaced, so it is always one plain name. */
+char       *dg_assessment_suggest_filename    (const DgAssessment  *assessment,
+                                               DgAssessmentFormat   format,
+                                               DgAssessmentSection  section);
+
 /* Write to @path (replacing it). Errors are G_IO_ERROR for the file, DG_ERROR_INTERNAL for a
  * failure of libxlsxwriter or cairo. @progress may be NULL. */
 gboolean  dg_assessment_write_xlsx (const DgAssessment   *assessment,

@@ -264,6 +264,7 @@ dg_chart_draw_ranking (cairo_t                *cr,
   guint n = n_cells (report);
   double base;
   double label_size;
+  guint label_step;
 
   g_return_if_fail (cr != NULL);
 
@@ -278,6 +279,8 @@ dg_chart_draw_ranking (cairo_t                *cr,
   label_size = CLAMP (geo.slot * 0.8, 3.0, geo.font);
   small = create_layout (cr, label_size);
   base = geo.plot_y + geo.plot_h;
+  /* A district of hundreds of cells gets every k-th code rather than an illegible smear. */
+  label_step = MAX ((guint) ceil (label_size * 1.1 / geo.slot), 1);
 
   /* Grid lines, faint: a group painted with an alpha works whatever the foreground pattern. */
   cairo_push_group (cr);
@@ -335,9 +338,12 @@ dg_chart_draw_ranking (cairo_t                *cr,
                         MAX (geo.slot * 0.25, 2.0));
         }
 
-      cairo_set_source (cr, fg);
-      draw_text (cr, small, cell->code != NULL ? cell->code : "", cx, base + geo.font * 0.3,
-                 1.0, 0.5, TRUE);
+      if (i % label_step == 0)
+        {
+          cairo_set_source (cr, fg);
+          draw_text (cr, small, cell->code != NULL ? cell->code : "", cx, base + geo.font * 0.3,
+                     1.0, 0.5, TRUE);
+        }
     }
 
   /* Axes. */

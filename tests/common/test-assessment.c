@@ -338,6 +338,32 @@ test_format_strings (void)
   g_assert_false (dg_assessment_section_from_string ("cells", &section));
 }
 
+static void
+test_suggest_filename (Fixture       *f,
+                       gconstpointer  data)
+{
+  DgAssessment odd = { .district = "../东\"区\n", .month = "2025-03" };
+  DgAssessment bare = { .dustfall = f->dustfall };
+  g_autofree char *xlsx = NULL;
+  g_autofree char *csv = NULL;
+  g_autofree char *sanitized = NULL;
+  g_autofree char *from_report = NULL;
+
+  xlsx = dg_assessment_suggest_filename (&f->assessment, DG_ASSESSMENT_FORMAT_XLSX,
+                                         DG_ASSESSMENT_SECTION_DUSTFALL);
+  g_assert_cmpstr (xlsx, ==, "2025-03 琼山区 扬尘防控月度考核.xlsx");
+  csv = dg_assessment_suggest_filename (&f->assessment, DG_ASSESSMENT_FORMAT_CSV,
+                                        DG_ASSESSMENT_SECTION_QUOTA);
+  g_assert_cmpstr (csv, ==, "2025-03 琼山区 扬尘防控月度考核 每日抽查.csv");
+  sanitized = dg_assessment_suggest_filename (&odd, DG_ASSESSMENT_FORMAT_PDF,
+                                              DG_ASSESSMENT_SECTION_DUSTFALL);
+  g_assert_cmpstr (sanitized, ==, "2025-03 .._东_区_ 扬尘防控月度考核.pdf");
+  /* Without a month of its own, the report's month. */
+  from_report = dg_assessment_suggest_filename (&bare, DG_ASSESSMENT_FORMAT_JSON,
+                                                DG_ASSESSMENT_SECTION_DUSTFALL);
+  g_assert_cmpstr (from_report, ==, "2025-03 扬尘防控月度考核.json");
+}
+
 /* ---- Progress ---- */
 
 typedef struct
@@ -1472,6 +1498,61 @@ test_ranking_pixels (Fixture       *f,
   cairo_surface_destroy (surface);
 }
 
+/* A district of hundreds of cells still draws, every bar inside the chart, colours right. */
+static void
+test_ranking_many_cells (Fixture       *f,
+                         gconstpointer  data)
+{
+  const int width = 600, height = 300;
+  g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func ((GDestroyNotify) dg_grid_cell_free);
+  g_autoptr(GArray) values = g_array_new (FALSE, TRUE, sizeof (DgCellMonth));
+  g_autoptr(DgDustfallReport) report = NULL;
+  cairo_t *cr;
+  cairo_surface_t *surface;
+
+  g_array_set_clear_func (values, (GDestroyNotify) dg_cell_month_clear);
+  for (guint i = 0; i < 900; i++)
+    {
+      DgGridCell *cell = dg_grid_cell_new ();
+
+      cell->id = uuid_for ('e', i);
+      cell->code = g_strdup_printf ("C%03u", i);
+      cell->name = g_strdup ("网格");
+      cell->unit = g_strdup ("单位");
+      cell->row = (int) i / 30;
+      cell->col = (int) i % 30;
+      g_ptr_array_add (cells, cell);
+      add_cell_month (values, cell->id, MONTH, i % 7 != 0, 1.0 + (i % 100) / 10.0);
+    }
+  report = dg_dustfall_report_build (MONTH, cells, values, f->rules);
+
+  surface = white_surface (width, height, &cr);
+  dg_chart_draw_ranking (cr, report, width, height);
+  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+  for (guint i = 0; i < report->cells->len; i++)
+    {
+      const DgCellRank *cell = g_ptr_array_index (report->cells, i);
+      cairo_rectangle_t rect;
+
+      if (!dg_chart_ranking_bar_rect (report, width, height, i, &rect))
+        {
+          g_assert_false (cell->has_value);
+          continue;
+        }
+      g_assert_cmpfloat (rect.x, >=, 0);
+      g_assert_cmpfloat (rect.x + rect.width, <=, width);
+      g_assert_cmpfloat (rect.y, >=, 0);
+    }
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+
+  surface = white_surface (width, height, &cr);
+  dg_chart_draw_grid_map (cr, report, width, height);
+  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+}
+
 /* HiDPI: the same map drawn at twice the scale lands at twice the pixel positions. */
 static void
 test_grid_map_scaled (Fixture       *f,
@@ -1507,6 +1588,7 @@ main (int   argc,
 
   ADD ("/common/assessment/known-month", test_known_month);
   g_test_add_func ("/common/assessment/format-strings", test_format_strings);
+  ADD ("/common/assessment/suggest-filename", test_suggest_filename);
   ADD ("/common/assessment/csv/dustfall-ranks-values-bom", test_csv_dustfall);
   ADD ("/common/assessment/csv/rfc4180-quoting", test_csv_quoting);
   ADD ("/common/assessment/csv/roads-and-quota-sections", test_csv_sections);
@@ -1522,6 +1604,7 @@ main (int   argc,
   ADD ("/common/chart/grid-map-colors-exceeding-compliant-missing", test_grid_map_pixels);
   ADD ("/common/chart/ranking-bar-colors", test_ranking_pixels);
   ADD ("/common/chart/grid-map-hidpi-scale", test_grid_map_scaled);
+  ADD ("/common/chart/ranking-many-cells", test_ranking_many_cells);
 
 #undef ADD
 
