@@ -459,7 +459,11 @@ write_node (GString  *out,
         else if (type == G_TYPE_BOOLEAN)
           g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
         else if (type == G_TYPE_STRING)
-          write_string (out, json_node_get_string (node) != NULL ? json_node_get_string (node) : "");
+          {
+            const char *str = json_node_get_string (node);
+
+            write_string (out, str != NULL ? str : "");
+          }
         else
           g_string_append (out, "null");
       }

@@ -40,7 +40,7 @@ dg_uuid_new (void)
   return g_uuid_string_random ();
 }
 
-/* ---- Helpers: each sets DG_ERROR_INVALID_FIELD on @field with a message that starts with it ---- */
+/* ---- Helpers: each sets DG_ERROR_INVALID_FIELD on @field: the message starts with it ---- */
 
 static gboolean
 is_blank (const char *str)

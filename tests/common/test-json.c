@@ -318,13 +318,15 @@ test_canonical_sorted (void)
                                        "  \"B\": [ 3, 2 ], \"\xc3\xa9\": 0, \"ab\": \"\" }");
 
   g_assert_cmpstr (out, ==,
-                   "{\"B\":[3,2],\"a\":{\"y\":null,\"z\":true},\"ab\":\"\",\"b\":1,\"\xc3\xa9\":0}");
+                   "{\"B\":[3,2],\"a\":{\"y\":null,\"z\":true},\"ab\":\"\",\"b\":1,"
+                   "\"\xc3\xa9\":0}");
 }
 
 static void
 test_canonical_order_independent (void)
 {
-  g_autofree char *one = canonical_of ("{\"x\": 1.5, \"y\": [1, {\"q\": 1, \"p\": 2}], \"z\": \"s\"}");
+  g_autofree char *one = canonical_of ("{\"x\": 1.5, \"y\": [1, {\"q\": 1, \"p\": 2}],"
+                                       " \"z\": \"s\"}");
   g_autofree char *two = canonical_of ("{\"z\":\"s\",\"y\":[1,{\"p\":2,\"q\":1}],\"x\":1.5}");
 
   g_assert_cmpstr (one, ==, two);
@@ -339,7 +341,8 @@ test_canonical_escapes (void)
   json_node_set_string (node, "q\" b\\ n\n t\t \x01 \x1f / \xe5\x8c\x97\xe4\xbe\xa7 \x7f");
   out = dg_json_canonical (node);
   g_assert_cmpstr (out, ==,
-                   "\"q\\\" b\\\\ n\\u000a t\\u0009 \\u0001 \\u001f / \xe5\x8c\x97\xe4\xbe\xa7 \x7f\"");
+                   "\"q\\\" b\\\\ n\\u000a t\\u0009 \\u0001 \\u001f / "
+                   "\xe5\x8c\x97\xe4\xbe\xa7 \x7f\"");
 }
 
 static void

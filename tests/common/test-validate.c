@@ -231,151 +231,550 @@ typedef struct
 } BadCase;
 
 /* Road */
-static void road_id_not_uuid (gpointer r) { replace (&((DgRoad *) r)->id, "road-1"); }
-static void road_name_missing (gpointer r) { g_clear_pointer (&((DgRoad *) r)->name, g_free); }
-static void road_name_empty (gpointer r) { replace (&((DgRoad *) r)->name, ""); }
-static void road_name_blank (gpointer r) { replace (&((DgRoad *) r)->name, " \t\xe3\x80\x80"); }
-static void road_name_too_long (gpointer r)
+static void
+road_id_not_uuid (gpointer r)
+{
+  replace (&((DgRoad *) r)->id, "road-1");
+}
+
+static void
+road_name_missing (gpointer r)
+{
+  g_clear_pointer (&((DgRoad *) r)->name, g_free);
+}
+
+static void
+road_name_empty (gpointer r)
+{
+  replace (&((DgRoad *) r)->name, "");
+}
+
+static void
+road_name_blank (gpointer r)
+{
+  replace (&((DgRoad *) r)->name, " \t\xe3\x80\x80");
+}
+
+static void
+road_name_too_long (gpointer r)
 {
   g_free (((DgRoad *) r)->name);
   ((DgRoad *) r)->name = g_strnfill (DG_MAX_STRING_BYTES + 1, 'x');
 }
-static void road_name_bad_utf8 (gpointer r) { replace (&((DgRoad *) r)->name, "caf\xc3\x28"); }
-static void road_unit_too_long (gpointer r)
+
+static void
+road_name_bad_utf8 (gpointer r)
+{
+  replace (&((DgRoad *) r)->name, "caf\xc3\x28");
+}
+
+static void
+road_unit_too_long (gpointer r)
 {
   g_free (((DgRoad *) r)->unit);
   ((DgRoad *) r)->unit = g_strnfill (DG_MAX_STRING_BYTES + 1, 'u');
 }
-static void road_surface_bad (gpointer r) { ((DgRoad *) r)->surface = DG_N_SURFACES; }
-static void road_length_zero (gpointer r) { ((DgRoad *) r)->length_km = 0; }
-static void road_length_negative (gpointer r) { ((DgRoad *) r)->length_km = -1; }
-static void road_length_too_long (gpointer r) { ((DgRoad *) r)->length_km = DG_LENGTH_KM_MAX + 1; }
-static void road_length_infinite (gpointer r) { ((DgRoad *) r)->length_km = INFINITY; }
+
+static void
+road_surface_bad (gpointer r)
+{
+  ((DgRoad *) r)->surface = DG_N_SURFACES;
+}
+
+static void
+road_length_zero (gpointer r)
+{
+  ((DgRoad *) r)->length_km = 0;
+}
+
+static void
+road_length_negative (gpointer r)
+{
+  ((DgRoad *) r)->length_km = -1;
+}
+
+static void
+road_length_too_long (gpointer r)
+{
+  ((DgRoad *) r)->length_km = DG_LENGTH_KM_MAX + 1;
+}
+
+static void
+road_length_infinite (gpointer r)
+{
+  ((DgRoad *) r)->length_km = INFINITY;
+}
 
 /* Grid cell */
-static void cell_code_empty (gpointer c) { replace (&((DgGridCell *) c)->code, ""); }
-static void cell_code_missing (gpointer c) { g_clear_pointer (&((DgGridCell *) c)->code, g_free); }
-static void cell_name_empty (gpointer c) { replace (&((DgGridCell *) c)->name, ""); }
-static void cell_row_negative (gpointer c) { ((DgGridCell *) c)->row = -1; }
-static void cell_row_too_big (gpointer c) { ((DgGridCell *) c)->row = DG_MAP_MAX; }
-static void cell_col_too_big (gpointer c) { ((DgGridCell *) c)->col = DG_MAP_MAX; }
-static void cell_area_zero (gpointer c) { ((DgGridCell *) c)->area_km2 = 0; }
-static void cell_area_too_big (gpointer c) { ((DgGridCell *) c)->area_km2 = DG_AREA_KM2_MAX * 2; }
-static void cell_id_not_uuid (gpointer c) { replace (&((DgGridCell *) c)->id, "G01"); }
+static void
+cell_code_empty (gpointer c)
+{
+  replace (&((DgGridCell *) c)->code, "");
+}
+
+static void
+cell_code_missing (gpointer c)
+{
+  g_clear_pointer (&((DgGridCell *) c)->code, g_free);
+}
+
+static void
+cell_name_empty (gpointer c)
+{
+  replace (&((DgGridCell *) c)->name, "");
+}
+
+static void
+cell_row_negative (gpointer c)
+{
+  ((DgGridCell *) c)->row = -1;
+}
+
+static void
+cell_row_too_big (gpointer c)
+{
+  ((DgGridCell *) c)->row = DG_MAP_MAX;
+}
+
+static void
+cell_col_too_big (gpointer c)
+{
+  ((DgGridCell *) c)->col = DG_MAP_MAX;
+}
+
+static void
+cell_area_zero (gpointer c)
+{
+  ((DgGridCell *) c)->area_km2 = 0;
+}
+
+static void
+cell_area_too_big (gpointer c)
+{
+  ((DgGridCell *) c)->area_km2 = DG_AREA_KM2_MAX * 2;
+}
+
+static void
+cell_id_not_uuid (gpointer c)
+{
+  replace (&((DgGridCell *) c)->id, "G01");
+}
 
 /* Rule */
-static void rule_kind_bad (gpointer r) { ((DgRule *) r)->kind = DG_N_RULE_KINDS; }
-static void rule_limit_without_surface (gpointer r) { ((DgRule *) r)->has_surface = FALSE; }
-static void rule_cap_with_surface (gpointer r) { ((DgRule *) r)->kind = DG_RULE_CAP; }
-static void rule_surface_bad (gpointer r) { ((DgRule *) r)->surface = 7; }
-static void rule_value_zero (gpointer r) { ((DgRule *) r)->value = 0; }
-static void rule_value_negative (gpointer r) { ((DgRule *) r)->value = -5; }
-static void rule_value_nan (gpointer r) { ((DgRule *) r)->value = NAN; }
-static void rule_value_too_big (gpointer r) { ((DgRule *) r)->value = DG_RULE_VALUE_MAX + 1; }
-static void rule_quota_fraction (gpointer r)
+static void
+rule_kind_bad (gpointer r)
+{
+  ((DgRule *) r)->kind = DG_N_RULE_KINDS;
+}
+
+static void
+rule_limit_without_surface (gpointer r)
+{
+  ((DgRule *) r)->has_surface = FALSE;
+}
+
+static void
+rule_cap_with_surface (gpointer r)
+{
+  ((DgRule *) r)->kind = DG_RULE_CAP;
+}
+
+static void
+rule_surface_bad (gpointer r)
+{
+  ((DgRule *) r)->surface = 7;
+}
+
+static void
+rule_value_zero (gpointer r)
+{
+  ((DgRule *) r)->value = 0;
+}
+
+static void
+rule_value_negative (gpointer r)
+{
+  ((DgRule *) r)->value = -5;
+}
+
+static void
+rule_value_nan (gpointer r)
+{
+  ((DgRule *) r)->value = NAN;
+}
+
+static void
+rule_value_too_big (gpointer r)
+{
+  ((DgRule *) r)->value = DG_RULE_VALUE_MAX + 1;
+}
+
+static void
+rule_quota_fraction (gpointer r)
 {
   ((DgRule *) r)->kind = DG_RULE_QUOTA_ROADS;
   ((DgRule *) r)->has_surface = FALSE;
   ((DgRule *) r)->value = 5.5;
 }
-static void rule_quota_below_one (gpointer r)
+
+static void
+rule_quota_below_one (gpointer r)
 {
   ((DgRule *) r)->kind = DG_RULE_QUOTA_POINTS;
   ((DgRule *) r)->has_surface = FALSE;
   ((DgRule *) r)->value = 0.5;
 }
-static void rule_date_missing (gpointer r) { g_clear_pointer (&((DgRule *) r)->effective_from, g_free); }
-static void rule_date_nonexistent (gpointer r) { replace (&((DgRule *) r)->effective_from, "2023-02-29"); }
-static void rule_date_malformed (gpointer r) { replace (&((DgRule *) r)->effective_from, "2022-1-1"); }
+
+static void
+rule_date_missing (gpointer r)
+{
+  g_clear_pointer (&((DgRule *) r)->effective_from, g_free);
+}
+
+static void
+rule_date_nonexistent (gpointer r)
+{
+  replace (&((DgRule *) r)->effective_from, "2023-02-29");
+}
+
+static void
+rule_date_malformed (gpointer r)
+{
+  replace (&((DgRule *) r)->effective_from, "2022-1-1");
+}
 
 /* Road check */
 #define CHECK(r) ((DgRoadCheck *) (r))
 #define POINT(r, i) dg_road_check_get_point (CHECK (r), (i))
-static void check_id_not_uuid (gpointer r) { replace (&CHECK (r)->id, "c3d4e5f6a7b84c9d8e0f112233445566"); }
-static void check_road_id_missing (gpointer r) { g_clear_pointer (&CHECK (r)->road_id, g_free); }
-static void check_road_id_not_uuid (gpointer r) { replace (&CHECK (r)->road_id, "6f1c2b1e-8a4d-4c1e-9b7a-2d3e4f5a6b7"); }
-static void check_date_missing (gpointer r) { g_clear_pointer (&CHECK (r)->date, g_free); }
-static void check_date_nonexistent (gpointer r) { replace (&CHECK (r)->date, "2025-02-30"); }
-static void check_date_malformed (gpointer r) { replace (&CHECK (r)->date, "14/03/2025"); }
-static void check_started_at_bad (gpointer r) { replace (&CHECK (r)->started_at, "2025-03-14T25:00"); }
-static void check_started_at_zone (gpointer r) { replace (&CHECK (r)->started_at, "2025-03-14T09:30Z"); }
-static void check_weather_too_long (gpointer r)
+static void
+check_id_not_uuid (gpointer r)
+{
+  replace (&CHECK (r)->id, "c3d4e5f6a7b84c9d8e0f112233445566");
+}
+
+static void
+check_road_id_missing (gpointer r)
+{
+  g_clear_pointer (&CHECK (r)->road_id, g_free);
+}
+
+static void
+check_road_id_not_uuid (gpointer r)
+{
+  replace (&CHECK (r)->road_id, "6f1c2b1e-8a4d-4c1e-9b7a-2d3e4f5a6b7");
+}
+
+static void
+check_date_missing (gpointer r)
+{
+  g_clear_pointer (&CHECK (r)->date, g_free);
+}
+
+static void
+check_date_nonexistent (gpointer r)
+{
+  replace (&CHECK (r)->date, "2025-02-30");
+}
+
+static void
+check_date_malformed (gpointer r)
+{
+  replace (&CHECK (r)->date, "14/03/2025");
+}
+
+static void
+check_started_at_bad (gpointer r)
+{
+  replace (&CHECK (r)->started_at, "2025-03-14T25:00");
+}
+
+static void
+check_started_at_zone (gpointer r)
+{
+  replace (&CHECK (r)->started_at, "2025-03-14T09:30Z");
+}
+
+static void
+check_weather_too_long (gpointer r)
 {
   g_free (CHECK (r)->weather);
   CHECK (r)->weather = g_strnfill (DG_MAX_STRING_BYTES + 1, 'w');
 }
-static void check_notes_too_long (gpointer r)
+
+static void
+check_notes_too_long (gpointer r)
 {
   g_free (CHECK (r)->notes);
   CHECK (r)->notes = g_strnfill (DG_MAX_NOTES_BYTES + 1, 'n');
 }
-static void check_notes_bad_utf8 (gpointer r) { replace (&CHECK (r)->notes, "ok \xff"); }
-static void check_no_points (gpointer r) { g_array_set_size (CHECK (r)->points, 0); }
-static void check_101_points (gpointer r)
+
+static void
+check_notes_bad_utf8 (gpointer r)
+{
+  replace (&CHECK (r)->notes, "ok \xff");
+}
+
+static void
+check_no_points (gpointer r)
+{
+  g_array_set_size (CHECK (r)->points, 0);
+}
+
+static void
+check_101_points (gpointer r)
 {
   for (int i = 7; i <= DG_MAX_POINTS + 1; i++)
     dg_road_check_add_point (CHECK (r), i, DG_SURFACE_MAIN, NULL, 1.0, 1.0);
 }
-static void check_seq_zero (gpointer r) { POINT (r, 0)->seq = 0; }
-static void check_seq_negative (gpointer r) { POINT (r, 2)->seq = -3; }
-static void check_seq_duplicate (gpointer r) { POINT (r, 3)->seq = 2; }
-static void check_surface_bad (gpointer r) { POINT (r, 1)->surface = DG_N_SURFACES; }
-static void check_location_too_long (gpointer r)
+
+static void
+check_seq_zero (gpointer r)
+{
+  POINT (r, 0)->seq = 0;
+}
+
+static void
+check_seq_negative (gpointer r)
+{
+  POINT (r, 2)->seq = -3;
+}
+
+static void
+check_seq_duplicate (gpointer r)
+{
+  POINT (r, 3)->seq = 2;
+}
+
+static void
+check_surface_bad (gpointer r)
+{
+  POINT (r, 1)->surface = DG_N_SURFACES;
+}
+
+static void
+check_location_too_long (gpointer r)
 {
   g_free (POINT (r, 2)->location);
   POINT (r, 2)->location = g_strnfill (DG_MAX_STRING_BYTES + 1, 'l');
 }
-static void check_area_too_small (gpointer r) { POINT (r, 3)->area_m2 = 0.009; }
-static void check_area_zero (gpointer r) { POINT (r, 3)->area_m2 = 0; }
-static void check_area_too_big (gpointer r) { POINT (r, 3)->area_m2 = DG_AREA_M2_MAX + 0.5; }
-static void check_area_nan (gpointer r) { POINT (r, 3)->area_m2 = NAN; }
-static void check_mass_negative (gpointer r) { POINT (r, 3)->mass_g = -0.1; }
-static void check_mass_too_big (gpointer r) { POINT (r, 5)->mass_g = DG_MASS_G_MAX * 1.01; }
-static void check_mass_infinite (gpointer r) { POINT (r, 4)->mass_g = INFINITY; }
+
+static void
+check_area_too_small (gpointer r)
+{
+  POINT (r, 3)->area_m2 = 0.009;
+}
+
+static void
+check_area_zero (gpointer r)
+{
+  POINT (r, 3)->area_m2 = 0;
+}
+
+static void
+check_area_too_big (gpointer r)
+{
+  POINT (r, 3)->area_m2 = DG_AREA_M2_MAX + 0.5;
+}
+
+static void
+check_area_nan (gpointer r)
+{
+  POINT (r, 3)->area_m2 = NAN;
+}
+
+static void
+check_mass_negative (gpointer r)
+{
+  POINT (r, 3)->mass_g = -0.1;
+}
+
+static void
+check_mass_too_big (gpointer r)
+{
+  POINT (r, 5)->mass_g = DG_MASS_G_MAX * 1.01;
+}
+
+static void
+check_mass_infinite (gpointer r)
+{
+  POINT (r, 4)->mass_g = INFINITY;
+}
 
 /* Dust-fall sample */
 #define SAMPLE(r) ((DgDustfallSample *) (r))
-static void sample_id_not_uuid (gpointer r) { replace (&SAMPLE (r)->id, "x"); }
-static void sample_cell_missing (gpointer r) { g_clear_pointer (&SAMPLE (r)->cell_id, g_free); }
-static void sample_cell_not_uuid (gpointer r) { replace (&SAMPLE (r)->cell_id, "G01"); }
-static void sample_site_empty (gpointer r) { replace (&SAMPLE (r)->site, ""); }
-static void sample_site_too_long (gpointer r)
+static void
+sample_id_not_uuid (gpointer r)
+{
+  replace (&SAMPLE (r)->id, "x");
+}
+
+static void
+sample_cell_missing (gpointer r)
+{
+  g_clear_pointer (&SAMPLE (r)->cell_id, g_free);
+}
+
+static void
+sample_cell_not_uuid (gpointer r)
+{
+  replace (&SAMPLE (r)->cell_id, "G01");
+}
+
+static void
+sample_site_empty (gpointer r)
+{
+  replace (&SAMPLE (r)->site, "");
+}
+
+static void
+sample_site_too_long (gpointer r)
 {
   g_free (SAMPLE (r)->site);
   SAMPLE (r)->site = g_strnfill (DG_MAX_STRING_BYTES + 1, 's');
 }
-static void sample_jar_c (gpointer r) { SAMPLE (r)->jar = 'C'; }
-static void sample_jar_lower (gpointer r) { SAMPLE (r)->jar = 'a'; }
-static void sample_month_missing (gpointer r) { g_clear_pointer (&SAMPLE (r)->month, g_free); }
-static void sample_month_13 (gpointer r) { replace (&SAMPLE (r)->month, "2025-13"); }
-static void sample_month_date (gpointer r) { replace (&SAMPLE (r)->month, "2025-03-01"); }
-static void sample_start_bad (gpointer r) { replace (&SAMPLE (r)->start, "2025-02-29T09:00"); }
-static void sample_start_date_only (gpointer r) { replace (&SAMPLE (r)->start, "2025-03-01"); }
-static void sample_end_missing (gpointer r) { g_clear_pointer (&SAMPLE (r)->end, g_free); }
-static void sample_end_before_start (gpointer r) { replace (&SAMPLE (r)->end, "2025-02-27T09:00"); }
-static void sample_end_equals_start (gpointer r) { replace (&SAMPLE (r)->end, "2025-03-01T09:00"); }
-static void sample_period_63_days (gpointer r) { replace (&SAMPLE (r)->end, "2025-05-03T09:00"); }
-static void sample_no_diameters (gpointer r) { SAMPLE (r)->n_diameters = 0; }
-static void sample_five_diameters (gpointer r) { SAMPLE (r)->n_diameters = 5; }
-static void sample_diameter_small (gpointer r) { SAMPLE (r)->diameter_cm[0] = 4.9; }
-static void sample_diameter_large (gpointer r)
+
+static void
+sample_jar_c (gpointer r)
+{
+  SAMPLE (r)->jar = 'C';
+}
+
+static void
+sample_jar_lower (gpointer r)
+{
+  SAMPLE (r)->jar = 'a';
+}
+
+static void
+sample_month_missing (gpointer r)
+{
+  g_clear_pointer (&SAMPLE (r)->month, g_free);
+}
+
+static void
+sample_month_13 (gpointer r)
+{
+  replace (&SAMPLE (r)->month, "2025-13");
+}
+
+static void
+sample_month_date (gpointer r)
+{
+  replace (&SAMPLE (r)->month, "2025-03-01");
+}
+
+static void
+sample_start_bad (gpointer r)
+{
+  replace (&SAMPLE (r)->start, "2025-02-29T09:00");
+}
+
+static void
+sample_start_date_only (gpointer r)
+{
+  replace (&SAMPLE (r)->start, "2025-03-01");
+}
+
+static void
+sample_end_missing (gpointer r)
+{
+  g_clear_pointer (&SAMPLE (r)->end, g_free);
+}
+
+static void
+sample_end_before_start (gpointer r)
+{
+  replace (&SAMPLE (r)->end, "2025-02-27T09:00");
+}
+
+static void
+sample_end_equals_start (gpointer r)
+{
+  replace (&SAMPLE (r)->end, "2025-03-01T09:00");
+}
+
+static void
+sample_period_63_days (gpointer r)
+{
+  replace (&SAMPLE (r)->end, "2025-05-03T09:00");
+}
+
+static void
+sample_no_diameters (gpointer r)
+{
+  SAMPLE (r)->n_diameters = 0;
+}
+
+static void
+sample_five_diameters (gpointer r)
+{
+  SAMPLE (r)->n_diameters = 5;
+}
+
+static void
+sample_diameter_small (gpointer r)
+{
+  SAMPLE (r)->diameter_cm[0] = 4.9;
+}
+
+static void
+sample_diameter_large (gpointer r)
 {
   SAMPLE (r)->n_diameters = 3;
   SAMPLE (r)->diameter_cm[2] = 50.1;
 }
-static void sample_diameter_nan (gpointer r) { SAMPLE (r)->diameter_cm[1] = NAN; }
-static void sample_w0_negative (gpointer r) { SAMPLE (r)->w0_g = -1; }
-static void sample_w0_nan (gpointer r) { SAMPLE (r)->w0_g = NAN; }
-static void sample_w1_too_big (gpointer r) { SAMPLE (r)->w1_g = DG_WEIGHT_G_MAX + 1; }
-static void sample_w1_below_w0 (gpointer r) { SAMPLE (r)->w1_g = SAMPLE (r)->w0_g - 0.0001; }
-static void sample_wc_negative (gpointer r) { SAMPLE (r)->wc_g = -0.0001; }
-static void sample_wc_infinite (gpointer r) { SAMPLE (r)->wc_g = -INFINITY; }
-static void sample_net_below_tolerance (gpointer r)
+
+static void
+sample_diameter_nan (gpointer r)
+{
+  SAMPLE (r)->diameter_cm[1] = NAN;
+}
+
+static void
+sample_w0_negative (gpointer r)
+{
+  SAMPLE (r)->w0_g = -1;
+}
+
+static void
+sample_w0_nan (gpointer r)
+{
+  SAMPLE (r)->w0_g = NAN;
+}
+
+static void
+sample_w1_too_big (gpointer r)
+{
+  SAMPLE (r)->w1_g = DG_WEIGHT_G_MAX + 1;
+}
+
+static void
+sample_w1_below_w0 (gpointer r)
+{
+  SAMPLE (r)->w1_g = SAMPLE (r)->w0_g - 0.0001;
+}
+
+static void
+sample_wc_negative (gpointer r)
+{
+  SAMPLE (r)->wc_g = -0.0001;
+}
+
+static void
+sample_wc_infinite (gpointer r)
+{
+  SAMPLE (r)->wc_g = -INFINITY;
+}
+
+static void
+sample_net_below_tolerance (gpointer r)
 {
   SAMPLE (r)->w1_g = SAMPLE (r)->w0_g + 0.001;
   SAMPLE (r)->wc_g = 0.002;
 }
-static void sample_notes_too_long (gpointer r)
+
+static void
+sample_notes_too_long (gpointer r)
 {
   g_free (SAMPLE (r)->notes);
   SAMPLE (r)->notes = g_strnfill (DG_MAX_NOTES_BYTES + 1, 'n');
@@ -383,97 +782,156 @@ static void sample_notes_too_long (gpointer r)
 
 static const BadCase bad_cases[] = {
   { "/common/validate/road/id-not-uuid", KIND_ROAD, road_id_not_uuid, "id", "id must be a UUID" },
-  { "/common/validate/road/name-missing", KIND_ROAD, road_name_missing, "name", "name is required" },
-  { "/common/validate/road/name-empty", KIND_ROAD, road_name_empty, "name", "name must not be empty" },
+  { "/common/validate/road/name-missing", KIND_ROAD, road_name_missing,
+    "name", "name is required" },
+  { "/common/validate/road/name-empty", KIND_ROAD, road_name_empty,
+    "name", "name must not be empty" },
   { "/common/validate/road/name-blank", KIND_ROAD, road_name_blank, "name", NULL },
-  { "/common/validate/road/name-over-1kib", KIND_ROAD, road_name_too_long, "name", "name must be at most 1024 bytes" },
-  { "/common/validate/road/name-invalid-utf8", KIND_ROAD, road_name_bad_utf8, "name", "name must be valid UTF-8" },
+  { "/common/validate/road/name-over-1kib", KIND_ROAD, road_name_too_long,
+    "name", "name must be at most 1024 bytes" },
+  { "/common/validate/road/name-invalid-utf8", KIND_ROAD, road_name_bad_utf8,
+    "name", "name must be valid UTF-8" },
   { "/common/validate/road/unit-over-1kib", KIND_ROAD, road_unit_too_long, "unit", NULL },
-  { "/common/validate/road/surface-unknown", KIND_ROAD, road_surface_bad, "surface", "surface must be main, side or park" },
-  { "/common/validate/road/length-zero", KIND_ROAD, road_length_zero, "length_km", "length_km must be > 0" },
+  { "/common/validate/road/surface-unknown", KIND_ROAD, road_surface_bad,
+    "surface", "surface must be main, side or park" },
+  { "/common/validate/road/length-zero", KIND_ROAD, road_length_zero,
+    "length_km", "length_km must be > 0" },
   { "/common/validate/road/length-negative", KIND_ROAD, road_length_negative, "length_km", NULL },
-  { "/common/validate/road/length-too-long", KIND_ROAD, road_length_too_long, "length_km", "length_km must be ≤ 10000" },
-  { "/common/validate/road/length-infinite", KIND_ROAD, road_length_infinite, "length_km", "length_km must be a finite number" },
+  { "/common/validate/road/length-too-long", KIND_ROAD, road_length_too_long,
+    "length_km", "length_km must be ≤ 10000" },
+  { "/common/validate/road/length-infinite", KIND_ROAD, road_length_infinite,
+    "length_km", "length_km must be a finite number" },
 
   { "/common/validate/grid-cell/id-not-uuid", KIND_CELL, cell_id_not_uuid, "id", NULL },
-  { "/common/validate/grid-cell/code-empty", KIND_CELL, cell_code_empty, "code", "code must not be empty" },
-  { "/common/validate/grid-cell/code-missing", KIND_CELL, cell_code_missing, "code", "code is required" },
+  { "/common/validate/grid-cell/code-empty", KIND_CELL, cell_code_empty,
+    "code", "code must not be empty" },
+  { "/common/validate/grid-cell/code-missing", KIND_CELL, cell_code_missing,
+    "code", "code is required" },
   { "/common/validate/grid-cell/name-empty", KIND_CELL, cell_name_empty, "name", NULL },
-  { "/common/validate/grid-cell/row-negative", KIND_CELL, cell_row_negative, "row", "row must be between 0 and 999" },
+  { "/common/validate/grid-cell/row-negative", KIND_CELL, cell_row_negative,
+    "row", "row must be between 0 and 999" },
   { "/common/validate/grid-cell/row-1000", KIND_CELL, cell_row_too_big, "row", NULL },
-  { "/common/validate/grid-cell/col-1000", KIND_CELL, cell_col_too_big, "col", "col must be between 0 and 999" },
+  { "/common/validate/grid-cell/col-1000", KIND_CELL, cell_col_too_big,
+    "col", "col must be between 0 and 999" },
   { "/common/validate/grid-cell/area-zero", KIND_CELL, cell_area_zero, "area_km2", NULL },
   { "/common/validate/grid-cell/area-too-big", KIND_CELL, cell_area_too_big, "area_km2", NULL },
 
   { "/common/validate/rule/kind-unknown", KIND_RULE, rule_kind_bad, "kind", NULL },
-  { "/common/validate/rule/limit-without-surface", KIND_RULE, rule_limit_without_surface, "surface", "surface is required for a limit rule" },
-  { "/common/validate/rule/cap-with-surface", KIND_RULE, rule_cap_with_surface, "surface", "surface is allowed only on a limit rule" },
+  { "/common/validate/rule/limit-without-surface", KIND_RULE, rule_limit_without_surface,
+    "surface", "surface is required for a limit rule" },
+  { "/common/validate/rule/cap-with-surface", KIND_RULE, rule_cap_with_surface,
+    "surface", "surface is allowed only on a limit rule" },
   { "/common/validate/rule/surface-unknown", KIND_RULE, rule_surface_bad, "surface", NULL },
   { "/common/validate/rule/value-zero", KIND_RULE, rule_value_zero, "value", "value must be > 0" },
   { "/common/validate/rule/value-negative", KIND_RULE, rule_value_negative, "value", NULL },
-  { "/common/validate/rule/value-nan", KIND_RULE, rule_value_nan, "value", "value must be a finite number" },
+  { "/common/validate/rule/value-nan", KIND_RULE, rule_value_nan,
+    "value", "value must be a finite number" },
   { "/common/validate/rule/value-too-big", KIND_RULE, rule_value_too_big, "value", NULL },
-  { "/common/validate/rule/quota-fraction", KIND_RULE, rule_quota_fraction, "value", "value must be a whole number ≥ 1 for a quota rule" },
+  { "/common/validate/rule/quota-fraction", KIND_RULE, rule_quota_fraction,
+    "value", "value must be a whole number ≥ 1 for a quota rule" },
   { "/common/validate/rule/quota-below-one", KIND_RULE, rule_quota_below_one, "value", NULL },
-  { "/common/validate/rule/effective-from-missing", KIND_RULE, rule_date_missing, "effective_from", "effective_from is required" },
-  { "/common/validate/rule/effective-from-nonexistent", KIND_RULE, rule_date_nonexistent, "effective_from", NULL },
-  { "/common/validate/rule/effective-from-malformed", KIND_RULE, rule_date_malformed, "effective_from", NULL },
+  { "/common/validate/rule/effective-from-missing", KIND_RULE, rule_date_missing,
+    "effective_from", "effective_from is required" },
+  { "/common/validate/rule/effective-from-nonexistent", KIND_RULE, rule_date_nonexistent,
+    "effective_from", NULL },
+  { "/common/validate/rule/effective-from-malformed", KIND_RULE, rule_date_malformed,
+    "effective_from", NULL },
 
   { "/common/validate/road-check/id-not-uuid", KIND_CHECK, check_id_not_uuid, "id", NULL },
-  { "/common/validate/road-check/road-id-missing", KIND_CHECK, check_road_id_missing, "road_id", "road_id is required" },
-  { "/common/validate/road-check/road-id-not-uuid", KIND_CHECK, check_road_id_not_uuid, "road_id", "road_id must be a UUID" },
+  { "/common/validate/road-check/road-id-missing", KIND_CHECK, check_road_id_missing,
+    "road_id", "road_id is required" },
+  { "/common/validate/road-check/road-id-not-uuid", KIND_CHECK, check_road_id_not_uuid,
+    "road_id", "road_id must be a UUID" },
   { "/common/validate/road-check/date-missing", KIND_CHECK, check_date_missing, "date", NULL },
-  { "/common/validate/road-check/date-nonexistent", KIND_CHECK, check_date_nonexistent, "date", "date must be a date YYYY-MM-DD that exists" },
+  { "/common/validate/road-check/date-nonexistent", KIND_CHECK, check_date_nonexistent,
+    "date", "date must be a date YYYY-MM-DD that exists" },
   { "/common/validate/road-check/date-malformed", KIND_CHECK, check_date_malformed, "date", NULL },
-  { "/common/validate/road-check/started-at-hour-25", KIND_CHECK, check_started_at_bad, "started_at", NULL },
-  { "/common/validate/road-check/started-at-with-zone", KIND_CHECK, check_started_at_zone, "started_at", NULL },
-  { "/common/validate/road-check/weather-over-1kib", KIND_CHECK, check_weather_too_long, "weather", "weather must be at most 1024 bytes" },
-  { "/common/validate/road-check/notes-over-4kib", KIND_CHECK, check_notes_too_long, "notes", "notes must be at most 4096 bytes" },
-  { "/common/validate/road-check/notes-invalid-utf8", KIND_CHECK, check_notes_bad_utf8, "notes", NULL },
-  { "/common/validate/road-check/no-points", KIND_CHECK, check_no_points, "points", "points must hold at least 1 point" },
-  { "/common/validate/road-check/101-points", KIND_CHECK, check_101_points, "points", "points must hold at most 100 points" },
-  { "/common/validate/road-check/seq-zero-names-field", KIND_CHECK, check_seq_zero, "points[0].seq", "points[0].seq must be ≥ 1" },
-  { "/common/validate/road-check/seq-negative-names-field", KIND_CHECK, check_seq_negative, "points[2].seq", NULL },
-  { "/common/validate/road-check/seq-duplicate-names-field", KIND_CHECK, check_seq_duplicate, "points[3].seq", "points[3].seq 2 is already used by points[1]" },
-  { "/common/validate/road-check/surface-unknown-names-field", KIND_CHECK, check_surface_bad, "points[1].surface", NULL },
-  { "/common/validate/road-check/location-over-1kib-names-field", KIND_CHECK, check_location_too_long, "points[2].location", NULL },
-  { "/common/validate/road-check/area-too-small-names-field", KIND_CHECK, check_area_too_small, "points[3].area_m2", "points[3].area_m2 must be ≥ 0.01" },
-  { "/common/validate/road-check/area-zero-names-field", KIND_CHECK, check_area_zero, "points[3].area_m2", NULL },
-  { "/common/validate/road-check/area-too-big-names-field", KIND_CHECK, check_area_too_big, "points[3].area_m2", "points[3].area_m2 must be ≤ 100" },
-  { "/common/validate/road-check/area-nan-names-field", KIND_CHECK, check_area_nan, "points[3].area_m2", NULL },
-  { "/common/validate/road-check/mass-negative-names-field", KIND_CHECK, check_mass_negative, "points[3].mass_g", "points[3].mass_g must be ≥ 0" },
-  { "/common/validate/road-check/mass-too-big-names-field", KIND_CHECK, check_mass_too_big, "points[5].mass_g", NULL },
-  { "/common/validate/road-check/mass-infinite-names-field", KIND_CHECK, check_mass_infinite, "points[4].mass_g", "points[4].mass_g must be a finite number" },
+  { "/common/validate/road-check/started-at-hour-25", KIND_CHECK, check_started_at_bad,
+    "started_at", NULL },
+  { "/common/validate/road-check/started-at-with-zone", KIND_CHECK, check_started_at_zone,
+    "started_at", NULL },
+  { "/common/validate/road-check/weather-over-1kib", KIND_CHECK, check_weather_too_long,
+    "weather", "weather must be at most 1024 bytes" },
+  { "/common/validate/road-check/notes-over-4kib", KIND_CHECK, check_notes_too_long,
+    "notes", "notes must be at most 4096 bytes" },
+  { "/common/validate/road-check/notes-invalid-utf8", KIND_CHECK, check_notes_bad_utf8,
+    "notes", NULL },
+  { "/common/validate/road-check/no-points", KIND_CHECK, check_no_points,
+    "points", "points must hold at least 1 point" },
+  { "/common/validate/road-check/101-points", KIND_CHECK, check_101_points,
+    "points", "points must hold at most 100 points" },
+  { "/common/validate/road-check/seq-zero-names-field", KIND_CHECK, check_seq_zero,
+    "points[0].seq", "points[0].seq must be ≥ 1" },
+  { "/common/validate/road-check/seq-negative-names-field", KIND_CHECK, check_seq_negative,
+    "points[2].seq", NULL },
+  { "/common/validate/road-check/seq-duplicate-names-field", KIND_CHECK, check_seq_duplicate,
+    "points[3].seq", "points[3].seq 2 is already used by points[1]" },
+  { "/common/validate/road-check/surface-unknown-names-field", KIND_CHECK, check_surface_bad,
+    "points[1].surface", NULL },
+  { "/common/validate/road-check/location-over-1kib-names-field", KIND_CHECK,
+    check_location_too_long, "points[2].location", NULL },
+  { "/common/validate/road-check/area-too-small-names-field", KIND_CHECK, check_area_too_small,
+    "points[3].area_m2", "points[3].area_m2 must be ≥ 0.01" },
+  { "/common/validate/road-check/area-zero-names-field", KIND_CHECK, check_area_zero,
+    "points[3].area_m2", NULL },
+  { "/common/validate/road-check/area-too-big-names-field", KIND_CHECK, check_area_too_big,
+    "points[3].area_m2", "points[3].area_m2 must be ≤ 100" },
+  { "/common/validate/road-check/area-nan-names-field", KIND_CHECK, check_area_nan,
+    "points[3].area_m2", NULL },
+  { "/common/validate/road-check/mass-negative-names-field", KIND_CHECK, check_mass_negative,
+    "points[3].mass_g", "points[3].mass_g must be ≥ 0" },
+  { "/common/validate/road-check/mass-too-big-names-field", KIND_CHECK, check_mass_too_big,
+    "points[5].mass_g", NULL },
+  { "/common/validate/road-check/mass-infinite-names-field", KIND_CHECK, check_mass_infinite,
+    "points[4].mass_g", "points[4].mass_g must be a finite number" },
 
   { "/common/validate/dustfall/id-not-uuid", KIND_SAMPLE, sample_id_not_uuid, "id", NULL },
-  { "/common/validate/dustfall/cell-id-missing", KIND_SAMPLE, sample_cell_missing, "cell_id", "cell_id is required" },
-  { "/common/validate/dustfall/cell-id-not-uuid", KIND_SAMPLE, sample_cell_not_uuid, "cell_id", "cell_id must be a UUID" },
-  { "/common/validate/dustfall/site-empty", KIND_SAMPLE, sample_site_empty, "site", "site must not be empty" },
+  { "/common/validate/dustfall/cell-id-missing", KIND_SAMPLE, sample_cell_missing,
+    "cell_id", "cell_id is required" },
+  { "/common/validate/dustfall/cell-id-not-uuid", KIND_SAMPLE, sample_cell_not_uuid,
+    "cell_id", "cell_id must be a UUID" },
+  { "/common/validate/dustfall/site-empty", KIND_SAMPLE, sample_site_empty,
+    "site", "site must not be empty" },
   { "/common/validate/dustfall/site-over-1kib", KIND_SAMPLE, sample_site_too_long, "site", NULL },
   { "/common/validate/dustfall/jar-c", KIND_SAMPLE, sample_jar_c, "jar", "jar must be A or B" },
   { "/common/validate/dustfall/jar-lower-case", KIND_SAMPLE, sample_jar_lower, "jar", NULL },
-  { "/common/validate/dustfall/month-missing", KIND_SAMPLE, sample_month_missing, "month", "month is required" },
-  { "/common/validate/dustfall/month-13", KIND_SAMPLE, sample_month_13, "month", "month must be a month YYYY-MM" },
+  { "/common/validate/dustfall/month-missing", KIND_SAMPLE, sample_month_missing,
+    "month", "month is required" },
+  { "/common/validate/dustfall/month-13", KIND_SAMPLE, sample_month_13,
+    "month", "month must be a month YYYY-MM" },
   { "/common/validate/dustfall/month-is-a-date", KIND_SAMPLE, sample_month_date, "month", NULL },
   { "/common/validate/dustfall/start-nonexistent", KIND_SAMPLE, sample_start_bad, "start", NULL },
-  { "/common/validate/dustfall/start-without-time", KIND_SAMPLE, sample_start_date_only, "start", NULL },
-  { "/common/validate/dustfall/end-missing", KIND_SAMPLE, sample_end_missing, "end", "end is required" },
-  { "/common/validate/dustfall/end-before-start", KIND_SAMPLE, sample_end_before_start, "end", NULL },
-  { "/common/validate/dustfall/period-zero-days", KIND_SAMPLE, sample_end_equals_start, "end", NULL },
+  { "/common/validate/dustfall/start-without-time", KIND_SAMPLE, sample_start_date_only,
+    "start", NULL },
+  { "/common/validate/dustfall/end-missing", KIND_SAMPLE, sample_end_missing,
+    "end", "end is required" },
+  { "/common/validate/dustfall/end-before-start", KIND_SAMPLE, sample_end_before_start,
+    "end", NULL },
+  { "/common/validate/dustfall/period-zero-days", KIND_SAMPLE, sample_end_equals_start,
+    "end", NULL },
   { "/common/validate/dustfall/period-63-days", KIND_SAMPLE, sample_period_63_days, "end", NULL },
-  { "/common/validate/dustfall/no-diameter", KIND_SAMPLE, sample_no_diameters, "diameter_cm", NULL },
-  { "/common/validate/dustfall/five-diameters", KIND_SAMPLE, sample_five_diameters, "diameter_cm", NULL },
-  { "/common/validate/dustfall/diameter-below-5-names-index", KIND_SAMPLE, sample_diameter_small, "diameter_cm[0]", NULL },
-  { "/common/validate/dustfall/diameter-above-50-names-index", KIND_SAMPLE, sample_diameter_large, "diameter_cm[2]", NULL },
-  { "/common/validate/dustfall/diameter-nan-names-index", KIND_SAMPLE, sample_diameter_nan, "diameter_cm[1]", NULL },
-  { "/common/validate/dustfall/w0-negative", KIND_SAMPLE, sample_w0_negative, "w0_g", "w0_g must be ≥ 0" },
+  { "/common/validate/dustfall/no-diameter", KIND_SAMPLE, sample_no_diameters,
+    "diameter_cm", NULL },
+  { "/common/validate/dustfall/five-diameters", KIND_SAMPLE, sample_five_diameters,
+    "diameter_cm", NULL },
+  { "/common/validate/dustfall/diameter-below-5-names-index", KIND_SAMPLE, sample_diameter_small,
+    "diameter_cm[0]", NULL },
+  { "/common/validate/dustfall/diameter-above-50-names-index", KIND_SAMPLE, sample_diameter_large,
+    "diameter_cm[2]", NULL },
+  { "/common/validate/dustfall/diameter-nan-names-index", KIND_SAMPLE, sample_diameter_nan,
+    "diameter_cm[1]", NULL },
+  { "/common/validate/dustfall/w0-negative", KIND_SAMPLE, sample_w0_negative,
+    "w0_g", "w0_g must be ≥ 0" },
   { "/common/validate/dustfall/w0-nan", KIND_SAMPLE, sample_w0_nan, "w0_g", NULL },
-  { "/common/validate/dustfall/w1-too-big", KIND_SAMPLE, sample_w1_too_big, "w1_g", "w1_g must be ≤ 10000" },
+  { "/common/validate/dustfall/w1-too-big", KIND_SAMPLE, sample_w1_too_big,
+    "w1_g", "w1_g must be ≤ 10000" },
   { "/common/validate/dustfall/w1-below-w0", KIND_SAMPLE, sample_w1_below_w0, "w1_g", NULL },
   { "/common/validate/dustfall/wc-negative", KIND_SAMPLE, sample_wc_negative, "wc_g", NULL },
   { "/common/validate/dustfall/wc-infinite", KIND_SAMPLE, sample_wc_infinite, "wc_g", NULL },
-  { "/common/validate/dustfall/net-mass-below-tolerance", KIND_SAMPLE, sample_net_below_tolerance, "w1_g", NULL },
-  { "/common/validate/dustfall/notes-over-4kib", KIND_SAMPLE, sample_notes_too_long, "notes", NULL },
+  { "/common/validate/dustfall/net-mass-below-tolerance", KIND_SAMPLE, sample_net_below_tolerance,
+    "w1_g", NULL },
+  { "/common/validate/dustfall/notes-over-4kib", KIND_SAMPLE, sample_notes_too_long,
+    "notes", NULL },
 };
 
 static void

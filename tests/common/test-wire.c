@@ -159,7 +159,8 @@ test_canonical_independent_of_order (void)
 {
   const char *reordered =
     "{'points': [ {'mass_g': 4.2, 'area_m2': 1.0, 'location': 'K1+200 北侧', 'surface': 'main',"
-    " 'seq': 1}, {'location': 'K1+400', 'mass_g': 2.6, 'seq': 2, 'area_m2': 0.5, 'surface': 'main'},"
+    " 'seq': 1}, {'location': 'K1+400', 'mass_g': 2.6, 'seq': 2, 'area_m2': 0.5,"
+    " 'surface': 'main'},"
     " {'surface': 'side', 'seq': 3, 'mass_g': 9.9, 'location': ''}], 'notes': 'K1 段清扫后',"
     " 'started_at': '2025-03-14T09:30', 'date': '2025-03-14', 'weather': '晴',"
     " 'road_id': '" ROAD_ID "', 'extra': {'ignored': [1, 2]}}";
@@ -207,8 +208,9 @@ test_dustfall_defaults (void)
 
   /* diameter_cm always encodes as an array. */
   g_assert_cmpstr (text, ==,
-                   "{\"cell_id\":\"" CELL_ID "\",\"diameter_cm\":[15.0],\"end\":\"2025-03-31T09:00:00\","
-                   "\"jar\":\"B\",\"month\":\"2025-03\",\"site\":\"1\",\"start\":\"2025-03-01T09:00\","
+                   "{\"cell_id\":\"" CELL_ID "\",\"diameter_cm\":[15.0],"
+                   "\"end\":\"2025-03-31T09:00:00\",\"jar\":\"B\",\"month\":\"2025-03\","
+                   "\"site\":\"1\",\"start\":\"2025-03-01T09:00\","
                    "\"valid\":true,\"w0_g\":30.0,\"w1_g\":30.05,\"wc_g\":0.0}");
 }
 
@@ -721,29 +723,35 @@ typedef struct
 #define ID_PART "'id': '" RECORD_ID "'"
 
 static const BadChange bad_changes[] = {
-  { "/common/wire/change/type-unknown", "{'type': 'road_chek', " ID_PART ", 'base_rev': 0, 'data': {}}",
+  { "/common/wire/change/type-unknown",
+    "{'type': 'road_chek', " ID_PART ", 'base_rev': 0, 'data': {}}",
     DG_ERROR_UNKNOWN_TYPE, "type" },
   { "/common/wire/change/type-missing", "{" ID_PART ", 'base_rev': 0, 'data': {}}",
     DG_ERROR_INVALID_FIELD, "type" },
   { "/common/wire/change/type-number", "{'type': 1, " ID_PART ", 'base_rev': 0, 'data': {}}",
     DG_ERROR_INVALID_FIELD, "type" },
-  { "/common/wire/change/id-not-uuid", "{'type': 'road', 'id': 'road-1', 'base_rev': 0, 'data': {}}",
+  { "/common/wire/change/id-not-uuid",
+    "{'type': 'road', 'id': 'road-1', 'base_rev': 0, 'data': {}}",
     DG_ERROR_INVALID_FIELD, "id" },
   { "/common/wire/change/id-missing", "{'type': 'road', 'base_rev': 0, 'data': {}}",
     DG_ERROR_INVALID_FIELD, "id" },
-  { "/common/wire/change/base-rev-negative", "{'type': 'road', " ID_PART ", 'base_rev': -1, 'data': {}}",
+  { "/common/wire/change/base-rev-negative",
+    "{'type': 'road', " ID_PART ", 'base_rev': -1, 'data': {}}",
     DG_ERROR_INVALID_FIELD, "base_rev" },
-  { "/common/wire/change/base-rev-string", "{'type': 'road', " ID_PART ", 'base_rev': '3', 'data': {}}",
+  { "/common/wire/change/base-rev-string",
+    "{'type': 'road', " ID_PART ", 'base_rev': '3', 'data': {}}",
     DG_ERROR_INVALID_FIELD, "base_rev" },
   { "/common/wire/change/base-rev-missing", "{'type': 'road', " ID_PART ", 'data': {}}",
     DG_ERROR_INVALID_FIELD, "base_rev" },
-  { "/common/wire/change/deleted-string", "{'type': 'road', " ID_PART ", 'base_rev': 0, 'deleted': 'no', 'data': {}}",
+  { "/common/wire/change/deleted-string",
+    "{'type': 'road', " ID_PART ", 'base_rev': 0, 'deleted': 'no', 'data': {}}",
     DG_ERROR_INVALID_FIELD, "deleted" },
   { "/common/wire/change/data-missing", "{'type': 'road', " ID_PART ", 'base_rev': 0}",
     DG_ERROR_INVALID_FIELD, "data" },
   { "/common/wire/change/data-array", "{'type': 'road', " ID_PART ", 'base_rev': 0, 'data': []}",
     DG_ERROR_INVALID_FIELD, "data" },
-  { "/common/wire/change/deleted-data-string", "{'type': 'road', " ID_PART ", 'base_rev': 2, 'deleted': true, 'data': 'x'}",
+  { "/common/wire/change/deleted-data-string",
+    "{'type': 'road', " ID_PART ", 'base_rev': 2, 'deleted': true, 'data': 'x'}",
     DG_ERROR_INVALID_FIELD, "data" },
 };
 
@@ -937,7 +945,8 @@ test_result_decode_errors (void)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) bad_status = parse_sq ("{'id': '" RECORD_ID "', 'status': 'done', 'rev': 1}");
-  g_autoptr(JsonNode) bad_rev = parse_sq ("{'id': '" RECORD_ID "', 'status': 'applied', 'rev': []}");
+  g_autoptr(JsonNode) bad_rev = parse_sq ("{'id': '" RECORD_ID "', 'status': 'applied',"
+                                          " 'rev': []}");
   g_autoptr(JsonNode) bad_current = parse_sq ("{'id': '" RECORD_ID "', 'status': 'conflict',"
                                               " 'rev': 1, 'current': {'type': 'road'}}");
 
@@ -967,12 +976,14 @@ test_error_json (void)
   dg_set_error (&error, DG_ERROR_MONTH_CLOSED, NULL, "2025-02 is closed");
   node = dg_error_to_json (error);
   text = dg_json_to_string (node);
-  g_assert_cmpstr (text, ==, "{\"error\":{\"code\":\"month_closed\",\"message\":\"2025-02 is closed\"}}");
+  g_assert_cmpstr (text, ==,
+                   "{\"error\":{\"code\":\"month_closed\",\"message\":\"2025-02 is closed\"}}");
 
   /* Other domains do not leak their internals to the wire. */
   io_node = dg_error_to_json (io);
   io_text = dg_json_to_string (io_node);
-  g_assert_cmpstr (io_text, ==, "{\"error\":{\"code\":\"internal\",\"message\":\"Internal error\"}}");
+  g_assert_cmpstr (io_text, ==,
+                   "{\"error\":{\"code\":\"internal\",\"message\":\"Internal error\"}}");
 }
 
 static void
