@@ -322,14 +322,18 @@ cmd_export (int    argc,
 {
   g_autofree char *month = NULL;
   g_autofree char *format = NULL;
+  g_autofree char *section = NULL;
   g_autofree char *output = NULL;
-  g_autofree char *text = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(DgStore) store = NULL;
-  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  DgAssessmentFormat assessment_format;
+  DgAssessmentSection assessment_section;
   const GOptionEntry entries[] = {
     { "month", 0, 0, G_OPTION_ARG_STRING, &month, "The month", "YYYY-MM" },
     { "format", 0, 0, G_OPTION_ARG_STRING, &format, "json, csv, xlsx or pdf", "FORMAT" },
+    { "section", 0, 0, G_OPTION_ARG_STRING, &section, "CSV table: dustfall, roads or quota",
+      "TABLE" },
     { "output", 0, 0, G_OPTION_ARG_FILENAME, &output, "Output file", "FILE" },
     { NULL }
   };
@@ -346,31 +350,44 @@ cmd_export (int    argc,
       fprintf (stderr, "dustgrid-server export: --output FILE is required\n");
       return EXIT_USAGE;
     }
-  if (format == NULL)
-    format = g_strdup ("json");
-  if (strcmp (format, "csv") == 0 || strcmp (format, "xlsx") == 0 || strcmp (format, "pdf") == 0)
-    {
-      fprintf (stderr, "dustgrid-server export: format %s is not supported yet; use json\n",
-               format);
-      return 1;
-    }
-  if (strcmp (format, "json") != 0)
+  if (!dg_assessment_format_from_string (format != NULL ? format : "json", &assessment_format))
     {
       fprintf (stderr, "dustgrid-server export: --format must be json, csv, xlsx or pdf\n");
+      return EXIT_USAGE;
+    }
+  if (!dg_assessment_section_from_string (section, &assessment_section))
+    {
+      fprintf (stderr, "dustgrid-server export: --section must be dustfall, roads or quota\n");
       return EXIT_USAGE;
     }
 
   store = dg_store_open (opt_db, &error);
   if (store == NULL)
     return fail ("export", error);
-  node = dg_reports_assessment (store, month, &error);
-  if (node == NULL)
+
+  if (assessment_format == DG_ASSESSMENT_FORMAT_JSON)
+    {
+      g_autoptr(JsonNode) node = dg_reports_assessment (store, month, &error);
+      char *text;
+
+      if (node == NULL)
+        return fail ("export", error);
+      text = dg_json_to_string (node);
+      bytes = g_bytes_new_take (text, strlen (text));
+    }
+  else
+    {
+      bytes = dg_reports_assessment_file (store, month, assessment_format, assessment_section,
+                                          &error);
+      if (bytes == NULL)
+        return fail ("export", error);
+    }
+
+  if (!g_file_set_contents (output, g_bytes_get_data (bytes, NULL),
+                            (gssize) g_bytes_get_size (bytes), &error))
     return fail ("export", error);
 
-  text = dg_json_to_string (node);
-  if (!g_file_set_contents (output, text, -1, &error))
-    return fail ("export", error);
-
+  fprintf (stdout, "assessment of %s written to %s\n", month, output);
   return 0;
 }
 

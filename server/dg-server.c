@@ -58,6 +58,9 @@ typedef struct
   DgRole         role;
   guint          status;
   JsonNode      *response;
+  GBytes        *file;          /* instead of @response: an assessment file */
+  const char    *content_type;
+  char          *filename;
   guint          retry_after;
 } Request;
 
@@ -138,6 +141,8 @@ request_free (Request *req)
   g_free (req->token);
   g_free (req->user);
   g_clear_pointer (&req->response, json_node_unref);
+  g_clear_pointer (&req->file, g_bytes_unref);
+  g_free (req->filename);
   g_free (req);
 }
 
@@ -552,26 +557,43 @@ handle_assessment (DgServer  *self,
                    Request   *req,
                    GError   **error)
 {
-  const char *format = query_get (req, "format");
+  const char *format_name = query_get (req, "format");
+  const char *section_name = query_get (req, "section");
+  DgAssessmentFormat format = DG_ASSESSMENT_FORMAT_JSON;
+  DgAssessmentSection section = DG_ASSESSMENT_SECTION_DUSTFALL;
 
   if (!get_month_param (req, error))
     return;
 
-  if (format == NULL || strcmp (format, "json") == 0)
-    {
-      req->response = dg_reports_assessment (self->store, req->capture, error);
-    }
-  else if (strcmp (format, "csv") == 0 || strcmp (format, "xlsx") == 0 ||
-           strcmp (format, "pdf") == 0)
-    {
-      dg_set_error (error, DG_ERROR_INVALID_FIELD, "format",
-                    "format %s is not supported yet", format);
-    }
-  else
+  if (format_name != NULL && !dg_assessment_format_from_string (format_name, &format))
     {
       dg_set_error (error, DG_ERROR_INVALID_FIELD, "format",
                     "format must be json, csv, xlsx or pdf");
+      return;
     }
+  if (!dg_assessment_section_from_string (section_name, &section))
+    {
+      dg_set_error (error, DG_ERROR_INVALID_FIELD, "section",
+                    "section must be dustfall, roads or quota");
+      return;
+    }
+
+  if (format == DG_ASSESSMENT_FORMAT_JSON)
+    {
+      req->response = dg_reports_assessment (self->store, req->capture, error);
+      return;
+    }
+
+  req->file = dg_reports_assessment_file (self->store, req->capture, format, section, error);
+  if (req->file == NULL)
+    return;
+
+  req->content_type = dg_assessment_format_content_type (format);
+  req->filename = g_strdup_printf ("dustgrid-assessment-%s%s%s.%s", req->capture,
+                                   format == DG_ASSESSMENT_FORMAT_CSV ? "-" : "",
+                                   format == DG_ASSESSMENT_FORMAT_CSV
+                                     ? dg_assessment_section_to_string (section) : "",
+                                   dg_assessment_format_to_string (format));
 }
 
 /* ---- Request flow ---- */
@@ -603,13 +625,14 @@ run_request_thread (GTask        *task,
     }
 
   handler (self, req, &error);
-  if (error == NULL && req->response == NULL)
+  if (error == NULL && req->response == NULL && req->file == NULL)
     dg_set_error (&error, DG_ERROR_INTERNAL, NULL, "the request produced no response");
 
 out:
   if (error != NULL)
     {
       g_clear_pointer (&req->response, json_node_unref);
+      g_clear_pointer (&req->file, g_bytes_unref);
       req->status = error->domain == DG_ERROR ? dg_error_code_http_status (error->code) : 500;
       req->response = dg_error_to_json (error);
       if (req->status >= 500)
@@ -639,7 +662,22 @@ request_done_cb (GObject      *source_object,
                                     "Retry-After", value);
     }
 
-  respond_json (msg, req->status, req->response);
+  if (req->file != NULL)
+    {
+      g_autofree char *disposition = g_strdup_printf ("attachment; filename=\"%s\"",
+                                                      req->filename);
+
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Content-Disposition", disposition);
+      soup_server_message_set_status (msg, req->status, NULL);
+      soup_server_message_set_response (msg, req->content_type, SOUP_MEMORY_COPY,
+                                        g_bytes_get_data (req->file, NULL),
+                                        g_bytes_get_size (req->file));
+    }
+  else
+    {
+      respond_json (msg, req->status, req->response);
+    }
   soup_server_message_unpause (msg);
 }
 

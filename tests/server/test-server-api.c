@@ -771,6 +771,24 @@ test_reports (void)
 
   g_assert_cmpuint (dg_test_request (ts, "GET", "/api/v1/reports/assessment?month=2025-03&format=doc",
                                      office, NULL, &x), ==, 422);
+  {
+    g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/api/v1/reports/assessment"
+                                            "?month=2025-03&format=csv&section=roads", ts->port);
+    g_autofree char *auth = g_strdup_printf ("Bearer %s", office);
+    g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+    g_autoptr(GBytes) bytes = NULL;
+    g_autoptr(GError) error = NULL;
+
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+    bytes = soup_session_send_and_read (ts->session, msg, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+    g_assert_true (g_str_has_prefix (soup_message_headers_get_content_type (
+                                       soup_message_get_response_headers (msg), NULL), "text/csv"));
+    g_assert_nonnull (soup_message_headers_get_one (soup_message_get_response_headers (msg),
+                                                    "Content-Disposition"));
+    g_assert_cmpmem (g_bytes_get_data (bytes, NULL), 3, "\xef\xbb\xbf", 3);
+  }
   g_assert_cmpuint (dg_test_request (ts, "GET", "/api/v1/reports/roads?month=March", office,
                                      NULL, &bad), ==, 422);
   g_assert_cmpstr (dg_test_error_code (bad), ==, "invalid_field");
