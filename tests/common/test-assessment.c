@@ -1178,6 +1178,42 @@ test_pdf_font_embedded (Fixture       *f,
                                        G_REGEX_MULTILINE | G_REGEX_CASELESS, 0));
 }
 
+/* The client exports in a worker thread while the server may answer two requests at once:
+ * writers running side by side produce the same bytes as one alone. */
+static gpointer
+render_pdf_thread (gpointer data)
+{
+  Fixture *f = data;
+  GError *error = NULL;
+  GBytes *bytes;
+
+  bytes = dg_assessment_to_bytes (&f->assessment, DG_ASSESSMENT_FORMAT_PDF, 0, &error);
+  g_assert_no_error (error);
+  return bytes;
+}
+
+static void
+test_pdf_threads (Fixture       *f,
+                  gconstpointer  data)
+{
+  GThread *threads[3];
+  g_autoptr(GBytes) alone = NULL;
+  GError *error = NULL;
+
+  alone = dg_assessment_to_bytes (&f->assessment, DG_ASSESSMENT_FORMAT_PDF, 0, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    threads[i] = g_thread_new ("pdf", render_pdf_thread, f);
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    {
+      g_autoptr(GBytes) bytes = g_thread_join (threads[i]);
+
+      /* Only the creation date may differ: compare the sizes, which the dates do not change. */
+      g_assert_cmpuint (g_bytes_get_size (bytes), ==, g_bytes_get_size (alone));
+    }
+}
+
 /* ---- Bytes and JSON ---- */
 
 static void
@@ -1597,6 +1633,7 @@ main (int   argc,
   ADD ("/common/assessment/unwritable-path-is-io-error", test_unwritable_path);
   ADD ("/common/assessment/pdf/read-back-by-pdftotext", test_pdf);
   ADD ("/common/assessment/pdf/cjk-font-embedded", test_pdf_font_embedded);
+  ADD ("/common/assessment/pdf/threads", test_pdf_threads);
   ADD ("/common/assessment/bytes/every-format", test_to_bytes);
   ADD ("/common/assessment/json/report-shapes", test_to_json);
   g_test_add_func ("/common/assessment/empty-month-keeps-headings", test_empty);
