@@ -635,7 +635,10 @@ out:
       g_clear_pointer (&req->file, g_bytes_unref);
       req->status = error->domain == DG_ERROR ? dg_error_code_http_status (error->code) : 500;
       req->response = dg_error_to_json (error);
-      if (req->status >= 500)
+      /* A full disk or a busy database (503) is an operational state, not a bug. */
+      if (req->status == 503)
+        fprintf (stderr, "%s %s: %s\n", req->route->method, req->route->pattern, error->message);
+      else if (req->status >= 500)
         g_warning ("%s %s: %s", req->route->method, req->route->pattern, error->message);
     }
 

@@ -212,6 +212,106 @@ test_serve (Fixture       *f,
 }
 
 static void
+sigterm_after_body_cb (SoupMessage *msg,
+                       gpointer     user_data)
+{
+  g_subprocess_send_signal (G_SUBPROCESS (user_data), SIGTERM);
+}
+
+/* SIGTERM while a batch is in flight: the batch is answered (200 and stored, or 503 and not
+ * stored, never half), the process exits 0 and the database is closed cleanly. */
+static void
+test_sigterm_finishes_batch (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autofree char *reference = reference_file ();
+  g_autofree char *wal = g_strconcat (f->db, "-wal", NULL);
+  g_autoptr(GSubprocessLauncher) launcher = launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) login = NULL, msg = NULL;
+  g_autoptr(GBytes) login_body = NULL, login_reply = NULL, reply = NULL, request = NULL;
+  g_autoptr(GString) body = g_string_new ("{\"changes\":[");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *auth = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  const char *credentials = "{\"username\":\"inspector\",\"password\":\"inspector\"}";
+  const char *token;
+  guint status, timeout_id;
+  gint64 stored;
+
+  g_assert_cmpint (run (NULL, NULL, NULL, "import", "--db", f->db, reference, NULL), ==, 0);
+  g_assert_cmpint (run ("inspector\n", NULL, NULL, "user", "add", "--db", f->db, "--username",
+                        "inspector", "--role", "inspector", NULL), ==, 0);
+
+  timeout_id = g_timeout_add_seconds (30, timeout_cb, NULL);
+  process = g_subprocess_launcher_spawn (launcher, &error, DUSTGRID_SERVER_PATH, "serve",
+                                         "--db", f->db, "--port", "0", NULL);
+  g_assert_no_error (error);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+  line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (line, "listening on "));
+  base = g_strdup (line + strlen ("listening on "));
+
+  url = g_strdup_printf ("%s/api/v1/login", base);
+  login = soup_message_new ("POST", url);
+  login_body = g_bytes_new_static (credentials, strlen (credentials));
+  soup_message_set_request_body_from_bytes (login, "application/json", login_body);
+  login_reply = soup_session_send_and_read (session, login, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (login), ==, 200);
+  json_parser_load_from_data (parser, g_bytes_get_data (login_reply, NULL),
+                              (gssize) g_bytes_get_size (login_reply), &error);
+  g_assert_no_error (error);
+  token = json_object_get_string_member (json_node_get_object (json_parser_get_root (parser)),
+                                         "token");
+  auth = g_strdup_printf ("Bearer %s", token);
+
+  for (guint i = 0; i < 1000; i++)
+    {
+      g_string_append_printf (body, "%s{\"type\":\"road_check\",\"id\":\"%08x-0000-4000-8000-000000000001\","
+                              "\"base_rev\":0,\"data\":{\"road_id\":\"" DG_TEST_ROAD_ID "\","
+                              "\"date\":\"2025-03-%02u\",\"points\":[", i > 0 ? "," : "",
+                              i + 1, i % 28 + 1);
+      for (guint p = 1; p <= 6; p++)
+        g_string_append_printf (body, "%s{\"seq\":%u,\"surface\":\"main\",\"mass_g\":3.5}",
+                                p > 1 ? "," : "", p);
+      g_string_append (body, "]}}");
+    }
+  g_string_append (body, "]}");
+
+  g_free (url);
+  url = g_strdup_printf ("%s/api/v1/changes", base);
+  msg = soup_message_new ("POST", url);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+  request = g_bytes_new (body->str, body->len);
+  soup_message_set_request_body_from_bytes (msg, "application/json", request);
+  g_signal_connect (msg, "wrote-body", G_CALLBACK (sigterm_after_body_cb), process);
+  reply = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  status = soup_message_get_status (msg);
+  g_test_message ("batch answered %u during shutdown", status);
+  g_assert_true (status == 200 || status == 503);
+
+  g_subprocess_wait (process, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+  g_source_remove (timeout_id);
+
+  /* A clean close checkpoints and removes the WAL. */
+  g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
+  stored = count_rows (f->db, "road_check");
+  g_assert_cmpint (stored, ==, status == 200 ? 1000 : 0);
+  count_revisions (f->db);
+}
+
+static void
 test_user_add (Fixture       *f,
                gconstpointer  data)
 {
@@ -388,6 +488,7 @@ main (int    argc,
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/server/cli/serve-prints-listening", test_serve);
+  ADD ("/server/cli/sigterm-finishes-batch", test_sigterm_finishes_batch);
   ADD ("/server/cli/user-add-reads-stdin", test_user_add);
   ADD ("/server/cli/import-is-idempotent", test_import_idempotent);
   ADD ("/server/cli/backup-then-verify", test_backup_verify);
