@@ -466,7 +466,11 @@ test_reference_checks (void)
   JsonArray *results;
 
   /* A check naming no road. */
-  unknown_road = g_string_new (check_change (CHECK_1, 0, "2025-03-14", 2.0));
+  {
+    g_autofree char *text = check_change (CHECK_1, 0, "2025-03-14", 2.0);
+
+    unknown_road = g_string_new (text);
+  }
   g_string_replace (unknown_road, DG_TEST_ROAD_ID, "55555555-5555-4555-8555-555555555555", 0);
   b1 = batch (unknown_road->str, NULL);
   results = push (ts, token, b1, &r1);
@@ -985,16 +989,13 @@ test_limit_invalid_field (void)
 {
   g_autoptr(DgTestServer) ts = dg_test_server_new ();
   g_autofree char *token = dg_test_login (ts, "inspector");
-  g_autoptr(GString) long_notes = g_string_new (NULL);
-  g_autoptr(GString) change = NULL;
   g_autofree char *bad_date = NULL;
   g_autofree char *body = NULL;
   g_autoptr(JsonNode) response = NULL, r2 = NULL;
   const char *bad_id = "{\"type\":\"road_check\",\"id\":\"not-a-uuid\",\"base_rev\":0,\"data\":{}}";
   JsonArray *results;
 
-  change = g_string_new (check_change (CHECK_1, 0, "2025-02-30", 2.0));
-  bad_date = g_string_free (g_steal_pointer (&change), FALSE);
+  bad_date = check_change (CHECK_1, 0, "2025-02-30", 2.0);
   body = batch (bad_date, bad_id, NULL);
   results = push (ts, token, body, &response);
   assert_result (results, 0, "rejected", -1);
