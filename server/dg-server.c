@@ -740,15 +740,11 @@ handler_cb (SoupServer        *server,
 
   if (route == NULL)
     {
-      if (path_matched)
-        {
-          respond_error_code (msg, DG_ERROR_NOT_FOUND, NULL, "method not allowed on this path");
-          soup_server_message_set_status (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, NULL);
-        }
-      else
-        {
-          respond_error_code (msg, DG_ERROR_NOT_FOUND, NULL, "no such route");
-        }
+      /* The contract maps not_found to 404, so a known path with another method answers 404
+       * too, naming what went wrong. */
+      respond_error_code (msg, DG_ERROR_NOT_FOUND, NULL,
+                          path_matched ? "this method is not allowed on this path"
+                                       : "no such route");
       return;
     }
 
