@@ -12,3 +12,5 @@
 #include "dg-json.h"
 #include "dg-validate.h"
 #include "dg-wire.h"
+#include "dg-assessment.h"
+#include "dg-chart.h"
