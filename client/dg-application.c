@@ -1,0 +1,245 @@
+/* dg-application.c
+ *
+ * Owns the long-lived objects: one GSettings, the local store, the token store and the sync
+ * engine; the window only borrows them.
+ */
+
+#define G_LOG_DOMAIN "dg-application"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "dg-application.h"
+#include "dg-local-store.h"
+#include "dg-sync-engine.h"
+#include "dg-token-store.h"
+#include "dg-window.h"
+
+#define SCHEMA_ID "org.dustgrid.DustGrid"
+
+struct _DgApplication
+{
+  AdwApplication  parent_instance;
+
+  GSettings      *settings;
+  DgLocalStore   *store;
+  DgTokenStore   *tokens;
+  DgSyncEngine   *engine;
+  GError         *store_error;
+};
+
+G_DEFINE_FINAL_TYPE (DgApplication, dg_application, ADW_TYPE_APPLICATION)
+
+GSettings *
+dg_settings_new (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchemaSource) build_source = NULL;
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (source)
+    schema = g_settings_schema_source_lookup (source, SCHEMA_ID, TRUE);
+  if (schema == NULL)
+    {
+      build_source = g_settings_schema_source_new_from_directory (DG_BUILD_SCHEMA_DIR, source,
+                                                                  FALSE, NULL);
+      if (build_source)
+        schema = g_settings_schema_source_lookup (build_source, SCHEMA_ID, TRUE);
+    }
+  if (schema == NULL)
+    {
+      g_warning ("The %s schema is not installed: settings will not be kept", SCHEMA_ID);
+      return NULL;
+    }
+  return g_settings_new_full (schema, NULL, NULL);
+}
+
+static void
+signed_in_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(DgApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  GtkWindow *window;
+
+  if (dg_sync_engine_sign_in_finish (DG_SYNC_ENGINE (object), result, &error))
+    {
+      dg_sync_engine_sync_now (self->engine);
+      return;
+    }
+  /* Offline at start is normal: records are kept and the engine tries again later. */
+  g_message ("Automatic sign-in failed: %s", error->message);
+  window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  if (window)
+    {
+      g_autofree char *text = g_strdup_printf (_("Could not sign in: %s"), error->message);
+      dg_window_add_toast (DG_WINDOW (window), text);
+    }
+}
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  GtkApplication *app = user_data;
+  const char *developers[] = { "DustGrid contributors", NULL };
+  GtkWidget *about;
+
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "transient-for", gtk_application_get_active_window (app),
+                        "application-name", _("DustGrid"),
+                        "application-icon", APP_ID,
+                        "version", PACKAGE_VERSION,
+                        "comments", _("Road dust and dust-fall inspections, offline first"),
+                        "developers", developers,
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        /* Translators: put your names here, one per line. */
+                        "translator-credits", _("translator-credits"),
+                        NULL);
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+}
+
+static const GActionEntry app_entries[] = {
+  { "about", about_action },
+  { "quit", quit_action },
+};
+
+static void
+dg_application_startup (GApplication *application)
+{
+  DgApplication *self = DG_APPLICATION (application);
+  g_autofree char *path = dg_local_store_default_path ();
+  g_autoptr(GError) error = NULL;
+  static const char *new_check[] = { "<Control>n", NULL };
+  static const char *sync[] = { "F5", NULL };
+  static const char *quit[] = { "<Control>q", NULL };
+
+  G_APPLICATION_CLASS (dg_application_parent_class)->startup (application);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_entries, G_N_ELEMENTS (app_entries),
+                                   self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.new-check", new_check);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.sync", sync);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit);
+
+  self->settings = dg_settings_new ();
+
+  self->store = dg_local_store_new (path, &self->store_error);
+  if (self->store == NULL)
+    return;
+  if (!dg_local_store_ensure_reference (self->store, &error))
+    g_warning ("No sample district: %s", error->message);
+
+  self->tokens = dg_token_store_new (NULL);
+  self->engine = dg_sync_engine_new (self->store, self->tokens);
+
+  if (self->settings)
+    {
+      g_autofree char *url = g_settings_get_string (self->settings, "server-url");
+
+      /* A session from before the setting existed still names its server. */
+      if (url[0] == '\0' && dg_token_store_get_server_url (self->tokens))
+        g_settings_set_string (self->settings, "server-url",
+                               dg_token_store_get_server_url (self->tokens));
+      g_settings_bind (self->settings, "server-url", self->engine, "server-url",
+                       G_SETTINGS_BIND_DEFAULT);
+      g_settings_bind (self->settings, "sync-interval", self->engine, "interval",
+                       G_SETTINGS_BIND_GET);
+    }
+}
+
+static void
+dg_application_activate (GApplication *application)
+{
+  DgApplication *self = DG_APPLICATION (application);
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  const char *url = g_getenv ("DUSTGRID_SERVER_URL");
+  const char *username = g_getenv ("DUSTGRID_USERNAME");
+  const char *password = g_getenv ("DUSTGRID_PASSWORD");
+
+  if (window)
+    {
+      gtk_window_present (window);
+      return;
+    }
+
+  if (self->store == NULL)
+    {
+      GtkWidget *dialog = adw_message_dialog_new (NULL, _("Cannot Open the Records"),
+                                                  self->store_error->message);
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+      gtk_window_set_application (GTK_WINDOW (dialog), GTK_APPLICATION (self));
+      gtk_window_present (GTK_WINDOW (dialog));
+      return;
+    }
+
+  window = GTK_WINDOW (dg_window_new (GTK_APPLICATION (self), self->store, self->engine));
+  if (self->settings)
+    {
+      g_settings_bind (self->settings, "window-width", window, "default-width",
+                       G_SETTINGS_BIND_DEFAULT);
+      g_settings_bind (self->settings, "window-height", window, "default-height",
+                       G_SETTINGS_BIND_DEFAULT);
+      g_settings_bind (self->settings, "window-maximized", window, "maximized",
+                       G_SETTINGS_BIND_DEFAULT);
+    }
+  gtk_window_present (window);
+
+  dg_sync_engine_start (self->engine);
+
+  /* ./dev run signs in for the developer; the address is kept like any other sign-in. */
+  if (url && *url && username && *username && password)
+    dg_sync_engine_sign_in_async (self->engine, url, username, password, NULL, signed_in_cb,
+                                  g_object_ref (self));
+}
+
+static void
+dg_application_shutdown (GApplication *application)
+{
+  DgApplication *self = DG_APPLICATION (application);
+
+  g_clear_object (&self->engine);
+  g_clear_object (&self->tokens);
+  g_clear_object (&self->store);
+  g_clear_object (&self->settings);
+  g_clear_error (&self->store_error);
+
+  G_APPLICATION_CLASS (dg_application_parent_class)->shutdown (application);
+}
+
+static void
+dg_application_class_init (DgApplicationClass *klass)
+{
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  app_class->startup = dg_application_startup;
+  app_class->activate = dg_application_activate;
+  app_class->shutdown = dg_application_shutdown;
+}
+
+static void
+dg_application_init (DgApplication *self)
+{
+}
+
+DgApplication *
+dg_application_new (void)
+{
+  return g_object_new (DG_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       /* The same resources serve the .Devel build. */
+                       "resource-base-path", "/org/dustgrid/DustGrid",
+                       NULL);
+}

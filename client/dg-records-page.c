@@ -1,0 +1,357 @@
+/* dg-records-page.c
+ *
+ * Lists every check (by date) and sample (by month) with where it stands: pending, synced,
+ * conflict, returned with the office's reason, rejected with the server's message. A conflict is
+ * resolved here by choosing a version; anything else opens in its editor.
+ */
+
+#define G_LOG_DOMAIN "dg-records-page"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "dg-records-page.h"
+#include "dg-utils.h"
+
+struct _DgRecordsPage
+{
+  GtkWidget     parent_instance;
+
+  GtkListBox   *checks_list;
+  GtkListBox   *samples_list;
+
+  DgLocalStore *store;
+};
+
+G_DEFINE_FINAL_TYPE (DgRecordsPage, dg_records_page, GTK_TYPE_WIDGET)
+
+enum {
+  OPEN_RECORD,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+clear_list (GtkListBox *list)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))))
+    gtk_list_box_remove (list, child);
+}
+
+/* A heading row above the first record of each date or month. */
+static void
+header_func (GtkListBoxRow *row,
+             GtkListBoxRow *before,
+             gpointer       user_data)
+{
+  const char *key = g_object_get_data (G_OBJECT (row), "dg-key");
+  const char *previous = before ? g_object_get_data (G_OBJECT (before), "dg-key") : NULL;
+  GtkWidget *header;
+
+  if (before && g_strcmp0 (key, previous) == 0)
+    {
+      gtk_list_box_row_set_header (row, NULL);
+      return;
+    }
+  header = gtk_label_new (key ? key : "");
+  gtk_widget_set_halign (header, GTK_ALIGN_START);
+  gtk_widget_set_margin_start (header, 12);
+  gtk_widget_set_margin_top (header, 6);
+  gtk_widget_set_margin_bottom (header, 6);
+  gtk_widget_add_css_class (header, "heading");
+  gtk_widget_add_css_class (header, "dim-label");
+  gtk_list_box_row_set_header (row, header);
+}
+
+static char *
+status_text (DgStoreEntry *entry)
+{
+  switch (entry->status)
+    {
+    case DG_SYNC_STATUS_RETURNED:
+      return g_strdup_printf (_("Returned: %s"), entry->reason ? entry->reason : "");
+    case DG_SYNC_STATUS_REJECTED:
+      return g_strdup_printf (_("Rejected: %s"), entry->message ? entry->message : "");
+    case DG_SYNC_STATUS_CONFLICT:
+      return g_strdup (_("Conflict: changed on the server too — choose a version"));
+    case DG_SYNC_STATUS_SYNCED:
+    case DG_SYNC_STATUS_PENDING:
+    case DG_SYNC_STATUS_LOCAL:
+    default:
+      return g_strdup (dg_sync_status_label (entry->status));
+    }
+}
+
+static void
+add_row (GtkListBox   *list,
+         DgStoreEntry *entry,
+         const char   *title)
+{
+  g_autofree char *subtitle = status_text (entry);
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *badge;
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 3);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+
+  badge = gtk_label_new (dg_sync_status_label (entry->status));
+  gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (badge, "caption");
+  switch (entry->status)
+    {
+    case DG_SYNC_STATUS_CONFLICT:
+    case DG_SYNC_STATUS_RETURNED:
+      gtk_widget_add_css_class (badge, "warning");
+      break;
+    case DG_SYNC_STATUS_REJECTED:
+      gtk_widget_add_css_class (badge, "error");
+      break;
+    case DG_SYNC_STATUS_SYNCED:
+      gtk_widget_add_css_class (badge, "success");
+      break;
+    case DG_SYNC_STATUS_PENDING:
+    case DG_SYNC_STATUS_LOCAL:
+    default:
+      gtk_widget_add_css_class (badge, "dim-label");
+      break;
+    }
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), badge);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                             gtk_image_new_from_icon_name ("go-next-symbolic"));
+
+  g_object_set_data_full (G_OBJECT (row), "dg-id", g_strdup (entry->id), g_free);
+  g_object_set_data_full (G_OBJECT (row), "dg-key", g_strdup (entry->sort_key), g_free);
+  g_object_set_data (G_OBJECT (row), "dg-type", GINT_TO_POINTER (entry->type));
+  g_object_set_data (G_OBJECT (row), "dg-status", GINT_TO_POINTER (entry->status));
+  gtk_list_box_append (list, row);
+}
+
+typedef struct
+{
+  DgRecordsPage *self;
+  char          *id;
+  DgRecordType   type;
+} Resolve;
+
+static void
+resolve_free (Resolve *resolve)
+{
+  g_object_unref (resolve->self);
+  g_free (resolve->id);
+  g_free (resolve);
+}
+
+static void
+conflict_response_cb (AdwMessageDialog *dialog,
+                      const char       *response,
+                      gpointer          user_data)
+{
+  Resolve *resolve = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (g_str_equal (response, "mine") || g_str_equal (response, "theirs"))
+    {
+      if (!dg_local_store_resolve_conflict (resolve->self->store, resolve->id,
+                                            g_str_equal (response, "mine"), &error))
+        g_warning ("Could not resolve the conflict: %s", error->message);
+    }
+  else if (g_str_equal (response, "open"))
+    g_signal_emit (resolve->self, signals[OPEN_RECORD], 0, resolve->type, resolve->id);
+}
+
+static void
+row_activated_cb (DgRecordsPage *self,
+                  GtkListBoxRow *row)
+{
+  const char *id = g_object_get_data (G_OBJECT (row), "dg-id");
+  DgRecordType type = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), "dg-type"));
+  DgSyncStatus status = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), "dg-status"));
+  GtkWidget *dialog;
+  Resolve *resolve;
+
+  if (id == NULL)
+    return;
+  if (status != DG_SYNC_STATUS_CONFLICT)
+    {
+      g_signal_emit (self, signals[OPEN_RECORD], 0, type, id);
+      return;
+    }
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                   _("Resolve the Conflict?"),
+                                   _("This record was changed on the server after you last "
+                                     "synced, and you changed it too. Keep your version and "
+                                     "send it again, or take the server’s version."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "open", _("_Open Mine"),
+                                    "theirs", _("Use _Theirs"),
+                                    "mine", _("Keep _Mine"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "mine",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "mine");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+
+  resolve = g_new0 (Resolve, 1);
+  resolve->self = g_object_ref (self);
+  resolve->id = g_strdup (id);
+  resolve->type = type;
+  g_signal_connect_data (dialog, "response", G_CALLBACK (conflict_response_cb), resolve,
+                         (GClosureNotify) resolve_free, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+dg_records_page_dispose (GObject *object)
+{
+  DgRecordsPage *self = (DgRecordsPage *)object;
+  GtkWidget *child;
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), DG_TYPE_RECORDS_PAGE);
+  /* The template's root box is not a bound child: unparent it too (GTK 4.8). */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
+    gtk_widget_unparent (child);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (dg_records_page_parent_class)->dispose (object);
+}
+
+static void
+dg_records_page_class_init (DgRecordsPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = dg_records_page_dispose;
+
+  /**
+   * DgRecordsPage::open-record:
+   * @type: a #DgRecordType
+   * @id: the record
+   */
+  signals[OPEN_RECORD] = g_signal_new ("open-record", G_TYPE_FROM_CLASS (klass),
+                                       G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                       G_TYPE_NONE, 2, G_TYPE_INT, G_TYPE_STRING);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/dustgrid/DustGrid/ui/dg-records-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, DgRecordsPage, checks_list);
+  gtk_widget_class_bind_template_child (widget_class, DgRecordsPage, samples_list);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+dg_records_page_init (DgRecordsPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  gtk_list_box_set_header_func (self->checks_list, header_func, NULL, NULL);
+  gtk_list_box_set_header_func (self->samples_list, header_func, NULL, NULL);
+  g_signal_connect_swapped (self->checks_list, "row-activated",
+                            G_CALLBACK (row_activated_cb), self);
+  g_signal_connect_swapped (self->samples_list, "row-activated",
+                            G_CALLBACK (row_activated_cb), self);
+}
+
+void
+dg_records_page_set_store (DgRecordsPage *self,
+                           DgLocalStore  *store)
+{
+  g_return_if_fail (DG_IS_RECORDS_PAGE (self));
+
+  if (self->store)
+    g_signal_handlers_disconnect_by_data (self->store, self);
+  if (!g_set_object (&self->store, store))
+    return;
+  if (store)
+    g_signal_connect_object (store, "changed", G_CALLBACK (dg_records_page_refresh), self,
+                             G_CONNECT_SWAPPED);
+  dg_records_page_refresh (self);
+}
+
+void
+dg_records_page_refresh (DgRecordsPage *self)
+{
+  g_autoptr(GPtrArray) checks = NULL;
+  g_autoptr(GPtrArray) samples = NULL;
+  g_autoptr(GPtrArray) roads = NULL;
+  g_autoptr(GPtrArray) cells = NULL;
+  g_autoptr(GHashTable) road_names = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) cell_names = g_hash_table_new (g_str_hash, g_str_equal);
+
+  g_return_if_fail (DG_IS_RECORDS_PAGE (self));
+
+  if (self->store == NULL)
+    return;
+
+  roads = dg_local_store_list_roads (self->store);
+  for (guint i = 0; i < roads->len; i++)
+    {
+      DgRoad *road = g_ptr_array_index (roads, i);
+      g_hash_table_insert (road_names, road->id, road->name);
+    }
+  cells = dg_local_store_list_grid_cells (self->store);
+  for (guint i = 0; i < cells->len; i++)
+    {
+      DgGridCell *cell = g_ptr_array_index (cells, i);
+      g_hash_table_insert (cell_names, cell->id, cell->code);
+    }
+
+  clear_list (self->checks_list);
+  checks = dg_local_store_list_entries (self->store, DG_RECORD_ROAD_CHECK);
+  for (guint i = 0; i < checks->len; i++)
+    {
+      DgStoreEntry *entry = g_ptr_array_index (checks, i);
+      const char *road_id = NULL;
+      const char *name = NULL;
+      g_autofree char *title = NULL;
+      guint n_points = 0;
+
+      if (entry->data)
+        {
+          if (json_object_has_member (entry->data, "road_id"))
+            road_id = json_object_get_string_member_with_default (entry->data, "road_id", NULL);
+          if (json_object_has_member (entry->data, "points") &&
+              JSON_NODE_HOLDS_ARRAY (json_object_get_member (entry->data, "points")))
+            n_points = json_array_get_length (json_object_get_array_member (entry->data,
+                                                                            "points"));
+        }
+      name = road_id ? g_hash_table_lookup (road_names, road_id) : NULL;
+      /* Translators: a check in the list: road name and number of points. */
+      title = g_strdup_printf (ngettext ("%s · %u point", "%s · %u points", n_points),
+                               name ? name : _("Unknown road"), n_points);
+      add_row (self->checks_list, entry, title);
+    }
+
+  clear_list (self->samples_list);
+  samples = dg_local_store_list_entries (self->store, DG_RECORD_DUSTFALL_SAMPLE);
+  for (guint i = 0; i < samples->len; i++)
+    {
+      DgStoreEntry *entry = g_ptr_array_index (samples, i);
+      const char *cell_id = NULL;
+      const char *site = NULL;
+      const char *jar = NULL;
+      const char *code = NULL;
+      g_autofree char *title = NULL;
+
+      if (entry->data)
+        {
+          cell_id = json_object_get_string_member_with_default (entry->data, "cell_id", NULL);
+          site = json_object_get_string_member_with_default (entry->data, "site", "");
+          jar = json_object_get_string_member_with_default (entry->data, "jar", "");
+        }
+      code = cell_id ? g_hash_table_lookup (cell_names, cell_id) : NULL;
+      /* Translators: a dust-fall sample in the list: cell code, site, jar. */
+      title = g_strdup_printf (_("%s · site %s · jar %s"), code ? code : _("Unknown cell"),
+                               site ? site : "", jar ? jar : "");
+      add_row (self->samples_list, entry, title);
+    }
+}

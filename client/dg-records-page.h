@@ -1,0 +1,17 @@
+/* dg-records-page.h: the inspector's checks and samples, with their state. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "dg-local-store.h"
+
+G_BEGIN_DECLS
+
+#define DG_TYPE_RECORDS_PAGE (dg_records_page_get_type ())
+G_DECLARE_FINAL_TYPE (DgRecordsPage, dg_records_page, DG, RECORDS_PAGE, GtkWidget)
+
+void        dg_records_page_set_store   (DgRecordsPage *self,
+                                         DgLocalStore  *store);
+void        dg_records_page_refresh     (DgRecordsPage *self);
+
+G_END_DECLS

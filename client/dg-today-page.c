@@ -1,0 +1,259 @@
+/* dg-today-page.c
+ *
+ * The quota figures come from common/ (dg_quota_roads_on, the rules in force today) over the
+ * checks the store holds for today.
+ */
+
+#define G_LOG_DOMAIN "dg-today-page"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "dg-today-page.h"
+#include "dg-utils.h"
+
+struct _DgTodayPage
+{
+  GtkWidget              parent_instance;
+
+  AdwPreferencesGroup   *quota_group;
+  GtkLabel              *quota_label;
+  GtkLevelBar           *quota_bar;
+  GtkListBox            *roads_list;
+  GtkListBox            *checks_list;
+
+  DgLocalStore          *store;
+  guint                  complete_roads;
+};
+
+G_DEFINE_FINAL_TYPE (DgTodayPage, dg_today_page, GTK_TYPE_WIDGET)
+
+enum {
+  OPEN_CHECK,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+clear_list (GtkListBox *list)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))))
+    gtk_list_box_remove (list, child);
+}
+
+static const char *
+road_name (GPtrArray  *roads,
+           const char *road_id)
+{
+  for (guint i = 0; i < roads->len; i++)
+    {
+      DgRoad *road = g_ptr_array_index (roads, i);
+      if (g_strcmp0 (road->id, road_id) == 0)
+        return road->name;
+    }
+  return _("Unknown road");
+}
+
+static void
+check_activated_cb (DgTodayPage   *self,
+                    GtkListBoxRow *row)
+{
+  const char *id = g_object_get_data (G_OBJECT (row), "dg-id");
+
+  if (id)
+    g_signal_emit (self, signals[OPEN_CHECK], 0, id);
+}
+
+static void
+dg_today_page_dispose (GObject *object)
+{
+  DgTodayPage *self = (DgTodayPage *)object;
+  GtkWidget *child;
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), DG_TYPE_TODAY_PAGE);
+  /* The template's root box is not a bound child: unparent it too (GTK 4.8). */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
+    gtk_widget_unparent (child);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (dg_today_page_parent_class)->dispose (object);
+}
+
+static void
+dg_today_page_class_init (DgTodayPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = dg_today_page_dispose;
+
+  /**
+   * DgTodayPage::open-check:
+   * @id: the check to open
+   */
+  signals[OPEN_CHECK] = g_signal_new ("open-check", G_TYPE_FROM_CLASS (klass),
+                                      G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                      G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/dustgrid/DustGrid/ui/dg-today-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, DgTodayPage, quota_group);
+  gtk_widget_class_bind_template_child (widget_class, DgTodayPage, quota_label);
+  gtk_widget_class_bind_template_child (widget_class, DgTodayPage, quota_bar);
+  gtk_widget_class_bind_template_child (widget_class, DgTodayPage, roads_list);
+  gtk_widget_class_bind_template_child (widget_class, DgTodayPage, checks_list);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+dg_today_page_init (DgTodayPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_swapped (self->checks_list, "row-activated",
+                            G_CALLBACK (check_activated_cb), self);
+}
+
+void
+dg_today_page_set_store (DgTodayPage  *self,
+                         DgLocalStore *store)
+{
+  g_return_if_fail (DG_IS_TODAY_PAGE (self));
+
+  if (self->store)
+    g_signal_handlers_disconnect_by_data (self->store, self);
+  if (!g_set_object (&self->store, store))
+    return;
+  if (store)
+    g_signal_connect_object (store, "changed", G_CALLBACK (dg_today_page_refresh), self,
+                             G_CONNECT_SWAPPED);
+  dg_today_page_refresh (self);
+}
+
+void
+dg_today_page_refresh (DgTodayPage *self)
+{
+  g_autofree char *today = dg_date_today ();
+  g_autofree char *quota = NULL;
+  g_autofree char *description = NULL;
+  g_autoptr(GPtrArray) checks = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GPtrArray) roads = NULL;
+  g_autoptr(DgRuleSet) rules = NULL;
+  g_autoptr(GHashTable) best = NULL;   /* road id → most points in one check today */
+  g_autoptr(GList) road_ids = NULL;
+  guint roads_required, points_required;
+
+  g_return_if_fail (DG_IS_TODAY_PAGE (self));
+
+  if (self->store == NULL)
+    return;
+
+  rules = dg_local_store_get_rules (self->store);
+  roads = dg_local_store_list_roads (self->store);
+  checks = dg_local_store_list_checks_on (self->store, today);
+  roads_required = dg_rule_set_quota_roads (rules, today);
+  points_required = dg_rule_set_quota_points (rules, today);
+
+  self->complete_roads = dg_quota_roads_on (checks, today, rules);
+
+  /* Translators: the daily quota, e.g. "2 of 6 roads complete". */
+  quota = g_strdup_printf (ngettext ("%u of %u road complete", "%u of %u roads complete",
+                                     roads_required),
+                           self->complete_roads, roads_required);
+  gtk_label_set_label (self->quota_label, quota);
+  gtk_level_bar_set_max_value (self->quota_bar, MAX (roads_required, 1));
+  gtk_level_bar_set_value (self->quota_bar, MIN (self->complete_roads, roads_required));
+  dg_widget_set_pass_class (GTK_WIDGET (self->quota_label),
+                            self->complete_roads >= roads_required ? 1 : -1);
+  description = g_strdup_printf (ngettext ("%s: a road counts once it has a check of %u point.",
+                                           "%s: a road counts once it has a check of %u points.",
+                                           points_required),
+                                 today, points_required);
+  adw_preferences_group_set_description (self->quota_group, description);
+
+  /* Each road's progress towards a complete check. */
+  best = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < checks->len; i++)
+    {
+      DgRoadCheck *check = g_ptr_array_index (checks, i);
+      guint n = GPOINTER_TO_UINT (g_hash_table_lookup (best, check->road_id));
+      if (check->points->len >= n)
+        g_hash_table_insert (best, check->road_id, GUINT_TO_POINTER (check->points->len));
+    }
+  clear_list (self->roads_list);
+  road_ids = g_list_sort (g_hash_table_get_keys (best), (GCompareFunc) g_strcmp0);
+  for (GList *l = road_ids; l; l = l->next)
+    {
+      guint n = GPOINTER_TO_UINT (g_hash_table_lookup (best, l->data));
+      g_autofree char *points = g_strdup_printf (ngettext ("%u of %u point", "%u of %u points",
+                                                           points_required),
+                                                 n, points_required);
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *bar = gtk_level_bar_new_for_interval (0, MAX (points_required, 1));
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), road_name (roads, l->data));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), points);
+      gtk_level_bar_set_value (GTK_LEVEL_BAR (bar), MIN (n, points_required));
+      gtk_widget_set_size_request (bar, 80, -1);
+      gtk_widget_set_valign (bar, GTK_ALIGN_CENTER);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (bar), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      points, -1);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), bar);
+      gtk_list_box_append (self->roads_list, row);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->roads_list), road_ids != NULL);
+
+  /* Today's checks, with their verdict (from common/) and their way to the server. */
+  clear_list (self->checks_list);
+  entries = dg_local_store_list_entries (self->store, DG_RECORD_ROAD_CHECK);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      DgStoreEntry *entry = g_ptr_array_index (entries, i);
+      g_autoptr(DgRoadCheck) check = NULL;
+      g_autoptr(DgCheckResult) result = NULL;
+      g_autofree char *subtitle = NULL;
+      GtkWidget *row;
+
+      if (g_strcmp0 (entry->sort_key, today) != 0 || entry->data == NULL)
+        continue;
+      check = dg_record_data_from_json (DG_RECORD_ROAD_CHECK, entry->id, entry->data, NULL);
+      if (check == NULL)
+        continue;
+      result = dg_road_check_evaluate (check, rules);
+
+      /* Translators: "6 points · Pass · Synced" */
+      subtitle = g_strdup_printf (ngettext ("%u point · %s · %s", "%u points · %s · %s",
+                                            check->points->len),
+                                  check->points->len,
+                                  result->pass ? _("Pass") : _("Fail"),
+                                  dg_sync_status_label (entry->status));
+      row = adw_action_row_new ();
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                     road_name (roads, check->road_id));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                 gtk_image_new_from_icon_name ("go-next-symbolic"));
+      g_object_set_data_full (G_OBJECT (row), "dg-id", g_strdup (entry->id), g_free);
+      gtk_list_box_append (self->checks_list, row);
+    }
+}
+
+guint
+dg_today_page_get_complete_roads (DgTodayPage *self)
+{
+  g_return_val_if_fail (DG_IS_TODAY_PAGE (self), 0);
+  return self->complete_roads;
+}
+
+GtkLabel *
+dg_today_page_get_quota_label (DgTodayPage *self)
+{
+  g_return_val_if_fail (DG_IS_TODAY_PAGE (self), NULL);
+  return self->quota_label;
+}

@@ -1,0 +1,21 @@
+/* dg-today-page.h: today's quota progress and today's checks. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "dg-local-store.h"
+
+G_BEGIN_DECLS
+
+#define DG_TYPE_TODAY_PAGE (dg_today_page_get_type ())
+G_DECLARE_FINAL_TYPE (DgTodayPage, dg_today_page, DG, TODAY_PAGE, GtkWidget)
+
+void        dg_today_page_set_store        (DgTodayPage  *self,
+                                            DgLocalStore *store);
+/* Re-reads the store (also done on DgLocalStore::changed). */
+void        dg_today_page_refresh          (DgTodayPage  *self);
+/* For tests: complete roads today, and the label shown. */
+guint       dg_today_page_get_complete_roads (DgTodayPage *self);
+GtkLabel   *dg_today_page_get_quota_label  (DgTodayPage  *self);
+
+G_END_DECLS

@@ -1,0 +1,30 @@
+/* dg-utils.h: small helpers the pages share: reading numbers as people type them, and the
+ * translated names of surfaces, flags and sync states. No formula lives here: see common/. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "dustgrid-common.h"
+#include "dg-local-store.h"
+
+G_BEGIN_DECLS
+
+/* Reads a decimal number typed by hand ("1.5", "1,5", " 2 "). FALSE when empty or not a number. */
+gboolean     dg_parse_number          (const char  *text,
+                                       double      *value);
+/* A figure to @decimals places, for display; "—" for NAN. Newly allocated. */
+char        *dg_format_number         (double       value,
+                                       int          decimals);
+
+const char  *dg_surface_label         (DgSurface    surface);
+const char  *dg_dustfall_flag_label   (guint        index);
+/* "Pending", "Synced", … */
+const char  *dg_sync_status_label     (DgSyncStatus status);
+
+/* Adds or removes the "error" style class and the accessible invalid state. */
+void         dg_widget_set_invalid    (GtkWidget   *widget,
+                                       gboolean     invalid);
+void         dg_widget_set_pass_class (GtkWidget   *widget,
+                                       int          pass);  /* 1 pass, 0 fail, -1 neither */
+
+G_END_DECLS

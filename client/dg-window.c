@@ -1,0 +1,395 @@
+/* dg-window.c */
+
+#define G_LOG_DOMAIN "dg-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "dg-signin-dialog.h"
+#include "dg-sync-indicator.h"
+#include "dg-window.h"
+
+GResource *dg_get_resource (void);
+
+struct _DgWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  AdwToastOverlay      *toast_overlay;
+  AdwLeaflet           *leaflet;
+  AdwViewSwitcherTitle *switcher_title;
+  AdwViewStack         *view_stack;
+  DgSyncIndicator      *sync_indicator;
+  DgTodayPage          *today_page;
+  DgRecordsPage        *records_page;
+  DgCheckEditor        *check_editor;
+  DgDustfallEditor     *dustfall_editor;
+
+  DgLocalStore         *store;
+  DgSyncEngine         *engine;
+  GtkWindow            *signin_dialog;   /* weak */
+};
+
+G_DEFINE_FINAL_TYPE (DgWindow, dg_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_STORE,
+  PROP_ENGINE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+show_main (DgWindow *self)
+{
+  adw_leaflet_set_visible_child_name (self->leaflet, "main");
+}
+
+static void
+check_saved_cb (DgWindow   *self,
+                const char *id)
+{
+  dg_window_add_toast (self, _("Check saved"));
+  show_main (self);
+}
+
+static void
+sample_saved_cb (DgWindow   *self,
+                 const char *id)
+{
+  dg_window_add_toast (self, _("Sample saved"));
+  show_main (self);
+}
+
+static void
+open_check_cb (DgWindow   *self,
+               const char *id)
+{
+  if (dg_check_editor_load (self->check_editor, id))
+    adw_leaflet_set_visible_child_name (self->leaflet, "check");
+}
+
+static void
+open_record_cb (DgWindow     *self,
+                int           type,
+                const char   *id)
+{
+  if (type == DG_RECORD_ROAD_CHECK)
+    open_check_cb (self, id);
+  else if (type == DG_RECORD_DUSTFALL_SAMPLE &&
+           dg_dustfall_editor_load (self->dustfall_editor, id))
+    adw_leaflet_set_visible_child_name (self->leaflet, "sample");
+}
+
+static void
+sign_in_required_cb (DgWindow *self)
+{
+  dg_window_add_toast (self, _("The session has ended: sign in again to sync"));
+  dg_window_show_sign_in (self);
+}
+
+static void
+new_check_action (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  dg_window_new_check (user_data);
+}
+
+static void
+new_sample_action (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  dg_window_new_sample (user_data);
+}
+
+static void
+sync_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  DgWindow *self = user_data;
+
+  if (!dg_sync_engine_get_signed_in (self->engine))
+    dg_window_show_sign_in (self);
+  else
+    dg_sync_engine_sync_now (self->engine);
+}
+
+static void
+sign_in_action (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  dg_window_show_sign_in (user_data);
+}
+
+static void
+sign_out_action (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  DgWindow *self = user_data;
+
+  dg_sync_engine_sign_out (self->engine);
+  dg_window_add_toast (self, _("Signed out. Records stay on this device."));
+}
+
+static const GActionEntry win_entries[] = {
+  { "new-check", new_check_action },
+  { "new-sample", new_sample_action },
+  { "sync", sync_action },
+  { "sign-in", sign_in_action },
+  { "sign-out", sign_out_action },
+};
+
+static void
+dg_window_constructed (GObject *object)
+{
+  DgWindow *self = (DgWindow *)object;
+
+  G_OBJECT_CLASS (dg_window_parent_class)->constructed (object);
+
+  g_assert (DG_IS_LOCAL_STORE (self->store));
+  g_assert (DG_IS_SYNC_ENGINE (self->engine));
+
+  dg_today_page_set_store (self->today_page, self->store);
+  dg_records_page_set_store (self->records_page, self->store);
+  dg_check_editor_set_store (self->check_editor, self->store);
+  dg_dustfall_editor_set_store (self->dustfall_editor, self->store);
+  dg_sync_indicator_set_engine (self->sync_indicator, self->engine);
+
+  g_signal_connect_object (self->engine, "sign-in-required", G_CALLBACK (sign_in_required_cb),
+                           self, G_CONNECT_SWAPPED);
+}
+
+static void
+dg_window_dispose (GObject *object)
+{
+  DgWindow *self = (DgWindow *)object;
+
+  if (self->signin_dialog)
+    g_object_remove_weak_pointer (G_OBJECT (self->signin_dialog),
+                                  (gpointer *) &self->signin_dialog);
+  self->signin_dialog = NULL;
+  gtk_widget_dispose_template (GTK_WIDGET (self), DG_TYPE_WINDOW);
+  g_clear_object (&self->engine);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (dg_window_parent_class)->dispose (object);
+}
+
+static void
+dg_window_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  DgWindow *self = DG_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+    case PROP_ENGINE:
+      g_value_set_object (value, self->engine);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+dg_window_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  DgWindow *self = DG_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      self->store = g_value_dup_object (value);
+      break;
+    case PROP_ENGINE:
+      self->engine = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+dg_window_class_init (DgWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = dg_window_constructed;
+  object_class->dispose = dg_window_dispose;
+  object_class->get_property = dg_window_get_property;
+  object_class->set_property = dg_window_set_property;
+
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL, DG_TYPE_LOCAL_STORE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ENGINE] =
+    g_param_spec_object ("engine", NULL, NULL, DG_TYPE_SYNC_ENGINE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* The library is static: referencing the resource keeps it (and its registration) linked. */
+  (void) dg_get_resource ();
+
+  g_type_ensure (DG_TYPE_SYNC_INDICATOR);
+  g_type_ensure (DG_TYPE_TODAY_PAGE);
+  g_type_ensure (DG_TYPE_RECORDS_PAGE);
+  g_type_ensure (DG_TYPE_CHECK_EDITOR);
+  g_type_ensure (DG_TYPE_DUSTFALL_EDITOR);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/dustgrid/DustGrid/ui/dg-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, DgWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, DgWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, DgWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, DgWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, DgWindow, sync_indicator);
+  gtk_widget_class_bind_template_child (widget_class, DgWindow, today_page);
+  gtk_widget_class_bind_template_child (widget_class, DgWindow, records_page);
+  gtk_widget_class_bind_template_child (widget_class, DgWindow, check_editor);
+  gtk_widget_class_bind_template_child (widget_class, DgWindow, dustfall_editor);
+}
+
+static void
+dg_window_init (DgWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), win_entries, G_N_ELEMENTS (win_entries),
+                                   self);
+
+  g_signal_connect_swapped (self->check_editor, "saved", G_CALLBACK (check_saved_cb), self);
+  g_signal_connect_swapped (self->check_editor, "closed", G_CALLBACK (show_main), self);
+  g_signal_connect_swapped (self->dustfall_editor, "saved", G_CALLBACK (sample_saved_cb), self);
+  g_signal_connect_swapped (self->dustfall_editor, "closed", G_CALLBACK (show_main), self);
+  g_signal_connect_swapped (self->today_page, "open-check", G_CALLBACK (open_check_cb), self);
+  g_signal_connect_swapped (self->records_page, "open-record", G_CALLBACK (open_record_cb),
+                            self);
+
+  if (DEVELOPMENT_BUILD)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+}
+
+DgWindow *
+dg_window_new (GtkApplication *application,
+               DgLocalStore   *store,
+               DgSyncEngine   *engine)
+{
+  return g_object_new (DG_TYPE_WINDOW,
+                       "application", application,
+                       "store", store,
+                       "engine", engine,
+                       NULL);
+}
+
+DgLocalStore *
+dg_window_get_store (DgWindow *self)
+{
+  g_return_val_if_fail (DG_IS_WINDOW (self), NULL);
+  return self->store;
+}
+
+DgSyncEngine *
+dg_window_get_engine (DgWindow *self)
+{
+  g_return_val_if_fail (DG_IS_WINDOW (self), NULL);
+  return self->engine;
+}
+
+void
+dg_window_new_check (DgWindow *self)
+{
+  g_return_if_fail (DG_IS_WINDOW (self));
+
+  dg_check_editor_new_check (self->check_editor);
+  adw_leaflet_set_visible_child_name (self->leaflet, "check");
+}
+
+void
+dg_window_new_sample (DgWindow *self)
+{
+  g_return_if_fail (DG_IS_WINDOW (self));
+
+  dg_dustfall_editor_new_sample (self->dustfall_editor);
+  adw_leaflet_set_visible_child_name (self->leaflet, "sample");
+}
+
+void
+dg_window_show_sign_in (DgWindow *self)
+{
+  g_return_if_fail (DG_IS_WINDOW (self));
+
+  if (self->signin_dialog == NULL)
+    {
+      self->signin_dialog = GTK_WINDOW (dg_signin_dialog_new (GTK_WINDOW (self), self->engine));
+      g_object_add_weak_pointer (G_OBJECT (self->signin_dialog),
+                                 (gpointer *) &self->signin_dialog);
+    }
+  gtk_window_present (self->signin_dialog);
+}
+
+void
+dg_window_add_toast (DgWindow   *self,
+                     const char *text)
+{
+  g_return_if_fail (DG_IS_WINDOW (self));
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+}
+
+AdwViewStack *
+dg_window_get_view_stack (DgWindow *self)
+{
+  g_return_val_if_fail (DG_IS_WINDOW (self), NULL);
+  return self->view_stack;
+}
+
+DgTodayPage *
+dg_window_get_today_page (DgWindow *self)
+{
+  g_return_val_if_fail (DG_IS_WINDOW (self), NULL);
+  return self->today_page;
+}
+
+DgRecordsPage *
+dg_window_get_records_page (DgWindow *self)
+{
+  g_return_val_if_fail (DG_IS_WINDOW (self), NULL);
+  return self->records_page;
+}
+
+DgCheckEditor *
+dg_window_get_check_editor (DgWindow *self)
+{
+  g_return_val_if_fail (DG_IS_WINDOW (self), NULL);
+  return self->check_editor;
+}
+
+DgDustfallEditor *
+dg_window_get_dustfall_editor (DgWindow *self)
+{
+  g_return_val_if_fail (DG_IS_WINDOW (self), NULL);
+  return self->dustfall_editor;
+}
+
+const char *
+dg_window_get_visible_page (DgWindow *self)
+{
+  g_return_val_if_fail (DG_IS_WINDOW (self), NULL);
+  return adw_leaflet_get_visible_child_name (self->leaflet);
+}

@@ -1,0 +1,40 @@
+/* dg-window.h: the main window, a leaflet of pages (today, records, editors) that later pages
+ * (the office view) join. */
+#pragma once
+
+#include <adwaita.h>
+
+#include "dg-check-editor.h"
+#include "dg-dustfall-editor.h"
+#include "dg-local-store.h"
+#include "dg-records-page.h"
+#include "dg-sync-engine.h"
+#include "dg-today-page.h"
+
+G_BEGIN_DECLS
+
+#define DG_TYPE_WINDOW (dg_window_get_type ())
+G_DECLARE_FINAL_TYPE (DgWindow, dg_window, DG, WINDOW, AdwApplicationWindow)
+
+DgWindow         *dg_window_new                 (GtkApplication *application,
+                                                 DgLocalStore   *store,
+                                                 DgSyncEngine   *engine);
+DgLocalStore     *dg_window_get_store           (DgWindow       *self);
+DgSyncEngine     *dg_window_get_engine          (DgWindow       *self);
+
+void              dg_window_new_check           (DgWindow       *self);
+void              dg_window_new_sample          (DgWindow       *self);
+void              dg_window_show_sign_in        (DgWindow       *self);
+void              dg_window_add_toast           (DgWindow       *self,
+                                                 const char     *text);
+
+/* The pages, for tests and for pages that join later. */
+AdwViewStack     *dg_window_get_view_stack      (DgWindow       *self);
+DgTodayPage      *dg_window_get_today_page      (DgWindow       *self);
+DgRecordsPage    *dg_window_get_records_page    (DgWindow       *self);
+DgCheckEditor    *dg_window_get_check_editor    (DgWindow       *self);
+DgDustfallEditor *dg_window_get_dustfall_editor (DgWindow       *self);
+/* "main", "check" or "sample". */
+const char       *dg_window_get_visible_page    (DgWindow       *self);
+
+G_END_DECLS

@@ -1,0 +1,363 @@
+/* test-client-store.c: the offline store, without a server. */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "dg-local-store.h"
+#include "dg-sync-engine.h"
+#include "dg-token-store.h"
+
+typedef struct
+{
+  DgLocalStore *store;
+  DgRoad       *road;    /* a road of the bundled sample district */
+} Fixture;
+
+static void
+spin_until_idle (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  user_data)
+{
+  g_autofree char *path = dg_local_store_default_path ();
+  g_autoptr(GPtrArray) roads = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fixture->store = dg_local_store_new (path, &error);
+  g_assert_no_error (error);
+  dg_local_store_ensure_reference (fixture->store, &error);
+  g_assert_no_error (error);
+
+  roads = dg_local_store_list_roads (fixture->store);
+  g_assert_cmpuint (roads->len, >, 0);
+  fixture->road = dg_road_copy (g_ptr_array_index (roads, 0));
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  g_clear_pointer (&fixture->road, dg_road_free);
+  /* Queued "changed" emissions hold a reference until they run. */
+  spin_until_idle ();
+  g_assert_finalize_object (fixture->store);
+}
+
+/* A check with @n points of @mass grams on @road, as the editor builds it. */
+static JsonObject *
+make_check (const char *id,
+            const char *road_id,
+            const char *date,
+            guint       n,
+            double      mass)
+{
+  g_autoptr(DgRoadCheck) check = dg_road_check_new ();
+  g_autoptr(GError) error = NULL;
+
+  check->id = g_strdup (id);
+  check->road_id = g_strdup (road_id);
+  check->date = g_strdup (date);
+  for (guint i = 0; i < n; i++)
+    dg_road_check_add_point (check, i + 1, DG_SURFACE_MAIN, "K0+100", 1.0, mass);
+  g_assert_true (dg_road_check_validate (check, &error));
+  g_assert_no_error (error);
+  return dg_record_data_to_json (DG_RECORD_ROAD_CHECK, check);
+}
+
+
+static void
+test_bundled_reference (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  g_autoptr(GPtrArray) cells = dg_local_store_list_grid_cells (fixture->store);
+  g_autoptr(DgRuleSet) rules = dg_local_store_get_rules (fixture->store);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) roads_before = dg_local_store_list_roads (fixture->store);
+  g_autoptr(GPtrArray) roads_after = NULL;
+
+  /* Offline first start: the sample district is there, and limits are in force. */
+  g_assert_cmpuint (cells->len, >, 0);
+  g_assert_cmpfloat (dg_rule_set_limit (rules, DG_SURFACE_MAIN, "2025-03-01"), ==, 5.0);
+
+  /* A second call imports nothing again. */
+  dg_local_store_ensure_reference (fixture->store, &error);
+  g_assert_no_error (error);
+  roads_after = dg_local_store_list_roads (fixture->store);
+  g_assert_cmpuint (roads_after->len, ==, roads_before->len);
+}
+
+static void
+test_save_and_outbox (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  g_autofree char *id = dg_uuid_new ();
+  g_autoptr(JsonObject) data = make_check (id, fixture->road->id, "2025-03-14", 6, 4.0);
+  g_autoptr(JsonObject) edited = make_check (id, fixture->road->id, "2025-03-14", 6, 7.0);
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GPtrArray) checks = NULL;
+  g_autoptr(DgStoreEntry) entry = NULL;
+  g_autoptr(GError) error = NULL;
+  DgOutboxItem *item;
+
+  dg_local_store_save (fixture->store, DG_RECORD_ROAD_CHECK, id, data, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (dg_local_store_count_pending (fixture->store), ==, 1);
+
+  /* A second edit before any sync replaces the waiting change (one per record). */
+  dg_local_store_save (fixture->store, DG_RECORD_ROAD_CHECK, id, edited, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (dg_local_store_count_pending (fixture->store), ==, 1);
+
+  items = dg_local_store_outbox_peek (fixture->store, 500);
+  g_assert_cmpuint (items->len, ==, 1);
+  item = g_ptr_array_index (items, 0);
+  g_assert_cmpstr (item->change->id, ==, id);
+  g_assert_cmpint (item->change->base_rev, ==, 0);
+  g_assert_cmpint (item->version, ==, 2);
+
+  entry = dg_local_store_get_entry (fixture->store, id);
+  g_assert_nonnull (entry);
+  g_assert_cmpint (entry->status, ==, DG_SYNC_STATUS_PENDING);
+  g_assert_cmpstr (entry->sort_key, ==, "2025-03-14");
+
+  checks = dg_local_store_list_checks_on (fixture->store, "2025-03-14");
+  g_assert_cmpuint (checks->len, ==, 1);
+  g_assert_cmpfloat (dg_road_check_get_point ((DgRoadCheck *) g_ptr_array_index (checks, 0),
+                                              0)->mass_g, ==, 7.0);
+  spin_until_idle ();
+}
+
+static DgResult *
+result_new (const char     *id,
+            DgResultStatus  status,
+            gint64          rev)
+{
+  return dg_result_new (id, status, rev);
+}
+
+static void
+test_results (Fixture       *fixture,
+              gconstpointer  user_data)
+{
+  g_autofree char *applied = dg_uuid_new ();
+  g_autofree char *conflict = dg_uuid_new ();
+  g_autofree char *rejected = dg_uuid_new ();
+  g_autofree char *racing = dg_uuid_new ();
+  const char *ids[] = { applied, conflict, rejected, racing };
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func ((GDestroyNotify) dg_result_free);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DgStoreEntry) e_applied = NULL;
+  g_autoptr(DgStoreEntry) e_conflict = NULL;
+  g_autoptr(DgStoreEntry) e_rejected = NULL;
+  g_autoptr(DgStoreEntry) e_racing = NULL;
+  g_autoptr(JsonObject) later = NULL;
+  DgResult *result;
+
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      g_autoptr(JsonObject) data = make_check (ids[i], fixture->road->id, "2025-03-14", 6, 3.0);
+      dg_local_store_save (fixture->store, DG_RECORD_ROAD_CHECK, ids[i], data, &error);
+      g_assert_no_error (error);
+    }
+  items = dg_local_store_outbox_peek (fixture->store, 500);
+  g_assert_cmpuint (items->len, ==, 4);
+
+  /* The inspector edits one record while its first version is on the wire. */
+  later = make_check (racing, fixture->road->id, "2025-03-14", 6, 9.0);
+  dg_local_store_save (fixture->store, DG_RECORD_ROAD_CHECK, racing, later, &error);
+  g_assert_no_error (error);
+
+  g_ptr_array_add (results, result_new (applied, DG_RESULT_APPLIED, 1));
+  result = result_new (conflict, DG_RESULT_CONFLICT, 4);
+  result->current = dg_record_new ();
+  result->current->type = DG_RECORD_ROAD_CHECK;
+  result->current->id = g_strdup (conflict);
+  result->current->rev = 4;
+  result->current->data = make_check (conflict, fixture->road->id, "2025-03-14", 6, 1.0);
+  g_ptr_array_add (results, result);
+  result = result_new (rejected, DG_RESULT_REJECTED, 0);
+  result->error = g_error_new (DG_ERROR, DG_ERROR_INVALID_FIELD, "road_id names no road");
+  g_ptr_array_add (results, result);
+  g_ptr_array_add (results, result_new (racing, DG_RESULT_APPLIED, 1));
+
+  dg_local_store_apply_results (fixture->store, items, results, &error);
+  g_assert_no_error (error);
+
+  e_applied = dg_local_store_get_entry (fixture->store, applied);
+  g_assert_cmpint (e_applied->status, ==, DG_SYNC_STATUS_SYNCED);
+  g_assert_cmpint (e_applied->rev, ==, 1);
+
+  /* Both versions kept. */
+  e_conflict = dg_local_store_get_entry (fixture->store, conflict);
+  g_assert_cmpint (e_conflict->status, ==, DG_SYNC_STATUS_CONFLICT);
+  g_assert_cmpint (e_conflict->server_rev, ==, 4);
+  g_assert_nonnull (e_conflict->server_data);
+  g_assert_nonnull (e_conflict->data);
+
+  e_rejected = dg_local_store_get_entry (fixture->store, rejected);
+  g_assert_cmpint (e_rejected->status, ==, DG_SYNC_STATUS_REJECTED);
+  g_assert_cmpstr (e_rejected->message, ==, "road_id names no road");
+
+  /* The newer edit still waits, now based on revision 1. */
+  e_racing = dg_local_store_get_entry (fixture->store, racing);
+  g_assert_cmpint (e_racing->status, ==, DG_SYNC_STATUS_PENDING);
+  g_assert_cmpuint (dg_local_store_count_pending (fixture->store), ==, 1);
+  g_clear_pointer (&items, g_ptr_array_unref);
+  items = dg_local_store_outbox_peek (fixture->store, 500);
+  g_assert_cmpint (((DgOutboxItem *) g_ptr_array_index (items, 0))->change->base_rev, ==, 1);
+
+  /* Keeping mine pushes it again over the server's revision. */
+  dg_local_store_resolve_conflict (fixture->store, conflict, TRUE, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&items, g_ptr_array_unref);
+  items = dg_local_store_outbox_peek (fixture->store, 500);
+  g_assert_cmpuint (items->len, ==, 2);
+  for (guint i = 0; i < items->len; i++)
+    {
+      DgOutboxItem *item = g_ptr_array_index (items, i);
+      if (g_str_equal (item->change->id, conflict))
+        g_assert_cmpint (item->change->base_rev, ==, 4);
+    }
+  spin_until_idle ();
+}
+
+static void
+test_pull (Fixture       *fixture,
+           gconstpointer  user_data)
+{
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) dg_record_free);
+  g_autoptr(GPtrArray) roads = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DgStoreEntry) entry = NULL;
+  g_autofree char *check_id = dg_uuid_new ();
+  g_autofree char *road_id = dg_uuid_new ();
+  g_autoptr(DgRoad) road = dg_road_new ();
+  DgRecord *record;
+
+  g_assert_cmpint (dg_local_store_get_cursor (fixture->store, "http://a"), ==, 0);
+
+  road->id = g_strdup (road_id);
+  road->name = g_strdup ("Server road");
+  road->unit = g_strdup ("Unit");
+  road->surface = DG_SURFACE_SIDE;
+  record = dg_record_new ();
+  record->type = DG_RECORD_ROAD;
+  record->id = g_strdup (road_id);
+  record->rev = 1;
+  record->seq = 1;
+  record->data = dg_record_data_to_json (DG_RECORD_ROAD, road);
+  g_ptr_array_add (records, record);
+
+  record = dg_record_new ();
+  record->type = DG_RECORD_ROAD_CHECK;
+  record->id = g_strdup (check_id);
+  record->rev = 2;
+  record->seq = 2;
+  record->state = DG_RECORD_STATE_RETURNED;
+  record->reason = g_strdup ("Weigh point 3 again");
+  record->data = make_check (check_id, road_id, "2025-03-15", 6, 2.0);
+  g_ptr_array_add (records, record);
+
+  /* A complete pull replaces the bundled sample district. */
+  dg_local_store_apply_pull (fixture->store, "http://a", records, 2, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (dg_local_store_get_cursor (fixture->store, "http://a"), ==, 2);
+  g_assert_cmpint (dg_local_store_get_cursor (fixture->store, "http://b"), ==, 0);
+
+  roads = dg_local_store_list_roads (fixture->store);
+  g_assert_cmpuint (roads->len, ==, 1);
+  g_assert_cmpstr (((DgRoad *) g_ptr_array_index (roads, 0))->name, ==, "Server road");
+
+  entry = dg_local_store_get_entry (fixture->store, check_id);
+  g_assert_cmpint (entry->status, ==, DG_SYNC_STATUS_RETURNED);
+  g_assert_cmpstr (entry->reason, ==, "Weigh point 3 again");
+  g_assert_cmpint (entry->rev, ==, 2);
+  spin_until_idle ();
+}
+
+static void
+test_reopen (Fixture       *fixture,
+             gconstpointer  user_data)
+{
+  g_autofree char *id = dg_uuid_new ();
+  g_autoptr(JsonObject) data = make_check (id, fixture->road->id, "2025-03-14", 2, 4.0);
+  g_autoptr(DgLocalStore) again = NULL;
+  g_autoptr(GError) error = NULL;
+
+  dg_local_store_save (fixture->store, DG_RECORD_ROAD_CHECK, id, data, &error);
+  g_assert_no_error (error);
+
+  /* The store survives a restart of the app (migrations run once). */
+  again = dg_local_store_new (dg_local_store_get_path (fixture->store), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (dg_local_store_count_pending (again), ==, 1);
+  spin_until_idle ();
+}
+
+static void
+test_token_store (void)
+{
+  g_autoptr(DgTokenStore) tokens = dg_token_store_new (NULL);
+  g_autoptr(DgTokenStore) again = NULL;
+  g_autoptr(GError) error = NULL;
+  GStatBuf st;
+
+  g_assert_null (dg_token_store_get_token (tokens));
+  dg_token_store_save (tokens, "http://127.0.0.1:1", "inspector", "secret", "inspector",
+                       "2030-01-01T00:00:00Z", &error);
+  g_assert_no_error (error);
+
+  /* Only the user may read the token. */
+  g_assert_cmpint (g_stat (dg_token_store_get_path (tokens), &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
+  again = dg_token_store_new (NULL);
+  g_assert_cmpstr (dg_token_store_get_token (again), ==, "secret");
+  g_assert_cmpstr (dg_token_store_get_username (again), ==, "inspector");
+
+  dg_token_store_clear (again);
+  g_assert_null (dg_token_store_get_token (again));
+  g_assert_cmpstr (dg_token_store_get_username (again), ==, "inspector");
+}
+
+static void
+test_backoff (void)
+{
+  /* 2 s doubling to 5 min, jitter within ±20 %. */
+  g_assert_cmpuint (dg_sync_engine_backoff_ms (1, 0.5), ==, 2000);
+  g_assert_cmpuint (dg_sync_engine_backoff_ms (2, 0.5), ==, 4000);
+  g_assert_cmpuint (dg_sync_engine_backoff_ms (3, 0.5), ==, 8000);
+  g_assert_cmpuint (dg_sync_engine_backoff_ms (30, 0.5), ==, 300000);
+  g_assert_cmpuint (dg_sync_engine_backoff_ms (30, 0.999), <=, 300000);
+  g_assert_cmpuint (dg_sync_engine_backoff_ms (1, 0.0), >=, 1600);
+  g_assert_cmpuint (dg_sync_engine_backoff_ms (1, 0.999), <=, 2400);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add ("/client/store/bundled-reference", Fixture, NULL,
+              fixture_setup, test_bundled_reference, fixture_teardown);
+  g_test_add ("/client/store/save-and-outbox", Fixture, NULL,
+              fixture_setup, test_save_and_outbox, fixture_teardown);
+  g_test_add ("/client/store/results", Fixture, NULL,
+              fixture_setup, test_results, fixture_teardown);
+  g_test_add ("/client/store/pull", Fixture, NULL,
+              fixture_setup, test_pull, fixture_teardown);
+  g_test_add ("/client/store/reopen", Fixture, NULL,
+              fixture_setup, test_reopen, fixture_teardown);
+  g_test_add_func ("/client/store/token", test_token_store);
+  g_test_add_func ("/client/sync/backoff", test_backoff);
+
+  return g_test_run ();
+}

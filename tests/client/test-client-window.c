@@ -1,0 +1,285 @@
+/* test-client-window.c: the inspector's workflow through the widgets, under Xvfb. */
+
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "dg-local-store.h"
+#include "dg-sync-engine.h"
+#include "dg-token-store.h"
+#include "dg-window.h"
+
+typedef struct
+{
+  DgLocalStore *store;
+  DgTokenStore *tokens;
+  DgSyncEngine *engine;
+  DgWindow     *window;
+} Fixture;
+
+static void
+spin (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static gboolean
+spin_until (gboolean (*predicate) (gpointer),
+            gpointer  data,
+            guint     timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + timeout_ms * 1000;
+
+  while (!predicate (data))
+    {
+      if (g_get_monotonic_time () > end)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  return TRUE;
+}
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  user_data)
+{
+  g_autofree char *path = dg_local_store_default_path ();
+  g_autoptr(GError) error = NULL;
+
+  /* An offline first start: no server, no session, only the bundled district. */
+  fixture->store = dg_local_store_new (path, &error);
+  g_assert_no_error (error);
+  dg_local_store_ensure_reference (fixture->store, &error);
+  g_assert_no_error (error);
+  fixture->tokens = dg_token_store_new (NULL);
+  fixture->engine = dg_sync_engine_new (fixture->store, fixture->tokens);
+  fixture->window = dg_window_new (NULL, fixture->store, fixture->engine);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  spin (100);
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  spin (50);
+  g_clear_object (&fixture->engine);
+  g_clear_object (&fixture->tokens);
+  g_clear_object (&fixture->store);
+}
+
+static gboolean
+back_on_main_page (gpointer data)
+{
+  return g_strcmp0 (dg_window_get_visible_page (data), "main") == 0;
+}
+
+static gboolean
+label_has_class (GtkLabel   *label,
+                 const char *name)
+{
+  return gtk_widget_has_css_class (GTK_WIDGET (label), name);
+}
+
+/* The first row of the result list: the one surface group of a main-road check. */
+static GtkWidget *
+group_row (DgCheckEditor *editor)
+{
+  return gtk_widget_get_first_child (GTK_WIDGET (dg_check_editor_get_groups_list (editor)));
+}
+
+static char *
+group_text (DgCheckEditor *editor)
+{
+  GtkWidget *row = group_row (editor);
+  GString *text = g_string_new (NULL);
+  GtkWidget *child;
+
+  g_assert_nonnull (row);
+  g_assert_true (ADW_IS_ACTION_ROW (row));
+  /* The suffix labels carry the figures: walk the row's labels. */
+  for (child = gtk_widget_get_first_child (row); child; )
+    {
+      if (GTK_IS_LABEL (child))
+        {
+          g_string_append (text, gtk_label_get_label (GTK_LABEL (child)));
+          g_string_append_c (text, '|');
+        }
+      if (gtk_widget_get_first_child (child))
+        child = gtk_widget_get_first_child (child);
+      else
+        {
+          while (child && child != row && gtk_widget_get_next_sibling (child) == NULL)
+            child = gtk_widget_get_parent (child);
+          if (child == NULL || child == row)
+            break;
+          child = gtk_widget_get_next_sibling (child);
+        }
+    }
+  return g_string_free (text, FALSE);
+}
+
+static GtkWidget *
+find_label_with_text (GtkWidget  *root,
+                      const char *needle)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_LABEL (child) && strstr (gtk_label_get_label (GTK_LABEL (child)), needle))
+        return child;
+      found = find_label_with_text (child, needle);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+test_six_point_check (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  /* Masses of one gram on 1 m² frames are loads in g/m². The first set averages 5.05, which
+   * rounds (half away from zero) to 5.1 and fails the 5 g/m² main-road limit. */
+  static const char *masses[] = { "4.0", "5.0", "6.0", "4.5", "5.5", "5.3" };
+  DgCheckEditor *editor;
+  DgTodayPage *today;
+  GtkDropDown *road_dropdown;
+  g_autoptr(GPtrArray) roads = dg_local_store_list_roads (fixture->store);
+  g_autofree char *text = NULL;
+  GtkWidget *mean_label;
+  guint road_index = G_MAXUINT;
+
+  today = dg_window_get_today_page (fixture->window);
+  g_assert_cmpuint (dg_today_page_get_complete_roads (today), ==, 0);
+  g_assert_nonnull (strstr (gtk_label_get_label (dg_today_page_get_quota_label (today)),
+                            "0 of 6"));
+
+  /* Ctrl+N's action. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.new-check",
+                                             NULL));
+  spin (50);
+  g_assert_cmpstr (dg_window_get_visible_page (fixture->window), ==, "check");
+  editor = dg_window_get_check_editor (fixture->window);
+
+  /* Pick a main-road road in the picker. */
+  for (guint i = 0; i < roads->len; i++)
+    if (((DgRoad *) g_ptr_array_index (roads, i))->surface == DG_SURFACE_MAIN)
+      {
+        road_index = i;
+        break;
+      }
+  g_assert_cmpuint (road_index, !=, G_MAXUINT);
+  road_dropdown = dg_check_editor_get_road_dropdown (editor);
+  gtk_drop_down_set_selected (road_dropdown, road_index);
+
+  /* Saving is impossible before any point. */
+  g_assert_false (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL) &&
+                  !back_on_main_page (fixture->window) && FALSE);
+  g_assert_cmpuint (dg_check_editor_get_n_points (editor), ==, 1);
+
+  /* Type six points from the keyboard: Enter moves on, a new row follows the last. */
+  for (guint i = 0; i < G_N_ELEMENTS (masses); i++)
+    {
+      DgPointRow *row = dg_check_editor_get_point_row (editor, i);
+      g_autofree char *location = g_strdup_printf ("K0+%u00", i + 1);
+
+      g_assert_cmpint (dg_point_row_get_surface (row), ==, DG_SURFACE_MAIN);
+      g_assert_cmpstr (gtk_editable_get_text (dg_point_row_get_area_entry (row)), ==, "1.0");
+      gtk_editable_set_text (dg_point_row_get_location_entry (row), location);
+      g_signal_emit_by_name (dg_point_row_get_location_entry (row), "activate");
+      g_signal_emit_by_name (dg_point_row_get_area_entry (row), "activate");
+      gtk_editable_set_text (dg_point_row_get_mass_entry (row), masses[i]);
+      g_signal_emit_by_name (dg_point_row_get_mass_entry (row), "activate");
+      g_assert_cmpuint (dg_check_editor_get_n_points (editor), ==, i + 2);
+
+      /* The live load of the point, coloured against the limit. */
+      g_assert_cmpstr (gtk_label_get_label (dg_point_row_get_load_label (row)), !=, "");
+      g_assert_true (label_has_class (dg_point_row_get_load_label (row),
+                                      g_ascii_strtod (masses[i], NULL) <= 5.0 ? "success"
+                                                                              : "error"));
+    }
+  spin (20);
+
+  text = group_text (editor);
+  g_test_message ("group: %s", text);
+  g_assert_nonnull (strstr (text, "5.1 / 5.0"));
+  mean_label = find_label_with_text (group_row (editor), "5.1 / 5.0");
+  g_assert_nonnull (mean_label);
+  g_assert_true (gtk_widget_has_css_class (mean_label, "error"));
+  g_assert_true (label_has_class (dg_check_editor_get_overall_label (editor), "error"));
+
+  /* 6.0 → 5.4 brings the mean to 4.95, which rounds to 5.0: within the limit. */
+  gtk_editable_set_text (dg_point_row_get_mass_entry (dg_check_editor_get_point_row (editor, 2)),
+                         "5.4");
+  g_clear_pointer (&text, g_free);
+  text = group_text (editor);
+  g_test_message ("group: %s", text);
+  g_assert_nonnull (strstr (text, "5.0 / 5.0"));
+  mean_label = find_label_with_text (group_row (editor), "5.0 / 5.0");
+  g_assert_true (gtk_widget_has_css_class (mean_label, "success"));
+  g_assert_true (label_has_class (dg_check_editor_get_overall_label (editor), "success"));
+
+  /* An inline error from common/'s validation, on the field it names. */
+  gtk_editable_set_text (dg_point_row_get_area_entry (dg_check_editor_get_point_row (editor, 1)),
+                         "0");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dg_check_editor_get_error_label (editor))));
+  g_assert_true (gtk_widget_has_css_class (
+    GTK_WIDGET (dg_point_row_get_area_entry (dg_check_editor_get_point_row (editor, 1))),
+    "error"));
+  gtk_editable_set_text (dg_point_row_get_area_entry (dg_check_editor_get_point_row (editor, 1)),
+                         "1.0");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (dg_check_editor_get_error_label (editor))));
+
+  /* Ctrl+S's action: saved offline, back to the main page, quota up by one road. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL));
+  g_assert_true (spin_until (back_on_main_page, fixture->window, 5000));
+  spin (50);
+
+  g_assert_cmpuint (dg_today_page_get_complete_roads (today), ==, 1);
+  g_assert_nonnull (strstr (gtk_label_get_label (dg_today_page_get_quota_label (today)),
+                            "1 of 6"));
+  g_assert_cmpuint (dg_local_store_count_pending (fixture->store), ==, 1);
+  g_assert_cmpuint (dg_sync_engine_get_n_pending (fixture->engine), ==, 1);
+}
+
+static void
+test_dustfall_sample (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.new-sample",
+                                             NULL));
+  spin (50);
+  g_assert_cmpstr (dg_window_get_visible_page (fixture->window), ==, "sample");
+  g_assert_true (gtk_widget_activate_action (
+    GTK_WIDGET (dg_window_get_dustfall_editor (fixture->window)), "editor.close", NULL));
+  g_assert_cmpstr (dg_window_get_visible_page (fixture->window), ==, "main");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  /* The figures are checked in the source language. */
+  g_setenv ("LANGUAGE", "C", TRUE);
+  /* Without a session bus (plain xvfb-run) GTK's AT-SPI bridge would warn, fatally here. */
+  if (g_getenv ("DBUS_SESSION_BUS_ADDRESS") == NULL)
+    g_setenv ("GTK_A11Y", "none", TRUE);
+  gtk_init ();
+  adw_init ();
+
+  g_test_add ("/client/window/six-point-check", Fixture, NULL,
+              fixture_setup, test_six_point_check, fixture_teardown);
+  g_test_add ("/client/window/dustfall-editor", Fixture, NULL,
+              fixture_setup, test_dustfall_sample, fixture_teardown);
+
+  return g_test_run ();
+}
