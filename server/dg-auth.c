@@ -11,6 +11,7 @@
 
 #define MAX_CONCURRENT_HASHES 2
 #define TOKEN_BYTES 32
+#define MAX_TRACKED_USERS 4096
 
 struct _DgAuth
 {
@@ -130,6 +131,23 @@ record_failure (DgAuth     *self,
   /* Only the last few matter; a flood of failures must not grow memory. */
   if (times->len > DG_LOGIN_MAX_FAILURES * 2)
     g_array_remove_range (times, 0, times->len - DG_LOGIN_MAX_FAILURES * 2);
+
+  /* Nor a flood of made-up user names: forget those whose failures have all expired. */
+  if (g_hash_table_size (self->failures) > MAX_TRACKED_USERS)
+    {
+      gint64 window = (gint64) DG_LOGIN_WINDOW_SECONDS * G_USEC_PER_SEC;
+      GHashTableIter iter;
+      gpointer value;
+
+      g_hash_table_iter_init (&iter, self->failures);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        {
+          GArray *array = value;
+
+          if (array->len == 0 || g_array_index (array, gint64, array->len - 1) <= now - window)
+            g_hash_table_iter_remove (&iter);
+        }
+    }
   g_mutex_unlock (&self->failures_lock);
 }
 
