@@ -907,8 +907,15 @@ apply_batch_locked (DgStore     *self,
 
       if (all_or_nothing && result->status == DG_RESULT_REJECTED)
         {
-          g_set_error (error, DG_ERROR, result->error->code, "[%u] %s: %s", i, result->id,
-                       result->error->message);
+          JsonNode *node = json_array_get_element (changes, i);
+          JsonObject *object = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+          const char *type = object != NULL ? json_object_get_string_member_with_default (
+                                                object, "type", "record") : "record";
+          const char *field = dg_error_get_field (result->error);
+
+          dg_set_error (error, result->error->code, field, "%s %s: %s%s%s%s", type, result->id,
+                        result->error->message, field != NULL ? " (" : "",
+                        field != NULL ? field : "", field != NULL ? ")" : "");
           goto failed;
         }
     }
