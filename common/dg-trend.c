@@ -1,0 +1,553 @@
+/* dg-trend.c: a cell's monthly trend and the road chart, in cairo and pango.
+ *
+ * As in dg-chart.c, the geometry comes from the size alone (margins in proportion to the font
+ * size, never measured text), so the hit tests and the drawing agree exactly. Colours come from
+ * dg_chart_value_color() only: a month is judged against its own cap, and a road's bar reads
+ * as exceeding when any of its points was above its limit (its points_over against none allowed).
+ *
+ * Copyright 2026 The DustGrid authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "dg-trend"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <pango/pangocairo.h>
+
+#include "dg-chart.h"
+#include "dg-date.h"
+#include "dg-trend.h"
+
+#define FONT_FAMILY "Noto Sans CJK SC"
+
+/* ---- Series ---- */
+
+GArray *
+dg_trend_series (const char      *cell_id,
+                 const char      *month,
+                 guint            n_months,
+                 const GArray    *values,
+                 const DgRuleSet *rules)
+{
+  GArray *series;
+
+  g_return_val_if_fail (cell_id != NULL, NULL);
+  g_return_val_if_fail (dg_month_is_valid (month), NULL);
+
+  series = g_array_sized_new (FALSE, TRUE, sizeof (DgTrendPoint), n_months);
+
+  for (guint i = 0; i < n_months; i++)
+    {
+      g_autofree char *m = dg_month_add (month, -(int) (n_months - 1 - i));
+      DgTrendPoint point = { { 0 }, FALSE, NAN, DG_DEFAULT_CAP };
+
+      g_strlcpy (point.month, m, sizeof point.month);
+      if (rules != NULL)
+        point.cap = dg_rule_set_cap_for_month (rules, m);
+
+      for (guint j = 0; values != NULL && j < values->len; j++)
+        {
+          const DgCellMonth *cm = &g_array_index (values, DgCellMonth, j);
+
+          if (g_strcmp0 (cm->cell_id, cell_id) == 0 && g_strcmp0 (cm->month, m) == 0)
+            {
+              point.has_value = cm->has_value;
+              point.value = cm->has_value ? cm->value : NAN;
+              break;
+            }
+        }
+
+      g_array_append_val (series, point);
+    }
+
+  return series;
+}
+
+/* ---- Text and shared pieces ---- */
+
+static double
+font_size_for (double width,
+               double height)
+{
+  return CLAMP (MIN (width, height) / 24.0, 5.0, 11.0);
+}
+
+static PangoLayout *
+create_layout (cairo_t *cr,
+               double   size)
+{
+  PangoLayout *layout = pango_cairo_create_layout (cr);
+  PangoFontDescription *desc = pango_font_description_from_string (FONT_FAMILY);
+
+  pango_font_description_set_absolute_size (desc, size * PANGO_SCALE);
+  pango_layout_set_font_description (layout, desc);
+  pango_font_description_free (desc);
+
+  return layout;
+}
+
+/* Draws @text with its logical box anchored at (@x, @y) by @xalign/@yalign. */
+static void
+draw_text (cairo_t     *cr,
+           PangoLayout *layout,
+           const char  *text,
+           double       x,
+           double       y,
+           double       xalign,
+           double       yalign)
+{
+  PangoRectangle logical;
+
+  pango_layout_set_text (layout, text, -1);
+  pango_layout_get_extents (layout, NULL, &logical);
+
+  cairo_save (cr);
+  pango_cairo_update_layout (cr, layout);
+  cairo_move_to (cr,
+                 x - xalign * logical.width / (double) PANGO_SCALE
+                   - logical.x / (double) PANGO_SCALE,
+                 y - yalign * logical.height / (double) PANGO_SCALE
+                   - logical.y / (double) PANGO_SCALE);
+  pango_cairo_show_layout (cr, layout);
+  cairo_restore (cr);
+}
+
+static void
+format1 (char   *buf,
+         double  value)
+{
+  g_ascii_formatd (buf, G_ASCII_DTOSTR_BUF_SIZE, "%.1f", value + 0.0);
+}
+
+/* 缺测 looks the same here as on the ranking chart and the map: dg_chart_value_color()'s grey
+ * for "no value", hatched in the foreground colour. */
+static void
+fill_hatched (cairo_t         *cr,
+              cairo_pattern_t *fg,
+              double           x,
+              double           y,
+              double           w,
+              double           h,
+              double           spacing)
+{
+  double r, g, b;
+
+  dg_chart_value_color (NAN, FALSE, 0.0, &r, &g, &b);
+  cairo_save (cr);
+  cairo_rectangle (cr, x, y, w, h);
+  cairo_set_source_rgb (cr, r, g, b);
+  cairo_fill_preserve (cr);
+  cairo_clip (cr);
+  cairo_push_group (cr);
+  cairo_set_source (cr, fg);
+  cairo_set_line_width (cr, MAX (spacing / 5.0, 0.5));
+  for (double d = -h; d < w; d += spacing)
+    {
+      cairo_move_to (cr, x + d, y + h);
+      cairo_line_to (cr, x + d + h, y);
+    }
+  cairo_stroke (cr);
+  cairo_pop_group_to_source (cr);
+  cairo_paint_with_alpha (cr, 0.4);
+  cairo_restore (cr);
+}
+
+static double
+nice_step (double range,
+           int    n_ticks)
+{
+  double raw = range / MAX (n_ticks, 1);
+  double magnitude = pow (10.0, floor (log10 (raw)));
+  double f = raw / magnitude;
+
+  if (f <= 1.0)
+    return magnitude;
+  if (f <= 2.0)
+    return 2.0 * magnitude;
+  if (f <= 5.0)
+    return 5.0 * magnitude;
+  return 10.0 * magnitude;
+}
+
+/* ---- Trend ---- */
+
+typedef struct
+{
+  double font;
+  double plot_x, plot_y, plot_w, plot_h;
+  double y_max;
+  double tick;
+  double slot;
+} TrendGeometry;
+
+static void
+trend_geometry (const GArray  *series,
+                double         width,
+                double         height,
+                TrendGeometry *geo)
+{
+  guint n = series != NULL ? series->len : 0;
+  double top = 0.0;
+
+  geo->font = font_size_for (width, height);
+  for (guint i = 0; i < n; i++)
+    {
+      const DgTrendPoint *p = &g_array_index (series, DgTrendPoint, i);
+
+      if (isfinite (p->cap))
+        top = MAX (top, p->cap);
+      if (p->has_value && isfinite (p->value))
+        top = MAX (top, p->value);
+    }
+  if (top <= 0.0)
+    top = 1.0;
+
+  geo->tick = nice_step (top * 1.15, 5);
+  geo->y_max = ceil (top * 1.15 / geo->tick) * geo->tick;
+  geo->plot_x = geo->font * 4.5;
+  geo->plot_y = geo->font * 2.0;
+  geo->plot_w = MAX (width - geo->plot_x - geo->font, 1.0);
+  /* Two lines of month labels below the bars: "03" over "2025" when the year changes. */
+  geo->plot_h = MAX (height - geo->plot_y - geo->font * 3.2, 1.0);
+  geo->slot = geo->plot_w / MAX (n, 1);
+}
+
+static double
+trend_y (const TrendGeometry *geo,
+         double               value)
+{
+  return geo->plot_y + geo->plot_h * (1.0 - CLAMP (value, 0.0, geo->y_max) / geo->y_max);
+}
+
+gboolean
+dg_trend_bar_rect (const GArray      *series,
+                   double             width,
+                   double             height,
+                   guint              index,
+                   cairo_rectangle_t *rect)
+{
+  TrendGeometry geo;
+  const DgTrendPoint *p;
+  double top;
+
+  g_return_val_if_fail (rect != NULL, FALSE);
+
+  if (series == NULL || index >= series->len)
+    return FALSE;
+  p = &g_array_index (series, DgTrendPoint, index);
+  if (!p->has_value || !isfinite (p->value))
+    return FALSE;
+
+  trend_geometry (series, width, height, &geo);
+  top = trend_y (&geo, p->value);
+  rect->x = geo.plot_x + geo.slot * index + geo.slot * 0.2;
+  rect->width = geo.slot * 0.6;
+  rect->y = top;
+  rect->height = geo.plot_y + geo.plot_h - top;
+
+  return TRUE;
+}
+
+void
+dg_trend_draw (cairo_t      *cr,
+               const GArray *series,
+               double        width,
+               double        height)
+{
+  g_autoptr(PangoLayout) layout = NULL;
+  g_autoptr(PangoLayout) small = NULL;
+  cairo_pattern_t *fg;
+  TrendGeometry geo;
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  guint n = series != NULL ? series->len : 0;
+  double base, label_size;
+
+  g_return_if_fail (cr != NULL);
+
+  if (width <= 0 || height <= 0)
+    return;
+
+  cairo_save (cr);
+  fg = cairo_pattern_reference (cairo_get_source (cr));
+  trend_geometry (series, width, height, &geo);
+  layout = create_layout (cr, geo.font);
+  label_size = CLAMP (geo.slot / 2.6, 3.0, geo.font);
+  small = create_layout (cr, label_size);
+  base = geo.plot_y + geo.plot_h;
+
+  /* Faint grid lines. */
+  cairo_push_group (cr);
+  cairo_set_source (cr, fg);
+  cairo_set_line_width (cr, 0.5);
+  for (double v = geo.tick; v <= geo.y_max + geo.tick / 2; v += geo.tick)
+    {
+      cairo_move_to (cr, geo.plot_x, trend_y (&geo, v));
+      cairo_line_to (cr, geo.plot_x + geo.plot_w, trend_y (&geo, v));
+    }
+  cairo_stroke (cr);
+  cairo_pop_group_to_source (cr);
+  cairo_paint_with_alpha (cr, 0.25);
+
+  cairo_set_source (cr, fg);
+  for (double v = 0.0; v <= geo.y_max + geo.tick / 2; v += geo.tick)
+    {
+      format1 (buf, v);
+      draw_text (cr, layout, buf, geo.plot_x - geo.font * 0.4, trend_y (&geo, v), 1.0, 0.5);
+    }
+  draw_text (cr, layout, "t/(km²·30d)", 0.0, geo.plot_y - geo.font * 0.4, 0.0, 1.0);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const DgTrendPoint *p = &g_array_index (series, DgTrendPoint, i);
+      double cx = geo.plot_x + geo.slot * (i + 0.5);
+      cairo_rectangle_t bar;
+
+      if (dg_trend_bar_rect (series, width, height, i, &bar))
+        {
+          double r, g, b;
+
+          dg_chart_value_color (p->value, TRUE, p->cap, &r, &g, &b);
+          cairo_set_source_rgb (cr, r, g, b);
+          cairo_rectangle (cr, bar.x, bar.y, bar.width, bar.height);
+          cairo_fill (cr);
+
+          if (geo.slot >= label_size * 2.2)
+            {
+              cairo_set_source (cr, fg);
+              format1 (buf, p->value);
+              draw_text (cr, small, buf, cx, bar.y - 1.0, 0.5, 1.0);
+            }
+        }
+      else
+        {
+          double stub = MIN (geo.font, geo.plot_h / 4);
+
+          fill_hatched (cr, fg, geo.plot_x + geo.slot * (i + 0.2), base - stub, geo.slot * 0.6,
+                        stub, MAX (geo.slot * 0.2, 2.0));
+        }
+
+      /* The month number under every bar; the year under the first and each January. */
+      cairo_set_source (cr, fg);
+      draw_text (cr, small, p->month + 5, cx, base + geo.font * 0.3, 0.5, 0.0);
+      if (i == 0 || strcmp (p->month + 5, "01") == 0)
+        {
+          g_autofree char *year = g_strndup (p->month, 4);
+
+          draw_text (cr, small, year, cx, base + geo.font * 0.3 + label_size * 1.3, 0.5, 0.0);
+        }
+    }
+
+  cairo_set_source (cr, fg);
+  cairo_set_line_width (cr, 1.0);
+  cairo_move_to (cr, geo.plot_x, geo.plot_y);
+  cairo_line_to (cr, geo.plot_x, base);
+  cairo_line_to (cr, geo.plot_x + geo.plot_w, base);
+  cairo_stroke (cr);
+
+  /* The cap on top of the bars, one step per month so a tightened cap shows where it began. */
+  if (n > 0)
+    {
+      double dash[] = { 4.0, 3.0 };
+      double r, g, b;
+      const DgTrendPoint *last = &g_array_index (series, DgTrendPoint, n - 1);
+      g_autofree char *label = NULL;
+
+      dg_chart_value_color (1.0, TRUE, 0.0, &r, &g, &b);
+      cairo_set_source_rgb (cr, r, g, b);
+      cairo_set_line_width (cr, 1.2);
+      cairo_set_dash (cr, dash, G_N_ELEMENTS (dash), 0);
+      for (guint i = 0; i < n; i++)
+        {
+          const DgTrendPoint *p = &g_array_index (series, DgTrendPoint, i);
+          double y = trend_y (&geo, p->cap);
+
+          if (i == 0)
+            cairo_move_to (cr, geo.plot_x, y);
+          else
+            cairo_line_to (cr, geo.plot_x + geo.slot * i, y);
+          cairo_line_to (cr, geo.plot_x + geo.slot * (i + 1), y);
+        }
+      cairo_stroke (cr);
+      cairo_set_dash (cr, NULL, 0, 0);
+
+      format1 (buf, last->cap);
+      label = g_strdup_printf ("控制值 %s", buf);
+      draw_text (cr, layout, label, geo.plot_x + geo.plot_w, trend_y (&geo, last->cap) - 1.0,
+                 1.0, 1.0);
+    }
+
+  cairo_pattern_destroy (fg);
+  cairo_restore (cr);
+}
+
+/* ---- Road chart ---- */
+
+typedef struct
+{
+  double font;
+  double plot_x, plot_y, plot_w;
+  double row;
+  double x_max;
+  double tick;
+} RoadGeometry;
+
+static guint
+n_roads (const DgRoadReport *report)
+{
+  return report != NULL && report->roads != NULL ? report->roads->len : 0;
+}
+
+static void
+road_geometry (const DgRoadReport *report,
+               double              width,
+               double              height,
+               RoadGeometry       *geo)
+{
+  guint n = n_roads (report);
+  double top = 0.0;
+
+  geo->font = CLAMP (width / 40.0, 6.0, 11.0);
+  for (guint i = 0; i < n; i++)
+    {
+      const DgRoadRow *row = g_ptr_array_index (report->roads, i);
+
+      if (row->has_mean && isfinite (row->mean))
+        top = MAX (top, row->mean);
+    }
+  if (top <= 0.0)
+    top = 1.0;
+
+  geo->tick = nice_step (top * 1.1, 4);
+  geo->x_max = ceil (top * 1.1 / geo->tick) * geo->tick;
+  /* Road names stand left of their bars, in about a third of the width. */
+  geo->plot_x = MIN (width * 0.35, geo->font * 12.0);
+  geo->plot_y = geo->font * 2.0;
+  geo->plot_w = MAX (width - geo->plot_x - geo->font * 3.0, 1.0);
+  geo->row = MAX (height - geo->plot_y - geo->font * 0.5, 1.0) / MAX (n, 1);
+}
+
+gboolean
+dg_road_chart_bar_rect (const DgRoadReport *report,
+                        double              width,
+                        double              height,
+                        guint               index,
+                        cairo_rectangle_t  *rect)
+{
+  RoadGeometry geo;
+  const DgRoadRow *row;
+
+  g_return_val_if_fail (rect != NULL, FALSE);
+
+  if (index >= n_roads (report))
+    return FALSE;
+  row = g_ptr_array_index (report->roads, index);
+  if (!row->has_mean || !isfinite (row->mean))
+    return FALSE;
+
+  road_geometry (report, width, height, &geo);
+  rect->x = geo.plot_x;
+  rect->y = geo.plot_y + geo.row * index + geo.row * 0.15;
+  rect->width = geo.plot_w * CLAMP (row->mean, 0.0, geo.x_max) / geo.x_max;
+  rect->height = geo.row * 0.7;
+
+  return TRUE;
+}
+
+void
+dg_road_chart_draw (cairo_t            *cr,
+                    const DgRoadReport *report,
+                    double              width,
+                    double              height)
+{
+  g_autoptr(PangoLayout) layout = NULL;
+  g_autoptr(PangoLayout) small = NULL;
+  cairo_pattern_t *fg;
+  RoadGeometry geo;
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  guint n = n_roads (report);
+  double label_size;
+
+  g_return_if_fail (cr != NULL);
+
+  if (width <= 0 || height <= 0)
+    return;
+
+  cairo_save (cr);
+  fg = cairo_pattern_reference (cairo_get_source (cr));
+  road_geometry (report, width, height, &geo);
+  layout = create_layout (cr, geo.font);
+  label_size = CLAMP (geo.row * 0.6, 3.0, geo.font);
+  small = create_layout (cr, label_size);
+  pango_layout_set_width (small, (int) ((geo.plot_x - geo.font * 0.6) * PANGO_SCALE));
+  pango_layout_set_ellipsize (small, PANGO_ELLIPSIZE_END);
+
+  cairo_push_group (cr);
+  cairo_set_source (cr, fg);
+  cairo_set_line_width (cr, 0.5);
+  for (double v = geo.tick; v <= geo.x_max + geo.tick / 2; v += geo.tick)
+    {
+      double x = geo.plot_x + geo.plot_w * v / geo.x_max;
+
+      cairo_move_to (cr, x, geo.plot_y);
+      cairo_line_to (cr, x, geo.plot_y + geo.row * n);
+    }
+  cairo_stroke (cr);
+  cairo_pop_group_to_source (cr);
+  cairo_paint_with_alpha (cr, 0.25);
+
+  cairo_set_source (cr, fg);
+  for (double v = 0.0; v <= geo.x_max + geo.tick / 2; v += geo.tick)
+    {
+      format1 (buf, v);
+      draw_text (cr, layout, buf, geo.plot_x + geo.plot_w * v / geo.x_max,
+                 geo.plot_y - geo.font * 0.3, 0.5, 1.0);
+    }
+  draw_text (cr, layout, "g/m²", 0.0, geo.plot_y - geo.font * 0.3, 0.0, 1.0);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const DgRoadRow *row = g_ptr_array_index (report->roads, i);
+      double cy = geo.plot_y + geo.row * (i + 0.5);
+      cairo_rectangle_t bar;
+      PangoRectangle logical;
+
+      if (dg_road_chart_bar_rect (report, width, height, i, &bar))
+        {
+          double r, g, b;
+
+          dg_chart_value_color (row->points_over, TRUE, 0.0, &r, &g, &b);
+          cairo_set_source_rgb (cr, r, g, b);
+          cairo_rectangle (cr, bar.x, bar.y, bar.width, bar.height);
+          cairo_fill (cr);
+
+          cairo_set_source (cr, fg);
+          format1 (buf, row->mean);
+          draw_text (cr, small, buf, bar.x + bar.width + geo.font * 0.3, cy, 0.0, 0.5);
+        }
+      else
+        {
+          fill_hatched (cr, fg, geo.plot_x, geo.plot_y + geo.row * (i + 0.15), geo.font,
+                        geo.row * 0.7, MAX (geo.row * 0.2, 2.0));
+        }
+
+      /* The name right-aligned against the axis, ellipsized to its column. */
+      cairo_set_source (cr, fg);
+      pango_layout_set_text (small, row->name != NULL ? row->name : "", -1);
+      pango_layout_get_extents (small, NULL, &logical);
+      draw_text (cr, small, row->name != NULL ? row->name : "",
+                 geo.plot_x - geo.font * 0.3 - logical.width / (double) PANGO_SCALE, cy,
+                 0.0, 0.5);
+    }
+
+  cairo_set_line_width (cr, 1.0);
+  cairo_move_to (cr, geo.plot_x, geo.plot_y);
+  cairo_line_to (cr, geo.plot_x, geo.plot_y + geo.row * n);
+  cairo_stroke (cr);
+
+  cairo_pattern_destroy (fg);
+  cairo_restore (cr);
+}
