@@ -1,0 +1,783 @@
+/* test-client-sync.c: the store and the sync engine against the real dustgrid-server.
+ *
+ * Each test copies a prepared database (sample district, users), runs `dustgrid-server serve` on
+ * a free port and signs a client in, then checks what reached the server through the API.
+ */
+
+#include "config.h"
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <libsoup/soup.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sqlite3.h>
+
+#include "dg-local-store.h"
+#include "dg-sync-engine.h"
+#include "dg-token-store.h"
+
+static const char *server_bin;
+static char *template_dir;
+static char *template_db;
+
+typedef struct
+{
+  GSubprocess      *proc;
+  GDataInputStream *out;
+  char             *db;
+  char             *url;
+} Server;
+
+typedef struct
+{
+  DgLocalStore *store;
+  DgTokenStore *tokens;
+  DgSyncEngine *engine;
+} Client;
+
+typedef struct
+{
+  Server  server;
+  Client  a;
+  Client  b;
+  char   *road_id;
+} Fixture;
+
+/* ---- The server process ---- */
+
+static void
+run_cli (const char * const *argv,
+         const char         *input)
+{
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+
+  proc = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
+                            &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (proc, input, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_subprocess_wait_check (proc, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+static void
+server_start (Server *server)
+{
+  const char *argv[] = { server_bin, "serve", "--db", server->db, "--listen", "127.0.0.1",
+                         "--port", "0", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  /* A failed assertion must not leave the server running (and meson waiting on its stderr). */
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  server->proc = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  g_assert_no_error (error);
+  /* The stream stays open: a server writing to a closed pipe would die of SIGPIPE. */
+  server->out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->proc));
+  line = g_data_input_stream_read_line_utf8 (server->out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:"));
+  g_free (server->url);
+  server->url = g_strdup (line + strlen ("listening on "));
+}
+
+static void
+server_kill (Server *server)
+{
+  if (server->proc == NULL)
+    return;
+  g_subprocess_send_signal (server->proc, SIGKILL);
+  g_subprocess_wait (server->proc, NULL, NULL);
+  g_clear_object (&server->out);
+  g_clear_object (&server->proc);
+}
+
+/* ---- HTTP as another user (the office), to see what the server holds ---- */
+
+static JsonNode *
+http (const char *method,
+      const char *url,
+      const char *token,
+      const char *body,
+      guint      *status)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+  g_autoptr(GBytes) response = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *data;
+  gsize size;
+
+  if (token)
+    {
+      g_autofree char *bearer = g_strdup_printf ("Bearer %s", token);
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
+                                    bearer);
+    }
+  if (body)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+    }
+  response = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  *status = soup_message_get_status (msg);
+  data = g_bytes_get_data (response, &size);
+  return size ? dg_json_parse (data, size, NULL) : NULL;
+}
+
+static char *
+login (Server     *server,
+       const char *username)
+{
+  g_autofree char *url = g_strconcat (server->url, "/api/v1/login", NULL);
+  g_autofree char *body = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"%s\"}",
+                                           username, username);
+  g_autoptr(JsonNode) root = NULL;
+  guint status;
+
+  root = http ("POST", url, NULL, body, &status);
+  g_assert_cmpuint (status, ==, 200);
+  return g_strdup (json_object_get_string_member (json_node_get_object (root), "token"));
+}
+
+/* Every road check the server holds, as seen by the office: id → DgRecord. */
+static GHashTable *
+server_checks (Server *server)
+{
+  g_autofree char *token = login (server, "office");
+  GHashTable *records = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                               (GDestroyNotify) dg_record_free);
+  gint64 since = 0;
+  gboolean more = TRUE;
+
+  while (more)
+    {
+      g_autofree char *url = g_strdup_printf ("%s/api/v1/changes?since=%" G_GINT64_FORMAT
+                                              "&limit=1000", server->url, since);
+      g_autoptr(JsonNode) root = NULL;
+      JsonObject *object;
+      JsonArray *changes;
+      guint status;
+
+      root = http ("GET", url, token, NULL, &status);
+      g_assert_cmpuint (status, ==, 200);
+      object = json_node_get_object (root);
+      changes = json_object_get_array_member (object, "changes");
+      for (guint i = 0; i < json_array_get_length (changes); i++)
+        {
+          g_autoptr(GError) error = NULL;
+          DgRecord *record = dg_record_from_json (json_array_get_element (changes, i), &error);
+
+          g_assert_no_error (error);
+          if (record->type != DG_RECORD_ROAD_CHECK)
+            {
+              dg_record_free (record);
+              continue;
+            }
+          /* A record pulled twice would be a duplicate: ids are unique. */
+          g_hash_table_replace (records, record->id, record);
+        }
+      since = json_object_get_int_member (object, "next");
+      more = json_object_get_boolean_member (object, "more");
+    }
+  return records;
+}
+
+/* ---- The client ---- */
+
+static void
+client_init (Client     *client,
+             const char *name)
+{
+  g_autofree char *path = g_build_filename (g_get_user_data_dir (), name, "dustgrid.db", NULL);
+  g_autofree char *session = g_build_filename (g_get_user_config_dir (), name, "session.json",
+                                               NULL);
+  g_autoptr(GError) error = NULL;
+
+  client->store = dg_local_store_new (path, &error);
+  g_assert_no_error (error);
+  dg_local_store_ensure_reference (client->store, &error);
+  g_assert_no_error (error);
+  client->tokens = dg_token_store_new (session);
+  client->engine = dg_sync_engine_new (client->store, client->tokens);
+}
+
+static void
+client_clear (Client *client)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_clear_object (&client->engine);
+  g_clear_object (&client->tokens);
+  g_clear_object (&client->store);
+}
+
+static void
+got_result_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_for (GAsyncResult **result)
+{
+  while (*result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *result;
+}
+
+static void
+client_sign_in (Client     *client,
+                Server     *server,
+                const char *username)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  dg_sync_engine_sign_in_async (client->engine, server->url, username, username, NULL,
+                                got_result_cb, &result);
+  dg_sync_engine_sign_in_finish (client->engine, wait_for (&result), &error);
+  g_assert_no_error (error);
+  g_assert_true (dg_sync_engine_get_signed_in (client->engine));
+}
+
+static gboolean
+client_sync (Client  *client,
+             GError **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  dg_sync_engine_sync_async (client->engine, NULL, got_result_cb, &result);
+  return dg_sync_engine_sync_finish (client->engine, wait_for (&result), error);
+}
+
+static void
+client_sync_ok (Client *client)
+{
+  g_autoptr(GError) error = NULL;
+
+  client_sync (client, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (dg_sync_engine_get_state (client->engine), ==, DG_SYNC_STATE_SYNCED);
+  g_assert_cmpuint (dg_local_store_count_pending (client->store), ==, 0);
+}
+
+static JsonObject *
+make_check (const char *id,
+            const char *road_id,
+            double      mass)
+{
+  g_autoptr(DgRoadCheck) check = dg_road_check_new ();
+  g_autofree char *today = dg_date_today ();
+
+  check->id = g_strdup (id);
+  check->road_id = g_strdup (road_id);
+  check->date = g_strdup (today);
+  for (guint i = 0; i < 6; i++)
+    dg_road_check_add_point (check, i + 1, DG_SURFACE_MAIN, "K0+100", 1.0, mass);
+  return dg_record_data_to_json (DG_RECORD_ROAD_CHECK, check);
+}
+
+static char *
+save_check (Client     *client,
+            const char *id,
+            const char *road_id,
+            double      mass)
+{
+  g_autoptr(JsonObject) data = NULL;
+  g_autoptr(GError) error = NULL;
+  char *new_id = id ? g_strdup (id) : dg_uuid_new ();
+
+  data = make_check (new_id, road_id, mass);
+  dg_local_store_save (client->store, DG_RECORD_ROAD_CHECK, new_id, data, &error);
+  g_assert_no_error (error);
+  return new_id;
+}
+
+static double
+first_mass (JsonObject *data)
+{
+  g_autoptr(DgRoadCheck) check = dg_record_data_from_json (DG_RECORD_ROAD_CHECK,
+                                                             "00000000-0000-4000-8000-0000000000ff",
+                                                             data, NULL);
+
+  g_assert_nonnull (check);
+  return dg_road_check_get_point (check, 0)->mass_g;
+}
+
+/* ---- Fixture ---- */
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  user_data)
+{
+  g_autoptr(GFile) from = g_file_new_for_path (template_db);
+  g_autoptr(GFile) to = NULL;
+  g_autoptr(GPtrArray) roads = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fixture->server.db = g_build_filename (g_get_user_data_dir (), "server.db", NULL);
+  g_mkdir_with_parents (g_get_user_data_dir (), 0700);
+  to = g_file_new_for_path (fixture->server.db);
+  g_file_copy (from, to, G_FILE_COPY_NONE, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  server_start (&fixture->server);
+
+  client_init (&fixture->a, "a");
+  client_sign_in (&fixture->a, &fixture->server, "inspector");
+
+  roads = dg_local_store_list_roads (fixture->a.store);
+  g_assert_cmpuint (roads->len, >, 0);
+  fixture->road_id = g_strdup (((DgRoad *) g_ptr_array_index (roads, 0))->id);
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  client_clear (&fixture->a);
+  client_clear (&fixture->b);
+  server_kill (&fixture->server);
+  g_free (fixture->server.db);
+  g_free (fixture->server.url);
+  g_free (fixture->road_id);
+}
+
+/* ---- Tests ---- */
+
+static void
+test_offline_then_synced (Fixture       *fixture,
+                          gconstpointer  user_data)
+{
+  g_autoptr(GHashTable) held = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ids[3] = { NULL, };
+
+  /* The server goes away; the inspector keeps recording. */
+  server_kill (&fixture->server);
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    ids[i] = save_check (&fixture->a, NULL, fixture->road_id, 2.0 + i);
+
+  g_assert_false (client_sync (&fixture->a, &error));
+  g_assert_error (error, DG_SYNC_ERROR, DG_SYNC_ERROR_NETWORK);
+  g_assert_cmpint (dg_sync_engine_get_state (fixture->a.engine), ==, DG_SYNC_STATE_OFFLINE);
+  g_assert_cmpuint (dg_local_store_count_pending (fixture->a.store), ==, 3);
+
+  /* Back on the same database (on another port). */
+  server_start (&fixture->server);
+  dg_sync_engine_set_server_url (fixture->a.engine, fixture->server.url);
+  client_sync_ok (&fixture->a);
+
+  held = server_checks (&fixture->server);
+  g_assert_cmpuint (g_hash_table_size (held), ==, 3);
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      g_autoptr(DgStoreEntry) entry = dg_local_store_get_entry (fixture->a.store, ids[i]);
+      DgRecord *record = g_hash_table_lookup (held, ids[i]);
+
+      g_assert_nonnull (record);
+      g_assert_cmpint (record->rev, ==, 1);
+      g_assert_cmpfloat (first_mass (record->data), ==, 2.0 + i);
+      g_assert_cmpint (entry->status, ==, DG_SYNC_STATUS_SYNCED);
+      g_assert_cmpint (entry->rev, ==, 1);
+    }
+}
+
+static void
+save_many (Client     *client,
+           const char *road_id,
+           guint       n,
+           GPtrArray  *ids)
+{
+  g_autoptr(GPtrArray) datas = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < n; i++)
+    {
+      char *id = dg_uuid_new ();
+      g_ptr_array_add (ids, id);
+      g_ptr_array_add (datas, make_check (id, road_id, 1.0 + (i % 50) / 10.0));
+    }
+  dg_local_store_save_many (client->store, DG_RECORD_ROAD_CHECK, ids, datas, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (dg_local_store_count_pending (client->store), ==, n);
+}
+
+static void
+assert_all_held_once (Fixture   *fixture,
+                      GPtrArray *ids)
+{
+  g_autoptr(GHashTable) held = server_checks (&fixture->server);
+
+  g_assert_cmpuint (g_hash_table_size (held), ==, ids->len);
+  for (guint i = 0; i < ids->len; i++)
+    {
+      DgRecord *record = g_hash_table_lookup (held, g_ptr_array_index (ids, i));
+
+      g_assert_nonnull (record);
+      /* Revision 1: a retried change was not stored twice. */
+      g_assert_cmpint (record->rev, ==, 1);
+    }
+}
+
+static void
+test_thousand (Fixture       *fixture,
+               gconstpointer  user_data)
+{
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) entries = NULL;
+
+  save_many (&fixture->a, fixture->road_id, 1000, ids);
+  client_sync_ok (&fixture->a);
+  assert_all_held_once (fixture, ids);
+
+  entries = dg_local_store_list_entries (fixture->a.store, DG_RECORD_ROAD_CHECK);
+  g_assert_cmpuint (entries->len, ==, 1000);
+  for (guint i = 0; i < entries->len; i++)
+    g_assert_cmpint (((DgStoreEntry *) g_ptr_array_index (entries, i))->status, ==,
+                     DG_SYNC_STATUS_SYNCED);
+}
+
+static void
+kill_on_progress_cb (DgSyncEngine *engine,
+                     GParamSpec   *pspec,
+                     Server       *server)
+{
+  /* The first batch is answered; the second is on its way. */
+  if (dg_sync_engine_get_progress (engine) > 0)
+    server_kill (server);
+}
+
+static void
+test_killed_mid_sync (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  gulong handler;
+
+  save_many (&fixture->a, fixture->road_id, 1000, ids);
+
+  handler = g_signal_connect (fixture->a.engine, "notify::progress",
+                              G_CALLBACK (kill_on_progress_cb), &fixture->server);
+  g_assert_false (client_sync (&fixture->a, &error));
+  g_signal_handler_disconnect (fixture->a.engine, handler);
+  g_assert_error (error, DG_SYNC_ERROR, DG_SYNC_ERROR_NETWORK);
+  g_assert_cmpuint (dg_local_store_count_pending (fixture->a.store), >, 0);
+  server_kill (&fixture->server);
+
+  /* Restarted on the same database: nothing lost, nothing stored twice. */
+  server_start (&fixture->server);
+  dg_sync_engine_set_server_url (fixture->a.engine, fixture->server.url);
+  client_sync_ok (&fixture->a);
+  assert_all_held_once (fixture, ids);
+}
+
+static void
+test_duplicate_retry (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  g_autofree char *id = save_check (&fixture->a, NULL, fixture->road_id, 3.0);
+  g_autoptr(DgStoreEntry) entry = NULL;
+  g_autoptr(GHashTable) held = NULL;
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  client_sync_ok (&fixture->a);
+
+  /* The answer to that push was lost: the same change is queued again, as before it went. */
+  g_assert_cmpint (sqlite3_open (dg_local_store_get_path (fixture->a.store), &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  g_assert_cmpint (sqlite3_prepare_v2 (db,
+                                       "INSERT INTO outbox (id, type, base_rev, deleted, data,"
+                                       " version, queued) SELECT id, type, 0, 0, data, 1, 1"
+                                       " FROM records WHERE id = ?", -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  g_assert_cmpuint (dg_local_store_count_pending (fixture->a.store), ==, 1);
+
+  /* The server recognises the retry ("unchanged"): no new revision, the outbox clears. */
+  client_sync_ok (&fixture->a);
+  entry = dg_local_store_get_entry (fixture->a.store, id);
+  g_assert_cmpint (entry->status, ==, DG_SYNC_STATUS_SYNCED);
+  g_assert_cmpint (entry->rev, ==, 1);
+  held = server_checks (&fixture->server);
+  g_assert_cmpint (((DgRecord *) g_hash_table_lookup (held, id))->rev, ==, 1);
+}
+
+static void
+test_conflict (Fixture       *fixture,
+               gconstpointer  user_data)
+{
+  g_autofree char *id = save_check (&fixture->a, NULL, fixture->road_id, 3.0);
+  g_autoptr(DgStoreEntry) entry = NULL;
+  g_autoptr(DgStoreEntry) after = NULL;
+  g_autoptr(DgStoreEntry) on_b = NULL;
+  g_autoptr(GHashTable) held = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *unused = NULL;
+
+  client_sync_ok (&fixture->a);
+
+  /* The same inspector on a second device changes the check first. */
+  client_init (&fixture->b, "b");
+  client_sign_in (&fixture->b, &fixture->server, "inspector");
+  client_sync_ok (&fixture->b);
+  g_assert_nonnull (dg_local_store_get_entry (fixture->b.store, id));
+  g_free (save_check (&fixture->b, id, fixture->road_id, 4.0));
+  client_sync_ok (&fixture->b);
+
+  /* Then on the first device, from revision 1. */
+  g_free (save_check (&fixture->a, id, fixture->road_id, 5.0));
+  client_sync (&fixture->a, &error);
+  g_assert_no_error (error);
+
+  /* Both versions are kept, and the record is marked. */
+  entry = dg_local_store_get_entry (fixture->a.store, id);
+  g_assert_cmpint (entry->status, ==, DG_SYNC_STATUS_CONFLICT);
+  g_assert_cmpfloat (first_mass (entry->data), ==, 5.0);
+  g_assert_nonnull (entry->server_data);
+  g_assert_cmpfloat (first_mass (entry->server_data), ==, 4.0);
+  g_assert_cmpint (entry->server_rev, ==, 2);
+  g_assert_cmpuint (dg_local_store_count_pending (fixture->a.store), ==, 0);
+
+  /* The inspector keeps theirs... no: keeps their own version; it goes on top of revision 2. */
+  dg_local_store_resolve_conflict (fixture->a.store, id, TRUE, &error);
+  g_assert_no_error (error);
+  client_sync_ok (&fixture->a);
+  after = dg_local_store_get_entry (fixture->a.store, id);
+  g_assert_cmpint (after->status, ==, DG_SYNC_STATUS_SYNCED);
+  g_assert_cmpint (after->rev, ==, 3);
+
+  held = server_checks (&fixture->server);
+  g_assert_cmpint (((DgRecord *) g_hash_table_lookup (held, id))->rev, ==, 3);
+  g_assert_cmpfloat (first_mass (((DgRecord *) g_hash_table_lookup (held, id))->data), ==, 5.0);
+
+  /* The other device follows. */
+  client_sync_ok (&fixture->b);
+  on_b = dg_local_store_get_entry (fixture->b.store, id);
+  g_assert_cmpint (on_b->rev, ==, 3);
+  g_assert_cmpfloat (first_mass (on_b->data), ==, 5.0);
+}
+
+static void
+test_conflict_theirs (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  g_autofree char *id = save_check (&fixture->a, NULL, fixture->road_id, 3.0);
+  g_autoptr(DgStoreEntry) entry = NULL;
+  g_autoptr(GError) error = NULL;
+
+  client_sync_ok (&fixture->a);
+  client_init (&fixture->b, "b");
+  client_sign_in (&fixture->b, &fixture->server, "inspector");
+  client_sync_ok (&fixture->b);
+  g_free (save_check (&fixture->b, id, fixture->road_id, 4.0));
+  client_sync_ok (&fixture->b);
+
+  g_free (save_check (&fixture->a, id, fixture->road_id, 5.0));
+  client_sync (&fixture->a, &error);
+  g_assert_no_error (error);
+
+  /* Taking theirs: the server's version becomes the local one, nothing to send. */
+  dg_local_store_resolve_conflict (fixture->a.store, id, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (dg_local_store_count_pending (fixture->a.store), ==, 0);
+  entry = dg_local_store_get_entry (fixture->a.store, id);
+  g_assert_cmpint (entry->status, ==, DG_SYNC_STATUS_SYNCED);
+  g_assert_cmpint (entry->rev, ==, 2);
+  g_assert_cmpfloat (first_mass (entry->data), ==, 4.0);
+  client_sync_ok (&fixture->a);
+}
+
+static void
+test_returned (Fixture       *fixture,
+               gconstpointer  user_data)
+{
+  g_autofree char *id = save_check (&fixture->a, NULL, fixture->road_id, 3.0);
+  g_autofree char *office = NULL;
+  g_autofree char *url = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(DgStoreEntry) entry = NULL;
+  g_autoptr(DgStoreEntry) after = NULL;
+  g_autoptr(GHashTable) held = NULL;
+  guint status;
+
+  client_sync_ok (&fixture->a);
+
+  /* The office returns the check for correction. */
+  office = login (&fixture->server, "office");
+  url = g_strdup_printf ("%s/api/v1/records/%s/return", fixture->server.url, id);
+  answer = http ("POST", url, office, "{\"reason\":\"Weigh point 2 again\"}", &status);
+  g_assert_cmpuint (status, ==, 200);
+
+  client_sync_ok (&fixture->a);
+  entry = dg_local_store_get_entry (fixture->a.store, id);
+  g_assert_cmpint (entry->status, ==, DG_SYNC_STATUS_RETURNED);
+  g_assert_cmpint (entry->state, ==, DG_RECORD_STATE_RETURNED);
+  g_assert_cmpstr (entry->reason, ==, "Weigh point 2 again");
+
+  /* Corrected and sent again: active, at revision 2. */
+  g_free (save_check (&fixture->a, id, fixture->road_id, 3.5));
+  client_sync_ok (&fixture->a);
+  after = dg_local_store_get_entry (fixture->a.store, id);
+  g_assert_cmpint (after->status, ==, DG_SYNC_STATUS_SYNCED);
+  g_assert_cmpint (after->state, ==, DG_RECORD_STATE_ACTIVE);
+  g_assert_cmpint (after->rev, ==, 2);
+
+  held = server_checks (&fixture->server);
+  g_assert_cmpint (((DgRecord *) g_hash_table_lookup (held, id))->state, ==,
+                   DG_RECORD_STATE_ACTIVE);
+  g_assert_cmpint (((DgRecord *) g_hash_table_lookup (held, id))->rev, ==, 2);
+}
+
+static void
+count_cb (DgSyncEngine *engine,
+          guint        *count)
+{
+  (*count)++;
+}
+
+static void
+test_expired_token (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  g_autofree char *url = g_strconcat (fixture->server.url, "/api/v1/logout", NULL);
+  g_autofree char *token = g_strdup (dg_token_store_get_token (fixture->a.tokens));
+  g_autofree char *id = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GHashTable) held = NULL;
+  g_autoptr(GError) error = NULL;
+  guint requests = 0;
+  guint status;
+
+  /* The session ends on the server (as after 30 days, or a logout elsewhere). */
+  answer = http ("POST", url, token, "{}", &status);
+  g_assert_cmpuint (status, ==, 200);
+
+  id = save_check (&fixture->a, NULL, fixture->road_id, 3.0);
+  g_signal_connect (fixture->a.engine, "sign-in-required", G_CALLBACK (count_cb), &requests);
+  g_assert_false (client_sync (&fixture->a, &error));
+  g_assert_error (error, DG_SYNC_ERROR, DG_SYNC_ERROR_UNAUTHORIZED);
+
+  /* Sign-in is asked for, and the edit waits. */
+  g_assert_cmpuint (requests, ==, 1);
+  g_assert_cmpint (dg_sync_engine_get_state (fixture->a.engine), ==,
+                   DG_SYNC_STATE_SIGN_IN_REQUIRED);
+  g_assert_false (dg_sync_engine_get_signed_in (fixture->a.engine));
+  g_assert_cmpuint (dg_local_store_count_pending (fixture->a.store), ==, 1);
+
+  client_sign_in (&fixture->a, &fixture->server, "inspector");
+  client_sync_ok (&fixture->a);
+  held = server_checks (&fixture->server);
+  g_assert_nonnull (g_hash_table_lookup (held, id));
+}
+
+static void
+test_rejected (Fixture       *fixture,
+               gconstpointer  user_data)
+{
+  g_autofree char *no_road = dg_uuid_new ();
+  g_autofree char *id = save_check (&fixture->a, NULL, no_road, 3.0);
+  g_autoptr(DgStoreEntry) entry = NULL;
+
+  /* A road the server does not know: refused, and the record says why. */
+  client_sync_ok (&fixture->a);
+  entry = dg_local_store_get_entry (fixture->a.store, id);
+  g_assert_cmpint (entry->status, ==, DG_SYNC_STATUS_REJECTED);
+  g_assert_nonnull (entry->message);
+  g_test_message ("rejected: %s", entry->message);
+}
+
+/* ---- Setup ---- */
+
+static void
+prepare_template (void)
+{
+  const char *datadir = g_getenv ("DUSTGRID_SOURCE_DATADIR");
+  g_autofree char *district = g_build_filename (datadir, "sample-district.json", NULL);
+  g_autoptr(GError) error = NULL;
+  struct { const char *name; const char *role; } users[] = {
+    { "inspector", "inspector" },
+    { "office", "office" },
+  };
+
+  template_dir = g_dir_make_tmp ("dustgrid-client-sync-XXXXXX", &error);
+  g_assert_no_error (error);
+  template_db = g_build_filename (template_dir, "template.db", NULL);
+
+  {
+    const char *argv[] = { server_bin, "import", "--db", template_db, district, NULL };
+    run_cli (argv, "");
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (users); i++)
+    {
+      g_autofree char *password = g_strdup_printf ("%s\n", users[i].name);
+      const char *argv[] = { server_bin, "user", "add", "--db", template_db, "--username",
+                             users[i].name, "--role", users[i].role, NULL };
+      run_cli (argv, password);
+    }
+}
+
+static void
+remove_template (void)
+{
+  g_autofree char *wal = g_strconcat (template_db, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (template_db, "-shm", NULL);
+
+  g_unlink (wal);
+  g_unlink (shm);
+  g_unlink (template_db);
+  g_rmdir (template_dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  server_bin = g_getenv ("DUSTGRID_SERVER");
+  if (server_bin == NULL || !g_file_test (server_bin, G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_test_skip ("DUSTGRID_SERVER does not name the server binary");
+      return g_test_run ();
+    }
+  prepare_template ();
+
+#define ADD(path, func) \
+  g_test_add ("/client/sync/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("offline-then-synced", test_offline_then_synced);
+  ADD ("thousand", test_thousand);
+  ADD ("killed-mid-sync", test_killed_mid_sync);
+  ADD ("duplicate-retry", test_duplicate_retry);
+  ADD ("conflict", test_conflict);
+  ADD ("conflict-theirs", test_conflict_theirs);
+  ADD ("returned", test_returned);
+  ADD ("expired-token", test_expired_token);
+  ADD ("rejected", test_rejected);
+#undef ADD
+
+  ret = g_test_run ();
+  remove_template ();
+  return ret;
+}
