@@ -1,6 +1,7 @@
 /* dg-cli.c: the dustgrid-server command line of design section 4.
  *
  *   serve  --db FILE [--listen ADDR] [--port N] [--tls-cert PEM --tls-key PEM]
+ *          [--idle-timeout SECONDS]
  *   user add --db FILE --username NAME --role inspector|office|admin   (password on stdin)
  *   import --db FILE REFERENCE.json
  *   export --db FILE --month YYYY-MM --format json|csv|xlsx|pdf --output FILE
@@ -41,6 +42,7 @@ usage (void)
   fprintf (stderr,
            "usage: dustgrid-server COMMAND [OPTIONS]\n"
            "  serve  --db FILE [--listen ADDR] [--port N] [--tls-cert PEM --tls-key PEM]\n"
+           "         [--idle-timeout SECONDS]\n"
            "  user add --db FILE --username NAME --role inspector|office|admin"
            "   (password on stdin)\n"
            "  import --db FILE REFERENCE.json\n"
@@ -145,12 +147,16 @@ cmd_serve (int    argc,
   g_autoptr(GMainLoop) loop = NULL;
   ServeState state = { 0 };
   int port = 8470;
+  int idle_timeout = DG_SERVER_DEFAULT_IDLE_TIMEOUT;
   guint sigterm_id, sigint_id;
   const GOptionEntry entries[] = {
     { "listen", 0, 0, G_OPTION_ARG_STRING, &listen, "Address to listen on (127.0.0.1)", "ADDR" },
     { "port", 0, 0, G_OPTION_ARG_INT, &port, "Port (8470; 0 picks a free one)", "N" },
     { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert, "TLS certificate", "PEM" },
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, "TLS private key", "PEM" },
+    { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &idle_timeout,
+      "Close a connection whose request has not arrived within this many seconds (60; 0: never)",
+      "SECONDS" },
     { NULL }
   };
 
@@ -159,6 +165,11 @@ cmd_serve (int    argc,
   if (port < 0 || port > 65535)
     {
       fprintf (stderr, "dustgrid-server serve: --port must be 0 to 65535\n");
+      return EXIT_USAGE;
+    }
+  if (idle_timeout < 0 || idle_timeout > 86400)
+    {
+      fprintf (stderr, "dustgrid-server serve: --idle-timeout must be 0 to 86400\n");
       return EXIT_USAGE;
     }
   if ((tls_cert == NULL) != (tls_key == NULL))
@@ -172,6 +183,7 @@ cmd_serve (int    argc,
     return fail ("serve", error);
   auth = dg_auth_new (store);
   server = dg_server_new (store, auth);
+  dg_server_set_idle_timeout (server, (guint) idle_timeout);
 
   if (tls_cert != NULL && !dg_server_set_tls_files (server, tls_cert, tls_key, &error))
     return fail ("serve", error);

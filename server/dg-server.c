@@ -29,6 +29,8 @@ struct _DgServer
   gboolean         log_requests;
   gboolean         shutting_down;
   guint            n_in_flight;
+  guint            idle_timeout;   /* seconds; 0: never */
+  GMainContext    *context;        /* where the server listens and its deadlines fire */
 };
 
 G_DEFINE_FINAL_TYPE (DgServer, dg_server, G_TYPE_OBJECT)
@@ -39,10 +41,14 @@ typedef struct
   gint64    started;
   gsize     body_bytes;
   gboolean  in_flight;
+  gboolean  stolen;      /* the connection was taken from libsoup to refuse the request */
   char     *user;
 } MessageInfo;
 
 #define MESSAGE_INFO_KEY "dg-message-info"
+
+/* The deadline of a request still being received (see arm_deadline). */
+#define DEADLINE_KEY "dg-deadline"
 
 /* One request handed to a worker thread, and its answer. */
 typedef struct
@@ -803,6 +809,80 @@ handler_cb (SoupServer        *server,
   g_object_unref (task);
 }
 
+/* A request must arrive whole within the idle timeout: its headers within that many seconds of
+ * the connection opening or of the previous response on a kept-alive connection, and each
+ * piece of its body within that many seconds of the one before. libsoup 3.2 has no timeout of
+ * its own on the server side, so without this an idle or slowloris client holds its connection
+ * (and a file descriptor) for ever. The deadline is data of the connection's GSocket, which
+ * outlives each message on it; when it passes, the socket is shut down, libsoup sees the end
+ * of the stream and drops the connection. Once a body is in, the deadline is lifted until the
+ * response has been written: the work and the answer are the server's business. */
+typedef struct
+{
+  GSocket  *socket;         /* not a reference: the deadline is the socket's data */
+  GSource  *source;
+  char     *host;
+  guint     seconds;
+  gboolean  log;
+} Deadline;
+
+static void
+deadline_free (Deadline *deadline)
+{
+  g_source_destroy (deadline->source);
+  g_source_unref (deadline->source);
+  g_free (deadline->host);
+  g_free (deadline);
+}
+
+static gboolean
+deadline_cb (gpointer user_data)
+{
+  Deadline *deadline = user_data;
+
+  if (deadline->log)
+    fprintf (stderr, "closing the connection from %s: no complete request within %u s\n",
+             deadline->host != NULL ? deadline->host : "-", deadline->seconds);
+
+  g_socket_shutdown (deadline->socket, TRUE, TRUE, NULL);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+arm_deadline (DgServer          *self,
+              SoupServerMessage *msg)
+{
+  GSocket *socket = soup_server_message_get_socket (msg);
+  Deadline *deadline;
+
+  if (self->idle_timeout == 0 || socket == NULL || message_info (msg)->stolen)
+    return;
+
+  deadline = g_new0 (Deadline, 1);
+  deadline->socket = socket;
+  deadline->host = g_strdup (soup_server_message_get_remote_host (msg));
+  deadline->seconds = self->idle_timeout;
+  deadline->log = self->log_requests;
+  deadline->source = g_timeout_source_new_seconds (self->idle_timeout);
+  g_source_set_callback (deadline->source, deadline_cb, deadline, NULL);
+  g_source_set_static_name (deadline->source, "[dustgrid] request deadline");
+  g_source_attach (deadline->source, self->context);
+
+  /* Replacing the data frees the previous deadline. */
+  g_object_set_data_full (G_OBJECT (socket), DEADLINE_KEY, deadline,
+                          (GDestroyNotify) deadline_free);
+}
+
+static void
+disarm_deadline (SoupServerMessage *msg)
+{
+  GSocket *socket = soup_server_message_get_socket (msg);
+
+  if (socket != NULL)
+    g_object_set_data (G_OBJECT (socket), DEADLINE_KEY, NULL);
+}
+
 /* A refused connection: what the client still sends is read and dropped for a moment, so that
  * closing with unread data does not reset the connection before the client reads the 413. */
 typedef struct
@@ -819,7 +899,15 @@ typedef struct
 static void
 drain_finish (Drain *drain)
 {
-  g_clear_handle_id (&drain->timeout_id, g_source_remove);
+  if (drain->timeout_id != 0)
+    {
+      GSource *timeout = g_main_context_find_source_by_id (g_main_context_get_thread_default (),
+                                                           drain->timeout_id);
+
+      if (timeout != NULL)
+        g_source_destroy (timeout);
+      drain->timeout_id = 0;
+    }
   g_io_stream_close (drain->stream, NULL, NULL);
   g_clear_object (&drain->stream);
   g_clear_object (&drain->cancellable);
@@ -856,12 +944,15 @@ drain_read_cb (GObject      *source_object,
                                    G_PRIORITY_LOW, drain->cancellable, drain_read_cb, drain);
 }
 
-/* Answers 413 on the raw connection and closes it. libsoup 3.2 goes on reading a body even
+/* Answers @status on the raw connection and closes it. libsoup 3.2 goes on reading a body even
  * when a got-headers handler has set a status (unless the client asked "Expect: 100-continue"),
  * so the connection is taken from it before a byte of the body is read. */
 static void
-refuse_too_large (DgServer          *self,
-                  SoupServerMessage *msg)
+refuse_connection (DgServer          *self,
+                   SoupServerMessage *msg,
+                   guint              status,
+                   DgErrorCode        code,
+                   const char        *message)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) node = NULL;
@@ -870,15 +961,22 @@ refuse_too_large (DgServer          *self,
   GSocket *socket;
   GIOStream *stream;
   Drain *drain;
+  GSource *timeout;
+  const char *method = soup_server_message_get_method (msg);
 
-  dg_set_error (&error, DG_ERROR_TOO_LARGE, NULL, "the body is larger than 8 MiB");
+  dg_set_error (&error, code, NULL, "%s", message);
   node = dg_error_to_json (error);
   body = dg_json_to_string (node);
-  response = g_strdup_printf ("HTTP/1.1 413 Payload Too Large\r\n"
+  response = g_strdup_printf ("HTTP/1.1 %u %s\r\n"
                               "Content-Type: application/json; charset=utf-8\r\n"
                               "Content-Length: %zu\r\n"
                               "Connection: close\r\n"
-                              "\r\n%s", strlen (body), body);
+                              "\r\n%s", status, soup_status_get_phrase (status), strlen (body),
+                              body);
+
+  /* The connection is ours from here on: the request deadline must not shut it down. */
+  message_info (msg)->stolen = TRUE;
+  disarm_deadline (msg);
 
   socket = soup_server_message_get_socket (msg);
   if (socket != NULL)
@@ -888,8 +986,8 @@ refuse_too_large (DgServer          *self,
     {
       GUri *uri = soup_server_message_get_uri (msg);
 
-      fprintf (stderr, "%s %s 413 %.1fms user=-\n", soup_server_message_get_method (msg),
-               uri != NULL ? g_uri_get_path (uri) : "-",
+      fprintf (stderr, "%s %s %u %.1fms user=-\n", method != NULL ? method : "-",
+               uri != NULL ? g_uri_get_path (uri) : "-", status,
                (g_get_monotonic_time () - message_info (msg)->started) / 1000.0);
     }
 
@@ -910,12 +1008,17 @@ refuse_too_large (DgServer          *self,
   drain = g_new0 (Drain, 1);
   drain->stream = stream;
   drain->cancellable = g_cancellable_new ();
-  drain->timeout_id = g_timeout_add_seconds (DRAIN_SECONDS, drain_timeout_cb, drain);
+  /* In the thread-default context the server serves in, like the read below. */
+  timeout = g_timeout_source_new_seconds (DRAIN_SECONDS);
+  g_source_set_callback (timeout, drain_timeout_cb, drain, NULL);
+  drain->timeout_id = g_source_attach (timeout, g_main_context_get_thread_default ());
+  g_source_unref (timeout);
   g_input_stream_read_bytes_async (g_io_stream_get_input_stream (stream), 65536, G_PRIORITY_LOW,
                                    drain->cancellable, drain_read_cb, drain);
 }
 
-/* Refuses a body announced larger than the limit before reading any of it. */
+/* Refuses, before reading any of the body, a request whose length is ambiguous (the way to
+ * smuggle a second request past a proxy) or announced larger than the limit. */
 static void
 early_handler_cb (SoupServer        *server,
                   SoupServerMessage *msg,
@@ -925,6 +1028,23 @@ early_handler_cb (SoupServer        *server,
 {
   DgServer *self = user_data;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *content_length = soup_message_headers_get_list (headers, "Content-Length");
+
+  /* libsoup 3.2 joins repeated headers with ", " and believes Transfer-Encoding over
+   * Content-Length: refuse both forms rather than guess which length the client meant. */
+  if (content_length != NULL && strchr (content_length, ',') != NULL)
+    {
+      refuse_connection (self, msg, SOUP_STATUS_BAD_REQUEST, DG_ERROR_BAD_JSON,
+                         "more than one Content-Length");
+      return;
+    }
+  if (content_length != NULL &&
+      soup_message_headers_get_list (headers, "Transfer-Encoding") != NULL)
+    {
+      refuse_connection (self, msg, SOUP_STATUS_BAD_REQUEST, DG_ERROR_BAD_JSON,
+                         "Content-Length together with Transfer-Encoding");
+      return;
+    }
 
   if (soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CONTENT_LENGTH ||
       soup_message_headers_get_content_length (headers) <= DG_MAX_BODY_BYTES)
@@ -939,17 +1059,33 @@ early_handler_cb (SoupServer        *server,
       return;
     }
 
-  refuse_too_large (self, msg);
+  refuse_connection (self, msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, DG_ERROR_TOO_LARGE,
+                     "the body is larger than 8 MiB");
+}
+
+static void
+got_headers_cb (SoupServerMessage *msg,
+                DgServer          *self)
+{
+  arm_deadline (self, msg);
 }
 
 static void
 got_chunk_cb (SoupServerMessage *msg,
               GBytes            *chunk,
-              gpointer           user_data)
+              DgServer          *self)
 {
   MessageInfo *info = message_info (msg);
 
   info->body_bytes += g_bytes_get_size (chunk);
+  arm_deadline (self, msg);
+}
+
+static void
+got_body_cb (SoupServerMessage *msg,
+             DgServer          *self)
+{
+  disarm_deadline (msg);
 }
 
 static void
@@ -958,7 +1094,10 @@ request_started_cb (SoupServer        *server,
                     DgServer          *self)
 {
   message_info (msg);
-  g_signal_connect (msg, "got-chunk", G_CALLBACK (got_chunk_cb), NULL);
+  g_signal_connect (msg, "got-headers", G_CALLBACK (got_headers_cb), self);
+  g_signal_connect (msg, "got-chunk", G_CALLBACK (got_chunk_cb), self);
+  g_signal_connect (msg, "got-body", G_CALLBACK (got_body_cb), self);
+  arm_deadline (self, msg);
 }
 
 static void
@@ -982,8 +1121,10 @@ log_request (DgServer          *self,
 
   /* The path only: queries carry no secrets today, but the token travels in a header and the
    * password in a body, neither of which is ever logged. */
+  /* A connection closed before its request line has no method. */
   fprintf (stderr, "%s %s %u%s %.1fms user=%s\n",
-           soup_server_message_get_method (msg),
+           soup_server_message_get_method (msg) != NULL ? soup_server_message_get_method (msg)
+                                                        : "-",
            uri != NULL ? g_uri_get_path (uri) : "-",
            soup_server_message_get_status (msg),
            aborted ? " aborted" : "",
@@ -997,6 +1138,8 @@ request_finished_cb (SoupServer        *server,
                      DgServer          *self)
 {
   log_request (self, msg, FALSE);
+  /* A kept-alive connection waits for its next request from now on. */
+  arm_deadline (self, msg);
 }
 
 static void
@@ -1033,6 +1176,7 @@ dg_server_finalize (GObject *object)
   DgServer *self = (DgServer *) object;
 
   g_free (self->address);
+  g_clear_pointer (&self->context, g_main_context_unref);
 
   G_OBJECT_CLASS (dg_server_parent_class)->finalize (object);
 }
@@ -1050,6 +1194,7 @@ static void
 dg_server_init (DgServer *self)
 {
   self->log_requests = TRUE;
+  self->idle_timeout = DG_SERVER_DEFAULT_IDLE_TIMEOUT;
 }
 
 /* ---- Public API ---- */
@@ -1116,6 +1261,8 @@ dg_server_listen (DgServer    *self,
       return FALSE;
     }
 
+  g_clear_pointer (&self->context, g_main_context_unref);
+  self->context = g_main_context_ref_thread_default ();
   self->soup = soup_server_new ("server-header", "dustgrid-server/" PACKAGE_VERSION, NULL);
   if (self->tls_certificate != NULL)
     {
@@ -1176,6 +1323,23 @@ dg_server_set_log_requests (DgServer *self,
   g_return_if_fail (DG_IS_SERVER (self));
 
   self->log_requests = !!log_requests;
+}
+
+void
+dg_server_set_idle_timeout (DgServer *self,
+                            guint     seconds)
+{
+  g_return_if_fail (DG_IS_SERVER (self));
+
+  self->idle_timeout = seconds;
+}
+
+guint
+dg_server_get_idle_timeout (DgServer *self)
+{
+  g_return_val_if_fail (DG_IS_SERVER (self), 0);
+
+  return self->idle_timeout;
 }
 
 void

@@ -48,6 +48,15 @@ guint       dg_server_get_port            (DgServer     *self);
 void        dg_server_set_log_requests    (DgServer     *self,
                                            gboolean      log_requests);
 
+/* A connection whose next request has not arrived whole within this many seconds is closed:
+ * its headers within @seconds of the connection opening or of the previous response, each
+ * piece of its body within @seconds of the one before. 0 never closes one. Takes effect for
+ * requests started after the call. */
+#define DG_SERVER_DEFAULT_IDLE_TIMEOUT 60
+void        dg_server_set_idle_timeout    (DgServer     *self,
+                                           guint         seconds);
+guint       dg_server_get_idle_timeout    (DgServer     *self);
+
 /* Starts a graceful shutdown: new requests are refused with 503 while those in flight finish.
  * Poll dg_server_get_n_in_flight() until it is 0, then dg_server_disconnect(). */
 void        dg_server_begin_shutdown      (DgServer     *self);
