@@ -26,6 +26,7 @@ struct _DgLocalStore
   GMutex        mutex;
   GMainContext *context;
   gboolean      changed_queued;
+  gint          n_pending;     /* cached outbox size, read without the mutex */
 };
 
 G_DEFINE_FINAL_TYPE (DgLocalStore, dg_local_store, G_TYPE_OBJECT)
@@ -251,6 +252,17 @@ queue_changed_locked (DgLocalStore *self,
     }
   if (outbox)
     defer (self, emit_outbox_changed_cb);
+}
+
+/* Called with the mutex held, after a change to the outbox. */
+static void
+refresh_pending_locked (DgLocalStore *self)
+{
+  sqlite3_stmt *stmt = prepare (self, "SELECT COUNT(*) FROM outbox", NULL);
+
+  if (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+    g_atomic_int_set (&self->n_pending, sqlite3_column_int (stmt, 0));
+  sqlite3_finalize (stmt);
 }
 
 static gboolean
@@ -614,6 +626,7 @@ dg_local_store_new (const char  *path,
       !exec (self, "PRAGMA synchronous = FULL", error) ||
       !migrate (self, error))
     return NULL;
+  refresh_pending_locked (self);
 
   return g_steal_pointer (&self);
 }
@@ -908,6 +921,7 @@ dg_local_store_save_many (DgLocalStore  *self,
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
+  refresh_pending_locked (self);
   queue_changed_locked (self, TRUE);
   g_mutex_unlock (&self->mutex);
   return TRUE;
@@ -1056,6 +1070,13 @@ dg_local_store_resolve_conflict (DgLocalStore  *self,
       return FALSE;
     }
   return TRUE;
+}
+
+guint
+dg_local_store_get_n_pending (DgLocalStore *self)
+{
+  g_return_val_if_fail (DG_IS_LOCAL_STORE (self), 0);
+  return g_atomic_int_get (&self->n_pending);
 }
 
 guint
@@ -1263,6 +1284,7 @@ dg_local_store_apply_results (DgLocalStore  *self,
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
+  refresh_pending_locked (self);
   queue_changed_locked (self, FALSE);
   g_mutex_unlock (&self->mutex);
   return TRUE;

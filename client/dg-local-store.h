@@ -122,7 +122,10 @@ gboolean      dg_local_store_resolve_conflict (DgLocalStore *self,
                                                gboolean      keep_mine,
                                                GError      **error);
 
+/* The outbox size, counted in SQL. */
 guint         dg_local_store_count_pending   (DgLocalStore *self);
+/* The same, as of the last write: cheap enough for the main thread, never waits on a sync. */
+guint         dg_local_store_get_n_pending   (DgLocalStore *self);
 
 /* ---- For the sync engine ---- */
 

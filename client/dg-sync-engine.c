@@ -417,7 +417,7 @@ set_state (DgSyncEngine *self,
 static void
 update_pending (DgSyncEngine *self)
 {
-  guint n = dg_local_store_count_pending (self->store);
+  guint n = dg_local_store_get_n_pending (self->store);
 
   if (n != self->n_pending)
     {

@@ -1,0 +1,296 @@
+/* dg-grid-map.c
+ *
+ * The drawing and the hit test are common/'s: this widget only hands them its size and its
+ * foreground colour, so the map on screen is the one in the PDF assessment.
+ */
+
+#define G_LOG_DOMAIN "dg-grid-map"
+
+#include "config.h"
+
+#include <math.h>
+
+#include <glib/gi18n.h>
+
+#include "dg-grid-map.h"
+
+struct _DgGridMap
+{
+  GtkWidget      parent_instance;
+
+  DgMonthReport *report;
+};
+
+G_DEFINE_FINAL_TYPE (DgGridMap, dg_grid_map, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_REPORT,
+  N_PROPS
+};
+
+enum {
+  CELL_ACTIVATED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static const DgDustfallReport *
+get_dustfall (DgGridMap *self)
+{
+  return self->report != NULL ? dg_month_report_get_dustfall (self->report) : NULL;
+}
+
+static int
+cell_at (DgGridMap *self,
+         double     x,
+         double     y)
+{
+  const DgDustfallReport *dustfall = get_dustfall (self);
+
+  if (dustfall == NULL)
+    return -1;
+  return dg_chart_grid_map_cell_at (dustfall, gtk_widget_get_width (GTK_WIDGET (self)),
+                                    gtk_widget_get_height (GTK_WIDGET (self)), x, y);
+}
+
+static void
+update_description (DgGridMap *self)
+{
+  const DgDustfallReport *dustfall = get_dustfall (self);
+  g_autofree char *text = NULL;
+
+  if (dustfall == NULL)
+    text = g_strdup (_("No grid cells"));
+  else
+    /* Translators: the accessible description of the grid map */
+    text = g_strdup_printf (_("%u cells, %u above the cap, %u without data"),
+                            dustfall->cells->len, dustfall->n_exceeding,
+                            dustfall->cells->len - dustfall->n_ranked);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
+}
+
+static void
+pressed_cb (DgGridMap *self,
+            int             n_press,
+            double          x,
+            double          y,
+            GtkGestureClick *gesture)
+{
+  int index = cell_at (self, x, y);
+
+  if (index >= 0)
+    {
+      const DgCellRank *cell = g_ptr_array_index (get_dustfall (self)->cells, index);
+
+      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+      g_signal_emit (self, signals[CELL_ACTIVATED], 0, cell->cell_id);
+    }
+}
+
+static gboolean
+dg_grid_map_query_tooltip (GtkWidget  *widget,
+                                int         x,
+                                int         y,
+                                gboolean    keyboard_mode,
+                                GtkTooltip *tooltip)
+{
+  DgGridMap *self = DG_GRID_MAP (widget);
+  const DgCellRank *cell;
+  g_autofree char *text = NULL;
+  int index = cell_at (self, x, y);
+
+  if (index < 0)
+    return FALSE;
+
+  cell = g_ptr_array_index (get_dustfall (self)->cells, index);
+  if (cell->has_value)
+    /* Translators: a map cell's tooltip: code, name, unit, rank, value in t/(km²·30d) */
+    text = g_strdup_printf (_("%s %s\n%s\nNo. %d · %.1f t/(km²·30d)"), cell->code, cell->name,
+                            cell->unit, cell->rank, cell->value);
+  else
+    /* Translators: a map cell's tooltip when the cell has no valid sample this month */
+    text = g_strdup_printf (_("%s %s\n%s\nNo data"), cell->code, cell->name, cell->unit);
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
+static void
+dg_grid_map_snapshot (GtkWidget   *widget,
+                           GtkSnapshot *snapshot)
+{
+  DgGridMap *self = DG_GRID_MAP (widget);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  GdkRGBA color;
+  cairo_t *cr;
+
+  if (width <= 0 || height <= 0)
+    return;
+
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &color);
+  /* A cairo node is rendered at the surface's scale: vectors stay crisp on HiDPI. */
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gdk_cairo_set_source_rgba (cr, &color);
+  dg_chart_draw_grid_map (cr, get_dustfall (self), width, height);
+  cairo_destroy (cr);
+}
+
+static void
+dg_grid_map_measure (GtkWidget      *widget,
+                          GtkOrientation  orientation,
+                          int             for_size,
+                          int            *minimum,
+                          int            *natural,
+                          int            *minimum_baseline,
+                          int            *natural_baseline)
+{
+  /* Small enough for a 360 px phone; the chart scales to whatever it is given. */
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      *minimum = 240;
+      *natural = 480;
+    }
+  else
+    {
+      *minimum = 220;
+      *natural = 400;
+    }
+}
+
+static void
+dg_grid_map_dispose (GObject *object)
+{
+  DgGridMap *self = (DgGridMap *)object;
+
+  g_clear_object (&self->report);
+
+  G_OBJECT_CLASS (dg_grid_map_parent_class)->dispose (object);
+}
+
+static void
+dg_grid_map_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  DgGridMap *self = DG_GRID_MAP (object);
+
+  switch (prop_id)
+    {
+    case PROP_REPORT:
+      g_value_set_object (value, self->report);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+dg_grid_map_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  DgGridMap *self = DG_GRID_MAP (object);
+
+  switch (prop_id)
+    {
+    case PROP_REPORT:
+      dg_grid_map_set_report (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+dg_grid_map_class_init (DgGridMapClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = dg_grid_map_dispose;
+  object_class->get_property = dg_grid_map_get_property;
+  object_class->set_property = dg_grid_map_set_property;
+
+  widget_class->snapshot = dg_grid_map_snapshot;
+  widget_class->measure = dg_grid_map_measure;
+  widget_class->query_tooltip = dg_grid_map_query_tooltip;
+
+  properties[PROP_REPORT] =
+    g_param_spec_object ("report", NULL, NULL, DG_TYPE_MONTH_REPORT,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * DgGridMap::cell-activated:
+   * @cell_id: the id of the cell that was clicked
+   */
+  signals[CELL_ACTIVATED] = g_signal_new ("cell-activated", G_TYPE_FROM_CLASS (klass),
+                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                          G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  gtk_widget_class_set_css_name (widget_class, "dg-grid-map");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static void
+dg_grid_map_init (DgGridMap *self)
+{
+  GtkGesture *click = gtk_gesture_click_new ();
+
+  g_signal_connect_swapped (click, "pressed", G_CALLBACK (pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("District grid map"),
+                                  -1);
+  update_description (self);
+}
+
+GtkWidget *
+dg_grid_map_new (void)
+{
+  return g_object_new (DG_TYPE_GRID_MAP, NULL);
+}
+
+DgMonthReport *
+dg_grid_map_get_report (DgGridMap *self)
+{
+  g_return_val_if_fail (DG_IS_GRID_MAP (self), NULL);
+  return self->report;
+}
+
+void
+dg_grid_map_set_report (DgGridMap *self,
+                             DgMonthReport  *report)
+{
+  g_return_if_fail (DG_IS_GRID_MAP (self));
+  g_return_if_fail (report == NULL || DG_IS_MONTH_REPORT (report));
+
+  if (g_set_object (&self->report, report))
+    {
+      update_description (self);
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REPORT]);
+    }
+}
+
+const char *
+dg_grid_map_get_cell_at (DgGridMap *self,
+                         double     x,
+                         double     y)
+{
+  int index;
+
+  g_return_val_if_fail (DG_IS_GRID_MAP (self), NULL);
+
+  index = cell_at (self, x, y);
+  if (index < 0)
+    return NULL;
+  return ((const DgCellRank *) g_ptr_array_index (get_dustfall (self)->cells, index))->cell_id;
+}
