@@ -573,3 +573,47 @@ dg_dustfall_editor_get_id (DgDustfallEditor *self)
   g_return_val_if_fail (DG_IS_DUSTFALL_EDITOR (self), NULL);
   return self->id;
 }
+
+GtkEditable *
+dg_dustfall_editor_get_entry (DgDustfallEditor *self,
+                              const char       *field)
+{
+  const char **fields;
+  AdwEntryRow **rows;
+
+  g_return_val_if_fail (DG_IS_DUSTFALL_EDITOR (self), NULL);
+
+  rows = entry_rows (self, &fields);
+  for (guint i = 0; i < N_ENTRIES; i++)
+    if (g_strcmp0 (fields[i], field) == 0)
+      return GTK_EDITABLE (rows[i]);
+  return NULL;
+}
+
+GtkLabel *
+dg_dustfall_editor_get_result_label (DgDustfallEditor *self,
+                                     const char       *result)
+{
+  g_return_val_if_fail (DG_IS_DUSTFALL_EDITOR (self), NULL);
+
+  if (g_strcmp0 (result, "days") == 0)
+    return self->days_label;
+  if (g_strcmp0 (result, "diameter") == 0)
+    return self->diameter_label;
+  if (g_strcmp0 (result, "area") == 0)
+    return self->area_label;
+  if (g_strcmp0 (result, "value") == 0)
+    return self->value_label;
+  if (g_strcmp0 (result, "flags") == 0)
+    return self->flags_label;
+  if (g_strcmp0 (result, "error") == 0)
+    return self->error_label;
+  return NULL;
+}
+
+GtkDropDown *
+dg_dustfall_editor_get_cell_dropdown (DgDustfallEditor *self)
+{
+  g_return_val_if_fail (DG_IS_DUSTFALL_EDITOR (self), NULL);
+  return self->cell_dropdown;
+}

@@ -17,4 +17,14 @@ gboolean    dg_dustfall_editor_load        (DgDustfallEditor *self,
                                             const char       *id);
 const char *dg_dustfall_editor_get_id      (DgDustfallEditor *self);
 
+/* The widgets, for keyboard focus and for tests that drive the editor. @field is a field path
+ * of validation ("site", "month", "start", "end", "diameter_cm[0]".."diameter_cm[3]", "w0_g",
+ * "w1_g", "wc_g", "notes"); @result one of "days", "diameter", "area", "value", "flags",
+ * "error". */
+GtkEditable *dg_dustfall_editor_get_entry        (DgDustfallEditor *self,
+                                                  const char       *field);
+GtkLabel    *dg_dustfall_editor_get_result_label (DgDustfallEditor *self,
+                                                  const char       *result);
+GtkDropDown *dg_dustfall_editor_get_cell_dropdown (DgDustfallEditor *self);
+
 G_END_DECLS

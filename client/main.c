@@ -14,6 +14,11 @@ main (int   argc,
   g_autoptr(DgApplication) app = NULL;
   const char *localedir = g_getenv ("DUSTGRID_LOCALEDIR");
 
+  /* A development build run from the tree (./dev run) uses the catalogs built next to it. */
+  if (localedir == NULL && DEVELOPMENT_BUILD &&
+      g_file_test (DG_BUILD_LOCALEDIR, G_FILE_TEST_IS_DIR))
+    localedir = DG_BUILD_LOCALEDIR;
+
   setlocale (LC_ALL, "");
   /* An uninstalled build can point at its own translations. */
   bindtextdomain (GETTEXT_PACKAGE, localedir ? localedir : LOCALEDIR);
