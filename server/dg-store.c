@@ -29,6 +29,11 @@ struct _DgStore
    * another connection (an `import` while serving) commits, as PRAGMA data_version tells. */
   DgRuleSet  *rules;
   gint64      rules_data_version;
+
+  /* Roads and grid cells, decoded once: a province has tens of thousands of cells and every
+   * ranking needs them all. Dropped like the rules. */
+  GPtrArray  *ref_cache[DG_N_RECORD_TYPES];
+  gint64      ref_data_version[DG_N_RECORD_TYPES];
 };
 
 G_DEFINE_FINAL_TYPE (DgStore, dg_store, G_TYPE_OBJECT)
@@ -103,6 +108,37 @@ static const char *schema_v1[] = {
   "  username TEXT NOT NULL REFERENCES users (username) ON DELETE CASCADE,"
   "  expires_at INTEGER NOT NULL,"
   "  revoked INTEGER NOT NULL DEFAULT 0)",
+  NULL
+};
+
+/* What the reports read, kept at write time from each check's and sample's data, so that a
+ * report reads indexed columns of the months it needs instead of decoding the JSON of every
+ * record: a check's road, date and points; a sample's cell, site, jar and computed M (NULL when
+ * it cannot be computed). Only records that are not deleted have rows here. */
+static const char *schema_v2[] = {
+  "CREATE TABLE check_rows ("
+  "  record_id TEXT PRIMARY KEY,"
+  "  month TEXT NOT NULL,"
+  "  date TEXT NOT NULL,"
+  "  road_id TEXT NOT NULL,"
+  "  author TEXT NOT NULL)",
+  "CREATE INDEX check_rows_by_month ON check_rows (month)",
+  "CREATE TABLE check_points ("
+  "  record_id TEXT NOT NULL,"
+  "  seq INTEGER NOT NULL,"
+  "  surface TEXT NOT NULL,"
+  "  area_m2 REAL NOT NULL,"
+  "  mass_g REAL NOT NULL,"
+  "  PRIMARY KEY (record_id, seq)) WITHOUT ROWID",
+  "CREATE TABLE sample_values ("
+  "  record_id TEXT PRIMARY KEY,"
+  "  month TEXT NOT NULL,"
+  "  cell_id TEXT NOT NULL,"
+  "  site TEXT NOT NULL,"
+  "  jar TEXT NOT NULL,"
+  "  valid INTEGER NOT NULL,"
+  "  value REAL)",
+  "CREATE INDEX sample_values_by_month ON sample_values (month, cell_id)",
   NULL
 };
 
@@ -621,6 +657,120 @@ record_month (DgRecordType  type,
     }
 }
 
+static void
+drop_ref_cache (DgStore *self)
+{
+  for (guint i = 0; i < DG_N_RECORD_TYPES; i++)
+    g_clear_pointer (&self->ref_cache[i], g_ptr_array_unref);
+}
+
+/* Keeps the report tables (schema_v2) in step with record @id: its old rows go when @replace
+ * (the record existed), and new ones are written from @data unless it is NULL (deleted). */
+static gboolean
+index_record (DgStore        *self,
+              DgRecordType    type,
+              const char     *id,
+              const char     *owner,
+              gconstpointer   data,
+              gboolean        replace,
+              GError        **error)
+{
+  sqlite3_stmt *s;
+
+  if (type == DG_RECORD_ROAD_CHECK)
+    {
+      const DgRoadCheck *check = data;
+      char month[8];
+
+      if (replace)
+        {
+          s = stmt (self, "DELETE FROM check_rows WHERE record_id = ?1", error);
+          if (s == NULL)
+            return FALSE;
+          bind_text (s, 1, id);
+          if (!step_done (self, s, "unindex check", error))
+            return FALSE;
+          s = stmt (self, "DELETE FROM check_points WHERE record_id = ?1", error);
+          if (s == NULL)
+            return FALSE;
+          bind_text (s, 1, id);
+          if (!step_done (self, s, "unindex check points", error))
+            return FALSE;
+        }
+      if (check == NULL)
+        return TRUE;
+
+      s = stmt (self, "INSERT INTO check_rows (record_id, month, date, road_id, author)"
+                      " VALUES (?1, ?2, ?3, ?4, ?5)", error);
+      if (s == NULL)
+        return FALSE;
+      g_strlcpy (month, check->date, sizeof month);
+      bind_text (s, 1, id);
+      sqlite3_bind_text (s, 2, month, -1, SQLITE_TRANSIENT);
+      bind_text (s, 3, check->date);
+      bind_text (s, 4, check->road_id);
+      bind_text (s, 5, owner);
+      if (!step_done (self, s, "index check", error))
+        return FALSE;
+
+      s = stmt (self, "INSERT OR REPLACE INTO check_points (record_id, seq, surface, area_m2, mass_g)"
+                      " VALUES (?1, ?2, ?3, ?4, ?5)", error);
+      if (s == NULL)
+        return FALSE;
+      for (guint i = 0; i < check->points->len; i++)
+        {
+          const DgRoadPoint *point = dg_road_check_get_point (check, i);
+
+          sqlite3_reset (s);
+          bind_text (s, 1, id);
+          sqlite3_bind_int (s, 2, point->seq);
+          sqlite3_bind_text (s, 3, dg_surface_to_string (point->surface), -1, SQLITE_STATIC);
+          sqlite3_bind_double (s, 4, point->area_m2);
+          sqlite3_bind_double (s, 5, point->mass_g);
+          if (!step_done (self, s, "index check point", error))
+            return FALSE;
+        }
+    }
+  else if (type == DG_RECORD_DUSTFALL_SAMPLE)
+    {
+      const DgDustfallSample *sample = data;
+      DgDustfallResult result;
+      char jar[2] = { 0, 0 };
+
+      if (replace)
+        {
+          s = stmt (self, "DELETE FROM sample_values WHERE record_id = ?1", error);
+          if (s == NULL)
+            return FALSE;
+          bind_text (s, 1, id);
+          if (!step_done (self, s, "unindex sample", error))
+            return FALSE;
+        }
+      if (sample == NULL)
+        return TRUE;
+
+      s = stmt (self, "INSERT INTO sample_values (record_id, month, cell_id, site, jar, valid, value)"
+                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", error);
+      if (s == NULL)
+        return FALSE;
+      jar[0] = sample->jar;
+      bind_text (s, 1, id);
+      bind_text (s, 2, sample->month);
+      bind_text (s, 3, sample->cell_id);
+      bind_text (s, 4, sample->site != NULL ? sample->site : "1");
+      sqlite3_bind_text (s, 5, jar, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int (s, 6, sample->valid);
+      if (dg_dustfall_compute (sample, &result, NULL))
+        sqlite3_bind_double (s, 7, result.value);
+      else
+        sqlite3_bind_null (s, 7);
+      if (!step_done (self, s, "index sample", error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 static DgResult *
 rejected (const char  *id,
           gint64       rev,
@@ -885,8 +1035,14 @@ apply_one (DgStore   *self,
                        change->deleted ? NULL : data_text, error))
     goto failed;
 
+  if (!index_record (self, change->type, change->id, owner, change->deleted ? NULL : data, found,
+                     error))
+    goto failed;
+
   if (change->type == DG_RECORD_RULE)
     g_clear_pointer (&self->rules, dg_rule_set_unref);
+  if (change->type == DG_RECORD_ROAD || change->type == DG_RECORD_GRID_CELL)
+    drop_ref_cache (self);
 
   result = dg_result_new (change->id, DG_RESULT_APPLIED, rev);
 
@@ -990,6 +1146,7 @@ failed:
   rollback (self);
   /* Rules read inside the failed transaction may not exist any more. */
   g_clear_pointer (&self->rules, dg_rule_set_unref);
+  drop_ref_cache (self);
   batch_clear (&batch);
   return NULL;
 }
@@ -1015,6 +1172,56 @@ insert_default_rules (DgStore  *self,
 
   results = apply_batch_locked (self, "system", DG_ROLE_ADMIN, TRUE, TRUE, changes, error);
   return results != NULL;
+}
+
+/* Fills the report tables of schema 2 from the records of a database made before them. */
+static gboolean
+backfill_report_tables (DgStore  *self,
+                        GError  **error)
+{
+  sqlite3_stmt *s;
+  int rc;
+
+  if (sqlite3_prepare_v2 (self->db,
+                          "SELECT id, type, owner, data FROM records WHERE deleted = 0"
+                          " AND type IN ('road_check', 'dustfall_sample')", -1, &s,
+                          NULL) != SQLITE_OK)
+    {
+      set_sqlite_error (self, error, sqlite3_errcode (self->db), "prepare");
+      return FALSE;
+    }
+
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
+    {
+      const char *id = (const char *) sqlite3_column_text (s, 0);
+      g_autoptr(JsonObject) object = parse_object ((const char *) sqlite3_column_text (s, 3));
+      DgRecordType type;
+      gpointer data;
+      gboolean ok;
+
+      if (object == NULL ||
+          !dg_record_type_from_string ((const char *) sqlite3_column_text (s, 1), &type))
+        continue;
+      data = dg_record_data_from_json (type, id, object, NULL);
+      if (data == NULL)
+        continue;
+      ok = index_record (self, type, id, (const char *) sqlite3_column_text (s, 2), data, FALSE,
+                         error);
+      dg_record_data_free (type, data);
+      if (!ok)
+        {
+          sqlite3_finalize (s);
+          return FALSE;
+        }
+    }
+  sqlite3_finalize (s);
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, rc, "fill the report tables");
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 static gboolean
@@ -1062,6 +1269,26 @@ migrate (DgStore  *self,
         return FALSE;
     }
 
+  if (version < 2)
+    {
+      if (!exec (self, "BEGIN IMMEDIATE", error))
+        return FALSE;
+      for (guint i = 0; schema_v2[i] != NULL; i++)
+        {
+          if (!exec (self, schema_v2[i], error))
+            {
+              rollback (self);
+              return FALSE;
+            }
+        }
+      if (!backfill_report_tables (self, error) ||
+          !exec (self, "PRAGMA user_version = 2", error) || !exec (self, "COMMIT", error))
+        {
+          rollback (self);
+          return FALSE;
+        }
+    }
+
   return TRUE;
 }
 
@@ -1093,6 +1320,7 @@ dg_store_finalize (GObject *object)
   close_locked (self);
   g_clear_pointer (&self->stmts, g_hash_table_unref);
   g_clear_pointer (&self->rules, dg_rule_set_unref);
+  drop_ref_cache (self);
   g_clear_pointer (&self->path, g_free);
   g_mutex_clear (&self->lock);
 
@@ -1361,6 +1589,72 @@ dg_store_apply_changes (DgStore     *self,
 
   locker = g_mutex_locker_new (&self->lock);
   return apply_batch_locked (self, user, role, FALSE, FALSE, changes, error);
+}
+
+gboolean
+dg_store_insert_generated (DgStore       *self,
+                           const char    *author,
+                           DgRecordType   type,
+                           GPtrArray     *records,
+                           GError       **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(DgRuleSet) rules = NULL;
+  Batch batch = { author, DG_ROLE_INSPECTOR, TRUE, 0, NULL, NULL };
+  const char *type_name = dg_record_type_to_string (type);
+  const char *state = dg_record_state_to_string (DG_RECORD_STATE_ACTIVE);
+
+  g_return_val_if_fail (DG_IS_STORE (self), FALSE);
+  g_return_val_if_fail (type == DG_RECORD_ROAD_CHECK || type == DG_RECORD_DUSTFALL_SAMPLE, FALSE);
+
+  locker = g_mutex_locker_new (&self->lock);
+  if (!check_open (self, error) || !begin_batch (self, &batch, error))
+    goto failed;
+  rules = load_rules_locked (self, error);
+  if (rules == NULL)
+    goto failed;
+
+  for (guint i = 0; i < records->len; i++)
+    {
+      gconstpointer data = g_ptr_array_index (records, i);
+      const char *id = type == DG_RECORD_ROAD_CHECK ? ((const DgRoadCheck *) data)->id
+                                                    : ((const DgDustfallSample *) data)->id;
+      g_autoptr(JsonObject) object = dg_record_data_to_json (type, data);
+      g_autoptr(JsonObject) computed = dg_record_computed_to_json (type, data, rules);
+      g_autofree char *data_text = object_canonical (object);
+      g_autofree char *computed_text = computed != NULL ? object_canonical (computed) : NULL;
+      g_autofree char *month = record_month (type, data);
+      sqlite3_stmt *s;
+
+      s = stmt (self, "INSERT INTO records (" RECORD_COLUMNS ")"
+                      " VALUES (?1, ?2, 1, ?3, 0, ?4, ?5, ?6, NULL, ?7, ?8, ?9)", error);
+      if (s == NULL)
+        goto failed;
+      batch.seq++;
+      bind_text (s, 1, id);
+      bind_text (s, 2, type_name);
+      sqlite3_bind_int64 (s, 3, batch.seq);
+      bind_text (s, 4, author);
+      bind_text (s, 5, batch.now);
+      bind_text (s, 6, state);
+      bind_text (s, 7, data_text);
+      bind_text (s, 8, computed_text);
+      bind_text (s, 9, month);
+      if (!step_done (self, s, "store record", error) ||
+          !write_revision (self, &batch, id, type_name, 1, FALSE, data_text, error) ||
+          !index_record (self, type, id, author, data, FALSE, error))
+        goto failed;
+    }
+
+  if (!exec (self, "COMMIT", error))
+    goto failed;
+  batch_clear (&batch);
+  return TRUE;
+
+failed:
+  rollback (self);
+  batch_clear (&batch);
+  return FALSE;
 }
 
 static gboolean

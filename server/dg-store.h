@@ -21,7 +21,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (DgStore, dg_store, DG, STORE, GObject)
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define DG_STORE_SCHEMA_VERSION 1
+#define DG_STORE_SCHEMA_VERSION 2
 
 DgStore    *dg_store_open                 (const char   *path,
                                            GError      **error);
@@ -69,6 +69,16 @@ GPtrArray  *dg_store_apply_changes        (DgStore      *self,
                                            DgRole        role,
                                            JsonArray    *changes,
                                            GError      **error);
+
+/* Stores @records (DgRoadCheck * or DgDustfallSample *, as @type says, each with its id) as new
+ * records of the inspector @author in one transaction, revisions and hash chain included. For
+ * generators whose data is valid by construction (`demo --scale`): nothing is validated and
+ * nothing may exist yet; a duplicate id fails the whole call. */
+gboolean    dg_store_insert_generated     (DgStore       *self,
+                                           const char    *author,
+                                           DgRecordType   type,
+                                           GPtrArray     *records,
+                                           GError       **error);
 
 /* Imports reference data ({"roads","grid_cells","rules"}) as the administrator @user: each
  * element is stored unless the same content is already there, whatever its revision. */
