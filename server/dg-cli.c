@@ -7,7 +7,7 @@
  *   export --db FILE --month YYYY-MM --format json|csv|xlsx|pdf --output FILE
  *   backup --db FILE --output FILE
  *   verify --db FILE
- *   demo   --db FILE
+ *   demo   --db FILE [--scale district|province]
  */
 #define G_LOG_DOMAIN "dg-cli"
 
@@ -49,7 +49,7 @@ usage (void)
            "  export --db FILE --month YYYY-MM --format json|csv|xlsx|pdf --output FILE\n"
            "  backup --db FILE --output FILE\n"
            "  verify --db FILE\n"
-           "  demo   --db FILE\n");
+           "  demo   --db FILE [--scale district|province]\n");
 }
 
 static int
@@ -470,11 +470,14 @@ cmd_demo (int    argc,
           char **argv)
 {
   g_autofree char *today = NULL;
+  g_autofree char *scale = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(DgStore) store = NULL;
   g_autoptr(DgAuth) auth = NULL;
   const GOptionEntry entries[] = {
     { "today", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &today, "Pretend today is", "DATE" },
+    { "scale", 0, 0, G_OPTION_ARG_STRING, &scale,
+      "district (default), or province for benchmarks (20,000 cells, 36 months)", "SCALE" },
     { NULL }
   };
 
@@ -487,12 +490,17 @@ cmd_demo (int    argc,
       fprintf (stderr, "dustgrid-server demo: --today must be YYYY-MM-DD\n");
       return EXIT_USAGE;
     }
+  if (scale != NULL && !dg_demo_scale_is_valid (scale))
+    {
+      fprintf (stderr, "dustgrid-server demo: --scale must be district or province\n");
+      return EXIT_USAGE;
+    }
 
   store = dg_store_open (opt_db, &error);
   if (store == NULL)
     return fail ("demo", error);
   auth = dg_auth_new (store);
-  if (!dg_demo_populate (store, auth, today, &error))
+  if (!dg_demo_populate_scale (store, auth, today, scale != NULL ? scale : "district", &error))
     return fail ("demo", error);
 
   fprintf (stdout, "demo district written to %s; users inspector, inspector2, office and admin "

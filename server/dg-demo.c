@@ -290,6 +290,37 @@ add_dustfall_of_month (Pusher      *pusher,
   return TRUE;
 }
 
+/* The demo users (password = user name), unless they exist. */
+static gboolean
+add_demo_users (DgStore  *store,
+                DgAuth   *auth,
+                GError  **error)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (demo_users); i++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      g_autofree char *hash = NULL;
+      DgRole role;
+
+      if (dg_store_get_user (store, demo_users[i][0], NULL, NULL, &local_error))
+        continue;
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+
+      hash = dg_auth_hash_password (auth, demo_users[i][0], error);
+      if (hash == NULL)
+        return FALSE;
+      dg_role_from_string (demo_users[i][1], &role);
+      if (!dg_store_put_user (store, demo_users[i][0], role, hash, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 char *
 dg_demo_find_reference_file (void)
 {
@@ -348,27 +379,8 @@ dg_demo_populate (DgStore     *store,
       return FALSE;
     }
 
-  for (guint i = 0; i < G_N_ELEMENTS (demo_users); i++)
-    {
-      g_autoptr(GError) local_error = NULL;
-      g_autofree char *hash = NULL;
-      DgRole role;
-
-      if (dg_store_get_user (store, demo_users[i][0], NULL, NULL, &local_error))
-        continue;
-      if (local_error != NULL)
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
-        }
-
-      hash = dg_auth_hash_password (auth, demo_users[i][0], error);
-      if (hash == NULL)
-        return FALSE;
-      dg_role_from_string (demo_users[i][1], &role);
-      if (!dg_store_put_user (store, demo_users[i][0], role, hash, error))
-        return FALSE;
-    }
+  if (!add_demo_users (store, auth, error))
+    return FALSE;
 
   roads = dg_store_load_roads (store, error);
   if (roads == NULL)
@@ -434,4 +446,307 @@ dg_demo_populate (DgStore     *store,
     }
 
   return TRUE;
+}
+
+/* ---- Larger synthetic regions, for benchmarks ---- */
+
+typedef struct
+{
+  const char *name;
+  guint       cells;
+  guint       roads;
+  guint       months;
+  guint       points;     /* road points over all the months, at least */
+} Scale;
+
+static const Scale scales[] = {
+  /* Issue 8: a province's worth of assessment data. */
+  { "province", 20000, 1000, 36, 2000000 },
+  /* The same shape in miniature, for the benchmarks' smoke test. */
+  { "tiny", 200, 24, 14, 12000 },
+};
+
+gboolean
+dg_demo_scale_is_valid (const char *scale)
+{
+  if (g_strcmp0 (scale, "district") == 0)
+    return TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (scales); i++)
+    if (g_strcmp0 (scale, scales[i].name) == 0)
+      return TRUE;
+
+  return FALSE;
+}
+
+/* Roads and grid cells of @scale as a reference document, ids derived from their number. */
+static JsonNode *
+scaled_reference (const Scale *scale)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  guint side = (guint) ceil (sqrt (scale->cells));
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "roads");
+  json_builder_begin_array (builder);
+  for (guint r = 0; r < scale->roads; r++)
+    {
+      g_autofree char *id = g_strdup_printf ("00000000-0000-4000-8000-1%011u", r);
+      g_autofree char *name = g_strdup_printf ("第%u号路", r + 1);
+      g_autofree char *unit = g_strdup_printf ("第%u街道", r / 20 + 1);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "id");
+      json_builder_add_string_value (builder, id);
+      json_builder_set_member_name (builder, "name");
+      json_builder_add_string_value (builder, name);
+      json_builder_set_member_name (builder, "unit");
+      json_builder_add_string_value (builder, unit);
+      json_builder_set_member_name (builder, "surface");
+      json_builder_add_string_value (builder, r % 5 == 4 ? "park" : r % 3 == 2 ? "side" : "main");
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "grid_cells");
+  json_builder_begin_array (builder);
+  for (guint c = 0; c < scale->cells; c++)
+    {
+      g_autofree char *id = g_strdup_printf ("00000000-0000-4000-8000-2%011u", c);
+      g_autofree char *code = g_strdup_printf ("P%05u", c + 1);
+      g_autofree char *name = g_strdup_printf ("第%u网格", c + 1);
+      g_autofree char *unit = g_strdup_printf ("第%u街道", c / 100 + 1);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "id");
+      json_builder_add_string_value (builder, id);
+      json_builder_set_member_name (builder, "code");
+      json_builder_add_string_value (builder, code);
+      json_builder_set_member_name (builder, "name");
+      json_builder_add_string_value (builder, name);
+      json_builder_set_member_name (builder, "unit");
+      json_builder_add_string_value (builder, unit);
+      json_builder_set_member_name (builder, "row");
+      json_builder_add_int_value (builder, c / side);
+      json_builder_set_member_name (builder, "col");
+      json_builder_add_int_value (builder, c % side);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+/* Stores @records (two arrays, one per inspector) and empties them. */
+static gboolean
+store_generated (DgStore       *store,
+                 DgRecordType   type,
+                 GPtrArray    **records,
+                 GError       **error)
+{
+  for (guint who = 0; who < 2; who++)
+    {
+      if (records[who]->len > 0 &&
+          !dg_store_insert_generated (store, demo_users[who][0], type, records[who], error))
+        return FALSE;
+      g_ptr_array_set_size (records[who], 0);
+    }
+
+  return TRUE;
+}
+
+static gboolean
+scaled_checks_of_month (DgStore      *store,
+                        GPtrArray    *roads,
+                        const char   *month,
+                        const char   *today,
+                        guint         per_day,
+                        GPtrArray   **records,
+                        GError      **error)
+{
+  guint days = dg_month_days (month);
+
+  for (guint day = 1; day <= days; day++)
+    {
+      g_autofree char *date = dg_month_day (month, (int) day);
+      g_autoptr(GRand) rand = g_rand_new_with_seed (g_str_hash (date) ^ 0x5eed0004u);
+
+      if (strcmp (date, today) > 0)
+        break;
+
+      for (guint i = 0; i < per_day; i++)
+        {
+          const DgRoad *road = g_ptr_array_index (roads, g_rand_int_range (rand, 0,
+                                                                           (gint32) roads->len));
+          DgRoadCheck *check = dg_road_check_new ();
+          guint n_points = chance (rand, 0.03) ? 4 : 6;
+
+          check->id = rand_uuid (rand);
+          check->road_id = g_strdup (road->id);
+          check->date = g_strdup (date);
+          for (guint p = 0; p < n_points; p++)
+            {
+              DgSurface surface = road->surface == DG_SURFACE_MAIN && p >= 4 ? DG_SURFACE_SIDE
+                                                                             : road->surface;
+              double limit = surface == DG_SURFACE_MAIN ? DG_DEFAULT_LIMIT_MAIN :
+                             surface == DG_SURFACE_SIDE ? DG_DEFAULT_LIMIT_SIDE :
+                                                          DG_DEFAULT_LIMIT_PARK;
+              double mass = limit * (chance (rand, 0.07) ? rand_range (rand, 1.05, 1.8)
+                                                         : rand_range (rand, 0.25, 0.85));
+              char location[32];
+
+              g_snprintf (location, sizeof location, "K%u+%03u", p, p * 150 + 50);
+              dg_road_check_add_point (check, (int) p + 1, surface, location, 1.0,
+                                       round_to (mass, 2));
+            }
+          g_ptr_array_add (records[i % 2], check);
+        }
+    }
+
+  return store_generated (store, DG_RECORD_ROAD_CHECK, records, error);
+}
+
+static gboolean
+scaled_dustfall_of_month (DgStore      *store,
+                          GPtrArray    *cells,
+                          const char   *month,
+                          GPtrArray   **records,
+                          GError      **error)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (g_str_hash (month) ^ 0x5eed0005u);
+  g_autofree char *next = dg_month_add (month, 1);
+  g_autofree char *start = g_strdup_printf ("%s-01T09:00", month);
+  g_autofree char *end = g_strdup_printf ("%s-01T09:00", next);
+  guint days = dg_month_days (month);
+  const double area = G_PI * 7.5 * 7.5;
+
+  for (guint c = 0; c < cells->len; c++)
+    {
+      const DgGridCell *cell = g_ptr_array_index (cells, c);
+      double m = 2.0 + (c % 50) / 10.0 + rand_range (rand, -1.5, 1.5);
+      gboolean missing = chance (rand, 0.03);
+      /* One site per cell; a parallel jar B at one cell in four. */
+      guint n_jars = c % 4 == 0 ? 2 : 1;
+
+      if (chance (rand, 0.08))
+        m = rand_range (rand, 8.5, 12.5);
+      m = MAX (m, 1.5);
+
+      for (guint jar = 0; jar < n_jars; jar++)
+        {
+          DgDustfallSample *sample = dg_dustfall_sample_new ();
+          double jar_m = jar == 0 ? m : m * rand_range (rand, 0.95, 1.05);
+          double w0 = round_to (rand_range (rand, 30.0, 50.0), 4);
+          double wc = round_to (rand_range (rand, 0.0010, 0.0030), 4);
+
+          g_free (sample->id);
+          sample->id = rand_uuid (rand);
+          g_free (sample->cell_id);
+          sample->cell_id = g_strdup (cell->id);
+          sample->jar = jar == 0 ? DG_JAR_A : DG_JAR_B;
+          g_free (sample->month);
+          sample->month = g_strdup (month);
+          g_free (sample->start);
+          sample->start = g_strdup (start);
+          g_free (sample->end);
+          sample->end = g_strdup (end);
+          sample->diameter_cm[0] = 15.0;
+          sample->n_diameters = 1;
+          sample->w0_g = w0;
+          sample->wc_g = wc;
+          sample->w1_g = round_to (w0 + wc + jar_m * area * days / (30 * 1e4), 4);
+          sample->valid = !missing && !(jar == 0 && chance (rand, 0.06));
+          g_ptr_array_add (records[c % 2], sample);
+        }
+    }
+
+  return store_generated (store, DG_RECORD_DUSTFALL_SAMPLE, records, error);
+}
+
+static gboolean
+populate_scaled (DgStore      *store,
+                 DgAuth       *auth,
+                 const char   *today,
+                 const Scale  *scale,
+                 GError      **error)
+{
+  g_autoptr(JsonNode) reference = NULL;
+  g_autoptr(GPtrArray) roads = NULL;
+  g_autoptr(GPtrArray) cells = NULL;
+  GPtrArray *checks[2] = { NULL, NULL };
+  GPtrArray *samples[2] = { NULL, NULL };
+  gboolean ok = TRUE;
+  g_autofree char *this_month = dg_date_month (today);
+  g_autofree char *first_month = dg_month_add (this_month, -(int) (scale->months - 1));
+  g_autoptr(GPtrArray) existing = NULL;
+  guint n_days = 0, per_day;
+
+  reference = scaled_reference (scale);
+  if (!dg_store_import_reference (store, reference, "admin", NULL, NULL, error) ||
+      !add_demo_users (store, auth, error))
+    return FALSE;
+
+  /* Generated once: a database that has the first month's checks already has them all. */
+  existing = dg_store_load_road_checks (store, first_month, error);
+  if (existing == NULL)
+    return FALSE;
+  if (existing->len > 0)
+    return TRUE;
+
+  roads = dg_store_load_roads (store, error);
+  cells = dg_store_load_grid_cells (store, error);
+  if (roads == NULL || cells == NULL)
+    return FALSE;
+  g_ptr_array_sort (roads, compare_roads);
+  g_ptr_array_sort (cells, compare_cells);
+
+  for (guint i = 0; i < scale->months; i++)
+    {
+      g_autofree char *month = dg_month_add (first_month, (int) i);
+
+      n_days += i + 1 < scale->months ? dg_month_days (month)
+                                      : (guint) g_ascii_strtoull (today + 8, NULL, 10);
+    }
+  /* 3% of the checks have 4 points, the others 6. */
+  per_day = (guint) ceil (scale->points / (5.94 * n_days));
+
+  for (guint who = 0; who < 2; who++)
+    {
+      checks[who] = g_ptr_array_new_with_free_func ((GDestroyNotify) dg_road_check_free);
+      samples[who] = g_ptr_array_new_with_free_func ((GDestroyNotify) dg_dustfall_sample_free);
+    }
+
+  for (guint i = 0; ok && i < scale->months; i++)
+    {
+      g_autofree char *month = dg_month_add (first_month, (int) i);
+
+      ok = scaled_checks_of_month (store, roads, month, today, per_day, checks, error) &&
+           scaled_dustfall_of_month (store, cells, month, samples, error);
+    }
+
+  for (guint who = 0; who < 2; who++)
+    {
+      g_ptr_array_unref (checks[who]);
+      g_ptr_array_unref (samples[who]);
+    }
+
+  return ok;
+}
+
+gboolean
+dg_demo_populate_scale (DgStore     *store,
+                        DgAuth      *auth,
+                        const char  *today,
+                        const char  *scale,
+                        GError     **error)
+{
+  g_return_val_if_fail (DG_IS_STORE (store), FALSE);
+  g_return_val_if_fail (dg_date_is_valid (today), FALSE);
+  g_return_val_if_fail (dg_demo_scale_is_valid (scale), FALSE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (scales); i++)
+    if (g_strcmp0 (scale, scales[i].name) == 0)
+      return populate_scaled (store, auth, today, &scales[i], error);
+
+  return dg_demo_populate (store, auth, today, error);
 }

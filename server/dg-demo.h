@@ -18,4 +18,14 @@ gboolean  dg_demo_populate            (DgStore     *store,
                                        const char  *today,
                                        GError     **error);
 
+/* Scales: "district" (dg_demo_populate()), "province" (20,000 grid cells, 1,000 roads, 36
+ * months, at least 2 million road points: for benchmarks) and "tiny" (the same shape in
+ * miniature). The larger scales are generated straight into the store and only once. */
+gboolean  dg_demo_scale_is_valid      (const char  *scale);
+gboolean  dg_demo_populate_scale      (DgStore     *store,
+                                       DgAuth      *auth,
+                                       const char  *today,
+                                       const char  *scale,
+                                       GError     **error);
+
 G_END_DECLS
