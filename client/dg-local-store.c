@@ -14,6 +14,7 @@
 #include <sqlite3.h>
 
 #include "dg-local-store.h"
+#include "dg-messages.h"
 
 GResource *dg_get_resource (void);
 
@@ -1225,17 +1226,21 @@ apply_result_locked (DgLocalStore  *self,
       }
 
     case DG_RESULT_REJECTED:
-      stmt = prepare (self, "UPDATE records SET sync = 'rejected', message = ?2 WHERE id = ?1",
-                      error);
-      if (stmt == NULL)
-        return FALSE;
-      bind_text (stmt, 1, result->id);
-      bind_text (stmt, 2, result->error ? result->error->message : NULL);
-      ok = sqlite3_step (stmt) == SQLITE_DONE;
-      sqlite3_finalize (stmt);
-      if (!ok)
-        return set_sqlite_error (self, error);
-      return settle_outbox_locked (self, item, FALSE, 0, error);
+      {
+        g_autofree char *message = dg_describe_error (result->error);
+
+        stmt = prepare (self, "UPDATE records SET sync = 'rejected', message = ?2 WHERE id = ?1",
+                        error);
+        if (stmt == NULL)
+          return FALSE;
+        bind_text (stmt, 1, result->id);
+        bind_text (stmt, 2, message);
+        ok = sqlite3_step (stmt) == SQLITE_DONE;
+        sqlite3_finalize (stmt);
+        if (!ok)
+          return set_sqlite_error (self, error);
+        return settle_outbox_locked (self, item, FALSE, 0, error);
+      }
 
     default:
       g_assert_not_reached ();
@@ -1402,6 +1407,62 @@ dg_local_store_apply_pull (DgLocalStore  *self,
     }
   if (records->len > 0 || complete)
     queue_changed_locked (self, FALSE);
+  g_mutex_unlock (&self->mutex);
+  return TRUE;
+}
+
+char *
+dg_local_store_dup_owner (DgLocalStore *self)
+{
+  char *owner;
+
+  g_return_val_if_fail (DG_IS_LOCAL_STORE (self), NULL);
+
+  g_mutex_lock (&self->mutex);
+  owner = meta_get_locked (self, "owner");
+  g_mutex_unlock (&self->mutex);
+  return owner;
+}
+
+gboolean
+dg_local_store_set_owner (DgLocalStore  *self,
+                          const char    *username,
+                          GError       **error)
+{
+  gboolean ok;
+
+  g_return_val_if_fail (DG_IS_LOCAL_STORE (self), FALSE);
+
+  g_mutex_lock (&self->mutex);
+  ok = meta_set_locked (self, "owner", username, error);
+  g_mutex_unlock (&self->mutex);
+  return ok;
+}
+
+gboolean
+dg_local_store_forget_records (DgLocalStore  *self,
+                               GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (DG_IS_LOCAL_STORE (self), FALSE);
+
+  g_mutex_lock (&self->mutex);
+  if (exec (self, "BEGIN IMMEDIATE", &local_error) &&
+      exec (self, "DELETE FROM records WHERE type IN ('road_check', 'dustfall_sample')",
+            &local_error) &&
+      exec (self, "DELETE FROM outbox", &local_error) &&
+      exec (self, "DELETE FROM meta WHERE key IN ('cursor', 'cursor_server')", &local_error))
+    exec (self, "COMMIT", &local_error);
+  if (local_error != NULL)
+    {
+      exec (self, "ROLLBACK", NULL);
+      g_mutex_unlock (&self->mutex);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  refresh_pending_locked (self);
+  queue_changed_locked (self, FALSE);
   g_mutex_unlock (&self->mutex);
   return TRUE;
 }

@@ -127,6 +127,16 @@ guint         dg_local_store_count_pending   (DgLocalStore *self);
 /* The same, as of the last write: cheap enough for the main thread, never waits on a sync. */
 guint         dg_local_store_get_n_pending   (DgLocalStore *self);
 
+/* The user whose records the store holds (NULL before the first sign-in). */
+char         *dg_local_store_dup_owner       (DgLocalStore *self);
+gboolean      dg_local_store_set_owner       (DgLocalStore *self,
+                                              const char   *username,
+                                              GError      **error);
+/* Forgets the owner's checks and samples, the outbox and the pull cursor (another user signs
+ * in on this device); the reference data stays. */
+gboolean      dg_local_store_forget_records  (DgLocalStore *self,
+                                              GError      **error);
+
 /* ---- For the sync engine ---- */
 
 /* Up to @limit outbox items, oldest first: DgOutboxItem *. */

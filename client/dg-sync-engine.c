@@ -958,6 +958,7 @@ dg_sync_engine_sync_finish (DgSyncEngine  *self,
 typedef struct
 {
   DgTokenStore *tokens;
+  DgLocalStore *store;
   char         *url;
   char         *username;
   char         *password;
@@ -967,6 +968,7 @@ static void
 sign_in_free (SignIn *sign_in)
 {
   g_clear_object (&sign_in->tokens);
+  g_clear_object (&sign_in->store);
   g_free (sign_in->url);
   g_free (sign_in->username);
   if (sign_in->password)
@@ -1019,10 +1021,38 @@ sign_in_thread (GTask        *task,
   dg_json_get_string_opt (object, "role", 64, &role, NULL);
   dg_json_get_string_opt (object, "username", 1024, &username, NULL);
   dg_json_get_string_opt (object, "expires_at", 64, &expires_at, NULL);
+  if (username == NULL)
+    username = g_strdup (sign_in->username);
 
-  if (!dg_token_store_save (sign_in->tokens, sign_in->url,
-                            username ? username : sign_in->username,
-                            token, role, expires_at, &error))
+  /* The store holds one user's records: another user's waiting edits must go out under their
+   * author's name first, and once they have, the next user starts from a clean slate. */
+  {
+    g_autofree char *owner = dg_local_store_dup_owner (sign_in->store);
+
+    if (owner != NULL && !g_str_equal (owner, username))
+      {
+        if (dg_local_store_count_pending (sign_in->store) > 0)
+          {
+            g_task_return_new_error (task, DG_SYNC_ERROR, DG_SYNC_ERROR_OTHER_USER,
+                                     _("Changes recorded by %s have not been sent yet. Sign in "
+                                       "as %s to send them first."), owner, owner);
+            return;
+          }
+        if (!dg_local_store_forget_records (sign_in->store, &error))
+          {
+            g_task_return_error (task, error);
+            return;
+          }
+      }
+    if (!dg_local_store_set_owner (sign_in->store, username, &error))
+      {
+        g_task_return_error (task, error);
+        return;
+      }
+  }
+
+  if (!dg_token_store_save (sign_in->tokens, sign_in->url, username, token, role, expires_at,
+                            &error))
     {
       g_task_return_error (task, error);
       return;
@@ -1049,6 +1079,7 @@ dg_sync_engine_sign_in_async (DgSyncEngine        *self,
 
   sign_in = g_new0 (SignIn, 1);
   sign_in->tokens = g_object_ref (self->tokens);
+  sign_in->store = g_object_ref (self->store);
   sign_in->url = g_strdup (self->server_url);
   sign_in->username = g_strdup (username);
   sign_in->password = g_strdup (password);

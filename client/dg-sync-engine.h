@@ -39,6 +39,7 @@ typedef enum
   DG_SYNC_ERROR_SERVER,           /* 5xx */
   DG_SYNC_ERROR_UNAUTHORIZED,     /* 401 */
   DG_SYNC_ERROR_PROTOCOL,         /* another status, or an answer we cannot read */
+  DG_SYNC_ERROR_OTHER_USER,       /* another user's changes still wait on this device */
 } DgSyncError;
 
 GQuark dg_sync_error_quark (void);

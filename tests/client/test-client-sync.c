@@ -706,6 +706,33 @@ test_rejected (Fixture       *fixture,
   g_test_message ("rejected: %s", entry->message);
 }
 
+static void
+test_other_user (Fixture       *fixture,
+                 gconstpointer  user_data)
+{
+  g_autofree char *id = save_check (&fixture->a, NULL, fixture->road_id, 3.0);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* inspector's check has not gone out: inspector2 may not sign in on this device yet. */
+  dg_sync_engine_sign_in_async (fixture->a.engine, fixture->server.url, "inspector2",
+                                "inspector2", NULL, got_result_cb, &result);
+  g_assert_false (dg_sync_engine_sign_in_finish (fixture->a.engine, wait_for (&result), &error));
+  g_assert_error (error, DG_SYNC_ERROR, DG_SYNC_ERROR_OTHER_USER);
+  g_assert_cmpuint (dg_local_store_count_pending (fixture->a.store), ==, 1);
+
+  /* Once it has, inspector2 starts with no record of inspector's. */
+  client_sync_ok (&fixture->a);
+  client_sign_in (&fixture->a, &fixture->server, "inspector2");
+  entries = dg_local_store_list_entries (fixture->a.store, DG_RECORD_ROAD_CHECK);
+  g_assert_cmpuint (entries->len, ==, 0);
+  client_sync_ok (&fixture->a);
+  g_clear_pointer (&entries, g_ptr_array_unref);
+  entries = dg_local_store_list_entries (fixture->a.store, DG_RECORD_ROAD_CHECK);
+  g_assert_cmpuint (entries->len, ==, 0);
+}
+
 /* ---- Setup ---- */
 
 static void
@@ -716,6 +743,7 @@ prepare_template (void)
   g_autoptr(GError) error = NULL;
   struct { const char *name; const char *role; } users[] = {
     { "inspector", "inspector" },
+    { "inspector2", "inspector" },
     { "office", "office" },
   };
 
@@ -775,6 +803,7 @@ main (int   argc,
   ADD ("returned", test_returned);
   ADD ("expired-token", test_expired_token);
   ADD ("rejected", test_rejected);
+  ADD ("other-user", test_other_user);
 #undef ADD
 
   ret = g_test_run ();
