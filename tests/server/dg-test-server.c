@@ -1,7 +1,12 @@
 /* dg-test-server.c: an in-process dustgrid server on loopback, for the server tests. */
 #include "config.h"
 
+#include <signal.h>
+#include <stdarg.h>
+#include <string.h>
+
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 
 #include "dg-demo.h"
 #include "dg-test-server.h"
@@ -274,4 +279,289 @@ dg_test_error_code (JsonNode *response)
     return NULL;
 
   return json_object_get_string_member (json_object_get_object_member (object, "error"), "code");
+}
+
+/* ---- The real binary ---- */
+
+const char *
+dg_test_server_binary (void)
+{
+  const char *path = g_getenv ("DUSTGRID_SERVER");
+
+  return path != NULL ? path : DUSTGRID_SERVER_PATH;
+}
+
+void
+dg_test_make_db (const char *db_path,
+                 gboolean    min_hash)
+{
+  static const char *const users[][2] = {
+    { "inspector", "inspector" },
+    { "office", "office" },
+    { "admin", "admin" },
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DgStore) store = NULL;
+  g_autoptr(DgAuth) auth = NULL;
+  g_autofree char *reference = dg_demo_find_reference_file ();
+  g_autofree char *contents = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *saved = g_strdup (g_getenv ("DUSTGRID_PWHASH_MIN"));
+  gsize length;
+
+  /* DgAuth reads the cost from the environment when it is made; the test is single-threaded
+   * here. */
+  if (min_hash)
+    g_setenv ("DUSTGRID_PWHASH_MIN", "1", TRUE);
+  else
+    g_unsetenv ("DUSTGRID_PWHASH_MIN");
+  store = dg_store_open (db_path, &error);
+  g_assert_no_error (error);
+  auth = dg_auth_new (store);
+
+  g_assert_nonnull (reference);
+  g_file_get_contents (reference, &contents, &length, &error);
+  g_assert_no_error (error);
+  root = dg_json_parse (contents, length, &error);
+  g_assert_no_error (error);
+  dg_store_import_reference (store, root, "admin", NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (users); i++)
+    {
+      g_autofree char *hash = dg_auth_hash_password (auth, users[i][0], &error);
+      DgRole role;
+
+      g_assert_no_error (error);
+      g_assert_true (dg_role_from_string (users[i][1], &role));
+      dg_store_put_user (store, users[i][0], role, hash, &error);
+      g_assert_no_error (error);
+    }
+  if (saved != NULL)
+    g_setenv ("DUSTGRID_PWHASH_MIN", saved, TRUE);
+  else
+    g_unsetenv ("DUSTGRID_PWHASH_MIN");
+
+  dg_store_close (store);
+}
+
+static GSubprocessLauncher *
+binary_launcher (GSubprocessFlags flags,
+                 gboolean         min_hash)
+{
+  GSubprocessLauncher *launcher;
+
+  if (g_getenv ("DUSTGRID_TEST_LOG") == NULL)
+    flags |= G_SUBPROCESS_FLAGS_STDERR_SILENCE;
+  launcher = g_subprocess_launcher_new (flags);
+  if (min_hash)
+    g_subprocess_launcher_setenv (launcher, "DUSTGRID_PWHASH_MIN", "1", TRUE);
+  else
+    g_subprocess_launcher_unsetenv (launcher, "DUSTGRID_PWHASH_MIN");
+
+  return launcher;
+}
+
+DgTestProcess *
+dg_test_process_start (const char        *db_path,
+                       gboolean           min_hash,
+                       const char *const *options)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  DgTestProcess *tp = g_new0 (DgTestProcess, 1);
+  const char *colon;
+
+  g_ptr_array_add (argv, (gpointer) dg_test_server_binary ());
+  g_ptr_array_add (argv, (gpointer) "serve");
+  g_ptr_array_add (argv, (gpointer) "--db");
+  g_ptr_array_add (argv, (gpointer) db_path);
+  g_ptr_array_add (argv, (gpointer) "--port");
+  g_ptr_array_add (argv, (gpointer) "0");
+  for (guint i = 0; options != NULL && options[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) options[i]);
+  g_ptr_array_add (argv, NULL);
+
+  launcher = binary_launcher (G_SUBPROCESS_FLAGS_STDOUT_PIPE, min_hash);
+  tp->process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata,
+                                              &error);
+  g_assert_no_error (error);
+  tp->pid = (GPid) g_ascii_strtoll (g_subprocess_get_identifier (tp->process), NULL, 10);
+
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (tp->process));
+  line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, "listening on "));
+  tp->url = g_strdup (line + strlen ("listening on "));
+  colon = strrchr (tp->url, ':');
+  g_assert_nonnull (colon);
+  tp->port = (guint) g_ascii_strtoull (colon + 1, NULL, 10);
+
+  return tp;
+}
+
+void
+dg_test_process_kill (DgTestProcess *tp)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (tp->process == NULL)
+    return;
+  kill (tp->pid, SIGKILL);
+  g_subprocess_wait (tp->process, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_signaled (tp->process));
+  g_clear_object (&tp->process);
+}
+
+int
+dg_test_process_stop (DgTestProcess *tp)
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_assert_nonnull (tp->process);
+  g_subprocess_send_signal (tp->process, SIGTERM);
+  g_subprocess_wait (tp->process, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (tp->process));
+  status = g_subprocess_get_exit_status (tp->process);
+  g_clear_object (&tp->process);
+
+  return status;
+}
+
+void
+dg_test_process_free (DgTestProcess *tp)
+{
+  if (tp->process != NULL)
+    dg_test_process_kill (tp);
+  g_free (tp->url);
+  g_free (tp);
+}
+
+int
+dg_test_run_binary (const char *first_arg,
+                    ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  va_list args;
+
+  g_ptr_array_add (argv, (gpointer) dg_test_server_binary ());
+  va_start (args, first_arg);
+  for (const char *a = first_arg; a != NULL; a = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) a);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  g_test_message ("%s %s: %s%s", dg_test_server_binary (), first_arg, out, err);
+  g_assert_true (g_subprocess_get_if_exited (process));
+
+  return g_subprocess_get_exit_status (process);
+}
+
+SoupSession *
+dg_test_session_new (void)
+{
+  return soup_session_new_with_options ("timeout", 20, "proxy-resolver", NULL, NULL);
+}
+
+guint
+dg_test_http (SoupSession  *session,
+              const char   *url,
+              const char   *method,
+              const char   *path,
+              const char   *token,
+              const char   *body,
+              JsonNode    **response)
+{
+  g_autofree char *full = g_strconcat (url, path, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new (method, full);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (response != NULL)
+    *response = NULL;
+  g_assert_nonnull (msg);
+  if (token != NULL)
+    {
+      g_autofree char *value = g_strdup_printf ("Bearer %s", token);
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
+                                    value);
+    }
+  if (body != NULL)
+    {
+      g_autoptr(GBytes) request = g_bytes_new (body, strlen (body));
+
+      soup_message_set_request_body_from_bytes (msg, "application/json", request);
+    }
+
+  bytes = soup_session_send_and_read (session, msg, NULL, &error);
+  if (bytes == NULL)
+    return 0;
+
+  if (response != NULL && g_bytes_get_size (bytes) > 0)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+
+      if (json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL),
+                                      (gssize) g_bytes_get_size (bytes), NULL))
+        *response = json_parser_steal_root (parser);
+    }
+
+  return soup_message_get_status (msg);
+}
+
+gboolean
+dg_test_integrity_ok (const char *db_path)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *s = NULL;
+  gboolean ok = FALSE;
+
+  if (sqlite3_open_v2 (db_path, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK &&
+      sqlite3_prepare_v2 (db, "PRAGMA integrity_check", -1, &s, NULL) == SQLITE_OK &&
+      sqlite3_step (s) == SQLITE_ROW)
+    {
+      const char *text = (const char *) sqlite3_column_text (s, 0);
+
+      g_test_message ("integrity_check of %s: %s", db_path, text);
+      ok = g_strcmp0 (text, "ok") == 0;
+    }
+  sqlite3_finalize (s);
+  sqlite3_close (db);
+
+  return ok;
+}
+
+char *
+dg_test_new_check (char  *id,
+                   guint  day)
+{
+  g_autofree char *uuid = g_uuid_string_random ();
+
+  g_strlcpy (id, uuid, 37);
+  return g_strdup_printf ("{\"type\":\"road_check\",\"id\":\"%s\",\"base_rev\":0,"
+                          "\"data\":{\"road_id\":\"" DG_TEST_ROAD_ID "\","
+                          "\"date\":\"2025-03-%02u\",\"points\":["
+                          "{\"seq\":1,\"surface\":\"main\",\"mass_g\":3.5},"
+                          "{\"seq\":2,\"surface\":\"main\",\"mass_g\":2.5},"
+                          "{\"seq\":3,\"surface\":\"main\",\"mass_g\":4.0}]}}",
+                          id, day % 28 + 1);
 }

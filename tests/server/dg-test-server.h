@@ -63,6 +63,59 @@ char         *dg_test_login           (DgTestServer *ts,
 /* The error code of an {"error":{…}} response, or NULL. */
 const char   *dg_test_error_code      (JsonNode     *response);
 
+/* ---- The real dustgrid-server binary, as a process ---- */
+
+typedef struct
+{
+  GSubprocess *process;
+  GPid         pid;
+  char        *url;           /* "http://127.0.0.1:PORT" (https with TLS) */
+  guint        port;
+} DgTestProcess;
+
+/* $DUSTGRID_SERVER, or the binary of this build. */
+const char    *dg_test_server_binary     (void);
+/* A new database at @db_path with the sample district and the users inspector, office and
+ * admin (password = user name), hashed at libsodium's minimum cost when @min_hash. */
+void           dg_test_make_db           (const char    *db_path,
+                                          gboolean       min_hash);
+/* Spawns `dustgrid-server serve --db @db_path --port 0` plus @options (NULL-terminated, or NULL), with
+ * DUSTGRID_PWHASH_MIN=1 when @min_hash, and waits for its "listening on" line. Its log goes to
+ * stderr only when DUSTGRID_TEST_LOG is set. */
+DgTestProcess *dg_test_process_start     (const char         *db_path,
+                                          gboolean            min_hash,
+                                          const char *const  *options);
+/* SIGKILL, and reaps it. */
+void           dg_test_process_kill      (DgTestProcess *tp);
+/* SIGTERM; returns the exit status (asserting a normal exit). */
+int            dg_test_process_stop      (DgTestProcess *tp);
+void           dg_test_process_free      (DgTestProcess *tp);
+/* Runs the binary with the NULL-terminated arguments; returns its exit status. */
+int            dg_test_run_binary        (const char    *first_arg,
+                                          ...) G_GNUC_NULL_TERMINATED;
+
+/* A session with a timeout and no proxy lookup (libproxy costs tens of milliseconds each). */
+SoupSession   *dg_test_session_new       (void);
+
+/* Over a SoupSession of the caller's: returns the status, 0 on a transport error (the server
+ * went away); *response gets the parsed body or NULL. */
+guint          dg_test_http              (SoupSession   *session,
+                                          const char    *url,
+                                          const char    *method,
+                                          const char    *path,
+                                          const char    *token,
+                                          const char    *body,
+                                          JsonNode     **response);
+
+/* PRAGMA integrity_check of the file, opened with SQLite directly: TRUE when "ok". */
+gboolean       dg_test_integrity_ok      (const char    *db_path);
+
+/* A road check change with a new id (written to @id, 37 bytes) and a valid body. */
+char          *dg_test_new_check         (char          *id,
+                                          guint          day);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DgTestProcess, dg_test_process_free)
+
 #define DG_TEST_ROAD_ID      "a7b09b31-6ed7-5c2e-b95b-15aca33b9df0"  /* 怡光南路, main */
 #define DG_TEST_CELL_ID      "379af3c6-7c80-5699-b5fe-521ba0b6b9f2"  /* G01 */
 
