@@ -30,6 +30,7 @@ struct _DgServer
   gboolean         shutting_down;
   guint            n_in_flight;
   guint            idle_timeout;   /* seconds; 0: never */
+  GThreadPool     *login_pool;
   GMainContext    *context;        /* where the server listens and its deadlines fire */
 };
 
@@ -107,6 +108,12 @@ static const DgRoute routes[] = {
   { "GET",  "/api/v1/reports/quota",             DG_ROLES_ANY,   handle_quota },
   { "GET",  "/api/v1/reports/assessment",        OFFICE | ADMIN, handle_assessment },
 };
+
+/* Logins wait in a queue of their own for one of this many threads, the number of Argon2 hashes
+ * DgAuth runs at once, so a flood of them neither holds every thread of GTask's pool (which
+ * pushes and pulls need) nor more than two hashes' memory. Past the queue's length, 503. */
+#define LOGIN_THREADS     2
+#define MAX_QUEUED_LOGINS 256
 
 #define DEFAULT_PULL_LIMIT 500
 #define MAX_PULL_LIMIT     1000
@@ -652,6 +659,16 @@ out:
 }
 
 static void
+login_thread_func (gpointer data,
+                   gpointer user_data)
+{
+  g_autoptr(GTask) task = data;
+
+  run_request_thread (task, g_task_get_source_object (task), g_task_get_task_data (task),
+                      g_task_get_cancellable (task));
+}
+
+static void
 request_done_cb (GObject      *source_object,
                  GAsyncResult *result,
                  gpointer      user_data)
@@ -770,6 +787,15 @@ handler_cb (SoupServer        *server,
       return;
     }
 
+  if (route->handler == handle_login &&
+      g_thread_pool_unprocessed (self->login_pool) >= MAX_QUEUED_LOGINS)
+    {
+      respond_error_code (msg, DG_ERROR_UNAVAILABLE, NULL, "too many logins at once");
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Retry-After", "5");
+      return;
+    }
+
   if (strstr (route->pattern, "{id}") != NULL && !dg_uuid_is_valid (capture))
     {
       respond_error_code (msg, DG_ERROR_NOT_FOUND, NULL, "no such record");
@@ -805,7 +831,10 @@ handler_cb (SoupServer        *server,
   task = g_task_new (self, NULL, request_done_cb, g_object_ref (msg));
   g_task_set_source_tag (task, handler_cb);
   g_task_set_task_data (task, req, (GDestroyNotify) request_free);
-  g_task_run_in_thread (task, run_request_thread);
+  if (route->handler == handle_login)
+    g_thread_pool_push (self->login_pool, g_object_ref (task), NULL);
+  else
+    g_task_run_in_thread (task, run_request_thread);
   g_object_unref (task);
 }
 
@@ -1177,6 +1206,8 @@ dg_server_finalize (GObject *object)
 
   g_free (self->address);
   g_clear_pointer (&self->context, g_main_context_unref);
+  /* Every queued login holds a reference on the server: the pool is idle by now. */
+  g_thread_pool_free (self->login_pool, TRUE, TRUE);
 
   G_OBJECT_CLASS (dg_server_parent_class)->finalize (object);
 }
@@ -1195,6 +1226,7 @@ dg_server_init (DgServer *self)
 {
   self->log_requests = TRUE;
   self->idle_timeout = DG_SERVER_DEFAULT_IDLE_TIMEOUT;
+  self->login_pool = g_thread_pool_new (login_thread_func, NULL, LOGIN_THREADS, FALSE, NULL);
 }
 
 /* ---- Public API ---- */
