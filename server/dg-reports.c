@@ -14,7 +14,6 @@ build_dustfall (DgStore          *store,
                 GError          **error)
 {
   g_autoptr(GPtrArray) cells = NULL;
-  g_autoptr(GPtrArray) samples = NULL;
   g_autoptr(GPtrArray) months = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GArray) values = NULL;
   int month_number;
@@ -32,29 +31,34 @@ build_dustfall (DgStore          *store,
   cells = dg_store_load_grid_cells (store, error);
   if (cells == NULL)
     return NULL;
-  samples = dg_store_load_dustfall_samples (store, (const char *const *) months->pdata, error);
-  if (samples == NULL)
+  /* The cell-months straight from the values stored with each sample: no JSON decoded. */
+  values = dg_store_load_cell_months (store, (const char *const *) months->pdata, error);
+  if (values == NULL)
     return NULL;
 
-  values = dg_cell_months_from_samples (samples);
   return dg_dustfall_report_build (month, cells, values, rules);
 }
 
+/* @checks: the month's checks when the caller has them already, else NULL. */
 static DgRoadReport *
 build_roads (DgStore          *store,
              const char       *month,
              const DgRuleSet  *rules,
+             GPtrArray        *checks,
              GError          **error)
 {
   g_autoptr(GPtrArray) roads = NULL;
-  g_autoptr(GPtrArray) checks = NULL;
+  g_autoptr(GPtrArray) loaded = NULL;
 
   roads = dg_store_load_roads (store, error);
   if (roads == NULL)
     return NULL;
-  checks = dg_store_load_road_checks (store, month, error);
   if (checks == NULL)
-    return NULL;
+    {
+      checks = loaded = dg_store_load_road_checks (store, month, error);
+      if (checks == NULL)
+        return NULL;
+    }
 
   return dg_road_report_build (month, roads, checks, rules);
 }
@@ -64,17 +68,21 @@ build_quota (DgStore          *store,
              const char       *month,
              const char       *today,
              const DgRuleSet  *rules,
+             GPtrArray        *checks,
              GError          **error)
 {
-  g_autoptr(GPtrArray) checks = NULL;
+  g_autoptr(GPtrArray) loaded = NULL;
   g_autofree char *local_today = NULL;
 
   if (today == NULL)
     today = local_today = dg_date_today ();
 
-  checks = dg_store_load_road_checks (store, month, error);
   if (checks == NULL)
-    return NULL;
+    {
+      checks = loaded = dg_store_load_road_checks (store, month, error);
+      if (checks == NULL)
+        return NULL;
+    }
 
   return dg_quota_report_build (month, checks, rules, today);
 }
@@ -114,7 +122,7 @@ dg_reports_roads (DgStore     *store,
   rules = dg_store_load_rules (store, error);
   if (rules == NULL)
     return NULL;
-  report = build_roads (store, month, rules, error);
+  report = build_roads (store, month, rules, NULL, error);
   if (report == NULL)
     return NULL;
 
@@ -136,7 +144,7 @@ dg_reports_quota (DgStore     *store,
   rules = dg_store_load_rules (store, error);
   if (rules == NULL)
     return NULL;
-  report = build_quota (store, month, today, rules, error);
+  report = build_quota (store, month, today, rules, NULL, error);
   if (report == NULL)
     return NULL;
 
@@ -151,6 +159,7 @@ build_assessment (DgStore       *store,
                   GError       **error)
 {
   g_autoptr(DgRuleSet) rules = NULL;
+  g_autoptr(GPtrArray) checks = NULL;
 
   memset (assessment, 0, sizeof *assessment);
   assessment->month = month;
@@ -162,10 +171,14 @@ build_assessment (DgStore       *store,
   assessment->dustfall = build_dustfall (store, month, rules, error);
   if (assessment->dustfall == NULL)
     return FALSE;
-  assessment->roads = build_roads (store, month, rules, error);
+  /* The road table and the quota read the same checks: load them once. */
+  checks = dg_store_load_road_checks (store, month, error);
+  if (checks == NULL)
+    return FALSE;
+  assessment->roads = build_roads (store, month, rules, checks, error);
   if (assessment->roads == NULL)
     return FALSE;
-  assessment->quota = build_quota (store, month, NULL, rules, error);
+  assessment->quota = build_quota (store, month, NULL, rules, checks, error);
 
   return assessment->quota != NULL;
 }

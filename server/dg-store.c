@@ -9,6 +9,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -2119,24 +2120,55 @@ load_structs (DgStore       *self,
   return g_steal_pointer (&array);
 }
 
+/* Roads or grid cells: decoded once and kept until one changes (here, or through another
+ * connection, as PRAGMA data_version tells); the caller gets its own copies. */
 static GPtrArray *
 load_type (DgStore       *self,
            DgRecordType   type,
            GError       **error)
 {
   g_autoptr(GMutexLocker) locker = NULL;
-  sqlite3_stmt *s;
+  GPtrArray *cache, *copy;
+  gint64 version;
+
+  g_assert (type == DG_RECORD_ROAD || type == DG_RECORD_GRID_CELL);
 
   locker = g_mutex_locker_new (&self->lock);
   if (!check_open (self, error))
     return NULL;
 
-  s = stmt (self, "SELECT id, data, owner FROM records WHERE type = ?1 AND deleted = 0", error);
-  if (s == NULL)
-    return NULL;
+  version = data_version (self);
+  if (self->ref_cache[type] == NULL || self->ref_data_version[type] != version)
+    {
+      sqlite3_stmt *s;
 
-  bind_text (s, 1, dg_record_type_to_string (type));
-  return load_structs (self, s, type, error);
+      g_clear_pointer (&self->ref_cache[type], g_ptr_array_unref);
+      s = stmt (self, "SELECT id, data, owner FROM records WHERE type = ?1 AND deleted = 0",
+                error);
+      if (s == NULL)
+        return NULL;
+      bind_text (s, 1, dg_record_type_to_string (type));
+      self->ref_cache[type] = load_structs (self, s, type, error);
+      if (self->ref_cache[type] == NULL)
+        return NULL;
+      self->ref_data_version[type] = version;
+    }
+
+  cache = self->ref_cache[type];
+  if (type == DG_RECORD_ROAD)
+    {
+      copy = g_ptr_array_new_full (cache->len, (GDestroyNotify) dg_road_free);
+      for (guint i = 0; i < cache->len; i++)
+        g_ptr_array_add (copy, dg_road_copy (g_ptr_array_index (cache, i)));
+    }
+  else
+    {
+      copy = g_ptr_array_new_full (cache->len, (GDestroyNotify) dg_grid_cell_free);
+      for (guint i = 0; i < cache->len; i++)
+        g_ptr_array_add (copy, dg_grid_cell_copy (g_ptr_array_index (cache, i)));
+    }
+
+  return copy;
 }
 
 GPtrArray *
@@ -2163,7 +2195,10 @@ dg_store_load_road_checks (DgStore     *self,
                            GError     **error)
 {
   g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(GPtrArray) checks = NULL;
+  DgRoadCheck *check = NULL;
   sqlite3_stmt *s;
+  int rc;
 
   g_return_val_if_fail (DG_IS_STORE (self), NULL);
 
@@ -2171,14 +2206,219 @@ dg_store_load_road_checks (DgStore     *self,
   if (!check_open (self, error))
     return NULL;
 
+  /* From the report tables, not the records' JSON: a check's rows come together, its points
+   * in seq order. */
   s = stmt (self,
-            "SELECT id, data, owner FROM records"
-            " WHERE type = 'road_check' AND month = ?1 AND deleted = 0", error);
+            "SELECT c.record_id, c.road_id, c.date, c.author, p.seq, p.surface, p.area_m2,"
+            " p.mass_g FROM check_rows c LEFT JOIN check_points p ON p.record_id = c.record_id"
+            " WHERE c.month = ?1 ORDER BY c.rowid, p.seq", error);
   if (s == NULL)
     return NULL;
 
   bind_text (s, 1, month);
-  return load_structs (self, s, DG_RECORD_ROAD_CHECK, error);
+  checks = g_ptr_array_new_with_free_func ((GDestroyNotify) dg_road_check_free);
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
+    {
+      const char *id = (const char *) sqlite3_column_text (s, 0);
+      DgSurface surface;
+
+      if (check == NULL || strcmp (check->id, id) != 0)
+        {
+          check = dg_road_check_new ();
+          check->id = g_strdup (id);
+          check->road_id = column_text (s, 1);
+          check->date = column_text (s, 2);
+          check->author = column_text (s, 3);
+          g_ptr_array_add (checks, check);
+        }
+      if (sqlite3_column_type (s, 4) == SQLITE_NULL)
+        continue;
+      if (!dg_surface_from_string ((const char *) sqlite3_column_text (s, 5), &surface))
+        continue;
+      dg_road_check_add_point (check, sqlite3_column_int (s, 4), surface, NULL,
+                               sqlite3_column_double (s, 6), sqlite3_column_double (s, 7));
+    }
+  sqlite3_reset (s);
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, rc, "load checks");
+      return NULL;
+    }
+
+  return g_steal_pointer (&checks);
+}
+
+/* One site of a cell-month being gathered, as dg_cell_months_from_samples() keeps it. */
+typedef struct
+{
+  char     *label;
+  gboolean  has[2];
+  double    value[2];
+  char     *id[2];
+} SiteValue;
+
+static void
+site_value_clear (SiteValue *site)
+{
+  g_free (site->label);
+  g_free (site->id[0]);
+  g_free (site->id[1]);
+}
+
+static int
+compare_cell_months (gconstpointer a,
+                     gconstpointer b)
+{
+  const DgCellMonth *ca = a, *cb = b;
+  int cmp = strcmp (ca->cell_id, cb->cell_id);
+
+  return cmp != 0 ? cmp : strcmp (ca->month, cb->month);
+}
+
+/* Closes the cell-month gathered in @sites into @out: the rules of dg_cell_months_from_samples(),
+ * on the M stored with each sample. */
+static void
+finish_cell_month (GArray     *out,
+                   const char *cell_id,
+                   const char *month,
+                   GArray     *sites)
+{
+  DgCellMonth cm = { 0, };
+  gint64 sum = 0;   /* in tenths: the site values are exact tenths, and so is their sum */
+
+  cm.cell_id = g_strdup (cell_id);
+  cm.month = g_strdup (month);
+  cm.value = NAN;
+  cm.site_max = NAN;
+  cm.site_min = NAN;
+
+  for (guint i = 0; i < sites->len; i++)
+    {
+      const SiteValue *site = &g_array_index (sites, SiteValue, i);
+      double v;
+
+      /* Jar A when it is valid, else B: parallel jars are a spare, never averaged. */
+      if (site->has[0])
+        v = site->value[0];
+      else if (site->has[1])
+        v = site->value[1];
+      else
+        continue;
+
+      sum += llround (v * 10);
+      cm.sites++;
+      if (isnan (cm.site_max) || v > cm.site_max)
+        cm.site_max = v;
+      if (isnan (cm.site_min) || v < cm.site_min)
+        cm.site_min = v;
+    }
+
+  if (cm.sites > 0)
+    {
+      cm.has_value = TRUE;
+      cm.value = dg_round1 ((double) sum / (10.0 * cm.sites));
+    }
+
+  g_array_append_val (out, cm);
+  g_array_set_size (sites, 0);
+}
+
+GArray *
+dg_store_load_cell_months (DgStore           *self,
+                           const char *const *months,
+                           GError           **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(GArray) out = NULL;
+  g_autoptr(GArray) sites = NULL;
+
+  g_return_val_if_fail (DG_IS_STORE (self), NULL);
+  g_return_val_if_fail (months != NULL, NULL);
+
+  locker = g_mutex_locker_new (&self->lock);
+  if (!check_open (self, error))
+    return NULL;
+
+  out = g_array_new (FALSE, TRUE, sizeof (DgCellMonth));
+  g_array_set_clear_func (out, (GDestroyNotify) dg_cell_month_clear);
+  sites = g_array_new (FALSE, TRUE, sizeof (SiteValue));
+  g_array_set_clear_func (sites, (GDestroyNotify) site_value_clear);
+
+  for (guint m = 0; months[m] != NULL; m++)
+    {
+      g_autofree char *cell_id = NULL;
+      sqlite3_stmt *s;
+      int rc;
+
+      /* The same month twice would count its cells twice. */
+      for (guint k = 0; k < m; k++)
+        if (strcmp (months[k], months[m]) == 0)
+          goto next_month;
+
+      s = stmt (self,
+                "SELECT record_id, cell_id, site, jar, valid, value FROM sample_values"
+                " WHERE month = ?1 ORDER BY cell_id", error);
+      if (s == NULL)
+        return NULL;
+      bind_text (s, 1, months[m]);
+
+      while ((rc = sqlite3_step (s)) == SQLITE_ROW)
+        {
+          const char *id = (const char *) sqlite3_column_text (s, 0);
+          const char *cell = (const char *) sqlite3_column_text (s, 1);
+          const char *label = (const char *) sqlite3_column_text (s, 2);
+          const char *jar_text = (const char *) sqlite3_column_text (s, 3);
+          SiteValue *site = NULL;
+          guint jar;
+
+          if (cell_id == NULL || strcmp (cell_id, cell) != 0)
+            {
+              if (cell_id != NULL)
+                finish_cell_month (out, cell_id, months[m], sites);
+              g_free (cell_id);
+              cell_id = g_strdup (cell);
+            }
+
+          /* A cell-month with samples but no valid jar still gets an entry (缺测). */
+          if (sqlite3_column_int (s, 4) == 0 || sqlite3_column_type (s, 5) == SQLITE_NULL ||
+              jar_text == NULL || (jar_text[0] != DG_JAR_A && jar_text[0] != DG_JAR_B))
+            continue;
+
+          for (guint i = 0; i < sites->len && site == NULL; i++)
+            if (strcmp (g_array_index (sites, SiteValue, i).label, label) == 0)
+              site = &g_array_index (sites, SiteValue, i);
+          if (site == NULL)
+            {
+              g_array_set_size (sites, sites->len + 1);
+              site = &g_array_index (sites, SiteValue, sites->len - 1);
+              site->label = g_strdup (label);
+            }
+
+          jar = jar_text[0] == DG_JAR_A ? 0 : 1;
+          /* Two valid jars of one letter at one site: the larger id, as the builder does. */
+          if (!site->has[jar] || g_strcmp0 (id, site->id[jar]) > 0)
+            {
+              site->has[jar] = TRUE;
+              site->value[jar] = sqlite3_column_double (s, 5);
+              g_free (site->id[jar]);
+              site->id[jar] = g_strdup (id);
+            }
+        }
+      sqlite3_reset (s);
+      if (rc != SQLITE_DONE)
+        {
+          set_sqlite_error (self, error, rc, "load dust-fall values");
+          return NULL;
+        }
+      if (cell_id != NULL)
+        finish_cell_month (out, cell_id, months[m], sites);
+
+    next_month:
+      ;
+    }
+
+  g_array_sort (out, compare_cell_months);
+  return g_steal_pointer (&out);
 }
 
 GPtrArray *

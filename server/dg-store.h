@@ -134,10 +134,17 @@ GPtrArray  *dg_store_load_roads           (DgStore      *self,
                                            GError      **error);
 GPtrArray  *dg_store_load_grid_cells      (DgStore      *self,
                                            GError      **error);
-/* DgRoadCheck * of @month (YYYY-MM), with their author, not deleted. */
+/* DgRoadCheck * of @month (YYYY-MM), with their author, not deleted: road, date and points
+ * (without their location) only, which is what the reports read. */
 GPtrArray  *dg_store_load_road_checks     (DgStore      *self,
                                            const char   *month,
                                            GError      **error);
+/* The DgCellMonth of every cell sampled in the given months (NULL-terminated), as
+ * dg_cell_months_from_samples() would make them from the months' samples, but from the values
+ * stored at write time: sorted by cell_id then month, with a clear func. */
+GArray     *dg_store_load_cell_months     (DgStore          *self,
+                                           const char *const *months,
+                                           GError          **error);
 /* DgDustfallSample * of the given months, not deleted. */
 GPtrArray  *dg_store_load_dustfall_samples (DgStore          *self,
                                             const char *const *months,
