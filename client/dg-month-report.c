@@ -160,6 +160,9 @@ dg_month_report_load (DgLocalStore  *store,
   g_autoptr(GArray) values = NULL;
   g_autofree char *first = NULL;
   g_autofree char *local_today = NULL;
+  DgDustfallReport *dustfall;
+  DgRoadReport *road_report;
+  DgQuotaReport *quota;
   GPtrArray *records;
 
   g_return_val_if_fail (DG_IS_LOCAL_STORE (store), NULL);
@@ -238,14 +241,13 @@ dg_month_report_load (DgLocalStore  *store,
     }
 
   values = dg_cell_months_from_samples (samples);
+  /* Built before the hand-over below: arguments are evaluated in no fixed order. */
+  dustfall = dg_dustfall_report_build (month, cells, values, rules);
+  road_report = dg_road_report_build (month, roads, checks, rules);
+  quota = dg_quota_report_build (month, checks, rules, today);
 
-  return dg_month_report_new (month,
-                              dg_dustfall_report_build (month, cells, values, rules),
-                              dg_road_report_build (month, roads, checks, rules),
-                              dg_quota_report_build (month, checks, rules, today),
-                              g_steal_pointer (&values),
-                              g_steal_pointer (&rules),
-                              records);
+  return dg_month_report_new (month, dustfall, road_report, quota, g_steal_pointer (&values),
+                              g_steal_pointer (&rules), records);
 }
 
 typedef struct

@@ -145,6 +145,7 @@ find_cell (const DgDustfallReport *dustfall,
     if (g_strcmp0 (((DgCellRank *) g_ptr_array_index (dustfall->cells, i))->code, code) == 0)
       return (int) i;
   g_assert_not_reached ();
+  return -1;
 }
 
 /* Renders @widget as GTK does (snapshot → render node → cairo) at @scale. */
@@ -518,6 +519,7 @@ static void
 test_page (void)
 {
   g_autofree char *path = dg_local_store_default_path ();
+  g_autofree char *dir = g_path_get_dirname (path);
   g_autoptr(DgLocalStore) store = NULL;
   g_autoptr(GError) error = NULL;
   DgOfficePage *page;
@@ -532,7 +534,7 @@ test_page (void)
     { "No data", "C03", "No data", "—" },
   };
 
-  g_mkdir_with_parents (g_path_get_dirname (path), 0700);
+  g_mkdir_with_parents (dir, 0700);
   store = dg_local_store_new (path, &error);
   g_assert_no_error (error);
   fill_store (store);
