@@ -248,6 +248,12 @@ test_six_point_check (Fixture       *fixture,
                             "1 of 6"));
   g_assert_cmpuint (dg_local_store_count_pending (fixture->store), ==, 1);
   g_assert_cmpuint (dg_sync_engine_get_n_pending (fixture->engine), ==, 1);
+
+  /* The header bar says the check waits; My Records lists it as pending. */
+  g_assert_nonnull (find_label_with_text (GTK_WIDGET (fixture->window),
+                                          "Not signed in, 1 pending"));
+  g_assert_nonnull (find_label_with_text (GTK_WIDGET (dg_window_get_records_page (fixture->window)),
+                                          "Pending"));
 }
 
 static void
@@ -327,6 +333,34 @@ test_dustfall_sample (Fixture       *fixture,
                    DG_SYNC_STATUS_PENDING);
 }
 
+static void
+test_dialogs (Fixture       *fixture,
+              gconstpointer  user_data)
+{
+  g_autoptr(GtkBuilder) builder = NULL;
+
+  /* The shortcuts window GtkApplication shows for Ctrl+?. */
+  builder = gtk_builder_new_from_resource ("/org/dustgrid/DustGrid/gtk/help-overlay.ui");
+  g_assert_true (GTK_IS_SHORTCUTS_WINDOW (gtk_builder_get_object (builder, "help_overlay")));
+  gtk_window_destroy (GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay")));
+
+  /* F5 without a session asks to sign in. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.sync", NULL));
+  spin (50);
+  for (guint i = 0; i < g_list_model_get_n_items (gtk_window_get_toplevels ()); i++)
+    {
+      GtkWindow *window = g_list_model_get_item (gtk_window_get_toplevels (), i);
+      g_object_unref (window);
+      if (g_str_equal (G_OBJECT_TYPE_NAME (window), "DgSigninDialog"))
+        {
+          g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+          gtk_window_destroy (window);
+          return;
+        }
+    }
+  g_assert_not_reached ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -344,6 +378,9 @@ main (int   argc,
               fixture_setup, test_six_point_check, fixture_teardown);
   g_test_add ("/client/window/dustfall-sample", Fixture, NULL,
               fixture_setup, test_dustfall_sample, fixture_teardown);
+
+  g_test_add ("/client/window/dialogs", Fixture, NULL,
+              fixture_setup, test_dialogs, fixture_teardown);
 
   return g_test_run ();
 }
