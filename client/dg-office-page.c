@@ -12,6 +12,7 @@
 
 #include <glib/gi18n.h>
 
+#include "dg-messages.h"
 #include "dg-office-actions.h"
 #include "dg-office-page.h"
 #include "dg-trend.h"
@@ -553,13 +554,15 @@ fill_quota (DgOfficePage *self)
 
       box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
       gtk_widget_add_css_class (box, "card");
-      gtk_widget_add_css_class (box, css);
       number = gtk_label_new (day->date + 8);
       gtk_widget_add_css_class (number, "heading");
       count_text = g_strdup_printf ("%s %u/%u", mark, day->roads, day->required);
       count = gtk_label_new (count_text);
       gtk_widget_add_css_class (count, "caption");
       gtk_widget_add_css_class (count, "numeric");
+      /* libadwaita colours labels, not boxes, by these classes; the mark says it without colour. */
+      gtk_widget_add_css_class (number, css);
+      gtk_widget_add_css_class (count, css);
       gtk_box_append (GTK_BOX (box), number);
       gtk_box_append (GTK_BOX (box), count);
       gtk_widget_set_margin_top (number, 4);
@@ -783,8 +786,9 @@ after_action (DgOfficePage *self,
 {
   if (error != NULL)
     {
+      g_autofree char *why = dg_describe_error (error);
       /* Translators: an office action the server refused or could not take; %s says why */
-      g_autofree char *text = g_strdup_printf (_("Not done: %s"), error->message);
+      g_autofree char *text = g_strdup_printf (_("Not done: %s"), why);
 
       show_toast (self, text);
       return;
