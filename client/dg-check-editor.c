@@ -40,6 +40,7 @@ struct _DgCheckEditor
   char           *id;
   gboolean        loading;
   gboolean        saving;
+  gboolean        dirty;       /* edited since opened or saved */
   GCancellable   *cancellable;
 };
 
@@ -345,6 +346,8 @@ update (DgCheckEditor *self)
 static void
 row_changed_cb (DgCheckEditor *self)
 {
+  if (!self->loading)
+    self->dirty = TRUE;
   update (self);
 }
 
@@ -392,13 +395,29 @@ road_selected_cb (DgCheckEditor *self)
         dg_point_row_set_surface (row, surface);
     }
   self->loading = FALSE;
+  self->dirty = TRUE;
   update (self);
 }
 
 static void
 field_changed_cb (DgCheckEditor *self)
 {
+  if (!self->loading)
+    self->dirty = TRUE;
   update (self);
+}
+
+static void
+field_activated_cb (DgCheckEditor *self,
+                    AdwEntryRow   *row)
+{
+  /* Enter moves on: date → weather → notes → the first point. */
+  if (row == self->date_row)
+    gtk_widget_grab_focus (GTK_WIDGET (self->weather_row));
+  else if (row == self->weather_row)
+    gtk_widget_grab_focus (GTK_WIDGET (self->notes_row));
+  else if (self->rows->len > 0)
+    dg_point_row_focus (g_ptr_array_index (self->rows, 0));
 }
 
 static void
@@ -421,6 +440,7 @@ save_done_cb (GObject      *object,
       update (self);
       return;
     }
+  self->dirty = FALSE;
   update (self);
   g_signal_emit (self, signals[SAVED], 0, self->id);
 }
@@ -615,6 +635,12 @@ dg_check_editor_init (DgCheckEditor *self)
   g_signal_connect_swapped (self->date_row, "changed", G_CALLBACK (field_changed_cb), self);
   g_signal_connect_swapped (self->weather_row, "changed", G_CALLBACK (field_changed_cb), self);
   g_signal_connect_swapped (self->notes_row, "changed", G_CALLBACK (field_changed_cb), self);
+  g_signal_connect_swapped (self->date_row, "entry-activated", G_CALLBACK (field_activated_cb),
+                            self);
+  g_signal_connect_swapped (self->weather_row, "entry-activated",
+                            G_CALLBACK (field_activated_cb), self);
+  g_signal_connect_swapped (self->notes_row, "entry-activated", G_CALLBACK (field_activated_cb),
+                            self);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.save", FALSE);
 }
@@ -643,6 +669,7 @@ reset (DgCheckEditor *self,
   g_free (self->id);
   self->id = g_strdup (id);
   self->saving = FALSE;
+  self->dirty = FALSE;
   reload_reference (self);
   clear_rows (self);
   clear_groups (self);
@@ -747,6 +774,13 @@ dg_check_editor_select_road (DgCheckEditor *self,
         }
     }
   return FALSE;
+}
+
+gboolean
+dg_check_editor_get_dirty (DgCheckEditor *self)
+{
+  g_return_val_if_fail (DG_IS_CHECK_EDITOR (self), FALSE);
+  return self->dirty;
 }
 
 guint

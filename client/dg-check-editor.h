@@ -21,6 +21,8 @@ void          dg_check_editor_new_check     (DgCheckEditor *self);
 gboolean      dg_check_editor_load          (DgCheckEditor *self,
                                              const char    *id);
 const char   *dg_check_editor_get_id        (DgCheckEditor *self);
+/* TRUE when the inspector changed something since the check was opened or saved. */
+gboolean      dg_check_editor_get_dirty     (DgCheckEditor *self);
 /* Selects the road @road_id in the picker. */
 gboolean      dg_check_editor_select_road   (DgCheckEditor *self,
                                              const char    *road_id);

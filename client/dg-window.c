@@ -312,13 +312,49 @@ dg_window_get_engine (DgWindow *self)
   return self->engine;
 }
 
+static void
+start_new_check (DgWindow *self)
+{
+  dg_check_editor_new_check (self->check_editor);
+  adw_leaflet_set_visible_child_name (self->leaflet, "check");
+}
+
+static void
+discard_response_cb (DgWindow   *self,
+                     const char *response)
+{
+  if (g_str_equal (response, "discard"))
+    start_new_check (self);
+}
+
 void
 dg_window_new_check (DgWindow *self)
 {
+  GtkWidget *dialog;
+
   g_return_if_fail (DG_IS_WINDOW (self));
 
-  dg_check_editor_new_check (self->check_editor);
-  adw_leaflet_set_visible_child_name (self->leaflet, "check");
+  /* Ctrl+N in the middle of a check must not lose the points typed so far. */
+  if (g_strcmp0 (dg_window_get_visible_page (self), "check") != 0 ||
+      !dg_check_editor_get_dirty (self->check_editor))
+    {
+      start_new_check (self);
+      return;
+    }
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Discard This Check?"),
+                                   _("The check being entered has not been saved."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Keep Editing"),
+                                    "discard", _("_Discard"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (discard_response_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 void

@@ -238,6 +238,30 @@ test_six_point_check (Fixture       *fixture,
                          "1.0");
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (dg_check_editor_get_error_label (editor))));
 
+  /* Ctrl+N now asks before throwing the typed points away. */
+  {
+    g_autofree char *id = g_strdup (dg_check_editor_get_id (editor));
+
+    g_assert_true (dg_check_editor_get_dirty (editor));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.new-check",
+                                               NULL));
+    spin (50);
+    g_assert_cmpstr (dg_check_editor_get_id (editor), ==, id);
+    g_assert_cmpstr (dg_window_get_visible_page (fixture->window), ==, "check");
+    for (guint i = 0; i < g_list_model_get_n_items (gtk_window_get_toplevels ()); i++)
+      {
+        GtkWindow *window = g_list_model_get_item (gtk_window_get_toplevels (), i);
+        g_object_unref (window);
+        if (ADW_IS_MESSAGE_DIALOG (window))
+          {
+            adw_message_dialog_response (ADW_MESSAGE_DIALOG (window), "cancel");
+            break;
+          }
+      }
+    spin (50);
+    g_assert_cmpstr (dg_check_editor_get_id (editor), ==, id);
+  }
+
   /* Ctrl+S's action: saved offline, back to the main page, quota up by one road. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL));
   g_assert_true (spin_until (back_on_main_page, fixture->window, 5000));
