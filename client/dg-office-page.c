@@ -1078,20 +1078,35 @@ export_thread (GTask        *task,
 }
 
 static void
-export_done_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
+export_thread_done_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
 {
   DgOfficePage *self = DG_OFFICE_PAGE (source);
-  ExportData *data = g_task_get_task_data (G_TASK (result));
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
 
   self->exporting = FALSE;
   gtk_revealer_set_reveal_child (self->progress_revealer, FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "office.export", self->report != NULL);
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (g_task_propagate_boolean (G_TASK (result), &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+export_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  DgOfficePage *self = DG_OFFICE_PAGE (source);
+  g_autofree char *path = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  if (!dg_office_page_export_finish (self, result, &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
@@ -1100,40 +1115,12 @@ export_done_cb (GObject      *source,
     }
   else
     {
-      g_autofree char *name = g_filename_display_basename (data->path);
+      g_autofree char *name = g_filename_display_basename (path);
 
       /* Translators: %s is the exported file's name */
       text = g_strdup_printf (_("Exported “%s”"), name);
     }
   show_toast (self, text);
-}
-
-static void
-export_start (DgOfficePage *self,
-              const char   *path)
-{
-  g_autoptr(GTask) task = NULL;
-  ExportData *data;
-
-  if (self->report == NULL || self->exporting)
-    return;
-
-  data = g_new0 (ExportData, 1);
-  data->page = g_object_ref (self);
-  data->context = g_main_context_ref_thread_default ();
-  data->report = g_object_ref (self->report);
-  data->format = self->export_format;
-  data->path = g_strdup (path);
-
-  self->exporting = TRUE;
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "office.export", FALSE);
-  gtk_progress_bar_set_fraction (self->export_progress, 0.0);
-  gtk_revealer_set_reveal_child (self->progress_revealer, TRUE);
-
-  task = g_task_new (self, self->cancellable, export_done_cb, NULL);
-  g_task_set_source_tag (task, export_start);
-  g_task_set_task_data (task, data, (GDestroyNotify) export_data_free);
-  g_task_run_in_thread (task, export_thread);
 }
 
 static void
@@ -1147,7 +1134,8 @@ chooser_response_cb (DgOfficePage    *self,
       g_autofree char *path = file ? g_file_get_path (file) : NULL;
 
       if (path != NULL)
-        export_start (self, path);
+        dg_office_page_export_async (self, self->export_format, path, self->cancellable,
+                                     export_done_cb, g_strdup (path));
       else
         show_toast (self, _("Choose a file on this computer"));
     }
@@ -1554,4 +1542,68 @@ dg_office_page_get_records_list (DgOfficePage *self)
 {
   g_return_val_if_fail (DG_IS_OFFICE_PAGE (self), NULL);
   return self->records_list;
+}
+
+void
+dg_office_page_export_async (DgOfficePage        *self,
+                             DgAssessmentFormat   format,
+                             const char          *path,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) thread_task = NULL;
+  ExportData *data;
+
+  g_return_if_fail (DG_IS_OFFICE_PAGE (self));
+  g_return_if_fail (path != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, dg_office_page_export_async);
+
+  if (self->report == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
+                               _("The month is not loaded yet"));
+      return;
+    }
+  if (self->exporting)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_BUSY,
+                               _("An export is already running"));
+      return;
+    }
+
+  data = g_new0 (ExportData, 1);
+  data->page = g_object_ref (self);
+  data->context = g_main_context_ref_thread_default ();
+  data->report = g_object_ref (self->report);
+  data->format = format;
+  data->path = g_strdup (path);
+
+  self->exporting = TRUE;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "office.export", FALSE);
+  gtk_progress_bar_set_fraction (self->export_progress, 0.0);
+  gtk_revealer_set_reveal_child (self->progress_revealer, TRUE);
+
+  /* The writers run in a worker thread; the page's state is put back on the main context
+   * before the caller hears of the result. */
+  thread_task = g_task_new (self, cancellable, export_thread_done_cb, g_steal_pointer (&task));
+  g_task_set_source_tag (thread_task, dg_office_page_export_async);
+  g_task_set_task_data (thread_task, data, (GDestroyNotify) export_data_free);
+  g_task_run_in_thread (thread_task, export_thread);
+}
+
+gboolean
+dg_office_page_export_finish (DgOfficePage  *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (DG_IS_OFFICE_PAGE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == dg_office_page_export_async,
+                        FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -60,6 +60,18 @@ gboolean        dg_office_page_get_loading       (DgOfficePage *self);
 /* The month shown, or NULL before the first load. */
 DgMonthReport  *dg_office_page_get_report        (DgOfficePage *self);
 
+/* Writes the month's assessment to @path in a worker thread (common/'s writers), showing
+ * progress; the export action runs this after its file chooser. */
+void            dg_office_page_export_async      (DgOfficePage        *self,
+                                                  DgAssessmentFormat   format,
+                                                  const char          *path,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gboolean        dg_office_page_export_finish     (DgOfficePage  *self,
+                                                  GAsyncResult  *result,
+                                                  GError       **error);
+
 /* The text the ranking table shows in @column of row @position (newly allocated), or NULL. */
 char           *dg_office_page_dup_ranking_text  (DgOfficePage   *self,
                                                   guint           position,

@@ -516,6 +516,34 @@ find_label (GtkWidget  *widget,
 }
 
 static void
+export_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  gboolean *done = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (dg_office_page_export_finish (DG_OFFICE_PAGE (source), result, &error));
+  g_assert_no_error (error);
+  *done = TRUE;
+}
+
+static DgTrendDialog *
+find_trend_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (DG_IS_TREND_DIALOG (window))
+        return DG_TREND_DIALOG (window);
+    }
+  return NULL;
+}
+
+static void
 test_page (void)
 {
   g_autofree char *path = dg_local_store_default_path ();
@@ -612,6 +640,46 @@ test_page (void)
          child; child = gtk_widget_get_next_sibling (child))
       n++;
     g_assert_cmpuint (n, ==, 4);
+  }
+
+  /* The export writes common/'s assessment from the month shown. */
+  {
+    g_autofree char *csv = g_build_filename (g_get_user_data_dir (), "ranking.csv", NULL);
+    g_autofree char *xlsx = g_build_filename (g_get_user_data_dir (), "month.xlsx", NULL);
+    g_autofree char *contents = NULL;
+    gsize length;
+    gboolean done = FALSE;
+
+    dg_office_page_export_async (page, DG_ASSESSMENT_FORMAT_CSV, csv, NULL, export_cb, &done);
+    spin_until_true (&done, 20000);
+    g_file_get_contents (csv, &contents, &length, &error);
+    g_assert_no_error (error);
+    g_assert_true (g_str_has_prefix (contents, "\xEF\xBB\xBF"));
+    g_assert_nonnull (strstr (contents, "C02"));
+    g_assert_nonnull (strstr (contents, "12.0"));
+    g_clear_pointer (&contents, g_free);
+
+    done = FALSE;
+    dg_office_page_export_async (page, DG_ASSESSMENT_FORMAT_XLSX, xlsx, NULL, export_cb, &done);
+    spin_until_true (&done, 30000);
+    g_file_get_contents (xlsx, &contents, &length, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (length, >, 4);
+    g_assert_true (memcmp (contents, "PK", 2) == 0);
+  }
+
+  /* A click on a map cell (its signal) opens that cell's trend. */
+  g_assert_null (find_trend_dialog ());
+  g_signal_emit_by_name (dg_office_page_get_grid_map (page), "cell-activated",
+                         known_cells[1].id);
+  spin (100);
+  {
+    DgTrendDialog *dialog = find_trend_dialog ();
+
+    g_assert_nonnull (dialog);
+    g_assert_cmpstr (dg_trend_chart_get_cell_id (dg_trend_dialog_get_chart (dialog)), ==,
+                     known_cells[1].id);
+    gtk_window_destroy (GTK_WINDOW (dialog));
   }
 
   /* Another month: nothing there, every cell 缺测. */
