@@ -8,8 +8,6 @@
 
 #include "config.h"
 
-#include <math.h>
-
 #include <glib/gi18n.h>
 
 #include "dg-grid-map.h"
@@ -19,6 +17,7 @@ struct _DgGridMap
   GtkWidget      parent_instance;
 
   DgMonthReport *report;
+  int            focus_index;   /* the cell the keyboard is on, or -1 */
 };
 
 G_DEFINE_FINAL_TYPE (DgGridMap, dg_grid_map, GTK_TYPE_WIDGET)
@@ -73,11 +72,135 @@ update_description (DgGridMap *self)
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
 }
 
+static const DgCellRank *
+get_cell (DgGridMap *self,
+          int        index)
+{
+  const DgDustfallReport *dustfall = get_dustfall (self);
+
+  if (dustfall == NULL || index < 0 || (guint) index >= dustfall->cells->len)
+    return NULL;
+  return g_ptr_array_index (dustfall->cells, index);
+}
+
+static char *
+describe_cell (const DgCellRank *cell)
+{
+  if (cell->has_value)
+    /* Translators: a map cell's tooltip: code, name, unit, rank, value in t/(km²·30d) */
+    return g_strdup_printf (_("%s %s\n%s\nNo. %d · %.1f t/(km²·30d)"), cell->code, cell->name,
+                            cell->unit, cell->rank, cell->value);
+  /* Translators: a map cell's tooltip when the cell has no valid sample this month */
+  return g_strdup_printf (_("%s %s\n%s\nNo data"), cell->code, cell->name, cell->unit);
+}
+
 static void
-pressed_cb (DgGridMap *self,
-            int             n_press,
-            double          x,
-            double          y,
+set_focus_index (DgGridMap *self,
+                 int        index)
+{
+  const DgCellRank *cell = get_cell (self, index);
+
+  self->focus_index = cell != NULL ? index : -1;
+  /* A screen reader hears the cell the keyboard moved to. */
+  if (cell != NULL)
+    {
+      g_autofree char *text = describe_cell (cell);
+
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
+    }
+  else
+    {
+      update_description (self);
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* The cell at the map position next to the focused one, or the first placed cell. */
+static int
+neighbour (DgGridMap *self,
+           int        d_row,
+           int        d_col)
+{
+  const DgDustfallReport *dustfall = get_dustfall (self);
+  const DgCellRank *from = get_cell (self, self->focus_index);
+
+  if (dustfall == NULL)
+    return -1;
+
+  for (guint i = 0; i < dustfall->cells->len; i++)
+    {
+      const DgCellRank *cell = g_ptr_array_index (dustfall->cells, i);
+
+      if (cell->row < 0 || cell->col < 0)
+        continue;
+      if (from == NULL)
+        return (int) i;
+      if (cell->row == from->row + d_row && cell->col == from->col + d_col)
+        return (int) i;
+    }
+  return self->focus_index;
+}
+
+static gboolean
+key_pressed_cb (DgGridMap             *self,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                GtkEventControllerKey *controller)
+{
+  const DgCellRank *cell;
+
+  switch (keyval)
+    {
+    case GDK_KEY_Left:
+    case GDK_KEY_KP_Left:
+      set_focus_index (self, neighbour (self, 0, -1));
+      return TRUE;
+    case GDK_KEY_Right:
+    case GDK_KEY_KP_Right:
+      set_focus_index (self, neighbour (self, 0, 1));
+      return TRUE;
+    case GDK_KEY_Up:
+    case GDK_KEY_KP_Up:
+      set_focus_index (self, neighbour (self, -1, 0));
+      return TRUE;
+    case GDK_KEY_Down:
+    case GDK_KEY_KP_Down:
+      set_focus_index (self, neighbour (self, 1, 0));
+      return TRUE;
+    case GDK_KEY_Home:
+    case GDK_KEY_KP_Home:
+      self->focus_index = -1;
+      set_focus_index (self, neighbour (self, 0, 0));
+      return TRUE;
+    case GDK_KEY_Return:
+    case GDK_KEY_KP_Enter:
+    case GDK_KEY_space:
+      cell = get_cell (self, self->focus_index);
+      if (cell == NULL)
+        return FALSE;
+      g_signal_emit (self, signals[CELL_ACTIVATED], 0, cell->cell_id);
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+static void
+focus_enter_cb (DgGridMap *self)
+{
+  if (self->focus_index < 0)
+    set_focus_index (self, neighbour (self, 0, 0));
+  else
+    gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+pressed_cb (DgGridMap       *self,
+            int              n_press,
+            double           x,
+            double           y,
             GtkGestureClick *gesture)
 {
   int index = cell_at (self, x, y);
@@ -87,16 +210,17 @@ pressed_cb (DgGridMap *self,
       const DgCellRank *cell = g_ptr_array_index (get_dustfall (self)->cells, index);
 
       gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+      set_focus_index (self, index);
       g_signal_emit (self, signals[CELL_ACTIVATED], 0, cell->cell_id);
     }
 }
 
 static gboolean
 dg_grid_map_query_tooltip (GtkWidget  *widget,
-                                int         x,
-                                int         y,
-                                gboolean    keyboard_mode,
-                                GtkTooltip *tooltip)
+                           int         x,
+                           int         y,
+                           gboolean    keyboard_mode,
+                           GtkTooltip *tooltip)
 {
   DgGridMap *self = DG_GRID_MAP (widget);
   const DgCellRank *cell;
@@ -107,20 +231,14 @@ dg_grid_map_query_tooltip (GtkWidget  *widget,
     return FALSE;
 
   cell = g_ptr_array_index (get_dustfall (self)->cells, index);
-  if (cell->has_value)
-    /* Translators: a map cell's tooltip: code, name, unit, rank, value in t/(km²·30d) */
-    text = g_strdup_printf (_("%s %s\n%s\nNo. %d · %.1f t/(km²·30d)"), cell->code, cell->name,
-                            cell->unit, cell->rank, cell->value);
-  else
-    /* Translators: a map cell's tooltip when the cell has no valid sample this month */
-    text = g_strdup_printf (_("%s %s\n%s\nNo data"), cell->code, cell->name, cell->unit);
+  text = describe_cell (cell);
   gtk_tooltip_set_text (tooltip, text);
   return TRUE;
 }
 
 static void
 dg_grid_map_snapshot (GtkWidget   *widget,
-                           GtkSnapshot *snapshot)
+                      GtkSnapshot *snapshot)
 {
   DgGridMap *self = DG_GRID_MAP (widget);
   int width = gtk_widget_get_width (widget);
@@ -136,17 +254,31 @@ dg_grid_map_snapshot (GtkWidget   *widget,
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   gdk_cairo_set_source_rgba (cr, &color);
   dg_chart_draw_grid_map (cr, get_dustfall (self), width, height);
+
+  /* The keyboard's cell, outlined in the foreground colour over the map. */
+  if (gtk_widget_has_visible_focus (widget) && self->focus_index >= 0)
+    {
+      cairo_rectangle_t rect;
+
+      if (dg_chart_grid_map_cell_rect (get_dustfall (self), width, height, self->focus_index,
+                                       &rect))
+        {
+          cairo_set_line_width (cr, 2.0);
+          cairo_rectangle (cr, rect.x + 1.0, rect.y + 1.0, rect.width - 2.0, rect.height - 2.0);
+          cairo_stroke (cr);
+        }
+    }
   cairo_destroy (cr);
 }
 
 static void
 dg_grid_map_measure (GtkWidget      *widget,
-                          GtkOrientation  orientation,
-                          int             for_size,
-                          int            *minimum,
-                          int            *natural,
-                          int            *minimum_baseline,
-                          int            *natural_baseline)
+                     GtkOrientation  orientation,
+                     int             for_size,
+                     int            *minimum,
+                     int            *natural,
+                     int            *minimum_baseline,
+                     int            *natural_baseline)
 {
   /* Small enough for a 360 px phone; the chart scales to whatever it is given. */
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
@@ -173,9 +305,9 @@ dg_grid_map_dispose (GObject *object)
 
 static void
 dg_grid_map_get_property (GObject    *object,
-                               guint       prop_id,
-                               GValue     *value,
-                               GParamSpec *pspec)
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
 {
   DgGridMap *self = DG_GRID_MAP (object);
 
@@ -191,9 +323,9 @@ dg_grid_map_get_property (GObject    *object,
 
 static void
 dg_grid_map_set_property (GObject      *object,
-                               guint         prop_id,
-                               const GValue *value,
-                               GParamSpec   *pspec)
+                          guint         prop_id,
+                          const GValue *value,
+                          GParamSpec   *pspec)
 {
   DgGridMap *self = DG_GRID_MAP (object);
 
@@ -228,7 +360,7 @@ dg_grid_map_class_init (DgGridMapClass *klass)
 
   /**
    * DgGridMap::cell-activated:
-   * @cell_id: the id of the cell that was clicked
+   * @cell_id: the id of the cell clicked, or chosen with the keyboard
    */
   signals[CELL_ACTIVATED] = g_signal_new ("cell-activated", G_TYPE_FROM_CLASS (klass),
                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
@@ -242,9 +374,20 @@ static void
 dg_grid_map_init (DgGridMap *self)
 {
   GtkGesture *click = gtk_gesture_click_new ();
+  GtkEventController *key = gtk_event_controller_key_new ();
+  GtkEventController *focus = gtk_event_controller_focus_new ();
 
+  self->focus_index = -1;
   g_signal_connect_swapped (click, "pressed", G_CALLBACK (pressed_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+  /* The arrow keys walk the map (Home: its first cell) and Enter opens a cell's trend, as a
+   * click does. */
+  g_signal_connect_swapped (key, "key-pressed", G_CALLBACK (key_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), key);
+  g_signal_connect_swapped (focus, "enter", G_CALLBACK (focus_enter_cb), self);
+  g_signal_connect_swapped (focus, "leave", G_CALLBACK (gtk_widget_queue_draw), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), focus);
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("District grid map"),
@@ -266,14 +409,15 @@ dg_grid_map_get_report (DgGridMap *self)
 }
 
 void
-dg_grid_map_set_report (DgGridMap *self,
-                             DgMonthReport  *report)
+dg_grid_map_set_report (DgGridMap     *self,
+                        DgMonthReport *report)
 {
   g_return_if_fail (DG_IS_GRID_MAP (self));
   g_return_if_fail (report == NULL || DG_IS_MONTH_REPORT (report));
 
   if (g_set_object (&self->report, report))
     {
+      self->focus_index = -1;
       update_description (self);
       gtk_widget_queue_draw (GTK_WIDGET (self));
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REPORT]);

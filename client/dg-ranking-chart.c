@@ -8,8 +8,6 @@
 
 #include "config.h"
 
-#include <math.h>
-
 #include <glib/gi18n.h>
 
 #include "dg-ranking-chart.h"
@@ -83,10 +81,10 @@ update_description (DgRankingChart *self)
 }
 
 static void
-pressed_cb (DgRankingChart *self,
-            int             n_press,
-            double          x,
-            double          y,
+pressed_cb (DgRankingChart  *self,
+            int              n_press,
+            double           x,
+            double           y,
             GtkGestureClick *gesture)
 {
   int index = bar_at (self, x, y);

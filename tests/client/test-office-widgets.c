@@ -278,6 +278,32 @@ test_ranking_chart (void)
 }
 
 static void
+cell_activated_cb (GtkWidget  *widget,
+                   const char *cell_id,
+                   char      **out)
+{
+  g_free (*out);
+  *out = g_strdup (cell_id);
+}
+
+static gboolean
+press_key (GtkWidget *widget,
+           guint      keyval)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+  gboolean handled = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_KEY (controller))
+        g_signal_emit_by_name (controller, "key-pressed", keyval, 0, 0, &handled);
+    }
+  return handled;
+}
+
+static void
 test_grid_map (void)
 {
   g_autoptr(DgMonthReport) report = known_report (0);
@@ -323,6 +349,33 @@ test_grid_map (void)
     }
 
   g_assert_null (dg_grid_map_get_cell_at (DG_GRID_MAP (map), -5, -5));
+
+  /* From the keyboard: Home goes to the first cell (C01, top left), → moves to C02, Enter
+   * activates it; ↓ from there reaches C04. */
+  {
+    g_autofree char *activated = NULL;
+
+    g_signal_connect (map, "cell-activated", G_CALLBACK (cell_activated_cb), &activated);
+    g_assert_true (gtk_widget_get_focusable (map));
+    g_assert_true (gtk_widget_grab_focus (map));
+    spin (20);
+    g_assert_true (press_key (map, GDK_KEY_Home));
+    g_assert_true (press_key (map, GDK_KEY_Return));
+    g_assert_cmpstr (activated, ==, known_cells[0].id);
+    g_assert_true (press_key (map, GDK_KEY_Right));
+    g_assert_true (press_key (map, GDK_KEY_Return));
+    g_assert_cmpstr (activated, ==, known_cells[1].id);
+    g_assert_true (press_key (map, GDK_KEY_Down));
+    g_assert_true (press_key (map, GDK_KEY_space));
+    g_assert_cmpstr (activated, ==, known_cells[3].id);
+    /* Off the map's edge it stays put. */
+    g_assert_true (press_key (map, GDK_KEY_Right));
+    g_assert_true (press_key (map, GDK_KEY_Return));
+    g_assert_cmpstr (activated, ==, known_cells[3].id);
+    g_assert_false (press_key (map, GDK_KEY_a));
+    g_signal_handlers_disconnect_by_data (map, &activated);
+  }
+
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
