@@ -116,30 +116,33 @@ static const char *schema_v1[] = {
  * report reads indexed columns of the months it needs instead of decoding the JSON of every
  * record: a check's road, date and points; a sample's cell, site, jar and computed M (NULL when
  * it cannot be computed). Only records that are not deleted have rows here. */
-static const char *schema_v2[] = {
+static const char *schema_v3[] = {
+  /* Clustered by month (WITHOUT ROWID, month first in the key), so a report's rows are one
+   * contiguous range of each table; a record's rows are found by its month and id. */
   "CREATE TABLE check_rows ("
-  "  record_id TEXT PRIMARY KEY,"
   "  month TEXT NOT NULL,"
+  "  record_id TEXT NOT NULL,"
   "  date TEXT NOT NULL,"
   "  road_id TEXT NOT NULL,"
-  "  author TEXT NOT NULL)",
-  "CREATE INDEX check_rows_by_month ON check_rows (month)",
+  "  author TEXT NOT NULL,"
+  "  PRIMARY KEY (month, record_id)) WITHOUT ROWID",
   "CREATE TABLE check_points ("
+  "  month TEXT NOT NULL,"
   "  record_id TEXT NOT NULL,"
   "  seq INTEGER NOT NULL,"
   "  surface TEXT NOT NULL,"
   "  area_m2 REAL NOT NULL,"
   "  mass_g REAL NOT NULL,"
-  "  PRIMARY KEY (record_id, seq)) WITHOUT ROWID",
+  "  PRIMARY KEY (month, record_id, seq)) WITHOUT ROWID",
   "CREATE TABLE sample_values ("
-  "  record_id TEXT PRIMARY KEY,"
   "  month TEXT NOT NULL,"
   "  cell_id TEXT NOT NULL,"
+  "  record_id TEXT NOT NULL,"
   "  site TEXT NOT NULL,"
   "  jar TEXT NOT NULL,"
   "  valid INTEGER NOT NULL,"
-  "  value REAL)",
-  "CREATE INDEX sample_values_by_month ON sample_values (month, cell_id)",
+  "  value REAL,"
+  "  PRIMARY KEY (month, cell_id, record_id)) WITHOUT ROWID",
   NULL
 };
 
@@ -665,15 +668,15 @@ drop_ref_cache (DgStore *self)
     g_clear_pointer (&self->ref_cache[i], g_ptr_array_unref);
 }
 
-/* Keeps the report tables (schema_v2) in step with record @id: its old rows go when @replace
- * (the record existed), and new ones are written from @data unless it is NULL (deleted). */
+/* Keeps the report tables (schema_v3) in step with record @id: its old rows, of @old_month, go
+ * when the record existed, and new ones are written from @data unless it is NULL (deleted). */
 static gboolean
 index_record (DgStore        *self,
               DgRecordType    type,
               const char     *id,
               const char     *owner,
               gconstpointer   data,
-              gboolean        replace,
+              const char     *old_month,
               GError        **error)
 {
   sqlite3_stmt *s;
@@ -683,18 +686,20 @@ index_record (DgStore        *self,
       const DgRoadCheck *check = data;
       char month[8];
 
-      if (replace)
+      if (old_month != NULL)
         {
-          s = stmt (self, "DELETE FROM check_rows WHERE record_id = ?1", error);
+          s = stmt (self, "DELETE FROM check_rows WHERE month = ?1 AND record_id = ?2", error);
           if (s == NULL)
             return FALSE;
-          bind_text (s, 1, id);
+          bind_text (s, 1, old_month);
+          bind_text (s, 2, id);
           if (!step_done (self, s, "unindex check", error))
             return FALSE;
-          s = stmt (self, "DELETE FROM check_points WHERE record_id = ?1", error);
+          s = stmt (self, "DELETE FROM check_points WHERE month = ?1 AND record_id = ?2", error);
           if (s == NULL)
             return FALSE;
-          bind_text (s, 1, id);
+          bind_text (s, 1, old_month);
+          bind_text (s, 2, id);
           if (!step_done (self, s, "unindex check points", error))
             return FALSE;
         }
@@ -714,8 +719,9 @@ index_record (DgStore        *self,
       if (!step_done (self, s, "index check", error))
         return FALSE;
 
-      s = stmt (self, "INSERT OR REPLACE INTO check_points (record_id, seq, surface, area_m2, mass_g)"
-                      " VALUES (?1, ?2, ?3, ?4, ?5)", error);
+      s = stmt (self, "INSERT OR REPLACE INTO check_points"
+                      " (record_id, seq, surface, area_m2, mass_g, month)"
+                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", error);
       if (s == NULL)
         return FALSE;
       for (guint i = 0; i < check->points->len; i++)
@@ -728,6 +734,7 @@ index_record (DgStore        *self,
           sqlite3_bind_text (s, 3, dg_surface_to_string (point->surface), -1, SQLITE_STATIC);
           sqlite3_bind_double (s, 4, point->area_m2);
           sqlite3_bind_double (s, 5, point->mass_g);
+          sqlite3_bind_text (s, 6, month, -1, SQLITE_TRANSIENT);
           if (!step_done (self, s, "index check point", error))
             return FALSE;
         }
@@ -738,12 +745,13 @@ index_record (DgStore        *self,
       DgDustfallResult result;
       char jar[2] = { 0, 0 };
 
-      if (replace)
+      if (old_month != NULL)
         {
-          s = stmt (self, "DELETE FROM sample_values WHERE record_id = ?1", error);
+          s = stmt (self, "DELETE FROM sample_values WHERE month = ?1 AND record_id = ?2", error);
           if (s == NULL)
             return FALSE;
-          bind_text (s, 1, id);
+          bind_text (s, 1, old_month);
+          bind_text (s, 2, id);
           if (!step_done (self, s, "unindex sample", error))
             return FALSE;
         }
@@ -1036,8 +1044,8 @@ apply_one (DgStore   *self,
                        change->deleted ? NULL : data_text, error))
     goto failed;
 
-  if (!index_record (self, change->type, change->id, owner, change->deleted ? NULL : data, found,
-                     error))
+  if (!index_record (self, change->type, change->id, owner, change->deleted ? NULL : data,
+                     found ? existing.month : NULL, error))
     goto failed;
 
   if (change->type == DG_RECORD_RULE)
@@ -1175,7 +1183,7 @@ insert_default_rules (DgStore  *self,
   return results != NULL;
 }
 
-/* Fills the report tables of schema 2 from the records of a database made before them. */
+/* Fills the report tables of schema 3 from the records of a database made before them. */
 static gboolean
 backfill_report_tables (DgStore  *self,
                         GError  **error)
@@ -1206,7 +1214,7 @@ backfill_report_tables (DgStore  *self,
       data = dg_record_data_from_json (type, id, object, NULL);
       if (data == NULL)
         continue;
-      ok = index_record (self, type, id, (const char *) sqlite3_column_text (s, 2), data, FALSE,
+      ok = index_record (self, type, id, (const char *) sqlite3_column_text (s, 2), data, NULL,
                          error);
       dg_record_data_free (type, data);
       if (!ok)
@@ -1270,20 +1278,29 @@ migrate (DgStore  *self,
         return FALSE;
     }
 
-  if (version < 2)
+  /* Version 2 had the report tables with other keys, for a few hours: version 3 makes them
+   * afresh from the records either way. */
+  if (version < 3)
     {
       if (!exec (self, "BEGIN IMMEDIATE", error))
         return FALSE;
-      for (guint i = 0; schema_v2[i] != NULL; i++)
+      if (!exec (self, "DROP TABLE IF EXISTS check_rows", error) ||
+          !exec (self, "DROP TABLE IF EXISTS check_points", error) ||
+          !exec (self, "DROP TABLE IF EXISTS sample_values", error))
         {
-          if (!exec (self, schema_v2[i], error))
+          rollback (self);
+          return FALSE;
+        }
+      for (guint i = 0; schema_v3[i] != NULL; i++)
+        {
+          if (!exec (self, schema_v3[i], error))
             {
               rollback (self);
               return FALSE;
             }
         }
       if (!backfill_report_tables (self, error) ||
-          !exec (self, "PRAGMA user_version = 2", error) || !exec (self, "COMMIT", error))
+          !exec (self, "PRAGMA user_version = 3", error) || !exec (self, "COMMIT", error))
         {
           rollback (self);
           return FALSE;
@@ -1643,7 +1660,7 @@ dg_store_insert_generated (DgStore       *self,
       bind_text (s, 9, month);
       if (!step_done (self, s, "store record", error) ||
           !write_revision (self, &batch, id, type_name, 1, FALSE, data_text, error) ||
-          !index_record (self, type, id, author, data, FALSE, error))
+          !index_record (self, type, id, author, data, NULL, error))
         goto failed;
     }
 
@@ -2210,8 +2227,9 @@ dg_store_load_road_checks (DgStore     *self,
    * in seq order. */
   s = stmt (self,
             "SELECT c.record_id, c.road_id, c.date, c.author, p.seq, p.surface, p.area_m2,"
-            " p.mass_g FROM check_rows c LEFT JOIN check_points p ON p.record_id = c.record_id"
-            " WHERE c.month = ?1 ORDER BY c.rowid, p.seq", error);
+            " p.mass_g FROM check_rows c LEFT JOIN check_points p"
+            " ON p.month = c.month AND p.record_id = c.record_id"
+            " WHERE c.month = ?1 ORDER BY c.record_id, p.seq", error);
   if (s == NULL)
     return NULL;
 
@@ -2263,16 +2281,6 @@ site_value_clear (SiteValue *site)
   g_free (site->label);
   g_free (site->id[0]);
   g_free (site->id[1]);
-}
-
-static int
-compare_cell_months (gconstpointer a,
-                     gconstpointer b)
-{
-  const DgCellMonth *ca = a, *cb = b;
-  int cmp = strcmp (ca->cell_id, cb->cell_id);
-
-  return cmp != 0 ? cmp : strcmp (ca->month, cb->month);
 }
 
 /* Closes the cell-month gathered in @sites into @out: the rules of dg_cell_months_from_samples(),
@@ -2357,7 +2365,7 @@ dg_store_load_cell_months (DgStore           *self,
 
       s = stmt (self,
                 "SELECT record_id, cell_id, site, jar, valid, value FROM sample_values"
-                " WHERE month = ?1 ORDER BY cell_id", error);
+                " WHERE month = ?1 ORDER BY cell_id, record_id", error);
       if (s == NULL)
         return NULL;
       bind_text (s, 1, months[m]);
@@ -2417,7 +2425,6 @@ dg_store_load_cell_months (DgStore           *self,
       ;
     }
 
-  g_array_sort (out, compare_cell_months);
   return g_steal_pointer (&out);
 }
 

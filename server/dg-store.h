@@ -21,7 +21,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (DgStore, dg_store, DG, STORE, GObject)
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define DG_STORE_SCHEMA_VERSION 2
+#define DG_STORE_SCHEMA_VERSION 3
 
 DgStore    *dg_store_open                 (const char   *path,
                                            GError      **error);
@@ -141,7 +141,8 @@ GPtrArray  *dg_store_load_road_checks     (DgStore      *self,
                                            GError      **error);
 /* The DgCellMonth of every cell sampled in the given months (NULL-terminated), as
  * dg_cell_months_from_samples() would make them from the months' samples, but from the values
- * stored at write time: sorted by cell_id then month, with a clear func. */
+ * stored at write time: month by month in the order given, each by cell_id, with a clear
+ * func. */
 GArray     *dg_store_load_cell_months     (DgStore          *self,
                                            const char *const *months,
                                            GError          **error);
