@@ -152,8 +152,8 @@ run_floor (sqlite3    *db,
     " WHERE month IN (%s) AND valid AND value IS NOT NULL GROUP BY cell_id, month", months);
   g_autofree char *roads = g_strdup_printf (
     "SELECT c.road_id, p.surface, COUNT (*), AVG (p.mass_g / p.area_m2),"
-    " MAX (p.mass_g / p.area_m2) FROM check_rows c JOIN check_points p"
-    " ON p.record_id = c.record_id WHERE c.month = '%s' GROUP BY c.road_id, p.surface", month);
+    " MAX (p.mass_g / p.area_m2) FROM check_rows c JOIN check_points p ON p.month = c.month"
+    " AND p.record_id = c.record_id WHERE c.month = '%s' GROUP BY c.road_id, p.surface", month);
   g_autofree char *quota = g_strdup_printf (
     "SELECT date, COUNT (DISTINCT road_id) FROM check_rows WHERE month = '%s' GROUP BY date",
     month);
@@ -200,8 +200,8 @@ main (int    argc,
     g_autofree char *count_samples = g_strdup_printf (
       "SELECT 1 FROM sample_values WHERE month IN (%s)", months);
     g_autofree char *count_points = g_strdup_printf (
-      "SELECT 1 FROM check_rows c JOIN check_points p ON p.record_id = c.record_id"
-      " WHERE c.month = '%s'", opt_month);
+      "SELECT 1 FROM check_rows c JOIN check_points p"
+      " ON p.month = c.month AND p.record_id = c.record_id WHERE c.month = '%s'", opt_month);
 
     n_samples = run_sql (db, count_samples, &ignored);
     n_points = run_sql (db, count_points, &ignored);
