@@ -322,7 +322,12 @@ roads_bind_cb (GtkSignalListItemFactory *factory,
   g_autofree char *text = road_text (row, column);
 
   gtk_label_set_label (GTK_LABEL (label), text);
-  set_label_classes (label, row->points_over > 0, row->points == 0);
+  /* Most roads have a point or a check over the limit in a month: marking whole rows would mark
+   * them all, so only the figures that say so are. */
+  set_label_classes (label,
+                     (column == ROAD_COLUMN_OVER && row->points_over > 0)
+                     || (column == ROAD_COLUMN_PASSED && row->passed < row->checks),
+                     row->points == 0);
 }
 
 static void
@@ -766,7 +771,8 @@ roads_draw_cb (GtkDrawingArea *area,
 
   gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (area)), &color);
   gdk_cairo_set_source_rgba (cr, &color);
-  dg_road_chart_draw (cr, dg_month_report_get_roads (self->report), width, height);
+  dg_road_chart_draw (cr, dg_month_report_get_roads (self->report),
+                      dg_month_report_get_rules (self->report), width, height);
 }
 
 /* ---- Server actions: close, reopen, return ---- */

@@ -2,8 +2,8 @@
  *
  * As in dg-chart.c, the geometry comes from the size alone (margins in proportion to the font
  * size, never measured text), so the hit tests and the drawing agree exactly. Colours come from
- * dg_chart_value_color() only: a month is judged against its own cap, and a road's bar reads
- * as exceeding when any of its points was above its limit (its points_over against none allowed).
+ * dg_chart_value_color() only: a month is judged against its own cap, and a road's bar by the
+ * surface mean that comes nearest its limit.
  *
  * Copyright 2026 The DustGrid authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -457,12 +457,47 @@ dg_road_chart_bar_rect (const DgRoadReport *report,
   return TRUE;
 }
 
+/* The colour of @row: its surface mean nearest (or furthest above) its limit, against it. */
+static void
+road_color (const DgRoadRow *row,
+            const DgRuleSet *rules,
+            const char      *date,
+            double          *r,
+            double          *g,
+            double          *b)
+{
+  double best_ratio = -1.0;
+  double value = NAN;
+  double limit = 0.0;
+
+  for (int s = 0; s < DG_N_SURFACES; s++)
+    {
+      double l;
+
+      if (!row->has_means[s] || !isfinite (row->means[s]))
+        continue;
+      l = rules != NULL ? dg_rule_set_limit (rules, s, date)
+        : s == DG_SURFACE_MAIN ? DG_DEFAULT_LIMIT_MAIN
+        : s == DG_SURFACE_SIDE ? DG_DEFAULT_LIMIT_SIDE : DG_DEFAULT_LIMIT_PARK;
+      if (l > 0.0 && row->means[s] / l > best_ratio)
+        {
+          best_ratio = row->means[s] / l;
+          value = row->means[s];
+          limit = l;
+        }
+    }
+
+  dg_chart_value_color (value, isfinite (value), limit, r, g, b);
+}
+
 void
 dg_road_chart_draw (cairo_t            *cr,
                     const DgRoadReport *report,
+                    const DgRuleSet    *rules,
                     double              width,
                     double              height)
 {
+  g_autofree char *first_day = NULL;
   g_autoptr(PangoLayout) layout = NULL;
   g_autoptr(PangoLayout) small = NULL;
   cairo_pattern_t *fg;
@@ -475,6 +510,9 @@ dg_road_chart_draw (cairo_t            *cr,
 
   if (width <= 0 || height <= 0)
     return;
+
+  if (report != NULL && report->month != NULL)
+    first_day = g_strconcat (report->month, "-01", NULL);
 
   cairo_save (cr);
   fg = cairo_pattern_reference (cairo_get_source (cr));
@@ -519,7 +557,8 @@ dg_road_chart_draw (cairo_t            *cr,
         {
           double r, g, b;
 
-          dg_chart_value_color (row->points_over, TRUE, 0.0, &r, &g, &b);
+          road_color (row, rules, first_day != NULL ? first_day : DG_DEFAULT_EFFECTIVE_FROM,
+                      &r, &g, &b);
           cairo_set_source_rgb (cr, r, g, b);
           cairo_rectangle (cr, bar.x, bar.y, bar.width, bar.height);
           cairo_fill (cr);

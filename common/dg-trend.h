@@ -46,11 +46,13 @@ gboolean  dg_trend_bar_rect   (const GArray      *series,
                                guint              index,
                                cairo_rectangle_t *rect);
 
-/* Horizontal bars of the roads' mean load (g/m²) in ranking order; a road with points above
- * their limit is filled as exceeding, one without as compliant; roads without checks are
- * listed with a hatched stub. */
+/* Horizontal bars of the roads' mean load (g/m²) in ranking order, roads without checks listed
+ * with a hatched stub. A bar is filled by dg_chart_value_color() of the road's surface mean that
+ * comes nearest its limit (the limits of @rules in force on the month's first day; NULL: the
+ * defaults), so a road reads red when a surface's monthly mean is above its limit. */
 void      dg_road_chart_draw  (cairo_t            *cr,
                                const DgRoadReport *report,
+                               const DgRuleSet    *rules,
                                double              width,
                                double              height);
 

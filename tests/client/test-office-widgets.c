@@ -465,6 +465,65 @@ test_trend_draw_image (void)
   cairo_surface_destroy (surface);
 }
 
+static DgRoadCheck *
+road_check (const char *id,
+            const char *road_id,
+            double      mass_g)
+{
+  DgRoadCheck *check = dg_road_check_new ();
+
+  check->id = g_strdup (id);
+  check->road_id = g_strdup (road_id);
+  check->date = g_strdup (MONTH "-10");
+  for (int seq = 1; seq <= 6; seq++)
+    dg_road_check_add_point (check, seq, DG_SURFACE_MAIN, "K0+100", 1.0, mass_g);
+  return check;
+}
+
+static void
+test_road_chart (void)
+{
+  g_autoptr(GPtrArray) roads = g_ptr_array_new_with_free_func ((GDestroyNotify) dg_road_free);
+  g_autoptr(GPtrArray) checks = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) dg_road_check_free);
+  g_autoptr(DgRuleSet) rules = dg_rule_set_new_default ();
+  g_autoptr(DgRoadReport) report = NULL;
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 500, 200);
+  cairo_t *cr = cairo_create (surface);
+  const char *names[] = { "Clean Road", "Dusty Road", "Quiet Road" };
+  cairo_rectangle_t rect;
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      DgRoad *road = dg_road_new ();
+
+      road->id = g_strdup_printf ("30000000-0000-4000-8000-00000000000%u", i);
+      road->name = g_strdup (names[i]);
+      road->unit = g_strdup ("Fucheng");
+      road->surface = DG_SURFACE_MAIN;
+      g_ptr_array_add (roads, road);
+    }
+  /* Main-road limit 5 g/m²: 3.0 is compliant, 6.0 above it; the third road has no check. */
+  g_ptr_array_add (checks, road_check ("40000000-0000-4000-8000-000000000001",
+                                       ((DgRoad *) roads->pdata[0])->id, 3.0));
+  g_ptr_array_add (checks, road_check ("40000000-0000-4000-8000-000000000002",
+                                       ((DgRoad *) roads->pdata[1])->id, 6.0));
+  report = dg_road_report_build (MONTH, roads, checks, rules);
+  g_assert_cmpstr (((DgRoadRow *) report->roads->pdata[0])->name, ==, "Clean Road");
+
+  cairo_set_source_rgb (cr, 0, 0, 0);
+  dg_road_chart_draw (cr, report, rules, 500, 200);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+
+  g_assert_true (dg_road_chart_bar_rect (report, 500, 200, 0, &rect));
+  assert_value_color (surface, rect.x + rect.width / 2, rect.y + rect.height / 2, 3.0, 5.0);
+  g_assert_true (dg_road_chart_bar_rect (report, 500, 200, 1, &rect));
+  assert_value_color (surface, rect.x + rect.width / 2, rect.y + rect.height / 2, 6.0, 5.0);
+  g_assert_false (dg_road_chart_bar_rect (report, 500, 200, 2, &rect));
+  cairo_surface_destroy (surface);
+}
+
 static void
 test_trend_dialog (void)
 {
@@ -1169,6 +1228,7 @@ main (int   argc,
   g_test_add_func ("/client/office/grid-map", test_grid_map);
   g_test_add_func ("/client/office/trend-chart", test_trend_chart);
   g_test_add_func ("/client/office/trend-draw", test_trend_draw_image);
+  g_test_add_func ("/client/office/road-chart", test_road_chart);
   g_test_add_func ("/client/office/trend-dialog", test_trend_dialog);
   g_test_add_func ("/client/office/page", test_page);
   g_test_add_func ("/client/office/actions", test_actions);
