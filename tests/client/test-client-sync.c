@@ -540,7 +540,10 @@ test_conflict (Fixture       *fixture,
   client_init (&fixture->b, "b");
   client_sign_in (&fixture->b, &fixture->server, "inspector");
   client_sync_ok (&fixture->b);
-  g_assert_nonnull (dg_local_store_get_entry (fixture->b.store, id));
+  {
+    g_autoptr(DgStoreEntry) pulled = dg_local_store_get_entry (fixture->b.store, id);
+    g_assert_nonnull (pulled);
+  }
   g_free (save_check (&fixture->b, id, fixture->road_id, 4.0));
   client_sync_ok (&fixture->b);
 
