@@ -13,6 +13,19 @@
 
 #include "fuzz-common.h"
 
+/* Under AddressSanitizer (-Db_sanitize=address), look for leaks after every input, so that a
+ * leak is pinned on the file that caused it rather than reported once at exit. */
+#if defined(__SANITIZE_ADDRESS__)
+# define REPLAY_LEAK_CHECK 1
+#elif defined(__has_feature)
+# if __has_feature(address_sanitizer)
+#  define REPLAY_LEAK_CHECK 1
+# endif
+#endif
+#ifdef REPLAY_LEAK_CHECK
+# include <sanitizer/lsan_interface.h>
+#endif
+
 static int
 compare_names (gconstpointer a,
                gconstpointer b)
@@ -26,6 +39,9 @@ main (int    argc,
 {
   g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
   guint failed = 0;
+#ifdef REPLAY_LEAK_CHECK
+  gboolean leaked = FALSE;
+#endif
 
   if (argc < 2)
     {
@@ -83,7 +99,21 @@ main (int    argc,
 
         LLVMFuzzerTestOneInput (bytes, length);
       }
+#ifdef REPLAY_LEAK_CHECK
+      /* What leaked stays leaked, and would be reported again after every later input: only
+       * the first leaking input is named (and LeakSanitizer fails the run at exit anyway). */
+      if (!leaked && __lsan_do_recoverable_leak_check () != 0)
+        {
+          leaked = TRUE;
+          printf ("not ok %u - %s # leaked memory (LeakSanitizer's report is on stderr)\n",
+                  i + 1, path);
+          fflush (stdout);
+          failed++;
+          continue;
+        }
+#endif
       printf ("ok %u - %s\n", i + 1, path);
+      fflush (stdout);
     }
 
   return failed == 0 ? 0 : 1;
