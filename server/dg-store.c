@@ -2272,15 +2272,12 @@ typedef struct
   char     *label;
   gboolean  has[2];
   double    value[2];
-  char     *id[2];
 } SiteValue;
 
 static void
 site_value_clear (SiteValue *site)
 {
   g_free (site->label);
-  g_free (site->id[0]);
-  g_free (site->id[1]);
 }
 
 /* Closes the cell-month gathered in @sites into @out: the rules of dg_cell_months_from_samples(),
@@ -2364,7 +2361,7 @@ dg_store_load_cell_months (DgStore           *self,
           goto next_month;
 
       s = stmt (self,
-                "SELECT record_id, cell_id, site, jar, valid, value FROM sample_values"
+                "SELECT NULL, cell_id, site, jar, valid, value FROM sample_values"
                 " WHERE month = ?1 ORDER BY cell_id, record_id", error);
       if (s == NULL)
         return NULL;
@@ -2372,7 +2369,6 @@ dg_store_load_cell_months (DgStore           *self,
 
       while ((rc = sqlite3_step (s)) == SQLITE_ROW)
         {
-          const char *id = (const char *) sqlite3_column_text (s, 0);
           const char *cell = (const char *) sqlite3_column_text (s, 1);
           const char *label = (const char *) sqlite3_column_text (s, 2);
           const char *jar_text = (const char *) sqlite3_column_text (s, 3);
@@ -2402,15 +2398,11 @@ dg_store_load_cell_months (DgStore           *self,
               site->label = g_strdup (label);
             }
 
+          /* Two valid jars of one letter at one site: the larger id wins, as in the builder;
+           * a cell's rows come by id, so that is the last one. */
           jar = jar_text[0] == DG_JAR_A ? 0 : 1;
-          /* Two valid jars of one letter at one site: the larger id, as the builder does. */
-          if (!site->has[jar] || g_strcmp0 (id, site->id[jar]) > 0)
-            {
-              site->has[jar] = TRUE;
-              site->value[jar] = sqlite3_column_double (s, 5);
-              g_free (site->id[jar]);
-              site->id[jar] = g_strdup (id);
-            }
+          site->has[jar] = TRUE;
+          site->value[jar] = sqlite3_column_double (s, 5);
         }
       sqlite3_reset (s);
       if (rc != SQLITE_DONE)
