@@ -372,12 +372,25 @@ dg_trend_draw (cairo_t      *cr,
           cairo_line_to (cr, geo.plot_x + geo.slot * (i + 1), y);
         }
       cairo_stroke (cr);
-      cairo_set_dash (cr, NULL, 0, 0);
 
+      /* The label stands as a legend in the top margin, right-aligned, where no bar reaches. */
       format1 (buf, last->cap);
       label = g_strdup_printf ("控制值 %s", buf);
-      draw_text (cr, layout, label, geo.plot_x + geo.plot_w, trend_y (&geo, last->cap) - 1.0,
-                 1.0, 1.0);
+      pango_layout_set_text (layout, label, -1);
+      {
+        PangoRectangle logical;
+        double right = geo.plot_x + geo.plot_w;
+        double y = geo.plot_y - geo.font * 0.4;
+        double text_w;
+
+        pango_layout_get_extents (layout, NULL, &logical);
+        text_w = logical.width / (double) PANGO_SCALE;
+        cairo_move_to (cr, right - text_w - geo.font * 3.0, y - geo.font * 0.5);
+        cairo_line_to (cr, right - text_w - geo.font * 0.5, y - geo.font * 0.5);
+        cairo_stroke (cr);
+        cairo_set_dash (cr, NULL, 0, 0);
+        draw_text (cr, layout, label, right, y, 1.0, 1.0);
+      }
     }
 
   cairo_pattern_destroy (fg);
