@@ -34,13 +34,14 @@ enum {
 
 static guint signals[N_SIGNALS];
 
+/* Rows only: the placeholder is a child of the list too, and must stay. */
 static void
 clear_list (GtkListBox *list)
 {
-  GtkWidget *child;
+  GtkListBoxRow *row;
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))))
-    gtk_list_box_remove (list, child);
+  while ((row = gtk_list_box_get_row_at_index (list, 0)))
+    gtk_list_box_remove (list, GTK_WIDGET (row));
 }
 
 /* A heading row above the first record of each date or month. */
@@ -83,7 +84,8 @@ status_text (DgStoreEntry *entry)
     case DG_SYNC_STATUS_PENDING:
     case DG_SYNC_STATUS_LOCAL:
     default:
-      return g_strdup (dg_sync_status_label (entry->status));
+      /* The badge says it all. */
+      return NULL;
     }
 }
 
@@ -252,6 +254,8 @@ static void
 dg_records_page_init (DgRecordsPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  dg_list_box_set_placeholder_text (self->checks_list, _("No road checks"));
+  dg_list_box_set_placeholder_text (self->samples_list, _("No dust-fall samples"));
 
   gtk_list_box_set_header_func (self->checks_list, header_func, NULL, NULL);
   gtk_list_box_set_header_func (self->samples_list, header_func, NULL, NULL);

@@ -18,6 +18,8 @@ struct _DgSyncIndicator
   GtkButton    *sync_button;
 
   DgSyncEngine *engine;
+  char         *text;
+  gboolean      compact;
 };
 
 G_DEFINE_FINAL_TYPE (DgSyncIndicator, dg_sync_indicator, GTK_TYPE_WIDGET)
@@ -85,7 +87,24 @@ update (DgSyncIndicator *self)
   gtk_widget_set_visible (GTK_WIDGET (self->icon), !busy);
   if (icon)
     gtk_image_set_from_icon_name (self->icon, icon);
-  gtk_label_set_label (self->label, text);
+  g_free (self->text);
+  self->text = g_strdup (text);
+  if (!self->compact)
+    gtk_label_set_label (self->label, text);
+  else if (busy && progress >= 0 && progress < 1)
+    {
+      g_autofree char *percent = g_strdup_printf ("%d %%", (int) (progress * 100));
+      gtk_label_set_label (self->label, percent);
+    }
+  else if (!busy && n_pending > 0)
+    {
+      g_autofree char *count = g_strdup_printf ("%u", n_pending);
+      gtk_label_set_label (self->label, count);
+    }
+  else
+    gtk_label_set_label (self->label, "");
+  gtk_widget_set_visible (GTK_WIDGET (self->label),
+                          gtk_label_get_label (self->label)[0] != '\0');
   /* The label may be ellipsized on a phone: the tooltip has it all, and the reason. */
   if (message && !g_str_equal (message, text))
     {
@@ -104,6 +123,7 @@ dg_sync_indicator_dispose (GObject *object)
   GtkWidget *child;
 
   gtk_widget_dispose_template (GTK_WIDGET (self), DG_TYPE_SYNC_INDICATOR);
+  g_clear_pointer (&self->text, g_free);
   /* The template's root box is not a bound child: unparent it too (GTK 4.8). */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
     gtk_widget_unparent (child);
@@ -158,9 +178,22 @@ dg_sync_indicator_set_engine (DgSyncIndicator *self,
   update (self);
 }
 
+void
+dg_sync_indicator_set_compact (DgSyncIndicator *self,
+                               gboolean         compact)
+{
+  g_return_if_fail (DG_IS_SYNC_INDICATOR (self));
+
+  compact = !!compact;
+  if (self->compact == compact)
+    return;
+  self->compact = compact;
+  update (self);
+}
+
 const char *
 dg_sync_indicator_get_text (DgSyncIndicator *self)
 {
   g_return_val_if_fail (DG_IS_SYNC_INDICATOR (self), NULL);
-  return gtk_label_get_label (self->label);
+  return self->text;
 }

@@ -12,7 +12,10 @@ G_DECLARE_FINAL_TYPE (DgSyncIndicator, dg_sync_indicator, DG, SYNC_INDICATOR, Gt
 
 void          dg_sync_indicator_set_engine (DgSyncIndicator *self,
                                             DgSyncEngine    *engine);
-/* The text shown, for tests. */
+/* Compact (narrow windows): the label keeps only a number, the tooltip has the rest. */
+void          dg_sync_indicator_set_compact (DgSyncIndicator *self,
+                                             gboolean         compact);
+/* The full text of the state, for tests. */
 const char   *dg_sync_indicator_get_text   (DgSyncIndicator *self);
 
 G_END_DECLS

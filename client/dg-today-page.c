@@ -37,13 +37,14 @@ enum {
 
 static guint signals[N_SIGNALS];
 
+/* Rows only: the placeholder is a child of the list too, and must stay. */
 static void
 clear_list (GtkListBox *list)
 {
-  GtkWidget *child;
+  GtkListBoxRow *row;
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))))
-    gtk_list_box_remove (list, child);
+  while ((row = gtk_list_box_get_row_at_index (list, 0)))
+    gtk_list_box_remove (list, GTK_WIDGET (row));
 }
 
 static const char *
@@ -114,6 +115,7 @@ static void
 dg_today_page_init (DgTodayPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  dg_list_box_set_placeholder_text (self->checks_list, _("No checks yet today"));
   g_signal_connect_swapped (self->checks_list, "row-activated",
                             G_CALLBACK (check_activated_cb), self);
 }

@@ -109,3 +109,18 @@ dg_widget_set_pass_class (GtkWidget *widget,
   else if (pass == 0)
     gtk_widget_add_css_class (widget, "error");
 }
+
+void
+dg_list_box_set_placeholder_text (GtkListBox *list,
+                                  const char *text)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_widget_set_margin_top (label, 18);
+  gtk_widget_set_margin_bottom (label, 18);
+  gtk_widget_set_margin_start (label, 12);
+  gtk_widget_set_margin_end (label, 12);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_widget_add_css_class (label, "dim-label");
+  gtk_list_box_set_placeholder (list, label);
+}

@@ -24,6 +24,9 @@ const char  *dg_sync_status_label     (DgSyncStatus status);
 /* Adds or removes the "error" style class and the accessible invalid state. */
 void         dg_widget_set_invalid    (GtkWidget   *widget,
                                        gboolean     invalid);
+/* A dim "nothing here" label as @list's placeholder. */
+void         dg_list_box_set_placeholder_text (GtkListBox *list,
+                                               const char *text);
 void         dg_widget_set_pass_class (GtkWidget   *widget,
                                        int          pass);  /* 1 pass, 0 fail, -1 neither */
 

@@ -42,6 +42,15 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+/* A narrow window shows the view switcher at the bottom and the title in the header bar: the
+ * sync indicator then makes room. */
+static void
+title_visible_cb (DgWindow *self)
+{
+  dg_sync_indicator_set_compact (self->sync_indicator,
+                                 adw_view_switcher_title_get_title_visible (self->switcher_title));
+}
+
 static void
 show_main (DgWindow *self)
 {
@@ -281,6 +290,8 @@ dg_window_init (DgWindow *self)
   g_signal_connect_swapped (self->today_page, "open-check", G_CALLBACK (open_check_cb), self);
   g_signal_connect_swapped (self->records_page, "open-record", G_CALLBACK (open_record_cb),
                             self);
+  g_signal_connect_swapped (self->switcher_title, "notify::title-visible",
+                            G_CALLBACK (title_visible_cb), self);
 
   if (DEVELOPMENT_BUILD)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
@@ -303,6 +314,13 @@ dg_window_get_store (DgWindow *self)
 {
   g_return_val_if_fail (DG_IS_WINDOW (self), NULL);
   return self->store;
+}
+
+DgSyncIndicator *
+dg_window_get_sync_indicator (DgWindow *self)
+{
+  g_return_val_if_fail (DG_IS_WINDOW (self), NULL);
+  return self->sync_indicator;
 }
 
 DgSyncEngine *

@@ -9,6 +9,7 @@
 #include "dg-local-store.h"
 #include "dg-records-page.h"
 #include "dg-sync-engine.h"
+#include "dg-sync-indicator.h"
 #include "dg-today-page.h"
 
 G_BEGIN_DECLS
@@ -36,5 +37,6 @@ DgCheckEditor    *dg_window_get_check_editor    (DgWindow       *self);
 DgDustfallEditor *dg_window_get_dustfall_editor (DgWindow       *self);
 /* "main", "check" or "sample". */
 const char       *dg_window_get_visible_page    (DgWindow       *self);
+DgSyncIndicator  *dg_window_get_sync_indicator  (DgWindow       *self);
 
 G_END_DECLS
