@@ -35,6 +35,12 @@ struct _DgStore
    * ranking needs them all. Dropped like the rules. */
   GPtrArray  *ref_cache[DG_N_RECORD_TYPES];
   gint64      ref_data_version[DG_N_RECORD_TYPES];
+
+  /* Cell-months by month (GArray of DgCellMonth with interned strings): a ranking reads up to
+   * fourteen months, all but the newest usually closed and unchanging. A month's entry goes when
+   * one of its samples is written here; all go when another connection commits. */
+  GHashTable *cell_months;
+  gint64      cell_months_data_version;
 };
 
 G_DEFINE_FINAL_TYPE (DgStore, dg_store, G_TYPE_OBJECT)
@@ -666,6 +672,7 @@ drop_ref_cache (DgStore *self)
 {
   for (guint i = 0; i < DG_N_RECORD_TYPES; i++)
     g_clear_pointer (&self->ref_cache[i], g_ptr_array_unref);
+  g_hash_table_remove_all (self->cell_months);
 }
 
 /* Keeps the report tables (schema_v3) in step with record @id: its old rows, of @old_month, go
@@ -744,6 +751,11 @@ index_record (DgStore        *self,
       const DgDustfallSample *sample = data;
       DgDustfallResult result;
       char jar[2] = { 0, 0 };
+
+      if (old_month != NULL)
+        g_hash_table_remove (self->cell_months, old_month);
+      if (sample != NULL)
+        g_hash_table_remove (self->cell_months, sample->month);
 
       if (old_month != NULL)
         {
@@ -1339,6 +1351,7 @@ dg_store_finalize (GObject *object)
   g_clear_pointer (&self->stmts, g_hash_table_unref);
   g_clear_pointer (&self->rules, dg_rule_set_unref);
   drop_ref_cache (self);
+  g_clear_pointer (&self->cell_months, g_hash_table_unref);
   g_clear_pointer (&self->path, g_free);
   g_mutex_clear (&self->lock);
 
@@ -1358,6 +1371,8 @@ dg_store_init (DgStore *self)
 {
   g_mutex_init (&self->lock);
   self->stmts = g_hash_table_new (g_str_hash, g_str_equal);
+  self->cell_months = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                             (GDestroyNotify) g_array_unref);
 }
 
 /* ---- Public API ---- */
@@ -1671,6 +1686,7 @@ dg_store_insert_generated (DgStore       *self,
 
 failed:
   rollback (self);
+  drop_ref_cache (self);
   batch_clear (&batch);
   return FALSE;
 }
@@ -2291,8 +2307,8 @@ finish_cell_month (GArray     *out,
   DgCellMonth cm = { 0, };
   gint64 sum = 0;   /* in tenths: the site values are exact tenths, and so is their sum */
 
-  cm.cell_id = g_strdup (cell_id);
-  cm.month = g_strdup (month);
+  cm.cell_id = (char *) g_intern_string (cell_id);
+  cm.month = (char *) g_intern_string (month);
   cm.value = NAN;
   cm.site_max = NAN;
   cm.site_min = NAN;
@@ -2328,6 +2344,76 @@ finish_cell_month (GArray     *out,
   g_array_set_size (sites, 0);
 }
 
+/* The cell-months of one month, gathered from sample_values. */
+static GArray *
+gather_cell_months (DgStore     *self,
+                    const char  *month,
+                    GError     **error)
+{
+  g_autoptr(GArray) out = g_array_new (FALSE, TRUE, sizeof (DgCellMonth));
+  g_autoptr(GArray) sites = g_array_new (FALSE, TRUE, sizeof (SiteValue));
+  g_autofree char *cell_id = NULL;
+  sqlite3_stmt *s;
+  int rc;
+
+  g_array_set_clear_func (sites, (GDestroyNotify) site_value_clear);
+
+  s = stmt (self,
+            "SELECT cell_id, site, jar, valid, value FROM sample_values"
+            " WHERE month = ?1 ORDER BY cell_id, record_id", error);
+  if (s == NULL)
+    return NULL;
+  bind_text (s, 1, month);
+
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
+    {
+      const char *cell = (const char *) sqlite3_column_text (s, 0);
+      const char *label = (const char *) sqlite3_column_text (s, 1);
+      const char *jar_text = (const char *) sqlite3_column_text (s, 2);
+      SiteValue *site = NULL;
+      guint jar;
+
+      if (cell_id == NULL || strcmp (cell_id, cell) != 0)
+        {
+          if (cell_id != NULL)
+            finish_cell_month (out, cell_id, month, sites);
+          g_free (cell_id);
+          cell_id = g_strdup (cell);
+        }
+
+      /* A cell-month with samples but no valid jar still gets an entry (缺测). */
+      if (sqlite3_column_int (s, 3) == 0 || sqlite3_column_type (s, 4) == SQLITE_NULL ||
+          jar_text == NULL || (jar_text[0] != DG_JAR_A && jar_text[0] != DG_JAR_B))
+        continue;
+
+      for (guint i = 0; i < sites->len && site == NULL; i++)
+        if (strcmp (g_array_index (sites, SiteValue, i).label, label) == 0)
+          site = &g_array_index (sites, SiteValue, i);
+      if (site == NULL)
+        {
+          g_array_set_size (sites, sites->len + 1);
+          site = &g_array_index (sites, SiteValue, sites->len - 1);
+          site->label = g_strdup (label);
+        }
+
+      /* Two valid jars of one letter at one site: the larger id wins, as in the builder;
+       * a cell's rows come by id, so that is the last one. */
+      jar = jar_text[0] == DG_JAR_A ? 0 : 1;
+      site->has[jar] = TRUE;
+      site->value[jar] = sqlite3_column_double (s, 4);
+    }
+  sqlite3_reset (s);
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, rc, "load dust-fall values");
+      return NULL;
+    }
+  if (cell_id != NULL)
+    finish_cell_month (out, cell_id, month, sites);
+
+  return g_steal_pointer (&out);
+}
+
 GArray *
 dg_store_load_cell_months (DgStore           *self,
                            const char *const *months,
@@ -2335,7 +2421,7 @@ dg_store_load_cell_months (DgStore           *self,
 {
   g_autoptr(GMutexLocker) locker = NULL;
   g_autoptr(GArray) out = NULL;
-  g_autoptr(GArray) sites = NULL;
+  gint64 version;
 
   g_return_val_if_fail (DG_IS_STORE (self), NULL);
   g_return_val_if_fail (months != NULL, NULL);
@@ -2344,74 +2430,33 @@ dg_store_load_cell_months (DgStore           *self,
   if (!check_open (self, error))
     return NULL;
 
-  out = g_array_new (FALSE, TRUE, sizeof (DgCellMonth));
-  g_array_set_clear_func (out, (GDestroyNotify) dg_cell_month_clear);
-  sites = g_array_new (FALSE, TRUE, sizeof (SiteValue));
-  g_array_set_clear_func (sites, (GDestroyNotify) site_value_clear);
+  version = data_version (self);
+  if (version != self->cell_months_data_version)
+    {
+      g_hash_table_remove_all (self->cell_months);
+      self->cell_months_data_version = version;
+    }
 
+  out = g_array_new (FALSE, TRUE, sizeof (DgCellMonth));
   for (guint m = 0; months[m] != NULL; m++)
     {
-      g_autofree char *cell_id = NULL;
-      sqlite3_stmt *s;
-      int rc;
+      GArray *some;
 
       /* The same month twice would count its cells twice. */
       for (guint k = 0; k < m; k++)
         if (strcmp (months[k], months[m]) == 0)
           goto next_month;
 
-      s = stmt (self,
-                "SELECT NULL, cell_id, site, jar, valid, value FROM sample_values"
-                " WHERE month = ?1 ORDER BY cell_id, record_id", error);
-      if (s == NULL)
-        return NULL;
-      bind_text (s, 1, months[m]);
-
-      while ((rc = sqlite3_step (s)) == SQLITE_ROW)
+      some = g_hash_table_lookup (self->cell_months, months[m]);
+      if (some == NULL)
         {
-          const char *cell = (const char *) sqlite3_column_text (s, 1);
-          const char *label = (const char *) sqlite3_column_text (s, 2);
-          const char *jar_text = (const char *) sqlite3_column_text (s, 3);
-          SiteValue *site = NULL;
-          guint jar;
-
-          if (cell_id == NULL || strcmp (cell_id, cell) != 0)
-            {
-              if (cell_id != NULL)
-                finish_cell_month (out, cell_id, months[m], sites);
-              g_free (cell_id);
-              cell_id = g_strdup (cell);
-            }
-
-          /* A cell-month with samples but no valid jar still gets an entry (缺测). */
-          if (sqlite3_column_int (s, 4) == 0 || sqlite3_column_type (s, 5) == SQLITE_NULL ||
-              jar_text == NULL || (jar_text[0] != DG_JAR_A && jar_text[0] != DG_JAR_B))
-            continue;
-
-          for (guint i = 0; i < sites->len && site == NULL; i++)
-            if (strcmp (g_array_index (sites, SiteValue, i).label, label) == 0)
-              site = &g_array_index (sites, SiteValue, i);
-          if (site == NULL)
-            {
-              g_array_set_size (sites, sites->len + 1);
-              site = &g_array_index (sites, SiteValue, sites->len - 1);
-              site->label = g_strdup (label);
-            }
-
-          /* Two valid jars of one letter at one site: the larger id wins, as in the builder;
-           * a cell's rows come by id, so that is the last one. */
-          jar = jar_text[0] == DG_JAR_A ? 0 : 1;
-          site->has[jar] = TRUE;
-          site->value[jar] = sqlite3_column_double (s, 5);
+          some = gather_cell_months (self, months[m], error);
+          if (some == NULL)
+            return NULL;
+          g_hash_table_insert (self->cell_months, g_strdup (months[m]), some);
         }
-      sqlite3_reset (s);
-      if (rc != SQLITE_DONE)
-        {
-          set_sqlite_error (self, error, rc, "load dust-fall values");
-          return NULL;
-        }
-      if (cell_id != NULL)
-        finish_cell_month (out, cell_id, months[m], sites);
+      /* The strings are interned: copying the structs is enough. */
+      g_array_append_vals (out, some->data, some->len);
 
     next_month:
       ;
@@ -2608,6 +2653,9 @@ dg_store_exec (DgStore     *self,
   if (!check_open (self, error))
     return FALSE;
 
+  /* Whatever @sql changes, nothing decoded or gathered before may still hold. */
+  g_clear_pointer (&self->rules, dg_rule_set_unref);
+  drop_ref_cache (self);
   return exec (self, sql, error);
 }
 

@@ -141,8 +141,9 @@ GPtrArray  *dg_store_load_road_checks     (DgStore      *self,
                                            GError      **error);
 /* The DgCellMonth of every cell sampled in the given months (NULL-terminated), as
  * dg_cell_months_from_samples() would make them from the months' samples, but from the values
- * stored at write time: month by month in the order given, each by cell_id, with a clear
- * func. */
+ * stored at write time: month by month in the order given, each by cell_id. Their strings are
+ * interned (g_intern_string()): the array has no clear func and its strings are never freed.
+ * Gathered months are kept until one of their samples changes. */
 GArray     *dg_store_load_cell_months     (DgStore          *self,
                                            const char *const *months,
                                            GError          **error);

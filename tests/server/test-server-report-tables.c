@@ -246,6 +246,9 @@ test_after_edits (Fixture       *fixture,
   g_autoptr(JsonObject) broken_data = json_object_ref (broken->data);
   g_autoptr(DgChange) c1 = NULL, c2 = NULL, c3 = NULL, c4 = NULL;
 
+  /* Read once, so that anything the store keeps from that reading is put to the test too. */
+  assert_all_months (fixture->store);
+
   /* A check moved to another month, one deleted; a jar found broken, one deleted. */
   json_object_set_string_member (moved_data, "date", "2026-09-03");
   c1 = dg_change_new (DG_RECORD_ROAD_CHECK, moved->id, moved->rev, FALSE, moved_data);
