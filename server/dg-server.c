@@ -115,6 +115,9 @@ static const DgRoute routes[] = {
 #define LOGIN_THREADS     2
 #define MAX_QUEUED_LOGINS 256
 
+/* Connections the kernel may hold waiting for accept(). */
+#define LISTEN_BACKLOG 256
+
 #define DEFAULT_PULL_LIMIT 500
 #define MAX_PULL_LIMIT     1000
 
@@ -1277,6 +1280,7 @@ dg_server_listen (DgServer    *self,
   g_autoptr(GInetAddress) inet = NULL;
   g_autoptr(GSocketAddress) socket_address = NULL;
   g_autoptr(GSList) uris = NULL;
+  g_autoptr(GSocket) listener = NULL;
   SoupServerListenOptions options = 0;
 
   g_return_val_if_fail (DG_IS_SERVER (self), FALSE);
@@ -1308,8 +1312,21 @@ dg_server_listen (DgServer    *self,
   g_signal_connect (self->soup, "request-finished", G_CALLBACK (request_finished_cb), self);
   g_signal_connect (self->soup, "request-aborted", G_CALLBACK (request_aborted_cb), self);
 
+  /* The socket is made here rather than by soup_server_listen() for its backlog: GLib's
+   * default of 10 overflows when a few dozen clients connect at once (a login rush at the start
+   * of a shift), and the kernel then drops or resets their connections. */
   socket_address = g_inet_socket_address_new (inet, (guint16) port);
-  if (!soup_server_listen (self->soup, socket_address, options, error))
+  listener = g_socket_new (g_inet_address_get_family (inet), G_SOCKET_TYPE_STREAM,
+                           G_SOCKET_PROTOCOL_TCP, error);
+  if (listener == NULL)
+    {
+      g_clear_object (&self->soup);
+      return FALSE;
+    }
+  g_socket_set_listen_backlog (listener, LISTEN_BACKLOG);
+  if (!g_socket_bind (listener, socket_address, TRUE, error) ||
+      !g_socket_listen (listener, error) ||
+      !soup_server_listen_socket (self->soup, listener, options, error))
     {
       g_clear_object (&self->soup);
       return FALSE;
