@@ -3,6 +3,7 @@
 
 #include <signal.h>
 #include <stdarg.h>
+#include <sys/prctl.h>
 #include <string.h>
 
 #include <glib/gstdio.h>
@@ -345,6 +346,13 @@ dg_test_make_db (const char *db_path,
   dg_store_close (store);
 }
 
+/* In the child: a test that fails an assertion and aborts takes its server with it. */
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
 static GSubprocessLauncher *
 binary_launcher (GSubprocessFlags flags,
                  gboolean         min_hash)
@@ -354,6 +362,7 @@ binary_launcher (GSubprocessFlags flags,
   if (g_getenv ("DUSTGRID_TEST_LOG") == NULL)
     flags |= G_SUBPROCESS_FLAGS_STDERR_SILENCE;
   launcher = g_subprocess_launcher_new (flags);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   if (min_hash)
     g_subprocess_launcher_setenv (launcher, "DUSTGRID_PWHASH_MIN", "1", TRUE);
   else
@@ -514,7 +523,10 @@ dg_test_http (SoupSession  *session,
 
   bytes = soup_session_send_and_read (session, msg, NULL, &error);
   if (bytes == NULL)
-    return 0;
+    {
+      g_test_message ("%s %s: %s", method, path, error->message);
+      return 0;
+    }
 
   if (response != NULL && g_bytes_get_size (bytes) > 0)
     {

@@ -1,0 +1,205 @@
+/* test-server-tls.c: serve --tls-cert/--tls-key, with a CA and a server certificate made inside
+ * the test by the openssl command line. A client that trusts the CA connects; one that does not
+ * is refused; plain HTTP to the TLS port gets nothing.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "dg-test-server.h"
+
+#define IDLE_TIMEOUT 2
+
+static gboolean
+openssl (const char *dir,
+         const char *first_arg,
+         ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  va_list args;
+
+  g_ptr_array_add (argv, (gpointer) "openssl");
+  va_start (args, first_arg);
+  for (const char *a = first_arg; a != NULL; a = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) a);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_set_cwd (launcher, dir);
+  process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, NULL, &err, &error);
+  g_assert_no_error (error);
+  if (!g_subprocess_get_successful (process))
+    g_test_message ("openssl %s: %s", first_arg, err);
+
+  return g_subprocess_get_successful (process);
+}
+
+/* A CA, and a certificate for 127.0.0.1 and localhost that it signed, in @dir. */
+static void
+make_certificates (const char *dir)
+{
+  g_autofree char *ext = g_build_filename (dir, "server.ext", NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (ext, "subjectAltName = IP:127.0.0.1, DNS:localhost\n"
+                            "extendedKeyUsage = serverAuth\n"
+                            "basicConstraints = critical, CA:FALSE\n", -1, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (openssl (dir, "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                          "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", "ca.key",
+                          "-out", "ca.pem", "-days", "2", "-subj", "/CN=DustGrid Test CA",
+                          "-addext", "basicConstraints=critical,CA:TRUE",
+                          "-addext", "keyUsage=critical,keyCertSign,cRLSign", NULL));
+  g_assert_true (openssl (dir, "req", "-newkey", "ec", "-pkeyopt",
+                          "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", "server.key",
+                          "-out", "server.csr", "-subj", "/CN=127.0.0.1", NULL));
+  g_assert_true (openssl (dir, "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey",
+                          "ca.key", "-CAcreateserial", "-out", "server.pem", "-days", "2",
+                          "-extfile", "server.ext", NULL));
+}
+
+static void
+remove_dir (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+test_https (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *openssl_path = g_find_program_in_path ("openssl");
+  g_autofree char *dir = NULL;
+  g_autofree char *db = NULL;
+  g_autofree char *cert = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *ca = NULL;
+  g_autofree char *plain_url = NULL;
+  g_autofree char *idle = g_strdup_printf ("%d", IDLE_TIMEOUT);
+  g_autoptr(DgTestProcess) server = NULL;
+  g_autoptr(GTlsDatabase) database = NULL;
+  g_autoptr(SoupSession) trusting = NULL;
+  g_autoptr(SoupSession) untrusting = NULL;
+  g_autoptr(SoupSession) plain = NULL;
+  g_autoptr(JsonNode) login = NULL;
+  g_autoptr(JsonNode) pushed = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GSocketClient) client = NULL;
+  g_autoptr(GSocketConnection) silent = NULL;
+  g_autofree char *change = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *url = NULL;
+  char id[37];
+  char buffer[64];
+  gint64 opened;
+  gssize n;
+
+  if (openssl_path == NULL)
+    {
+      g_test_skip ("the openssl command line is not installed");
+      return;
+    }
+
+  dir = g_dir_make_tmp ("dustgrid-tls-XXXXXX", &error);
+  g_assert_no_error (error);
+  make_certificates (dir);
+  db = g_build_filename (dir, "tls.db", NULL);
+  cert = g_build_filename (dir, "server.pem", NULL);
+  key = g_build_filename (dir, "server.key", NULL);
+  ca = g_build_filename (dir, "ca.pem", NULL);
+  dg_test_make_db (db, TRUE);
+
+  {
+    const char *options[] = { "--tls-cert", cert, "--tls-key", key, "--idle-timeout", idle,
+                              NULL };
+
+    server = dg_test_process_start (db, TRUE, options);
+  }
+  g_assert_true (g_str_has_prefix (server->url, "https://127.0.0.1:"));
+
+  /* Trusting the test's CA: the whole API works. */
+  database = g_tls_file_database_new (ca, &error);
+  g_assert_no_error (error);
+  trusting = dg_test_session_new ();
+  soup_session_set_tls_database (trusting, database);
+  g_assert_cmpuint (dg_test_http (trusting, server->url, "GET", "/healthz", NULL, NULL, NULL), ==,
+                    200);
+  g_assert_cmpuint (dg_test_http (trusting, server->url, "POST", "/api/v1/login", NULL,
+                                  "{\"username\":\"inspector\",\"password\":\"inspector\"}",
+                                  &login), ==, 200);
+  change = dg_test_new_check (id, 7);
+  body = g_strdup_printf ("{\"changes\":[%s]}", change);
+  g_assert_cmpuint (dg_test_http (trusting, server->url, "POST", "/api/v1/changes",
+                                  json_object_get_string_member (json_node_get_object (login),
+                                                                 "token"),
+                                  body, &pushed), ==, 200);
+
+  /* Trusting only the system's CAs: refused as a bad certificate. */
+  untrusting = dg_test_session_new ();
+  url = g_strconcat (server->url, "/healthz", NULL);
+  msg = soup_message_new ("GET", url);
+  bytes = soup_session_send_and_read (untrusting, msg, NULL, &error);
+  g_assert_null (bytes);
+  g_assert_error (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE);
+  g_test_message ("without the CA: %s", error->message);
+  g_clear_error (&error);
+
+  /* Plain HTTP to the TLS port gets no HTTP answer. */
+  plain = dg_test_session_new ();
+  plain_url = g_strdup_printf ("http://127.0.0.1:%u", server->port);
+  g_assert_cmpuint (dg_test_http (plain, plain_url, "GET", "/healthz", NULL, NULL, NULL), !=,
+                    200);
+
+  /* A client that connects and never starts the handshake is not kept for ever either. */
+  client = g_socket_client_new ();
+  opened = g_get_monotonic_time ();
+  silent = g_socket_client_connect_to_host (client, "127.0.0.1", (guint16) server->port, NULL,
+                                            &error);
+  g_assert_no_error (error);
+  g_socket_set_timeout (g_socket_connection_get_socket (silent), IDLE_TIMEOUT + 5);
+  n = g_socket_receive (g_socket_connection_get_socket (silent), buffer, sizeof buffer, NULL,
+                        &error);
+  g_test_message ("a connection that never said hello: closed after %.1f s (%s)",
+                  (g_get_monotonic_time () - opened) / (double) G_USEC_PER_SEC,
+                  error != NULL ? error->message : "end of stream");
+  g_assert_cmpint (n, <=, 0);
+  g_assert_false (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT));
+  g_clear_error (&error);
+
+  g_assert_cmpuint (dg_test_http (trusting, server->url, "GET", "/healthz", NULL, NULL, NULL), ==,
+                    200);
+  g_assert_cmpint (dg_test_process_stop (server), ==, 0);
+  remove_dir (dir);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/server/tls/https", test_https);
+
+  return g_test_run ();
+}
