@@ -64,11 +64,9 @@ signed_in_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   GtkWindow *window;
 
+  /* On success the engine starts a sync by itself. */
   if (dg_sync_engine_sign_in_finish (DG_SYNC_ENGINE (object), result, &error))
-    {
-      dg_sync_engine_sync_now (self->engine);
-      return;
-    }
+    return;
   /* Offline at start is normal: records are kept and the engine tries again later. */
   g_message ("Automatic sign-in failed: %s", error->message);
   window = gtk_application_get_active_window (GTK_APPLICATION (self));

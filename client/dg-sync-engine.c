@@ -1060,6 +1060,31 @@ sign_in_thread (GTask        *task,
   g_task_return_boolean (task, TRUE);
 }
 
+/* The worker's answer: the engine takes note of the new session, then the caller hears. */
+static void
+signed_in_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  DgSyncEngine *self = DG_SYNC_ENGINE (object);
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  self->failures = 0;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIGNED_IN]);
+  update_pending (self);
+  set_state (self, idle_state (self), NULL);
+  if (self->started)
+    dg_sync_engine_sync_now (self);
+  g_task_return_boolean (task, TRUE);
+}
+
 void
 dg_sync_engine_sign_in_async (DgSyncEngine        *self,
                               const char          *server_url,
@@ -1069,7 +1094,8 @@ dg_sync_engine_sign_in_async (DgSyncEngine        *self,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) worker = NULL;
+  GTask *task;
   SignIn *sign_in;
 
   g_return_if_fail (DG_IS_SYNC_ENGINE (self));
@@ -1086,8 +1112,12 @@ dg_sync_engine_sign_in_async (DgSyncEngine        *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, dg_sync_engine_sign_in_async);
-  g_task_set_task_data (task, sign_in, (GDestroyNotify) sign_in_free);
-  g_task_run_in_thread (task, sign_in_thread);
+
+  /* The engine's own completion runs even if the caller cancels: the token may be saved. */
+  worker = g_task_new (self, NULL, signed_in_cb, task);
+  g_task_set_source_tag (worker, signed_in_cb);
+  g_task_set_task_data (worker, sign_in, (GDestroyNotify) sign_in_free);
+  g_task_run_in_thread (worker, sign_in_thread);
 }
 
 gboolean
@@ -1096,16 +1126,7 @@ dg_sync_engine_sign_in_finish (DgSyncEngine  *self,
                                GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  if (!g_task_propagate_boolean (G_TASK (result), error))
-    return FALSE;
-
-  self->failures = 0;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIGNED_IN]);
-  set_state (self, idle_state (self), NULL);
-  if (self->started)
-    dg_sync_engine_sync_now (self);
-  return TRUE;
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 void
