@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
@@ -270,6 +271,26 @@ peak_rss_kib (const char *pid)
   return line != NULL ? g_ascii_strtoull (line + 6, NULL, 10) : 0;
 }
 
+/* User + system CPU seconds the process has used: steadier than wall time on a shared machine. */
+static double
+cpu_seconds (const char *pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/stat", pid);
+  g_autofree char *stat = NULL;
+  g_auto(GStrv) fields = NULL;
+  const char *after;
+
+  if (!g_file_get_contents (path, &stat, NULL, NULL) || (after = strrchr (stat, ')')) == NULL)
+    return 0;
+  /* After "pid (comm)": state is field 3, utime 14 and stime 15. */
+  fields = g_strsplit (after + 2, " ", 0);
+  if (g_strv_length (fields) < 13)
+    return 0;
+
+  return (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL)) /
+         sysconf (_SC_CLK_TCK);
+}
+
 static JsonNode *
 request (SoupSession *session,
          const char  *method,
@@ -335,6 +356,7 @@ main (int    argc,
   double floor_s, push_s, floor_rate, push_rate;
   guint64 rss;
   gint64 start;
+  double cpu;
 
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -391,6 +413,7 @@ main (int    argc,
     token = g_strdup (json_object_get_string_member (json_node_get_object (login), "token"));
   }
 
+  cpu = cpu_seconds (pid);
   start = g_get_monotonic_time ();
   for (guint b = 0; b < bodies->len; b++)
     {
@@ -420,6 +443,7 @@ main (int    argc,
   push_rate = pushed * POINTS_PER_CHECK / push_s;
 
   rss = peak_rss_kib (pid);
+  cpu = cpu_seconds (pid) - cpu;
   g_subprocess_send_signal (server, SIGTERM);
   if (!g_subprocess_wait_check (server, NULL, &error))
     die ("serve did not stop cleanly: %s", error->message);
@@ -432,6 +456,7 @@ main (int    argc,
           g_array_index (latencies, double, MIN (latencies->len - 1,
                                                  (guint) (latencies->len * 0.99))),
           rss / 1024.0);
+  printf ("push:  server CPU %.2f s (%.1f us per point)\n", cpu, cpu * 1e6 / (pushed * POINTS_PER_CHECK));
   printf ("floor: %u points parsed + inserted in %.2f s = %.0f points/s\n", floor_points,
           floor_s, floor_rate);
   printf ("push/floor: %.2f (target >= 0.5)\n", push_rate / floor_rate);
