@@ -159,7 +159,7 @@ http_json (SoupSession   *session,
            const char    *method,
            const char    *url,
            const char    *token,
-           JsonNode      *body,
+           char          *body,        /* (transfer full) (nullable) */
            GCancellable  *cancellable,
            GError       **error)
 {
@@ -174,6 +174,7 @@ http_json (SoupSession   *session,
   msg = soup_message_new (method, url);
   if (msg == NULL)
     {
+      g_free (body);
       g_set_error (error, DG_SYNC_ERROR, DG_SYNC_ERROR_PROTOCOL,
                    _("“%s” is not a valid server address"), url);
       return NULL;
@@ -186,8 +187,7 @@ http_json (SoupSession   *session,
     }
   if (body)
     {
-      char *text = dg_json_to_string (body);
-      g_autoptr(GBytes) bytes = g_bytes_new_take (text, strlen (text));
+      g_autoptr(GBytes) bytes = g_bytes_new_take (body, strlen (body));
       soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
     }
 
@@ -238,6 +238,28 @@ http_json (SoupSession   *session,
   return g_steal_pointer (&root);
 }
 
+/* {"changes":[…]} of the first @n outbox items. */
+static char *
+changes_body (GPtrArray *items,
+              guint      n)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) body = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "changes");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < n; i++)
+    {
+      DgOutboxItem *item = g_ptr_array_index (items, i);
+      json_builder_add_value (builder, dg_change_to_json (item->change));
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  body = json_builder_get_root (builder);
+  return dg_json_to_string (body);
+}
+
 static gboolean
 push (RunData       *run,
       SoupSession   *session,
@@ -250,35 +272,35 @@ push (RunData       *run,
   guint rounds = 0;
 
   /* Results that do not clear the outbox (ids the server did not answer for) must not keep us
-   * looping: a run makes at most this many rounds. */
-  guint max_rounds = total / DG_SYNC_BATCH + 3;
+   * looping: a round that clears nothing ends the push, and a run makes at most this many. */
+  guint max_rounds = total + 3;
 
   while (rounds++ < max_rounds)
     {
       g_autoptr(GPtrArray) items = dg_local_store_outbox_peek (run->store, DG_SYNC_BATCH);
       g_autoptr(GPtrArray) results = NULL;
-      g_autoptr(JsonBuilder) builder = NULL;
-      g_autoptr(JsonNode) body = NULL;
       g_autoptr(JsonNode) root = NULL;
+      g_autofree char *text = NULL;
       JsonArray *array;
+      guint before;
+      guint n;
 
       if (items->len == 0)
         break;
 
-      builder = json_builder_new ();
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "changes");
-      json_builder_begin_array (builder);
-      for (guint i = 0; i < items->len; i++)
+      /* The server refuses bodies over DG_MAX_BODY_BYTES before reading them: long notes and
+       * locations could get there, so a batch halves until it fits. Changes left out stay
+       * in the outbox for the next round. */
+      for (n = items->len; ; n = (n + 1) / 2)
         {
-          DgOutboxItem *item = g_ptr_array_index (items, i);
-          json_builder_add_value (builder, dg_change_to_json (item->change));
+          g_clear_pointer (&text, g_free);
+          text = changes_body (items, n);
+          if (strlen (text) <= DG_MAX_BODY_BYTES || n == 1)
+            break;
         }
-      json_builder_end_array (builder);
-      json_builder_end_object (builder);
-      body = json_builder_get_root (builder);
 
-      root = http_json (session, "POST", url, run->token, body, cancellable, error);
+      root = http_json (session, "POST", url, run->token, g_steal_pointer (&text), cancellable,
+                        error);
       if (root == NULL)
         return FALSE;
 
@@ -301,11 +323,14 @@ push (RunData       *run,
             g_warning ("Unreadable result %u: %s", i, result_error->message);
         }
 
+      before = dg_local_store_count_pending (run->store);
       if (!dg_local_store_apply_results (run->store, items, results, error))
         return FALSE;
 
-      done += items->len;
+      done += n;
       report_progress (run, total ? MIN (1.0, (double) done / total) : 1.0);
+      if (dg_local_store_count_pending (run->store) >= before)
+        break;
     }
 
   return TRUE;
@@ -1004,7 +1029,7 @@ sign_in_thread (GTask        *task,
   json_builder_end_object (builder);
   body = json_builder_get_root (builder);
 
-  root = http_json (session, "POST", url, NULL, body, cancellable, &error);
+  root = http_json (session, "POST", url, NULL, dg_json_to_string (body), cancellable, &error);
   if (root == NULL)
     {
       g_task_return_error (task, error);

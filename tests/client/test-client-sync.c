@@ -453,6 +453,38 @@ test_thousand (Fixture       *fixture,
 }
 
 static void
+test_large_batch (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) datas = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  g_autofree char *today = dg_date_today ();
+  g_autofree char *location = g_strnfill (1000, 'K');
+  g_autoptr(GError) error = NULL;
+
+  /* 84 checks of 100 points with 1000-byte locations: over 8 MiB in one batch, which the
+   * server refuses unread. The engine sends smaller batches. */
+  for (guint i = 0; i < 84; i++)
+    {
+      g_autoptr(DgRoadCheck) check = dg_road_check_new ();
+      char *id = dg_uuid_new ();
+
+      check->id = g_strdup (id);
+      check->road_id = g_strdup (fixture->road_id);
+      check->date = g_strdup (today);
+      for (guint p = 0; p < DG_MAX_POINTS; p++)
+        dg_road_check_add_point (check, p + 1, DG_SURFACE_MAIN, location, 1.0, 2.0);
+      g_ptr_array_add (ids, id);
+      g_ptr_array_add (datas, dg_record_data_to_json (DG_RECORD_ROAD_CHECK, check));
+    }
+  dg_local_store_save_many (fixture->a.store, DG_RECORD_ROAD_CHECK, ids, datas, &error);
+  g_assert_no_error (error);
+
+  client_sync_ok (&fixture->a);
+  assert_all_held_once (fixture, ids);
+}
+
+static void
 kill_on_progress_cb (DgSyncEngine *engine,
                      GParamSpec   *pspec,
                      Server       *server)
@@ -799,6 +831,7 @@ main (int   argc,
   g_test_add ("/client/sync/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("offline-then-synced", test_offline_then_synced);
   ADD ("thousand", test_thousand);
+  ADD ("large-batch", test_large_batch);
   ADD ("killed-mid-sync", test_killed_mid_sync);
   ADD ("duplicate-retry", test_duplicate_retry);
   ADD ("conflict", test_conflict);
