@@ -334,28 +334,34 @@ static void
 write_string (GString    *out,
               const char *str)
 {
+  const char *run = str;
+  const char *p;
+
+  /* Plain bytes are copied a run at a time: this runs for every string of every record. */
   g_string_append_c (out, '"');
 
-  for (const char *p = str; *p != '\0'; p++)
+  for (p = str; *p != '\0'; p++)
     {
       guchar c = (guchar) *p;
 
-      if (c == '"' || c == '\\')
+      if (c != '"' && c != '\\' && c >= 0x20)
+        {
+          /* Non-ASCII UTF-8 is written as is: one spelling per string keeps hashes stable. */
+          continue;
+        }
+
+      g_string_append_len (out, run, p - run);
+      if (c < 0x20)
+        g_string_append_printf (out, "\\u%04x", c);
+      else
         {
           g_string_append_c (out, '\\');
           g_string_append_c (out, (char) c);
         }
-      else if (c < 0x20)
-        {
-          g_string_append_printf (out, "\\u%04x", c);
-        }
-      else
-        {
-          /* Non-ASCII UTF-8 is written as is: one spelling per string keeps hashes stable. */
-          g_string_append_c (out, (char) c);
-        }
+      run = p + 1;
     }
 
+  g_string_append_len (out, run, p - run);
   g_string_append_c (out, '"');
 }
 
@@ -375,6 +381,39 @@ write_double (GString *out,
       /* JSON has no spelling for them, and the accessors refuse them on input. */
       g_string_append (out, "null");
       return;
+    }
+
+  /* Most figures are measurements with a few decimals (8.34, 0.0022, 176.71): when one to four
+   * decimals read back as the very same double, %.15g would print exactly those digits, since
+   * the double is within half an ulp of them, far less than half a unit of the 15th digit. Found
+   * with integer arithmetic instead of printf, which was most of the cost of storing a check. */
+  if (fabs (value) >= 1e-4 && fabs (value) < 1e9)
+    {
+      static const double scales[] = { 10.0, 100.0, 1000.0, 10000.0 };
+
+      for (guint d = 0; d < G_N_ELEMENTS (scales); d++)
+        {
+          double scaled = value * scales[d];
+          gint64 units = llround (scaled);
+          gint64 whole, frac;
+          char *end;
+          int len;
+
+          if (fabs (scaled - (double) units) > 1e-6 * MAX (1.0, fabs (scaled)))
+            continue;
+          whole = ABS (units) / (gint64) scales[d];
+          frac = ABS (units) % (gint64) scales[d];
+          len = g_snprintf (buf, sizeof buf, "%s%" G_GINT64_FORMAT ".%0*" G_GINT64_FORMAT,
+                            units < 0 ? "-" : "", whole, (int) d + 1, frac);
+          /* Trailing zeros go, as %g drops them, but one decimal stays (5.0). */
+          while (len > 2 && buf[len - 1] == '0' && buf[len - 2] != '.')
+            buf[--len] = '\0';
+          if (g_ascii_strtod (buf, &end) == value && *end == '\0')
+            {
+              g_string_append (out, buf);
+              return;
+            }
+        }
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (formats); i++)

@@ -371,6 +371,60 @@ test_canonical_numbers (void)
                    "false]");
 }
 
+/* What dg_json_canonical() wrote for a double before its fast path for short decimals: the
+ * shortest of %.15g, %.16g, %.17g that reads back, with ".0" on an integral value. */
+static char *
+reference_double (double value)
+{
+  static const char *formats[] = { "%.15g", "%.16g", "%.17g" };
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+    {
+      g_ascii_formatd (buf, sizeof buf, formats[i], value);
+      if (g_ascii_strtod (buf, NULL) == value)
+        break;
+    }
+
+  return strpbrk (buf, ".eE") == NULL ? g_strconcat (buf, ".0", NULL) : g_strdup (buf);
+}
+
+static void
+test_canonical_doubles_as_before (void)
+{
+  GRand *rand = g_rand_new_with_seed (15);
+  const double fixed[] = { 8.34, 0.0022, 176.71, 5.05, 0.1, 0.0001, 0.00015, 1e-5, 999999999.5,
+                           1e9, 123456789.1234, -4.5, -0.0005, 30.0, 36.5468, 2.675, 1.005 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (fixed) + 200000; i++)
+    {
+      g_autoptr(JsonNode) node = json_node_new (JSON_NODE_VALUE);
+      g_autofree char *out = NULL;
+      g_autofree char *expected = NULL;
+      double value;
+
+      if (i < G_N_ELEMENTS (fixed))
+        value = fixed[i];
+      else
+        {
+          /* Decimals of every length and magnitude, some rounded as the records are. */
+          int decimals = g_rand_int_range (rand, 0, 8);
+          double magnitude = pow (10, g_rand_int_range (rand, -6, 11));
+
+          value = g_rand_double_range (rand, -1, 1) * magnitude;
+          if (decimals < 7)
+            value = dg_round (value, decimals);
+        }
+
+      json_node_set_double (node, value);
+      out = dg_json_canonical (node);
+      expected = reference_double (value);
+      g_assert_cmpstr (out, ==, expected);
+    }
+
+  g_rand_free (rand);
+}
+
 static void
 test_canonical_reparse_stable (void)
 {
@@ -784,6 +838,8 @@ main (int   argc,
                    test_canonical_order_independent);
   g_test_add_func ("/common/json/canonical/string-escapes", test_canonical_escapes);
   g_test_add_func ("/common/json/canonical/shortest-numbers", test_canonical_numbers);
+  g_test_add_func ("/common/json/canonical/doubles-as-before",
+                   test_canonical_doubles_as_before);
   g_test_add_func ("/common/json/canonical/reparse-is-stable", test_canonical_reparse_stable);
   g_test_add_func ("/common/json/to-string/keeps-member-order", test_to_string_member_order);
 
