@@ -197,6 +197,18 @@ int
 main (int    argc,
       char **argv)
 {
+  const char *lsan = g_getenv ("LSAN_OPTIONS");
+  g_autofree char *children = NULL;
+
+  /* Under a sanitizer build: LeakSanitizer crashes ("Tracer caught signal 11") scanning the
+   * dynamic thread-local storage of GIO's dlopen()ed GnuTLS module when the HTTPS server exits,
+   * and without scanning it reports what only that storage holds. The server's leaks are
+   * checked by the plain-HTTP process tests; here they are not. Read at a process's start,
+   * this reaches only the servers spawned below. */
+  children = g_strdup_printf ("%s%sdetect_leaks=0", lsan != NULL ? lsan : "",
+                              lsan != NULL && *lsan != '\0' ? ":" : "");
+  g_setenv ("LSAN_OPTIONS", children, TRUE);
+
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/server/tls/https", test_https);
