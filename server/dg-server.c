@@ -44,6 +44,12 @@ typedef struct
   gboolean  in_flight;
   gboolean  stolen;      /* the connection was taken from libsoup to refuse the request */
   char     *user;
+
+  /* The server's settings when the request started, so that the message's callbacks need no
+   * pointer to the server. */
+  guint         idle_timeout;
+  gboolean      log_requests;
+  GMainContext *context;
 } MessageInfo;
 
 #define MESSAGE_INFO_KEY "dg-message-info"
@@ -127,6 +133,7 @@ static void
 message_info_free (MessageInfo *info)
 {
   g_free (info->user);
+  g_clear_pointer (&info->context, g_main_context_unref);
   g_free (info);
 }
 
@@ -882,24 +889,24 @@ deadline_cb (gpointer user_data)
 }
 
 static void
-arm_deadline (DgServer          *self,
-              SoupServerMessage *msg)
+arm_deadline (SoupServerMessage *msg)
 {
   GSocket *socket = soup_server_message_get_socket (msg);
+  MessageInfo *info = message_info (msg);
   Deadline *deadline;
 
-  if (self->idle_timeout == 0 || socket == NULL || message_info (msg)->stolen)
+  if (info->idle_timeout == 0 || info->context == NULL || socket == NULL || info->stolen)
     return;
 
   deadline = g_new0 (Deadline, 1);
   deadline->socket = socket;
   deadline->host = g_strdup (soup_server_message_get_remote_host (msg));
-  deadline->seconds = self->idle_timeout;
-  deadline->log = self->log_requests;
-  deadline->source = g_timeout_source_new_seconds (self->idle_timeout);
+  deadline->seconds = info->idle_timeout;
+  deadline->log = info->log_requests;
+  deadline->source = g_timeout_source_new_seconds (info->idle_timeout);
   g_source_set_callback (deadline->source, deadline_cb, deadline, NULL);
   g_source_set_static_name (deadline->source, "[dustgrid] request deadline");
-  g_source_attach (deadline->source, self->context);
+  g_source_attach (deadline->source, info->context);
 
   /* Replacing the data frees the previous deadline. */
   g_object_set_data_full (G_OBJECT (socket), DEADLINE_KEY, deadline,
@@ -1097,25 +1104,25 @@ early_handler_cb (SoupServer        *server,
 
 static void
 got_headers_cb (SoupServerMessage *msg,
-                DgServer          *self)
+                gpointer           user_data)
 {
-  arm_deadline (self, msg);
+  arm_deadline (msg);
 }
 
 static void
 got_chunk_cb (SoupServerMessage *msg,
               GBytes            *chunk,
-              DgServer          *self)
+              gpointer           user_data)
 {
   MessageInfo *info = message_info (msg);
 
   info->body_bytes += g_bytes_get_size (chunk);
-  arm_deadline (self, msg);
+  arm_deadline (msg);
 }
 
 static void
 got_body_cb (SoupServerMessage *msg,
-             DgServer          *self)
+             gpointer           user_data)
 {
   disarm_deadline (msg);
 }
@@ -1125,11 +1132,15 @@ request_started_cb (SoupServer        *server,
                     SoupServerMessage *msg,
                     DgServer          *self)
 {
-  message_info (msg);
-  g_signal_connect (msg, "got-headers", G_CALLBACK (got_headers_cb), self);
-  g_signal_connect (msg, "got-chunk", G_CALLBACK (got_chunk_cb), self);
-  g_signal_connect (msg, "got-body", G_CALLBACK (got_body_cb), self);
-  arm_deadline (self, msg);
+  MessageInfo *info = message_info (msg);
+
+  info->idle_timeout = self->idle_timeout;
+  info->log_requests = self->log_requests;
+  info->context = g_main_context_ref (self->context);
+  g_signal_connect (msg, "got-headers", G_CALLBACK (got_headers_cb), NULL);
+  g_signal_connect (msg, "got-chunk", G_CALLBACK (got_chunk_cb), NULL);
+  g_signal_connect (msg, "got-body", G_CALLBACK (got_body_cb), NULL);
+  arm_deadline (msg);
 }
 
 static void
@@ -1171,7 +1182,7 @@ request_finished_cb (SoupServer        *server,
 {
   log_request (self, msg, FALSE);
   /* A kept-alive connection waits for its next request from now on. */
-  arm_deadline (self, msg);
+  arm_deadline (msg);
 }
 
 static void
