@@ -14,57 +14,13 @@
 
 #include "dg-messages.h"
 #include "dg-office-actions.h"
+#include "dg-office-item.h"
 #include "dg-office-page.h"
 #include "dg-trend.h"
 #include "dg-trend-dialog.h"
 #include "dg-utils.h"
 
 #define RELOAD_DELAY_MS 250
-
-/* ---- One row of a table: a DgCellRank or a DgRoadRow, kept alive by its report ---- */
-
-#define DG_TYPE_OFFICE_ITEM (dg_office_item_get_type ())
-G_DECLARE_FINAL_TYPE (DgOfficeItem, dg_office_item, DG, OFFICE_ITEM, GObject)
-
-struct _DgOfficeItem
-{
-  GObject        parent_instance;
-
-  DgMonthReport *report;
-  gconstpointer  row;
-};
-
-G_DEFINE_FINAL_TYPE (DgOfficeItem, dg_office_item, G_TYPE_OBJECT)
-
-static void
-dg_office_item_finalize (GObject *object)
-{
-  g_clear_object (&DG_OFFICE_ITEM (object)->report);
-
-  G_OBJECT_CLASS (dg_office_item_parent_class)->finalize (object);
-}
-
-static void
-dg_office_item_class_init (DgOfficeItemClass *klass)
-{
-  G_OBJECT_CLASS (klass)->finalize = dg_office_item_finalize;
-}
-
-static void
-dg_office_item_init (DgOfficeItem *self)
-{
-}
-
-static DgOfficeItem *
-dg_office_item_new (DgMonthReport *report,
-                    gconstpointer  row)
-{
-  DgOfficeItem *self = g_object_new (DG_TYPE_OFFICE_ITEM, NULL);
-
-  self->report = g_object_ref (report);
-  self->row = row;
-  return self;
-}
 
 /* ---- The page ---- */
 
@@ -301,9 +257,9 @@ ranking_bind_cb (GtkSignalListItemFactory *factory,
   DgOfficeItem *item = gtk_list_item_get_item (list_item);
   GtkWidget *label = gtk_list_item_get_child (list_item);
   DgOfficeColumn column = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (factory), "dg-column"));
-  const DgCellRank *cell = item->row;
-  g_autofree char *text = ranking_text (dg_month_report_get_dustfall (item->report), cell,
-                                        column);
+  DgMonthReport *report = dg_office_item_get_report (item);
+  const DgCellRank *cell = dg_office_item_get_row (item);
+  g_autofree char *text = ranking_text (dg_month_report_get_dustfall (report), cell, column);
 
   gtk_label_set_label (GTK_LABEL (label), text);
   /* The whole row of an exceeding cell is marked, not only its value; 缺测 rows are dimmed. */
@@ -318,7 +274,7 @@ roads_bind_cb (GtkSignalListItemFactory *factory,
   DgOfficeItem *item = gtk_list_item_get_item (list_item);
   GtkWidget *label = gtk_list_item_get_child (list_item);
   RoadColumn column = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (factory), "dg-column"));
-  const DgRoadRow *row = item->row;
+  const DgRoadRow *row = dg_office_item_get_row (item);
   g_autofree char *text = road_text (row, column);
 
   gtk_label_set_label (GTK_LABEL (label), text);
@@ -751,7 +707,7 @@ ranking_activated_cb (DgOfficePage  *self,
                                                         position);
 
   if (item != NULL)
-    open_trend (self, ((const DgCellRank *) item->row)->cell_id);
+    open_trend (self, ((const DgCellRank *) dg_office_item_get_row (item))->cell_id);
 }
 
 /* ---- Road chart ---- */
@@ -1505,7 +1461,8 @@ dg_office_page_dup_ranking_text (DgOfficePage   *self,
   item = g_list_model_get_item (G_LIST_MODEL (self->ranking_store), position);
   if (item == NULL)
     return NULL;
-  return ranking_text (dg_month_report_get_dustfall (item->report), item->row, column);
+  return ranking_text (dg_month_report_get_dustfall (dg_office_item_get_report (item)),
+                       dg_office_item_get_row (item), column);
 }
 
 GtkColumnView *

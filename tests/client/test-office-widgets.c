@@ -228,7 +228,9 @@ show_in_window (GtkWidget *child,
   gtk_window_set_default_size (GTK_WINDOW (window), width, height);
   gtk_window_set_child (GTK_WINDOW (window), child);
   gtk_window_present (GTK_WINDOW (window));
-  for (int i = 0; i < 200 && (!gtk_widget_get_mapped (child) || gtk_widget_get_width (child) == 0); i++)
+  for (int i = 0;
+       i < 200 && (!gtk_widget_get_mapped (child) || gtk_widget_get_width (child) == 0);
+       i++)
     spin (10);
   spin (50);
   g_assert_true (gtk_widget_get_mapped (child));
