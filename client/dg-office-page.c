@@ -73,6 +73,8 @@ struct _DgOfficePage
   GCancellable      *cancellable;      /* server calls and exports; cancelled in dispose */
   guint              reload_id;
 
+  gboolean           can_return;       /* the session is the office's */
+
   GtkNativeDialog   *chooser;
   DgAssessmentFormat export_format;
   gboolean           exporting;
@@ -574,8 +576,8 @@ fill_records (DgOfficePage *self)
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
 
       gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-      gtk_widget_set_sensitive (button,
-                                record->on_server && record->state == DG_RECORD_STATE_ACTIVE);
+      gtk_widget_set_sensitive (button, self->can_return && record->on_server
+                                        && record->state == DG_RECORD_STATE_ACTIVE);
       /* Translators: the accessible name of a record's Return button */
       accessible = g_strdup_printf (_("Return %s to its inspector"), record->title);
       gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
@@ -732,6 +734,30 @@ roads_draw_cb (GtkDrawingArea *area,
 }
 
 /* ---- Server actions: close, reopen, return ---- */
+
+/* The server lets the office close a month and return records, and an administrator close and
+ * reopen one: offer only what the session's role will be allowed. */
+static void
+update_session_actions (DgOfficePage *self)
+{
+  const char *role = NULL;
+  gboolean admin, office, can_return;
+
+  if (self->engine != NULL && dg_sync_engine_get_signed_in (self->engine))
+    role = dg_token_store_get_role (dg_sync_engine_get_tokens (self->engine));
+  admin = g_strcmp0 (role, "admin") == 0;
+  office = g_strcmp0 (role, "office") == 0;
+  can_return = office;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "office.close-month", office || admin);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "office.reopen-month", admin);
+  if (self->can_return != can_return)
+    {
+      self->can_return = can_return;
+      if (self->report != NULL)
+        fill_records (self);
+    }
+}
 
 static DgOfficeActions *
 make_actions (DgOfficePage *self)
@@ -1366,6 +1392,7 @@ dg_office_page_init (DgOfficePage *self)
   g_signal_connect_swapped (self->grid_map, "cell-activated", G_CALLBACK (open_trend), self);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "office.export", FALSE);
+  update_session_actions (self);
 }
 
 /* ---- Public API ---- */
@@ -1401,7 +1428,15 @@ dg_office_page_set_engine (DgOfficePage *self,
   g_return_if_fail (DG_IS_OFFICE_PAGE (self));
   g_return_if_fail (engine == NULL || DG_IS_SYNC_ENGINE (engine));
 
+  if (self->engine == engine)
+    return;
+  if (self->engine != NULL)
+    g_signal_handlers_disconnect_by_data (self->engine, self);
   g_set_object (&self->engine, engine);
+  if (engine != NULL)
+    g_signal_connect_object (engine, "notify::signed-in", G_CALLBACK (update_session_actions),
+                             self, G_CONNECT_SWAPPED);
+  update_session_actions (self);
 }
 
 const char *
