@@ -152,6 +152,9 @@ dg_application_startup (GApplication *application)
                                dg_token_store_get_server_url (self->tokens));
       g_settings_bind (self->settings, "server-url", self->engine, "server-url",
                        G_SETTINGS_BIND_DEFAULT);
+      /* Both ways: the sign-in dialog sets the engine's CA file, and it is kept. */
+      g_settings_bind (self->settings, "ca-file", self->engine, "ca-file",
+                       G_SETTINGS_BIND_DEFAULT);
       g_settings_bind (self->settings, "sync-interval", self->engine, "interval",
                        G_SETTINGS_BIND_GET);
     }

@@ -30,6 +30,7 @@ struct _DgSyncEngine
   GCancellable    *cancellable;
 
   char            *server_url;
+  char            *ca_file;        /* "" or NULL: the system's CAs */
   guint            interval;
 
   DgSyncState      state;
@@ -66,6 +67,7 @@ G_DEFINE_QUARK (dg-sync-error-quark, dg_sync_error)
 enum {
   PROP_0,
   PROP_SERVER_URL,
+  PROP_CA_FILE,
   PROP_INTERVAL,
   PROP_STATE,
   PROP_N_PENDING,
@@ -93,6 +95,7 @@ typedef struct
   DgLocalStore *store;
   char         *url;
   char         *token;
+  char         *ca_file;
 } RunData;
 
 static void
@@ -102,6 +105,7 @@ run_data_free (RunData *run)
   g_clear_object (&run->store);
   g_free (run->url);
   g_free (run->token);
+  g_free (run->ca_file);
   g_free (run);
 }
 
@@ -144,13 +148,72 @@ report_progress (RunData *run,
                               progress, (GDestroyNotify) progress_free);
 }
 
+/* A session for one run, in the thread that uses it. Certificates are checked against the
+ * system's CAs (GIO's default database), or only against those of @ca_file when one is named:
+ * a district's server may carry a certificate from its own authority. */
 static SoupSession *
-make_session (void)
+make_session (const char  *ca_file,
+              GError     **error)
 {
-  return soup_session_new_with_options ("timeout", HTTP_TIMEOUT_S,
-                                        "idle-timeout", HTTP_TIMEOUT_S,
-                                        "user-agent", "dustgrid/" PACKAGE_VERSION,
-                                        NULL);
+  g_autoptr(SoupSession) session = NULL;
+
+  session = soup_session_new_with_options ("timeout", HTTP_TIMEOUT_S,
+                                           "idle-timeout", HTTP_TIMEOUT_S,
+                                           "user-agent", "dustgrid/" PACKAGE_VERSION,
+                                           NULL);
+  if (ca_file != NULL && ca_file[0] != '\0')
+    {
+      g_autoptr(GTlsDatabase) database = NULL;
+      g_autoptr(GError) local_error = NULL;
+
+      database = g_tls_file_database_new (ca_file, &local_error);
+      if (database == NULL)
+        {
+          g_set_error (error, DG_SYNC_ERROR, DG_SYNC_ERROR_CERTIFICATE,
+                       _("Cannot read the certificate authority file “%s”: %s"), ca_file,
+                       local_error->message);
+          return NULL;
+        }
+      soup_session_set_tls_database (session, database);
+    }
+  return g_steal_pointer (&session);
+}
+
+/* Why the server's certificate was refused, in the user's words. */
+static char *
+describe_certificate_flags (GTlsCertificateFlags flags)
+{
+  g_autoptr(GPtrArray) reasons = g_ptr_array_new ();
+
+  if (flags & G_TLS_CERTIFICATE_UNKNOWN_CA)
+    g_ptr_array_add (reasons, (gpointer) _("it is not signed by a trusted certificate authority"));
+  if (flags & G_TLS_CERTIFICATE_BAD_IDENTITY)
+    g_ptr_array_add (reasons, (gpointer) _("it does not belong to this server address"));
+  if (flags & G_TLS_CERTIFICATE_NOT_ACTIVATED)
+    g_ptr_array_add (reasons, (gpointer) _("it is not valid yet"));
+  if (flags & G_TLS_CERTIFICATE_EXPIRED)
+    g_ptr_array_add (reasons, (gpointer) _("it has expired"));
+  if (flags & G_TLS_CERTIFICATE_REVOKED)
+    g_ptr_array_add (reasons, (gpointer) _("it has been revoked"));
+  if (flags & G_TLS_CERTIFICATE_INSECURE)
+    g_ptr_array_add (reasons, (gpointer) _("it uses an insecure algorithm"));
+  if (reasons->len == 0)
+    g_ptr_array_add (reasons, (gpointer) _("it cannot be verified"));
+  g_ptr_array_add (reasons, NULL);
+
+  /* Translators: the separator between the reasons a certificate was refused. */
+  return g_strjoinv (_("; "), (char **) reasons->pdata);
+}
+
+/* Remembers how the certificate failed; returning FALSE refuses it, as libsoup would. */
+static gboolean
+accept_certificate_cb (SoupMessage          *msg,
+                       GTlsCertificate      *certificate,
+                       GTlsCertificateFlags  errors,
+                       gpointer              user_data)
+{
+  *(GTlsCertificateFlags *) user_data = errors;
+  return FALSE;
 }
 
 /* One request, answered with JSON. Errors are DG_SYNC_ERROR codes (or G_IO_ERROR_CANCELLED). */
@@ -167,6 +230,7 @@ http_json (SoupSession   *session,
   g_autoptr(GBytes) response = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autoptr(JsonNode) root = NULL;
+  GTlsCertificateFlags certificate_errors = 0;
   const char *data;
   gsize size;
   guint status;
@@ -191,11 +255,26 @@ http_json (SoupSession   *session,
       soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
     }
 
+  g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_certificate_cb),
+                    &certificate_errors);
+
   response = soup_session_send_and_read (session, msg, cancellable, &local_error);
   if (response == NULL)
     {
       if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_propagate_error (error, g_steal_pointer (&local_error));
+      else if (local_error->domain == G_TLS_ERROR && certificate_errors != 0)
+        {
+          /* Not "offline": trying again will not help until the user names the right CA. */
+          g_autofree char *why = describe_certificate_flags (certificate_errors);
+
+          g_set_error (error, DG_SYNC_ERROR, DG_SYNC_ERROR_CERTIFICATE,
+                       _("The server’s certificate is not trusted: %s. If the server uses its "
+                         "own certificate authority, name its file in the sign-in dialog."), why);
+        }
+      else if (g_error_matches (local_error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE))
+        g_set_error (error, DG_SYNC_ERROR, DG_SYNC_ERROR_CERTIFICATE,
+                     _("The server’s certificate is not trusted: %s"), local_error->message);
       else
         g_set_error (error, DG_SYNC_ERROR, DG_SYNC_ERROR_NETWORK,
                      _("Cannot reach the server: %s"), local_error->message);
@@ -407,10 +486,12 @@ run_thread (GTask        *task,
             GCancellable *cancellable)
 {
   RunData *run = task_data;
-  g_autoptr(SoupSession) session = make_session ();
+  g_autoptr(SoupSession) session = NULL;
   GError *error = NULL;
 
-  if (push (run, session, cancellable, &error) &&
+  session = make_session (run->ca_file, &error);
+  if (session != NULL &&
+      push (run, session, cancellable, &error) &&
       pull (run, session, cancellable, &error))
     g_task_return_boolean (task, TRUE);
   else
@@ -600,6 +681,7 @@ start_run (DgSyncEngine *self)
   run->store = g_object_ref (self->store);
   run->url = g_strdup (self->server_url);
   run->token = g_strdup (token);
+  run->ca_file = g_strdup (self->ca_file);
   g_task_set_task_data (task, run, (GDestroyNotify) run_data_free);
 
   self->running = TRUE;
@@ -695,6 +777,7 @@ dg_sync_engine_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_free (self->server_url);
+  g_free (self->ca_file);
   g_free (self->message);
 
   G_OBJECT_CLASS (dg_sync_engine_parent_class)->finalize (object);
@@ -712,6 +795,9 @@ dg_sync_engine_get_property (GObject    *object,
     {
     case PROP_SERVER_URL:
       g_value_set_string (value, self->server_url);
+      break;
+    case PROP_CA_FILE:
+      g_value_set_string (value, self->ca_file ? self->ca_file : "");
       break;
     case PROP_INTERVAL:
       g_value_set_uint (value, self->interval);
@@ -749,6 +835,9 @@ dg_sync_engine_set_property (GObject      *object,
     case PROP_SERVER_URL:
       dg_sync_engine_set_server_url (self, g_value_get_string (value));
       break;
+    case PROP_CA_FILE:
+      dg_sync_engine_set_ca_file (self, g_value_get_string (value));
+      break;
     case PROP_INTERVAL:
       dg_sync_engine_set_interval (self, g_value_get_uint (value));
       break;
@@ -769,6 +858,11 @@ dg_sync_engine_class_init (DgSyncEngineClass *klass)
 
   properties[PROP_SERVER_URL] =
     g_param_spec_string ("server-url", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* The certificate authorities (PEM) the server's certificate is checked against; empty for
+   * the system's. */
+  properties[PROP_CA_FILE] =
+    g_param_spec_string ("ca-file", NULL, NULL, "",
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_INTERVAL] =
     g_param_spec_uint ("interval", NULL, NULL, 0, 86400, DEFAULT_INTERVAL_S,
@@ -868,6 +962,28 @@ dg_sync_engine_set_server_url (DgSyncEngine *self,
   g_free (self->server_url);
   self->server_url = g_steal_pointer (&url);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERVER_URL]);
+}
+
+const char *
+dg_sync_engine_get_ca_file (DgSyncEngine *self)
+{
+  g_return_val_if_fail (DG_IS_SYNC_ENGINE (self), NULL);
+  return self->ca_file ? self->ca_file : "";
+}
+
+void
+dg_sync_engine_set_ca_file (DgSyncEngine *self,
+                            const char   *ca_file)
+{
+  g_return_if_fail (DG_IS_SYNC_ENGINE (self));
+
+  if (ca_file == NULL)
+    ca_file = "";
+  if (g_strcmp0 (self->ca_file, ca_file) == 0)
+    return;
+  g_free (self->ca_file);
+  self->ca_file = g_strdup (ca_file);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CA_FILE]);
 }
 
 guint
@@ -985,6 +1101,7 @@ typedef struct
   DgTokenStore *tokens;
   DgLocalStore *store;
   char         *url;
+  char         *ca_file;
   char         *username;
   char         *password;
 } SignIn;
@@ -995,6 +1112,7 @@ sign_in_free (SignIn *sign_in)
   g_clear_object (&sign_in->tokens);
   g_clear_object (&sign_in->store);
   g_free (sign_in->url);
+  g_free (sign_in->ca_file);
   g_free (sign_in->username);
   if (sign_in->password)
     memset (sign_in->password, 0, strlen (sign_in->password));
@@ -1009,7 +1127,7 @@ sign_in_thread (GTask        *task,
                 GCancellable *cancellable)
 {
   SignIn *sign_in = task_data;
-  g_autoptr(SoupSession) session = make_session ();
+  g_autoptr(SoupSession) session = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) body = NULL;
   g_autoptr(JsonNode) root = NULL;
@@ -1020,6 +1138,13 @@ sign_in_thread (GTask        *task,
   g_autofree char *expires_at = NULL;
   GError *error = NULL;
   JsonObject *object;
+
+  session = make_session (sign_in->ca_file, &error);
+  if (session == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "username");
@@ -1132,6 +1257,7 @@ dg_sync_engine_sign_in_async (DgSyncEngine        *self,
   sign_in->tokens = g_object_ref (self->tokens);
   sign_in->store = g_object_ref (self->store);
   sign_in->url = g_strdup (self->server_url);
+  sign_in->ca_file = g_strdup (self->ca_file);
   sign_in->username = g_strdup (username);
   sign_in->password = g_strdup (password);
 

@@ -40,6 +40,8 @@ typedef enum
   DG_SYNC_ERROR_UNAUTHORIZED,     /* 401 */
   DG_SYNC_ERROR_PROTOCOL,         /* another status, or an answer we cannot read */
   DG_SYNC_ERROR_OTHER_USER,       /* another user's changes still wait on this device */
+  DG_SYNC_ERROR_CERTIFICATE,      /* the server's TLS certificate is not trusted, or the CA
+                                   * file cannot be read */
 } DgSyncError;
 
 GQuark dg_sync_error_quark (void);
@@ -56,6 +58,10 @@ DgTokenStore  *dg_sync_engine_get_tokens      (DgSyncEngine  *self);
 const char    *dg_sync_engine_get_server_url  (DgSyncEngine  *self);
 void           dg_sync_engine_set_server_url  (DgSyncEngine  *self,
                                                const char    *server_url);
+/* A PEM file of the CAs the server's certificate must chain to; "" for the system's CAs. */
+const char    *dg_sync_engine_get_ca_file     (DgSyncEngine  *self);
+void           dg_sync_engine_set_ca_file     (DgSyncEngine  *self,
+                                               const char    *ca_file);
 guint          dg_sync_engine_get_interval    (DgSyncEngine  *self);
 void           dg_sync_engine_set_interval    (DgSyncEngine  *self,
                                                guint          seconds);

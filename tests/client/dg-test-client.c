@@ -1,0 +1,269 @@
+/* dg-test-client.c */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "dg-test-client.h"
+#include "dg-test-server.h"
+
+DgTestClient *
+dg_test_client_new (const char *dir)
+{
+  DgTestClient *client = g_new0 (DgTestClient, 1);
+  g_autoptr(GError) error = NULL;
+
+  client->dir = g_strdup (dir);
+  client->db_path = g_build_filename (dir, "dustgrid.db", NULL);
+  client->session_path = g_build_filename (dir, "session.json", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+
+  client->store = dg_local_store_new (client->db_path, &error);
+  g_assert_no_error (error);
+  dg_local_store_ensure_reference (client->store, &error);
+  g_assert_no_error (error);
+  client->tokens = dg_token_store_new (client->session_path);
+  client->engine = dg_sync_engine_new (client->store, client->tokens);
+
+  return client;
+}
+
+void
+dg_test_client_free (DgTestClient *client)
+{
+  /* Lets the engine's last callbacks (progress, outbox-changed) run before it goes. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_clear_object (&client->engine);
+  g_clear_object (&client->tokens);
+  g_clear_object (&client->store);
+  g_free (client->dir);
+  g_free (client->db_path);
+  g_free (client->session_path);
+  g_free (client);
+}
+
+static void
+got_result_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_for (GAsyncResult **result)
+{
+  while (*result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *result;
+}
+
+gboolean
+dg_test_client_sign_in (DgTestClient  *client,
+                        const char    *url,
+                        const char    *username,
+                        GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  dg_sync_engine_sign_in_async (client->engine, url, username, username, NULL, got_result_cb,
+                                &result);
+  return dg_sync_engine_sign_in_finish (client->engine, wait_for (&result), error);
+}
+
+gboolean
+dg_test_client_sync (DgTestClient  *client,
+                     GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  dg_sync_engine_sync_async (client->engine, NULL, got_result_cb, &result);
+  return dg_sync_engine_sync_finish (client->engine, wait_for (&result), error);
+}
+
+static JsonObject *
+make_check (const char *id,
+            const char *road_id,
+            const char *date,
+            double      mass)
+{
+  g_autoptr(DgRoadCheck) check = dg_road_check_new ();
+
+  check->id = g_strdup (id);
+  check->road_id = g_strdup (road_id);
+  check->date = g_strdup (date);
+  for (guint i = 0; i < 6; i++)
+    dg_road_check_add_point (check, i + 1, DG_SURFACE_MAIN, "K0+100", 1.0, mass);
+  return dg_record_data_to_json (DG_RECORD_ROAD_CHECK, check);
+}
+
+void
+dg_test_client_save_checks (DgTestClient *client,
+                            guint         n,
+                            GPtrArray    *ids)
+{
+  g_autoptr(GPtrArray) roads = dg_local_store_list_roads (client->store);
+  g_autoptr(GPtrArray) new_ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) datas = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  g_autofree char *today = dg_date_today ();
+  g_autoptr(GError) error = NULL;
+  const char *road_id;
+
+  g_assert_cmpuint (roads->len, >, 0);
+  road_id = ((DgRoad *) g_ptr_array_index (roads, 0))->id;
+  for (guint i = 0; i < n; i++)
+    {
+      char *id = dg_uuid_new ();
+
+      g_ptr_array_add (new_ids, id);
+      g_ptr_array_add (datas, make_check (id, road_id, today, 1.0 + (i % 50) / 10.0));
+    }
+  dg_local_store_save_many (client->store, DG_RECORD_ROAD_CHECK, new_ids, datas, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < new_ids->len; i++)
+    g_ptr_array_add (ids, g_strdup (g_ptr_array_index (new_ids, i)));
+}
+
+static gboolean
+timed_out_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+gboolean
+dg_test_wait_until (const gboolean *done,
+                    guint           timeout_s)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (timeout_s, timed_out_cb, &timed_out);
+
+  while (!*done && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (id);
+  return *done;
+}
+
+GHashTable *
+dg_test_held_checks (SoupSession *session,
+                     const char  *url)
+{
+  GHashTable *held = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(JsonNode) login = NULL;
+  const char *token;
+  gint64 since = 0;
+  gboolean more = TRUE;
+
+  g_assert_cmpuint (dg_test_http (session, url, "POST", "/api/v1/login", NULL,
+                                  "{\"username\":\"office\",\"password\":\"office\"}", &login),
+                    ==, 200);
+  token = json_object_get_string_member (json_node_get_object (login), "token");
+
+  while (more)
+    {
+      g_autofree char *path = g_strdup_printf ("/api/v1/changes?since=%" G_GINT64_FORMAT
+                                               "&limit=1000", since);
+      g_autoptr(JsonNode) root = NULL;
+      JsonObject *object;
+      JsonArray *changes;
+
+      g_assert_cmpuint (dg_test_http (session, url, "GET", path, token, NULL, &root), ==, 200);
+      object = json_node_get_object (root);
+      changes = json_object_get_array_member (object, "changes");
+      for (guint i = 0; i < json_array_get_length (changes); i++)
+        {
+          JsonObject *change = json_array_get_object_element (changes, i);
+          const char *id = json_object_get_string_member (change, "id");
+
+          if (g_strcmp0 (json_object_get_string_member (change, "type"), "road_check") != 0)
+            continue;
+          /* The feed holds each record once, at its latest revision. */
+          g_assert_false (g_hash_table_contains (held, id));
+          g_hash_table_insert (held, g_strdup (id),
+                               GSIZE_TO_POINTER (json_object_get_int_member (change, "rev")));
+        }
+      since = json_object_get_int_member (object, "next");
+      more = json_object_get_boolean_member (object, "more");
+    }
+
+  return held;
+}
+
+static gboolean
+openssl (const char *dir,
+         const char *first_arg,
+         ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  va_list args;
+
+  g_ptr_array_add (argv, (gpointer) "openssl");
+  va_start (args, first_arg);
+  for (const char *a = first_arg; a != NULL; a = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) a);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_set_cwd (launcher, dir);
+  process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
+  if (process == NULL)
+    {
+      g_test_message ("openssl: %s", error->message);
+      return FALSE;
+    }
+  g_subprocess_communicate_utf8 (process, NULL, NULL, NULL, &err, &error);
+  g_assert_no_error (error);
+  if (!g_subprocess_get_successful (process))
+    g_test_message ("openssl %s: %s", first_arg, err);
+
+  return g_subprocess_get_successful (process);
+}
+
+/* The same certificates as tests/server/test-server-tls.c makes: a P-256 CA, and a server
+ * certificate with the loopback names as subject alternative names. */
+gboolean
+dg_test_make_certificates (const char *dir)
+{
+  g_autofree char *ext = g_build_filename (dir, "server.ext", NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (ext, "subjectAltName = IP:127.0.0.1, DNS:localhost\n"
+                            "extendedKeyUsage = serverAuth\n"
+                            "basicConstraints = critical, CA:FALSE\n", -1, &error);
+  g_assert_no_error (error);
+
+  return openssl (dir, "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                  "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", "ca.key", "-out", "ca.pem",
+                  "-days", "2", "-subj", "/CN=DustGrid Test CA",
+                  "-addext", "basicConstraints=critical,CA:TRUE",
+                  "-addext", "keyUsage=critical,keyCertSign,cRLSign", NULL) &&
+         openssl (dir, "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                  "-nodes", "-keyout", "server.key", "-out", "server.csr",
+                  "-subj", "/CN=127.0.0.1", NULL) &&
+         openssl (dir, "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+                  "-CAcreateserial", "-out", "server.pem", "-days", "2", "-extfile", "server.ext",
+                  NULL);
+}
+
+void
+dg_test_remove_dir (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      g_unlink (child);
+    }
+  g_rmdir (path);
+}

@@ -1,0 +1,64 @@
+/* dg-test-client.h: what the client's reliability tests share.
+ *
+ * A client (local store, token store, sync engine) in a directory of its own, the main-loop
+ * waits its async calls need, a view of the road checks a server holds (through the API, as the
+ * office), and a CA with a server certificate made by the openssl command line.
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <libsoup/soup.h>
+
+#include "dg-local-store.h"
+#include "dg-sync-engine.h"
+#include "dg-token-store.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  char         *dir;
+  char         *db_path;
+  char         *session_path;
+  DgLocalStore *store;
+  DgTokenStore *tokens;
+  DgSyncEngine *engine;
+} DgTestClient;
+
+/* A client whose store and session live in @dir (made if needed). */
+DgTestClient *dg_test_client_new          (const char    *dir);
+/* Drops the engine and closes the store; the files stay. */
+void          dg_test_client_free         (DgTestClient  *client);
+
+gboolean      dg_test_client_sign_in      (DgTestClient  *client,
+                                           const char    *url,
+                                           const char    *username,
+                                           GError       **error);
+/* One complete run, waited for on the main context. */
+gboolean      dg_test_client_sync         (DgTestClient  *client,
+                                           GError       **error);
+/* Saves @n new road checks on the bundled district's first road in one transaction; their ids
+ * are appended to @ids. */
+void          dg_test_client_save_checks  (DgTestClient  *client,
+                                           guint          n,
+                                           GPtrArray     *ids);
+
+/* Iterates the default main context until @done is TRUE or @timeout_s passes; returns @done. */
+gboolean      dg_test_wait_until          (const gboolean *done,
+                                           guint           timeout_s);
+
+/* The road checks the server at @url holds, seen by "office" through GET /api/v1/changes: id →
+ * revision (as a gint64 in a pointer-sized hash value). An id sent twice in the feed fails the
+ * test. */
+GHashTable   *dg_test_held_checks         (SoupSession   *session,
+                                           const char    *url);
+
+/* ca.pem/ca.key, and server.pem/server.key for 127.0.0.1 and localhost signed by that CA, in
+ * @dir. FALSE (with a test message) when openssl is missing or fails. */
+gboolean      dg_test_make_certificates   (const char    *dir);
+/* Removes @path and the files in it (not recursive). */
+void          dg_test_remove_dir          (const char    *path);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DgTestClient, dg_test_client_free)
+
+G_END_DECLS
