@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "dg-office-page.h"
 #include "dg-signin-dialog.h"
 #include "dg-sync-indicator.h"
 #include "dg-window.h"
@@ -29,6 +30,8 @@ struct _DgWindow
   DgLocalStore         *store;
   DgSyncEngine         *engine;
   GtkWindow            *signin_dialog;   /* weak */
+  DgOfficePage         *office_page;
+  AdwViewStackPage     *office_stack_page;
 };
 
 G_DEFINE_FINAL_TYPE (DgWindow, dg_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -156,6 +159,17 @@ static const GActionEntry win_entries[] = {
   { "sign-out", sign_out_action },
 };
 
+/* The office view is for the office and administrators: shown when the session has that role. */
+static void
+update_office_visible (DgWindow *self)
+{
+  const char *role = dg_token_store_get_role (dg_sync_engine_get_tokens (self->engine));
+
+  adw_view_stack_page_set_visible (self->office_stack_page,
+                                   g_strcmp0 (role, "office") == 0 ||
+                                   g_strcmp0 (role, "admin") == 0);
+}
+
 static void
 dg_window_constructed (GObject *object)
 {
@@ -174,6 +188,17 @@ dg_window_constructed (GObject *object)
 
   g_signal_connect_object (self->engine, "sign-in-required", G_CALLBACK (sign_in_required_cb),
                            self, G_CONNECT_SWAPPED);
+
+  self->office_page = DG_OFFICE_PAGE (dg_office_page_new ());
+  dg_office_page_set_store (self->office_page, self->store);
+  dg_office_page_set_engine (self->office_page, self->engine);
+  self->office_stack_page = adw_view_stack_add_titled (self->view_stack,
+                                                       GTK_WIDGET (self->office_page),
+                                                       "office", _("Office"));
+  adw_view_stack_page_set_icon_name (self->office_stack_page, "view-grid-symbolic");
+  update_office_visible (self);
+  g_signal_connect_object (self->engine, "notify::signed-in",
+                           G_CALLBACK (update_office_visible), self, G_CONNECT_SWAPPED);
 }
 
 static void
