@@ -48,10 +48,16 @@ gboolean      dg_test_wait_until          (const gboolean *done,
                                            guint           timeout_s);
 
 /* The road checks the server at @url holds, seen by "office" through GET /api/v1/changes: id →
- * revision (as a gint64 in a pointer-sized hash value). An id sent twice in the feed fails the
- * test. */
+ * revision (a gint64 in a pointer-sized hash value). An id sent twice in the feed fails the
+ * test: the feed holds each record once, at its latest revision. */
 GHashTable   *dg_test_held_checks         (SoupSession   *session,
                                            const char    *url);
+/* The same, from the feed's position *@since on, into @held, moving *@since to the end. An id
+ * already in @held has a new revision since: that fails the test too. */
+void          dg_test_held_checks_update  (SoupSession   *session,
+                                           const char    *url,
+                                           GHashTable    *held,
+                                           gint64        *since);
 
 /* ca.pem/ca.key, and server.pem/server.key for 127.0.0.1 and localhost signed by that CA, in
  * @dir. FALSE (with a test message) when openssl is missing or fails. */
