@@ -105,6 +105,14 @@ bad:
   return FALSE;
 }
 
+/* The value of the four hex digits at @p (checked by the caller). */
+static guint
+hex4 (const char *p)
+{
+  return (guint) (g_ascii_xdigit_value (p[0]) << 12 | g_ascii_xdigit_value (p[1]) << 8 |
+                  g_ascii_xdigit_value (p[2]) << 4 | g_ascii_xdigit_value (p[3]));
+}
+
 /* Scans a string starting at the opening quote data[*pos]; leaves *pos on the closing quote. */
 static gboolean
 scan_string (const char  *data,
@@ -145,6 +153,26 @@ scan_string (const char  *data,
                             "NUL (\\u0000) in the string starting at byte %" G_GSIZE_FORMAT,
                             start);
               return FALSE;
+            }
+
+          /* Only a complete UTF-16 pair may name a surrogate. json-glib 1.6 decodes a lone one
+           * to bytes that are not UTF-8, swallowing the character after it, and leaks its
+           * string buffer when a high half is followed by another escape than a low half
+           * ("\ud800\u0041"): one leak per request, before any authentication. */
+          if (hex4 (data + i + 1) >= 0xd800 && hex4 (data + i + 1) <= 0xdfff)
+            {
+              if (hex4 (data + i + 1) >= 0xdc00 || i + 10 >= length ||
+                  data[i + 5] != '\\' || data[i + 6] != 'u' ||
+                  !g_ascii_isxdigit (data[i + 7]) || !g_ascii_isxdigit (data[i + 8]) ||
+                  !g_ascii_isxdigit (data[i + 9]) || !g_ascii_isxdigit (data[i + 10]) ||
+                  hex4 (data + i + 7) < 0xdc00 || hex4 (data + i + 7) > 0xdfff)
+                {
+                  dg_set_error (error, DG_ERROR_BAD_JSON, NULL,
+                                "Unpaired surrogate (\\u%.4s) in the string starting at byte %"
+                                G_GSIZE_FORMAT, data + i + 1, start);
+                  return FALSE;
+                }
+              i += 6;
             }
           i += 4;
         }
