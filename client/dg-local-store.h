@@ -87,6 +87,14 @@ DgRuleSet    *dg_local_store_get_rules       (DgLocalStore *self);
 /* Records of @type (not deleted), newest sort key first: DgStoreEntry *. */
 GPtrArray    *dg_local_store_list_entries    (DgLocalStore *self,
                                               DgRecordType  type);
+/* The newest @limit of them, for a list on screen: a year of checks is tens of thousands. */
+GPtrArray    *dg_local_store_list_recent     (DgLocalStore *self,
+                                              DgRecordType  type,
+                                              guint         limit);
+/* Records of @type (not deleted) whose sort key (date or month) is @key, newest edit first. */
+GPtrArray    *dg_local_store_list_entries_on (DgLocalStore *self,
+                                              DgRecordType  type,
+                                              const char   *key);
 DgStoreEntry *dg_local_store_get_entry       (DgLocalStore *self,
                                               const char   *id);
 /* Road checks dated @date, decoded (DgRoadCheck *, author filled in). */

@@ -3,6 +3,11 @@
  * Lists every check (by date) and sample (by month) with where it stands: pending, synced,
  * conflict, returned with the office's reason, rejected with the server's message. A conflict is
  * resolved here by choosing a version; anything else opens in its editor.
+ *
+ * A year of a district's checks is tens of thousands of records: each list shows the newest
+ * PAGE_SIZE and a row that shows PAGE_SIZE more, so that building the page (at start, and after
+ * every batch a sync stores) costs the same whatever the store holds. A hidden page does not
+ * rebuild at each change of the store, only once shown.
  */
 
 #define G_LOG_DOMAIN "dg-records-page"
@@ -15,6 +20,8 @@
 #include "dg-records-page.h"
 #include "dg-utils.h"
 
+#define PAGE_SIZE 50
+
 struct _DgRecordsPage
 {
   GtkWidget     parent_instance;
@@ -23,6 +30,9 @@ struct _DgRecordsPage
   GtkListBox   *samples_list;
 
   DgLocalStore *store;
+  guint         checks_limit;
+  guint         samples_limit;
+  gboolean      stale;         /* the store changed while the page was hidden */
 };
 
 G_DEFINE_FINAL_TYPE (DgRecordsPage, dg_records_page, GTK_TYPE_WIDGET)
@@ -54,6 +64,11 @@ header_func (GtkListBoxRow *row,
   const char *previous = before ? g_object_get_data (G_OBJECT (before), "dg-key") : NULL;
   GtkWidget *header;
 
+  if (g_object_get_data (G_OBJECT (row), "dg-more"))
+    {
+      gtk_list_box_row_set_header (row, NULL);
+      return;
+    }
   if (before && g_strcmp0 (key, previous) == 0)
     {
       gtk_list_box_row_set_header (row, NULL);
@@ -135,6 +150,23 @@ add_row (GtkListBox   *list,
   gtk_list_box_append (list, row);
 }
 
+/* The last row of a list that holds more than it shows. */
+static void
+add_more_row (GtkListBox *list,
+              const char *text)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_widget_set_margin_top (label, 12);
+  gtk_widget_set_margin_bottom (label, 12);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), label);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
+  g_object_set_data (G_OBJECT (row), "dg-more", GINT_TO_POINTER (TRUE));
+  gtk_list_box_append (list, row);
+}
+
 typedef struct
 {
   DgRecordsPage *self;
@@ -178,6 +210,15 @@ row_activated_cb (DgRecordsPage *self,
   GtkWidget *dialog;
   Resolve *resolve;
 
+  if (g_object_get_data (G_OBJECT (row), "dg-more"))
+    {
+      if (gtk_widget_get_parent (GTK_WIDGET (row)) == GTK_WIDGET (self->checks_list))
+        self->checks_limit += PAGE_SIZE;
+      else
+        self->samples_limit += PAGE_SIZE;
+      dg_records_page_refresh (self);
+      return;
+    }
   if (id == NULL)
     return;
   if (status != DG_SYNC_STATUS_CONFLICT)
@@ -212,6 +253,31 @@ row_activated_cb (DgRecordsPage *self,
 }
 
 static void
+store_changed_cb (DgRecordsPage *self)
+{
+  /* A sync stores records in batches: rebuilding a list nobody sees after each one would only
+   * hold up the main loop. */
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      self->stale = TRUE;
+      return;
+    }
+  dg_records_page_refresh (self);
+}
+
+static void
+dg_records_page_map (GtkWidget *widget)
+{
+  DgRecordsPage *self = DG_RECORDS_PAGE (widget);
+
+  /* Before chaining up: the new rows are then mapped with the page. */
+  if (self->stale)
+    dg_records_page_refresh (self);
+
+  GTK_WIDGET_CLASS (dg_records_page_parent_class)->map (widget);
+}
+
+static void
 dg_records_page_dispose (GObject *object)
 {
   DgRecordsPage *self = (DgRecordsPage *)object;
@@ -234,6 +300,8 @@ dg_records_page_class_init (DgRecordsPageClass *klass)
 
   object_class->dispose = dg_records_page_dispose;
 
+  widget_class->map = dg_records_page_map;
+
   /**
    * DgRecordsPage::open-record:
    * @type: a #DgRecordType
@@ -254,6 +322,8 @@ static void
 dg_records_page_init (DgRecordsPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->checks_limit = PAGE_SIZE;
+  self->samples_limit = PAGE_SIZE;
   dg_list_box_set_placeholder_text (self->checks_list, _("No road checks"));
   dg_list_box_set_placeholder_text (self->samples_list, _("No dust-fall samples"));
 
@@ -276,9 +346,10 @@ dg_records_page_set_store (DgRecordsPage *self,
   if (!g_set_object (&self->store, store))
     return;
   if (store)
-    g_signal_connect_object (store, "changed", G_CALLBACK (dg_records_page_refresh), self,
+    g_signal_connect_object (store, "changed", G_CALLBACK (store_changed_cb), self,
                              G_CONNECT_SWAPPED);
-  dg_records_page_refresh (self);
+  /* At start the page is hidden: it reads the store once shown, not before the first frame. */
+  store_changed_cb (self);
 }
 
 void
@@ -295,6 +366,7 @@ dg_records_page_refresh (DgRecordsPage *self)
 
   if (self->store == NULL)
     return;
+  self->stale = FALSE;
 
   roads = dg_local_store_list_roads (self->store);
   for (guint i = 0; i < roads->len; i++)
@@ -310,8 +382,9 @@ dg_records_page_refresh (DgRecordsPage *self)
     }
 
   clear_list (self->checks_list);
-  checks = dg_local_store_list_entries (self->store, DG_RECORD_ROAD_CHECK);
-  for (guint i = 0; i < checks->len; i++)
+  /* One more than shown tells whether there are more. */
+  checks = dg_local_store_list_recent (self->store, DG_RECORD_ROAD_CHECK, self->checks_limit + 1);
+  for (guint i = 0; i < MIN (checks->len, self->checks_limit); i++)
     {
       DgStoreEntry *entry = g_ptr_array_index (checks, i);
       const char *road_id = NULL;
@@ -334,10 +407,13 @@ dg_records_page_refresh (DgRecordsPage *self)
                                name ? name : _("Unknown road"), n_points);
       add_row (self->checks_list, entry, title);
     }
+  if (checks->len > self->checks_limit)
+    add_more_row (self->checks_list, _("Show Older Checks"));
 
   clear_list (self->samples_list);
-  samples = dg_local_store_list_entries (self->store, DG_RECORD_DUSTFALL_SAMPLE);
-  for (guint i = 0; i < samples->len; i++)
+  samples = dg_local_store_list_recent (self->store, DG_RECORD_DUSTFALL_SAMPLE,
+                                       self->samples_limit + 1);
+  for (guint i = 0; i < MIN (samples->len, self->samples_limit); i++)
     {
       DgStoreEntry *entry = g_ptr_array_index (samples, i);
       const char *cell_id = NULL;
@@ -358,4 +434,6 @@ dg_records_page_refresh (DgRecordsPage *self)
                                site ? site : "", jar ? jar : "");
       add_row (self->samples_list, entry, title);
     }
+  if (samples->len > self->samples_limit)
+    add_more_row (self->samples_list, _("Show Older Samples"));
 }

@@ -2,6 +2,9 @@
  *
  * The quota figures come from common/ (dg_quota_roads_on, the rules in force today) over the
  * checks the store holds for today.
+ *
+ * The page follows every change of the store, and a sync changes it after each batch of records,
+ * mostly of other days: the rows are rebuilt only when what they show has changed.
  */
 
 #define G_LOG_DOMAIN "dg-today-page"
@@ -26,6 +29,7 @@ struct _DgTodayPage
 
   DgLocalStore          *store;
   guint                  complete_roads;
+  char                  *shown;   /* what the rows were built from: see shown_key() */
 };
 
 G_DEFINE_FINAL_TYPE (DgTodayPage, dg_today_page, GTK_TYPE_WIDGET)
@@ -60,6 +64,33 @@ road_name (GPtrArray  *roads,
   return _("Unknown road");
 }
 
+/* Everything the page shows depends on: today, the rules in force, the road names, and each of
+ * today's checks as it was last written and where it stands. */
+static char *
+shown_key (const char *today,
+           guint       roads_required,
+           guint       points_required,
+           GPtrArray  *roads,
+           GPtrArray  *entries)
+{
+  GString *key = g_string_new (today);
+
+  g_string_append_printf (key, "|%u|%u", roads_required, points_required);
+  for (guint i = 0; i < roads->len; i++)
+    {
+      DgRoad *road = g_ptr_array_index (roads, i);
+      g_string_append_printf (key, "|%s=%s", road->id, road->name);
+    }
+  for (guint i = 0; i < entries->len; i++)
+    {
+      DgStoreEntry *entry = g_ptr_array_index (entries, i);
+      g_string_append_printf (key, "|%s:%" G_GINT64_FORMAT ":%s:%d:%d", entry->id, entry->rev,
+                              entry->updated_at ? entry->updated_at : "", entry->status,
+                              entry->state);
+    }
+  return g_string_free (key, FALSE);
+}
+
 static void
 check_activated_cb (DgTodayPage   *self,
                     GtkListBoxRow *row)
@@ -81,6 +112,7 @@ dg_today_page_dispose (GObject *object)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
     gtk_widget_unparent (child);
   g_clear_object (&self->store);
+  g_clear_pointer (&self->shown, g_free);
 
   G_OBJECT_CLASS (dg_today_page_parent_class)->dispose (object);
 }
@@ -142,6 +174,7 @@ dg_today_page_refresh (DgTodayPage *self)
   g_autofree char *today = dg_date_today ();
   g_autofree char *quota = NULL;
   g_autofree char *description = NULL;
+  g_autofree char *key = NULL;
   g_autoptr(GPtrArray) checks = NULL;
   g_autoptr(GPtrArray) entries = NULL;
   g_autoptr(GPtrArray) roads = NULL;
@@ -157,9 +190,18 @@ dg_today_page_refresh (DgTodayPage *self)
 
   rules = dg_local_store_get_rules (self->store);
   roads = dg_local_store_list_roads (self->store);
-  checks = dg_local_store_list_checks_on (self->store, today);
   roads_required = dg_rule_set_quota_roads (rules, today);
   points_required = dg_rule_set_quota_points (rules, today);
+  /* Today's only: the store may hold a year of checks, and this runs on the main thread. */
+  entries = dg_local_store_list_entries_on (self->store, DG_RECORD_ROAD_CHECK, today);
+
+  key = shown_key (today, roads_required, points_required, roads, entries);
+  if (g_strcmp0 (key, self->shown) == 0)
+    return;
+  g_free (self->shown);
+  self->shown = g_steal_pointer (&key);
+
+  checks = dg_local_store_list_checks_on (self->store, today);
 
   self->complete_roads = dg_quota_roads_on (checks, today, rules);
 
@@ -212,7 +254,6 @@ dg_today_page_refresh (DgTodayPage *self)
 
   /* Today's checks, with their verdict (from common/) and their way to the server. */
   clear_list (self->checks_list);
-  entries = dg_local_store_list_entries (self->store, DG_RECORD_ROAD_CHECK);
   for (guint i = 0; i < entries->len; i++)
     {
       DgStoreEntry *entry = g_ptr_array_index (entries, i);

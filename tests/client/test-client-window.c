@@ -276,6 +276,8 @@ test_six_point_check (Fixture       *fixture,
   /* The header bar says the check waits; My Records lists it as pending. */
   g_assert_cmpstr (dg_sync_indicator_get_text (dg_window_get_sync_indicator (fixture->window)),
                    ==, "Not signed in, 1 pending");
+  adw_view_stack_set_visible_child_name (dg_window_get_view_stack (fixture->window), "records");
+  spin (50);
   g_assert_nonnull (find_label_with_text (GTK_WIDGET (dg_window_get_records_page (fixture->window)),
                                           "Pending"));
 }
