@@ -27,6 +27,7 @@ struct _DgApplication
   DgTokenStore   *tokens;
   DgSyncEngine   *engine;
   GError         *store_error;
+  gint64          created_us;
 };
 
 G_DEFINE_FINAL_TYPE (DgApplication, dg_application, ADW_TYPE_APPLICATION)
@@ -75,6 +76,20 @@ signed_in_cb (GObject      *object,
       g_autofree char *text = g_strdup_printf (_("Could not sign in: %s"), error->message);
       dg_window_add_toast (DG_WINDOW (window), text);
     }
+}
+
+/* DUSTGRID_REPORT_FIRST_FRAME=1, for tests/bench/bench-client.c: once the window's first frame
+ * is painted, print on stderr how long after the application was made, and the monotonic clock,
+ * which the benchmark compares with its own time of spawning us. */
+static void
+first_frame_cb (GdkFrameClock *clock,
+                DgApplication *self)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  g_signal_handlers_disconnect_by_func (clock, first_frame_cb, self);
+  g_printerr ("first-frame-ms %.1f monotonic-us %" G_GINT64_FORMAT "\n",
+              (now - self->created_us) / 1000.0, now);
 }
 
 static void
@@ -196,6 +211,9 @@ dg_application_activate (GApplication *application)
                        G_SETTINGS_BIND_DEFAULT);
     }
   gtk_window_present (window);
+  if (g_getenv ("DUSTGRID_REPORT_FIRST_FRAME"))
+    g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "after-paint",
+                      G_CALLBACK (first_frame_cb), self);
 
   dg_sync_engine_start (self->engine);
 
@@ -232,6 +250,7 @@ dg_application_class_init (DgApplicationClass *klass)
 static void
 dg_application_init (DgApplication *self)
 {
+  self->created_us = g_get_monotonic_time ();
 }
 
 DgApplication *
