@@ -29,6 +29,7 @@ struct _DgServer
   gboolean         log_requests;
   gboolean         shutting_down;
   guint            n_in_flight;
+  guint            n_receiving;    /* requests whose headers are in, not yet answered */
   guint            idle_timeout;   /* seconds; 0: never */
   GThreadPool     *login_pool;
   GMainContext    *context;        /* where the server listens and its deadlines fire */
@@ -42,6 +43,8 @@ typedef struct
   gint64    started;
   gsize     body_bytes;
   gboolean  in_flight;
+  gboolean  receiving;   /* counted in n_receiving: its headers are in, its answer is not out */
+  gboolean  admitted;    /* its headers arrived before the shutdown began */
   gboolean  stolen;      /* the connection was taken from libsoup to refuse the request */
   char     *user;
 
@@ -128,6 +131,18 @@ static const DgRoute routes[] = {
 #define MAX_PULL_LIMIT     1000
 
 /* ---- Helpers ---- */
+
+static void
+stop_receiving (DgServer    *self,
+                MessageInfo *info)
+{
+  if (!info->receiving)
+    return;
+
+  info->receiving = FALSE;
+  g_assert (self->n_receiving > 0);
+  self->n_receiving--;
+}
 
 static void
 message_info_free (MessageInfo *info)
@@ -751,7 +766,9 @@ handler_cb (SoupServer        *server,
   Request *req;
   GTask *task;
 
-  if (self->shutting_down)
+  /* A request the client had begun to send before the shutdown is served: only those that
+   * started after it are refused. */
+  if (self->shutting_down && !info->admitted)
     {
       respond_error_code (msg, DG_ERROR_UNAVAILABLE, NULL, "the server is shutting down");
       soup_message_headers_replace (soup_server_message_get_response_headers (msg),
@@ -1013,8 +1030,10 @@ refuse_connection (DgServer          *self,
                               "\r\n%s", status, soup_status_get_phrase (status), strlen (body),
                               body);
 
-  /* The connection is ours from here on: the request deadline must not shut it down. */
+  /* The connection is ours from here on: the request deadline must not shut it down, and
+   * libsoup will not tell when the request is over. */
   message_info (msg)->stolen = TRUE;
+  stop_receiving (self, message_info (msg));
   disarm_deadline (msg);
 
   socket = soup_server_message_get_socket (msg);
@@ -1068,6 +1087,16 @@ early_handler_cb (SoupServer        *server,
   DgServer *self = user_data;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   const char *content_length = soup_message_headers_get_list (headers, "Content-Length");
+  MessageInfo *info = message_info (msg);
+
+  /* From here until it is answered or aborted, the request holds a graceful shutdown back:
+   * the client has begun to send it, and may already be waiting for the answer. */
+  if (!info->receiving)
+    {
+      info->receiving = TRUE;
+      info->admitted = !self->shutting_down;
+      self->n_receiving++;
+    }
 
   /* libsoup 3.2 joins repeated headers with ", " and believes Transfer-Encoding over
    * Content-Length: refuse both forms rather than guess which length the client meant. */
@@ -1158,6 +1187,7 @@ log_request (DgServer          *self,
       g_assert (self->n_in_flight > 0);
       self->n_in_flight--;
     }
+  stop_receiving (self, info);
 
   if (!self->log_requests)
     return;
@@ -1405,9 +1435,30 @@ dg_server_get_idle_timeout (DgServer *self)
 void
 dg_server_begin_shutdown (DgServer *self)
 {
+  g_autoptr(GSList) listeners = NULL;
+
   g_return_if_fail (DG_IS_SERVER (self));
 
+  if (self->shutting_down)
+    return;
   self->shutting_down = TRUE;
+
+  /* No new connection: a client that connects now is refused at once and retries later,
+   * rather than sending a request only to get 503. libsoup's watch on the closed socket fails
+   * its next accept and goes away; soup_server_disconnect() closes the listeners again, which
+   * does nothing. */
+  if (self->soup != NULL)
+    listeners = soup_server_get_listeners (self->soup);
+  for (GSList *l = listeners; l != NULL; l = l->next)
+    g_socket_close (l->data, NULL);
+}
+
+guint
+dg_server_get_n_unanswered (DgServer *self)
+{
+  g_return_val_if_fail (DG_IS_SERVER (self), 0);
+
+  return MAX (self->n_receiving, self->n_in_flight);
 }
 
 guint

@@ -57,9 +57,13 @@ void        dg_server_set_idle_timeout    (DgServer     *self,
                                            guint         seconds);
 guint       dg_server_get_idle_timeout    (DgServer     *self);
 
-/* Starts a graceful shutdown: new requests are refused with 503 while those in flight finish.
- * Poll dg_server_get_n_in_flight() until it is 0, then dg_server_disconnect(). */
+/* Starts a graceful shutdown: the server stops accepting connections, and refuses with 503
+ * the requests that begin after this; those whose headers had already arrived are read, run
+ * and answered. Poll dg_server_get_n_unanswered() until it is 0 (with a bound: a client may
+ * never finish sending), then dg_server_disconnect(). dg_server_get_n_in_flight() counts only
+ * the requests running in worker threads. */
 void        dg_server_begin_shutdown      (DgServer     *self);
+guint       dg_server_get_n_unanswered    (DgServer     *self);
 guint       dg_server_get_n_in_flight     (DgServer     *self);
 void        dg_server_disconnect          (DgServer     *self);
 

@@ -15,6 +15,17 @@
 
 G_BEGIN_DECLS
 
+/* How many times slower than a plain build this one runs. A bound on the time something takes
+ * checks the program's speed, and is scaled by this; one that only keeps a test from hanging
+ * is not needed here (meson's timeout does that). Under AddressSanitizer with the slow
+ * unwinder ./dev test --sanitize needs for its suppressions (fast_unwind_on_malloc=0), code
+ * that allocates much runs about ten times slower. */
+#if defined(__SANITIZE_ADDRESS__)
+# define DG_TEST_SLOWDOWN 10
+#else
+# define DG_TEST_SLOWDOWN 1
+#endif
+
 typedef struct
 {
   char         *dir;
