@@ -4,10 +4,11 @@
  * both use it, and every multi-statement change runs in one transaction so a crash leaves either
  * the whole edit (record + outbox entry) or none of it.
  *
- * The lists the pages show are read through a second connection with its own mutex. In WAL mode
- * a reader sees the last committed state and never waits for a writer: without it, the main
- * thread waited for the sync's whole transaction of 500 records and its fsync (up to 0.8 s on a
- * loaded machine) each time it refreshed a page after a batch.
+ * The lists the pages show are read through other connections, one per concurrent reader, taken
+ * from a pool. In WAL mode a reader sees the last committed state and never waits for a writer
+ * or another reader: with the one connection, the main thread waited for the sync's whole
+ * transaction of 500 records and its fsync (up to 0.8 s on a loaded machine) each time it
+ * refreshed a page after a batch, and for the office view's month report reading every record.
  */
 
 #define G_LOG_DOMAIN "dg-local-store"
@@ -30,8 +31,9 @@ struct _DgLocalStore
   char         *path;
   sqlite3      *db;
   GMutex        mutex;
-  sqlite3      *read_db;       /* NULL for a database in memory: reads use db */
-  GMutex        read_mutex;
+  gboolean      shared_reads;  /* a database in memory: reads use db, under mutex */
+  GPtrArray    *readers;       /* idle reading connections (sqlite3 *) */
+  GMutex        readers_mutex; /* guards readers only: held for a push or a pop */
   GMainContext *context;
   gboolean      changed_queued;
   gint          n_pending;     /* cached outbox size, read without the mutex */
@@ -389,26 +391,59 @@ entry_from_row (sqlite3_stmt *stmt)
   "r.sync, r.message, r.server_rev, r.server_data, r.sort_key, " \
   "EXISTS (SELECT 1 FROM outbox o WHERE o.id = r.id) "
 
-/* The reading connection, locked; give it back with read_unlock(). */
+static void
+close_reader (gpointer db)
+{
+  sqlite3_close (db);
+}
+
+/* A reading connection for this thread alone; give it back with read_unlock(). NULL when none
+ * can be opened (the caller then reads nothing, as on a failed query). */
 static sqlite3 *
 read_lock (DgLocalStore *self)
 {
-  if (self->read_db == NULL)
+  sqlite3 *db = NULL;
+
+  if (self->shared_reads)
     {
       g_mutex_lock (&self->mutex);
       return self->db;
     }
-  g_mutex_lock (&self->read_mutex);
-  return self->read_db;
+
+  g_mutex_lock (&self->readers_mutex);
+  if (self->readers->len > 0)
+    db = g_ptr_array_steal_index_fast (self->readers, self->readers->len - 1);
+  g_mutex_unlock (&self->readers_mutex);
+  if (db != NULL)
+    return db;
+
+  /* One more reader at the same time than ever before: it stays in the pool. */
+  if (sqlite3_open_v2 (self->path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                       NULL) != SQLITE_OK)
+    {
+      g_warning ("Local store: %s", sqlite3_errmsg (db));
+      sqlite3_close (db);
+      return NULL;
+    }
+  sqlite3_busy_timeout (db, 5000);
+  sqlite3_exec (db, "PRAGMA query_only = 1", NULL, NULL, NULL);
+  return db;
 }
 
 static void
-read_unlock (DgLocalStore *self)
+read_unlock (DgLocalStore *self,
+             sqlite3      *db)
 {
-  if (self->read_db == NULL)
-    g_mutex_unlock (&self->mutex);
-  else
-    g_mutex_unlock (&self->read_mutex);
+  if (self->shared_reads)
+    {
+      g_mutex_unlock (&self->mutex);
+      return;
+    }
+  if (db == NULL)
+    return;
+  g_mutex_lock (&self->readers_mutex);
+  g_ptr_array_add (self->readers, db);
+  g_mutex_unlock (&self->readers_mutex);
 }
 
 /* Runs a query of ENTRY_COLUMNS on @db (from read_lock()). */
@@ -421,6 +456,8 @@ list_entries_locked (sqlite3    *db,
   GPtrArray *entries = g_ptr_array_new_with_free_func ((GDestroyNotify) dg_store_entry_free);
   sqlite3_stmt *stmt = NULL;
 
+  if (db == NULL)
+    return entries;
   if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
     {
       g_warning ("%s", sqlite3_errmsg (db));
@@ -553,12 +590,12 @@ dg_local_store_finalize (GObject *object)
 {
   DgLocalStore *self = (DgLocalStore *)object;
 
-  g_clear_pointer (&self->read_db, sqlite3_close);
+  g_clear_pointer (&self->readers, g_ptr_array_unref);
   g_clear_pointer (&self->db, sqlite3_close);
   g_clear_pointer (&self->path, g_free);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_mutex_clear (&self->mutex);
-  g_mutex_clear (&self->read_mutex);
+  g_mutex_clear (&self->readers_mutex);
 
   G_OBJECT_CLASS (dg_local_store_parent_class)->finalize (object);
 }
@@ -591,7 +628,8 @@ static void
 dg_local_store_init (DgLocalStore *self)
 {
   g_mutex_init (&self->mutex);
-  g_mutex_init (&self->read_mutex);
+  g_mutex_init (&self->readers_mutex);
+  self->readers = g_ptr_array_new_with_free_func (close_reader);
   self->context = g_main_context_ref_thread_default ();
 }
 
@@ -663,19 +701,9 @@ dg_local_store_new (const char  *path,
     return NULL;
   refresh_pending_locked (self);
 
-  /* The pages' reads (see the top of this file), once the schema exists. */
-  if (g_strcmp0 (path, ":memory:") != 0 && path[0] != '\0')
-    {
-      if (sqlite3_open_v2 (path, &self->read_db,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK)
-        {
-          g_set_error (error, DG_ERROR, DG_ERROR_UNAVAILABLE, "Local store: %s",
-                       sqlite3_errmsg (self->read_db));
-          return NULL;
-        }
-      sqlite3_busy_timeout (self->read_db, 5000);
-      sqlite3_exec (self->read_db, "PRAGMA query_only = 1", NULL, NULL, NULL);
-    }
+  /* Another connection to a database in memory would be another database. */
+  self->shared_reads = g_strcmp0 (path, ":memory:") == 0 || path[0] == '\0' ||
+                       g_str_has_prefix (path, "file:");
 
   return g_steal_pointer (&self);
 }
@@ -820,7 +848,7 @@ list_reference (DgLocalStore   *self,
                                  " WHERE r.type = ? AND r.deleted = 0 AND r.data IS NOT NULL"
                                  " ORDER BY r.sort_key, r.id",
                                  dg_record_type_to_string (type), NULL);
-  read_unlock (self);
+  read_unlock (self, db);
 
   for (guint i = 0; i < entries->len; i++)
     {
@@ -885,7 +913,7 @@ dg_local_store_list_entries (DgLocalStore *self,
                                  " WHERE r.type = ? AND r.deleted = 0"
                                  " ORDER BY r.sort_key DESC, r.updated_at DESC, r.id",
                                  dg_record_type_to_string (type), NULL);
-  read_unlock (self);
+  read_unlock (self, db);
   return entries;
 }
 
@@ -908,7 +936,7 @@ dg_local_store_list_recent (DgLocalStore *self,
                                  " ORDER BY r.sort_key DESC, r.updated_at DESC, r.id"
                                  " LIMIT CAST(?2 AS INTEGER)",
                                  dg_record_type_to_string (type), n);
-  read_unlock (self);
+  read_unlock (self, db);
   return entries;
 }
 
@@ -929,7 +957,7 @@ dg_local_store_list_entries_on (DgLocalStore *self,
                                  " WHERE r.type = ? AND r.sort_key = ? AND r.deleted = 0"
                                  " ORDER BY r.updated_at DESC, r.id",
                                  dg_record_type_to_string (type), key);
-  read_unlock (self);
+  read_unlock (self, db);
   return entries;
 }
 
@@ -947,7 +975,7 @@ dg_local_store_get_entry (DgLocalStore *self,
   entries = list_entries_locked (db,
                                  "SELECT " ENTRY_COLUMNS " FROM records r WHERE r.id = ?",
                                  id, NULL);
-  read_unlock (self);
+  read_unlock (self, db);
 
   if (entries->len == 0)
     return NULL;
@@ -970,7 +998,7 @@ dg_local_store_list_checks_on (DgLocalStore *self,
                                  " WHERE r.type = ? AND r.sort_key = ? AND r.deleted = 0"
                                  " ORDER BY r.updated_at, r.id",
                                  dg_record_type_to_string (DG_RECORD_ROAD_CHECK), date);
-  read_unlock (self);
+  read_unlock (self, db);
 
   for (guint i = 0; i < entries->len; i++)
     {
