@@ -72,6 +72,7 @@ struct _DgOfficePage
   GCancellable      *load_cancellable;
   GCancellable      *cancellable;      /* server calls and exports; cancelled in dispose */
   guint              reload_id;
+  gboolean           stale;            /* the store or the month changed while hidden */
 
   gboolean           can_return;       /* the session is the office's */
 
@@ -654,6 +655,7 @@ static void
 reload (DgOfficePage *self)
 {
   g_clear_handle_id (&self->reload_id, g_source_remove);
+  self->stale = FALSE;
 
   if (self->store == NULL)
     return;
@@ -677,9 +679,25 @@ reload_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Hidden (an inspector's session never shows it), the page does not read the month: a report
+ * reads every record of the store, and a sync changes it after each batch. */
+static void
+reload_when_shown (DgOfficePage *self)
+{
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    reload (self);
+  else
+    self->stale = TRUE;
+}
+
 static void
 store_changed_cb (DgOfficePage *self)
 {
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      self->stale = TRUE;
+      return;
+    }
   /* A pull stores records in bursts: build the month once they have settled. */
   g_clear_handle_id (&self->reload_id, g_source_remove);
   self->reload_id = g_timeout_add (RELOAD_DELAY_MS, reload_timeout_cb, self);
@@ -1235,6 +1253,16 @@ reopen_month_action (GtkWidget  *widget,
 /* ---- GObject ---- */
 
 static void
+dg_office_page_map (GtkWidget *widget)
+{
+  DgOfficePage *self = DG_OFFICE_PAGE (widget);
+
+  GTK_WIDGET_CLASS (dg_office_page_parent_class)->map (widget);
+  if (self->stale)
+    reload (self);
+}
+
+static void
 dg_office_page_dispose (GObject *object)
 {
   DgOfficePage *self = (DgOfficePage *)object;
@@ -1325,6 +1353,8 @@ dg_office_page_class_init (DgOfficePageClass *klass)
   object_class->finalize = dg_office_page_finalize;
   object_class->get_property = dg_office_page_get_property;
   object_class->set_property = dg_office_page_set_property;
+
+  widget_class->map = dg_office_page_map;
 
   properties[PROP_MONTH] =
     g_param_spec_string ("month", NULL, NULL, NULL,
@@ -1418,7 +1448,7 @@ dg_office_page_set_store (DgOfficePage *self,
   if (store != NULL)
     g_signal_connect_object (store, "changed", G_CALLBACK (store_changed_cb), self,
                              G_CONNECT_SWAPPED);
-  reload (self);
+  reload_when_shown (self);
 }
 
 void
@@ -1459,7 +1489,7 @@ dg_office_page_set_month (DgOfficePage *self,
   self->month = g_strdup (month);
   gtk_label_set_label (self->month_label, month);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MONTH]);
-  reload (self);
+  reload_when_shown (self);
 }
 
 void
