@@ -91,6 +91,33 @@ shown_key (const char *today,
   return g_string_free (key, FALSE);
 }
 
+/* Whether the rows of @list are those of today's @entries, in order. */
+static gboolean
+checks_list_shows (GtkListBox *list,
+                   GPtrArray  *entries,
+                   const char *today)
+{
+  guint shown = 0;
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      DgStoreEntry *entry = g_ptr_array_index (entries, i);
+      g_autoptr(DgRoadCheck) check = NULL;
+      GtkListBoxRow *row;
+
+      /* The same test as the loop that builds the rows. */
+      if (g_strcmp0 (entry->sort_key, today) != 0 || entry->data == NULL)
+        continue;
+      check = dg_record_data_from_json (DG_RECORD_ROAD_CHECK, entry->id, entry->data, NULL);
+      if (check == NULL)
+        continue;
+      row = gtk_list_box_get_row_at_index (list, shown++);
+      if (row == NULL || g_strcmp0 (g_object_get_data (G_OBJECT (row), "dg-id"), entry->id) != 0)
+        return FALSE;
+    }
+  return gtk_list_box_get_row_at_index (list, shown) == NULL;
+}
+
 static void
 check_activated_cb (DgTodayPage   *self,
                     GtkListBoxRow *row)
@@ -182,6 +209,7 @@ dg_today_page_refresh (DgTodayPage *self)
   g_autoptr(GHashTable) best = NULL;   /* road id → most points in one check today */
   g_autoptr(GList) road_ids = NULL;
   guint roads_required, points_required;
+  gboolean in_place;
 
   g_return_if_fail (DG_IS_TODAY_PAGE (self));
 
@@ -252,9 +280,13 @@ dg_today_page_refresh (DgTodayPage *self)
     }
   gtk_widget_set_visible (GTK_WIDGET (self->roads_list), road_ids != NULL);
 
-  /* Today's checks, with their verdict (from common/) and their way to the server. */
-  clear_list (self->checks_list);
-  for (guint i = 0; i < entries->len; i++)
+  /* Today's checks, with their verdict (from common/) and their way to the server. A sync
+   * changes where they stand, not which they are: the rows are then updated in place, since
+   * building and laying out new rows costs the main loop ten times more. */
+  in_place = checks_list_shows (self->checks_list, entries, today);
+  if (!in_place)
+    clear_list (self->checks_list);
+  for (guint i = 0, shown = 0; i < entries->len; i++)
     {
       DgStoreEntry *entry = g_ptr_array_index (entries, i);
       g_autoptr(DgRoadCheck) check = NULL;
@@ -275,6 +307,14 @@ dg_today_page_refresh (DgTodayPage *self)
                                   check->points->len,
                                   result->pass ? _("Pass") : _("Fail"),
                                   dg_sync_status_label (entry->status));
+      if (in_place)
+        {
+          row = GTK_WIDGET (gtk_list_box_get_row_at_index (self->checks_list, shown++));
+          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                         road_name (roads, check->road_id));
+          adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+          continue;
+        }
       row = adw_action_row_new ();
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
                                      road_name (roads, check->road_id));
