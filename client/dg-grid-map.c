@@ -14,32 +14,26 @@
 
 struct _DgGridMap
 {
-  GtkWidget      parent_instance;
+  DgChartView parent_instance;
 
-  DgMonthReport *report;
-  int            focus_index;   /* the cell the keyboard is on, or -1 */
+  int         focus_index;   /* the cell the keyboard is on, or -1 */
 };
 
-G_DEFINE_FINAL_TYPE (DgGridMap, dg_grid_map, GTK_TYPE_WIDGET)
-
-enum {
-  PROP_0,
-  PROP_REPORT,
-  N_PROPS
-};
+G_DEFINE_FINAL_TYPE (DgGridMap, dg_grid_map, DG_TYPE_CHART_VIEW)
 
 enum {
   CELL_ACTIVATED,
   N_SIGNALS
 };
 
-static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 static const DgDustfallReport *
 get_dustfall (DgGridMap *self)
 {
-  return self->report != NULL ? dg_month_report_get_dustfall (self->report) : NULL;
+  DgMonthReport *report = dg_chart_view_get_report (DG_CHART_VIEW (self));
+
+  return report != NULL ? dg_month_report_get_dustfall (report) : NULL;
 }
 
 static int
@@ -237,26 +231,17 @@ dg_grid_map_query_tooltip (GtkWidget  *widget,
 }
 
 static void
-dg_grid_map_snapshot (GtkWidget   *widget,
-                      GtkSnapshot *snapshot)
+dg_grid_map_draw (DgChartView *view,
+                  cairo_t     *cr,
+                  int          width,
+                  int          height)
 {
-  DgGridMap *self = DG_GRID_MAP (widget);
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  GdkRGBA color;
-  cairo_t *cr;
+  DgGridMap *self = DG_GRID_MAP (view);
 
-  if (width <= 0 || height <= 0)
-    return;
-
-  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &color);
-  /* A cairo node is rendered at the surface's scale: vectors stay crisp on HiDPI. */
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  gdk_cairo_set_source_rgba (cr, &color);
   dg_chart_draw_grid_map (cr, get_dustfall (self), width, height);
 
   /* The keyboard's cell, outlined in the foreground colour over the map. */
-  if (gtk_widget_has_visible_focus (widget) && self->focus_index >= 0)
+  if (gtk_widget_has_visible_focus (GTK_WIDGET (self)) && self->focus_index >= 0)
     {
       cairo_rectangle_t rect;
 
@@ -268,95 +253,31 @@ dg_grid_map_snapshot (GtkWidget   *widget,
           cairo_stroke (cr);
         }
     }
-  cairo_destroy (cr);
 }
 
 static void
-dg_grid_map_measure (GtkWidget      *widget,
-                     GtkOrientation  orientation,
-                     int             for_size,
-                     int            *minimum,
-                     int            *natural,
-                     int            *minimum_baseline,
-                     int            *natural_baseline)
+dg_grid_map_report_changed (DgChartView *view)
 {
-  /* Small enough for a 360 px phone; the chart scales to whatever it is given. */
-  if (orientation == GTK_ORIENTATION_HORIZONTAL)
-    {
-      *minimum = 240;
-      *natural = 480;
-    }
-  else
-    {
-      *minimum = 220;
-      *natural = 400;
-    }
-}
+  DgGridMap *self = DG_GRID_MAP (view);
 
-static void
-dg_grid_map_dispose (GObject *object)
-{
-  DgGridMap *self = (DgGridMap *)object;
-
-  g_clear_object (&self->report);
-
-  G_OBJECT_CLASS (dg_grid_map_parent_class)->dispose (object);
-}
-
-static void
-dg_grid_map_get_property (GObject    *object,
-                          guint       prop_id,
-                          GValue     *value,
-                          GParamSpec *pspec)
-{
-  DgGridMap *self = DG_GRID_MAP (object);
-
-  switch (prop_id)
-    {
-    case PROP_REPORT:
-      g_value_set_object (value, self->report);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-dg_grid_map_set_property (GObject      *object,
-                          guint         prop_id,
-                          const GValue *value,
-                          GParamSpec   *pspec)
-{
-  DgGridMap *self = DG_GRID_MAP (object);
-
-  switch (prop_id)
-    {
-    case PROP_REPORT:
-      dg_grid_map_set_report (self, g_value_get_object (value));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
+  self->focus_index = -1;
+  update_description (self);
 }
 
 static void
 dg_grid_map_class_init (DgGridMapClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  DgChartViewClass *chart_class = DG_CHART_VIEW_CLASS (klass);
 
-  object_class->dispose = dg_grid_map_dispose;
-  object_class->get_property = dg_grid_map_get_property;
-  object_class->set_property = dg_grid_map_set_property;
-
-  widget_class->snapshot = dg_grid_map_snapshot;
-  widget_class->measure = dg_grid_map_measure;
   widget_class->query_tooltip = dg_grid_map_query_tooltip;
 
-  properties[PROP_REPORT] =
-    g_param_spec_object ("report", NULL, NULL, DG_TYPE_MONTH_REPORT,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  chart_class->draw = dg_grid_map_draw;
+  chart_class->report_changed = dg_grid_map_report_changed;
+  chart_class->min_width = 240;
+  chart_class->natural_width = 480;
+  chart_class->min_height = 220;
+  chart_class->natural_height = 400;
 
   /**
    * DgGridMap::cell-activated:
@@ -388,7 +309,6 @@ dg_grid_map_init (DgGridMap *self)
   g_signal_connect_swapped (focus, "leave", G_CALLBACK (gtk_widget_queue_draw), self);
   gtk_widget_add_controller (GTK_WIDGET (self), focus);
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
-  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("District grid map"),
                                   -1);
@@ -405,7 +325,7 @@ DgMonthReport *
 dg_grid_map_get_report (DgGridMap *self)
 {
   g_return_val_if_fail (DG_IS_GRID_MAP (self), NULL);
-  return self->report;
+  return dg_chart_view_get_report (DG_CHART_VIEW (self));
 }
 
 void
@@ -413,15 +333,7 @@ dg_grid_map_set_report (DgGridMap     *self,
                         DgMonthReport *report)
 {
   g_return_if_fail (DG_IS_GRID_MAP (self));
-  g_return_if_fail (report == NULL || DG_IS_MONTH_REPORT (report));
-
-  if (g_set_object (&self->report, report))
-    {
-      self->focus_index = -1;
-      update_description (self);
-      gtk_widget_queue_draw (GTK_WIDGET (self));
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REPORT]);
-    }
+  dg_chart_view_set_report (DG_CHART_VIEW (self), report);
 }
 
 const char *

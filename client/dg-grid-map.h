@@ -8,12 +8,13 @@
 
 #include <gtk/gtk.h>
 
+#include "dg-chart-view.h"
 #include "dg-month-report.h"
 
 G_BEGIN_DECLS
 
 #define DG_TYPE_GRID_MAP (dg_grid_map_get_type ())
-G_DECLARE_FINAL_TYPE (DgGridMap, dg_grid_map, DG, GRID_MAP, GtkWidget)
+G_DECLARE_FINAL_TYPE (DgGridMap, dg_grid_map, DG, GRID_MAP, DgChartView)
 
 GtkWidget     *dg_grid_map_new         (void);
 DgMonthReport *dg_grid_map_get_report  (DgGridMap     *self);

@@ -14,31 +14,24 @@
 
 struct _DgRankingChart
 {
-  GtkWidget      parent_instance;
-
-  DgMonthReport *report;
+  DgChartView parent_instance;
 };
 
-G_DEFINE_FINAL_TYPE (DgRankingChart, dg_ranking_chart, GTK_TYPE_WIDGET)
-
-enum {
-  PROP_0,
-  PROP_REPORT,
-  N_PROPS
-};
+G_DEFINE_FINAL_TYPE (DgRankingChart, dg_ranking_chart, DG_TYPE_CHART_VIEW)
 
 enum {
   CELL_ACTIVATED,
   N_SIGNALS
 };
 
-static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 static const DgDustfallReport *
 get_dustfall (DgRankingChart *self)
 {
-  return self->report != NULL ? dg_month_report_get_dustfall (self->report) : NULL;
+  DgMonthReport *report = dg_chart_view_get_report (DG_CHART_VIEW (self));
+
+  return report != NULL ? dg_month_report_get_dustfall (report) : NULL;
 }
 
 static int
@@ -122,112 +115,34 @@ dg_ranking_chart_query_tooltip (GtkWidget  *widget,
 }
 
 static void
-dg_ranking_chart_snapshot (GtkWidget   *widget,
-                           GtkSnapshot *snapshot)
+dg_ranking_chart_draw (DgChartView *view,
+                       cairo_t     *cr,
+                       int          width,
+                       int          height)
 {
-  DgRankingChart *self = DG_RANKING_CHART (widget);
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  GdkRGBA color;
-  cairo_t *cr;
-
-  if (width <= 0 || height <= 0)
-    return;
-
-  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &color);
-  /* A cairo node is rendered at the surface's scale: vectors stay crisp on HiDPI. */
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  gdk_cairo_set_source_rgba (cr, &color);
-  dg_chart_draw_ranking (cr, get_dustfall (self), width, height);
-  cairo_destroy (cr);
+  dg_chart_draw_ranking (cr, get_dustfall (DG_RANKING_CHART (view)), width, height);
 }
 
 static void
-dg_ranking_chart_measure (GtkWidget      *widget,
-                          GtkOrientation  orientation,
-                          int             for_size,
-                          int            *minimum,
-                          int            *natural,
-                          int            *minimum_baseline,
-                          int            *natural_baseline)
+dg_ranking_chart_report_changed (DgChartView *view)
 {
-  /* Small enough for a 360 px phone; the chart scales to whatever it is given. */
-  if (orientation == GTK_ORIENTATION_HORIZONTAL)
-    {
-      *minimum = 240;
-      *natural = 640;
-    }
-  else
-    {
-      *minimum = 200;
-      *natural = 300;
-    }
-}
-
-static void
-dg_ranking_chart_dispose (GObject *object)
-{
-  DgRankingChart *self = (DgRankingChart *)object;
-
-  g_clear_object (&self->report);
-
-  G_OBJECT_CLASS (dg_ranking_chart_parent_class)->dispose (object);
-}
-
-static void
-dg_ranking_chart_get_property (GObject    *object,
-                               guint       prop_id,
-                               GValue     *value,
-                               GParamSpec *pspec)
-{
-  DgRankingChart *self = DG_RANKING_CHART (object);
-
-  switch (prop_id)
-    {
-    case PROP_REPORT:
-      g_value_set_object (value, self->report);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-dg_ranking_chart_set_property (GObject      *object,
-                               guint         prop_id,
-                               const GValue *value,
-                               GParamSpec   *pspec)
-{
-  DgRankingChart *self = DG_RANKING_CHART (object);
-
-  switch (prop_id)
-    {
-    case PROP_REPORT:
-      dg_ranking_chart_set_report (self, g_value_get_object (value));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
+  update_description (DG_RANKING_CHART (view));
 }
 
 static void
 dg_ranking_chart_class_init (DgRankingChartClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  DgChartViewClass *chart_class = DG_CHART_VIEW_CLASS (klass);
 
-  object_class->dispose = dg_ranking_chart_dispose;
-  object_class->get_property = dg_ranking_chart_get_property;
-  object_class->set_property = dg_ranking_chart_set_property;
-
-  widget_class->snapshot = dg_ranking_chart_snapshot;
-  widget_class->measure = dg_ranking_chart_measure;
   widget_class->query_tooltip = dg_ranking_chart_query_tooltip;
 
-  properties[PROP_REPORT] =
-    g_param_spec_object ("report", NULL, NULL, DG_TYPE_MONTH_REPORT,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  chart_class->draw = dg_ranking_chart_draw;
+  chart_class->report_changed = dg_ranking_chart_report_changed;
+  chart_class->min_width = 240;
+  chart_class->natural_width = 640;
+  chart_class->min_height = 200;
+  chart_class->natural_height = 300;
 
   /**
    * DgRankingChart::cell-activated:
@@ -248,7 +163,6 @@ dg_ranking_chart_init (DgRankingChart *self)
 
   g_signal_connect_swapped (click, "pressed", G_CALLBACK (pressed_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
-  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Dust-fall ranking chart"),
                                   -1);
@@ -265,7 +179,7 @@ DgMonthReport *
 dg_ranking_chart_get_report (DgRankingChart *self)
 {
   g_return_val_if_fail (DG_IS_RANKING_CHART (self), NULL);
-  return self->report;
+  return dg_chart_view_get_report (DG_CHART_VIEW (self));
 }
 
 void
@@ -273,12 +187,5 @@ dg_ranking_chart_set_report (DgRankingChart *self,
                              DgMonthReport  *report)
 {
   g_return_if_fail (DG_IS_RANKING_CHART (self));
-  g_return_if_fail (report == NULL || DG_IS_MONTH_REPORT (report));
-
-  if (g_set_object (&self->report, report))
-    {
-      update_description (self);
-      gtk_widget_queue_draw (GTK_WIDGET (self));
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REPORT]);
-    }
+  dg_chart_view_set_report (DG_CHART_VIEW (self), report);
 }

@@ -8,12 +8,13 @@
 
 #include <gtk/gtk.h>
 
+#include "dg-chart-view.h"
 #include "dg-month-report.h"
 
 G_BEGIN_DECLS
 
 #define DG_TYPE_RANKING_CHART (dg_ranking_chart_get_type ())
-G_DECLARE_FINAL_TYPE (DgRankingChart, dg_ranking_chart, DG, RANKING_CHART, GtkWidget)
+G_DECLARE_FINAL_TYPE (DgRankingChart, dg_ranking_chart, DG, RANKING_CHART, DgChartView)
 
 GtkWidget     *dg_ranking_chart_new        (void);
 DgMonthReport *dg_ranking_chart_get_report (DgRankingChart *self);

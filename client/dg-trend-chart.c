@@ -15,18 +15,16 @@
 
 struct _DgTrendChart
 {
-  GtkWidget      parent_instance;
+  DgChartView  parent_instance;
 
-  DgMonthReport *report;
-  char          *cell_id;
-  GArray        *series;
+  char        *cell_id;
+  GArray      *series;
 };
 
-G_DEFINE_FINAL_TYPE (DgTrendChart, dg_trend_chart, GTK_TYPE_WIDGET)
+G_DEFINE_FINAL_TYPE (DgTrendChart, dg_trend_chart, DG_TYPE_CHART_VIEW)
 
 enum {
   PROP_0,
-  PROP_REPORT,
   PROP_CELL_ID,
   N_PROPS
 };
@@ -36,11 +34,12 @@ static GParamSpec *properties[N_PROPS];
 static void
 update_series (DgTrendChart *self)
 {
+  DgMonthReport *report = dg_chart_view_get_report (DG_CHART_VIEW (self));
   g_autoptr(GString) text = g_string_new (NULL);
 
   g_clear_pointer (&self->series, g_array_unref);
-  if (self->report != NULL && self->cell_id != NULL)
-    self->series = dg_month_report_trend (self->report, self->cell_id);
+  if (report != NULL && self->cell_id != NULL)
+    self->series = dg_month_report_trend (report, self->cell_id);
 
   /* A screen reader reads the figures the bars show. */
   for (guint i = 0; self->series != NULL && i < self->series->len; i++)
@@ -92,54 +91,21 @@ dg_trend_chart_query_tooltip (GtkWidget  *widget,
 }
 
 static void
-dg_trend_chart_snapshot (GtkWidget   *widget,
-                         GtkSnapshot *snapshot)
+dg_trend_chart_draw (DgChartView *view,
+                     cairo_t     *cr,
+                     int          width,
+                     int          height)
 {
-  DgTrendChart *self = DG_TREND_CHART (widget);
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  GdkRGBA color;
-  cairo_t *cr;
+  DgTrendChart *self = DG_TREND_CHART (view);
 
-  if (width <= 0 || height <= 0 || self->series == NULL)
-    return;
-
-  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &color);
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  gdk_cairo_set_source_rgba (cr, &color);
-  dg_trend_draw (cr, self->series, width, height);
-  cairo_destroy (cr);
+  if (self->series != NULL)
+    dg_trend_draw (cr, self->series, width, height);
 }
 
 static void
-dg_trend_chart_measure (GtkWidget      *widget,
-                        GtkOrientation  orientation,
-                        int             for_size,
-                        int            *minimum,
-                        int            *natural,
-                        int            *minimum_baseline,
-                        int            *natural_baseline)
+dg_trend_chart_report_changed (DgChartView *view)
 {
-  if (orientation == GTK_ORIENTATION_HORIZONTAL)
-    {
-      *minimum = 280;
-      *natural = 560;
-    }
-  else
-    {
-      *minimum = 180;
-      *natural = 280;
-    }
-}
-
-static void
-dg_trend_chart_dispose (GObject *object)
-{
-  DgTrendChart *self = (DgTrendChart *)object;
-
-  g_clear_object (&self->report);
-
-  G_OBJECT_CLASS (dg_trend_chart_parent_class)->dispose (object);
+  update_series (DG_TREND_CHART (view));
 }
 
 static void
@@ -163,9 +129,6 @@ dg_trend_chart_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_REPORT:
-      g_value_set_object (value, self->report);
-      break;
     case PROP_CELL_ID:
       g_value_set_string (value, self->cell_id);
       break;
@@ -184,9 +147,6 @@ dg_trend_chart_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_REPORT:
-      dg_trend_chart_set_report (self, g_value_get_object (value));
-      break;
     case PROP_CELL_ID:
       dg_trend_chart_set_cell_id (self, g_value_get_string (value));
       break;
@@ -200,19 +160,21 @@ dg_trend_chart_class_init (DgTrendChartClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  DgChartViewClass *chart_class = DG_CHART_VIEW_CLASS (klass);
 
-  object_class->dispose = dg_trend_chart_dispose;
   object_class->finalize = dg_trend_chart_finalize;
   object_class->get_property = dg_trend_chart_get_property;
   object_class->set_property = dg_trend_chart_set_property;
 
-  widget_class->snapshot = dg_trend_chart_snapshot;
-  widget_class->measure = dg_trend_chart_measure;
   widget_class->query_tooltip = dg_trend_chart_query_tooltip;
 
-  properties[PROP_REPORT] =
-    g_param_spec_object ("report", NULL, NULL, DG_TYPE_MONTH_REPORT,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  chart_class->draw = dg_trend_chart_draw;
+  chart_class->report_changed = dg_trend_chart_report_changed;
+  chart_class->min_width = 280;
+  chart_class->natural_width = 560;
+  chart_class->min_height = 180;
+  chart_class->natural_height = 280;
+
   properties[PROP_CELL_ID] =
     g_param_spec_string ("cell-id", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -225,7 +187,6 @@ dg_trend_chart_class_init (DgTrendChartClass *klass)
 static void
 dg_trend_chart_init (DgTrendChart *self)
 {
-  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Monthly trend chart"),
                                   -1);
@@ -241,7 +202,7 @@ DgMonthReport *
 dg_trend_chart_get_report (DgTrendChart *self)
 {
   g_return_val_if_fail (DG_IS_TREND_CHART (self), NULL);
-  return self->report;
+  return dg_chart_view_get_report (DG_CHART_VIEW (self));
 }
 
 void
@@ -249,13 +210,7 @@ dg_trend_chart_set_report (DgTrendChart  *self,
                            DgMonthReport *report)
 {
   g_return_if_fail (DG_IS_TREND_CHART (self));
-  g_return_if_fail (report == NULL || DG_IS_MONTH_REPORT (report));
-
-  if (g_set_object (&self->report, report))
-    {
-      update_series (self);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REPORT]);
-    }
+  dg_chart_view_set_report (DG_CHART_VIEW (self), report);
 }
 
 const char *

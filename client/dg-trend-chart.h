@@ -6,12 +6,13 @@
 
 #include <gtk/gtk.h>
 
+#include "dg-chart-view.h"
 #include "dg-month-report.h"
 
 G_BEGIN_DECLS
 
 #define DG_TYPE_TREND_CHART (dg_trend_chart_get_type ())
-G_DECLARE_FINAL_TYPE (DgTrendChart, dg_trend_chart, DG, TREND_CHART, GtkWidget)
+G_DECLARE_FINAL_TYPE (DgTrendChart, dg_trend_chart, DG, TREND_CHART, DgChartView)
 
 GtkWidget     *dg_trend_chart_new         (void);
 DgMonthReport *dg_trend_chart_get_report  (DgTrendChart  *self);
