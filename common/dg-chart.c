@@ -16,8 +16,7 @@
 #include <pango/pangocairo.h>
 
 #include "dg-chart.h"
-
-#define FONT_FAMILY "Noto Sans CJK SC"
+#include "dg-chart-private.h"
 
 typedef struct
 {
@@ -78,12 +77,12 @@ font_size_for (double width,
   return CLAMP (MIN (width, height) / 28.0, 5.0, 11.0);
 }
 
-static PangoLayout *
-create_layout (cairo_t *cr,
-               double   size)
+PangoLayout *
+dg_chart_create_layout (cairo_t *cr,
+                        double   size)
 {
   PangoLayout *layout = pango_cairo_create_layout (cr);
-  PangoFontDescription *desc = pango_font_description_from_string (FONT_FAMILY);
+  PangoFontDescription *desc = pango_font_description_from_string (DG_CHART_FONT_FAMILY);
 
   pango_font_description_set_absolute_size (desc, size * PANGO_SCALE);
   pango_layout_set_font_description (layout, desc);
@@ -94,15 +93,15 @@ create_layout (cairo_t *cr,
 
 /* Draws @text with its logical box anchored at (@x, @y) by @xalign/@yalign (0 = left/top,
  * 0.5 = centre, 1 = right/bottom), optionally rotated a quarter turn anticlockwise. */
-static void
-draw_text (cairo_t     *cr,
-           PangoLayout *layout,
-           const char  *text,
-           double       x,
-           double       y,
-           double       xalign,
-           double       yalign,
-           gboolean     vertical)
+void
+dg_chart_draw_text (cairo_t     *cr,
+                    PangoLayout *layout,
+                    const char  *text,
+                    double       x,
+                    double       y,
+                    double       xalign,
+                    double       yalign,
+                    gboolean     vertical)
 {
   PangoRectangle logical;
 
@@ -121,9 +120,9 @@ draw_text (cairo_t     *cr,
   cairo_restore (cr);
 }
 
-static void
-format1 (char   *buf,
-         double  value)
+void
+dg_chart_format1 (char   *buf,
+                  double  value)
 {
   g_ascii_formatd (buf, G_ASCII_DTOSTR_BUF_SIZE, "%.1f", value + 0.0);
 }
@@ -163,9 +162,9 @@ typedef struct
   double slot;
 } RankingGeometry;
 
-static double
-nice_step (double range,
-           int    n_ticks)
+double
+dg_chart_nice_step (double range,
+                    int    n_ticks)
 {
   double raw = range / MAX (n_ticks, 1);
   double magnitude = pow (10.0, floor (log10 (raw)));
@@ -203,7 +202,7 @@ ranking_geometry (const DgDustfallReport *report,
     top = 1.0;
 
   /* Room above the highest bar for its value label and above the cap line for its label. */
-  geo->tick = nice_step (top * 1.15, 5);
+  geo->tick = dg_chart_nice_step (top * 1.15, 5);
   geo->y_max = ceil (top * 1.15 / geo->tick) * geo->tick;
 
   geo->plot_x = geo->font * 4.5;
@@ -274,10 +273,10 @@ dg_chart_draw_ranking (cairo_t                *cr,
   cairo_save (cr);
   fg = cairo_pattern_reference (cairo_get_source (cr));
   ranking_geometry (report, width, height, &geo);
-  layout = create_layout (cr, geo.font);
+  layout = dg_chart_create_layout (cr, geo.font);
   /* Labels follow the bars' width, so a crowded month stays legible rather than overlapping. */
   label_size = CLAMP (geo.slot * 0.8, 3.0, geo.font);
-  small = create_layout (cr, label_size);
+  small = dg_chart_create_layout (cr, label_size);
   base = geo.plot_y + geo.plot_h;
   /* A district of hundreds of cells gets every k-th code rather than an illegible smear. */
   label_step = MAX ((guint) ceil (label_size * 1.1 / geo.slot), 1);
@@ -300,11 +299,11 @@ dg_chart_draw_ranking (cairo_t                *cr,
   cairo_set_source (cr, fg);
   for (double v = 0.0; v <= geo.y_max + geo.tick / 2; v += geo.tick)
     {
-      format1 (buf, v);
-      draw_text (cr, layout, buf, geo.plot_x - geo.font * 0.4, ranking_y (&geo, v), 1.0, 0.5,
-                 FALSE);
+      dg_chart_format1 (buf, v);
+      dg_chart_draw_text (cr, layout, buf, geo.plot_x - geo.font * 0.4, ranking_y (&geo, v), 1.0,
+                          0.5, FALSE);
     }
-  draw_text (cr, layout, "t/(km²·30d)", 0.0, geo.plot_y - geo.font * 0.4, 0.0, 1.0, FALSE);
+  dg_chart_draw_text (cr, layout, "t/(km²·30d)", 0.0, geo.plot_y - geo.font * 0.4, 0.0, 1.0, FALSE);
 
   /* Bars, and stubs for 缺测. */
   for (guint i = 0; i < n; i++)
@@ -326,8 +325,8 @@ dg_chart_draw_ranking (cairo_t                *cr,
           if (geo.slot >= label_size * 2.2)
             {
               cairo_set_source (cr, fg);
-              format1 (buf, cell->value);
-              draw_text (cr, small, buf, cx, bar.y - 1.0, 0.5, 1.0, FALSE);
+              dg_chart_format1 (buf, cell->value);
+              dg_chart_draw_text (cr, small, buf, cx, bar.y - 1.0, 0.5, 1.0, FALSE);
             }
         }
       else
@@ -341,8 +340,8 @@ dg_chart_draw_ranking (cairo_t                *cr,
       if (i % label_step == 0)
         {
           cairo_set_source (cr, fg);
-          draw_text (cr, small, cell->code != NULL ? cell->code : "", cx, base + geo.font * 0.3,
-                     1.0, 0.5, TRUE);
+          dg_chart_draw_text (cr, small, cell->code != NULL ? cell->code : "", cx,
+                              base + geo.font * 0.3, 1.0, 0.5, TRUE);
         }
     }
 
@@ -370,9 +369,9 @@ dg_chart_draw_ranking (cairo_t                *cr,
       cairo_set_dash (cr, NULL, 0, 0);
 
       /* At the left, over the cleanest cells: ascending bars leave that end free. */
-      format1 (buf, report->cap);
+      dg_chart_format1 (buf, report->cap);
       label = g_strdup_printf ("控制值 %s", buf);
-      draw_text (cr, layout, label, geo.plot_x + geo.font * 0.5, y - 1.0, 0.0, 1.0, FALSE);
+      dg_chart_draw_text (cr, layout, label, geo.plot_x + geo.font * 0.5, y - 1.0, 0.0, 1.0, FALSE);
     }
 
   cairo_pattern_destroy (fg);
@@ -490,8 +489,8 @@ draw_legend (cairo_t               *cr,
     gboolean    has_value;
   } items[4];
 
-  format1 (cap_s, cap);
-  format1 (near_s, cap * DG_CHART_NEAR_CAP_FRACTION);
+  dg_chart_format1 (cap_s, cap);
+  dg_chart_format1 (near_s, cap * DG_CHART_NEAR_CAP_FRACTION);
   good = g_strdup_printf ("≤ %s 达标", near_s);
   near = g_strdup_printf ("%s–%s 接近", near_s, cap_s);
   over = g_strdup_printf ("> %s 超标", cap_s);
@@ -519,8 +518,8 @@ draw_legend (cairo_t               *cr,
         }
 
       cairo_set_source (cr, fg);
-      draw_text (cr, layout, items[i].label, ix + swatch + geo->font * 0.4, y + swatch / 2,
-                 0.0, 0.5, FALSE);
+      dg_chart_draw_text (cr, layout, items[i].label, ix + swatch + geo->font * 0.4, y + swatch / 2,
+                          0.0, 0.5, FALSE);
     }
 }
 
@@ -546,9 +545,9 @@ dg_chart_draw_grid_map (cairo_t                *cr,
   cairo_save (cr);
   fg = cairo_pattern_reference (cairo_get_source (cr));
   map_geometry (report, width, height, &geo);
-  layout = create_layout (cr, geo.font);
+  layout = dg_chart_create_layout (cr, geo.font);
   label_size = CLAMP (geo.size / 4.2, 3.0, geo.font * 1.2);
-  label = create_layout (cr, label_size);
+  label = dg_chart_create_layout (cr, label_size);
   /* A hairline gap tells neighbouring cells of one colour apart. */
   gap = MAX (geo.size * 0.03, 0.5);
 
@@ -586,13 +585,13 @@ dg_chart_draw_grid_map (cairo_t                *cr,
 
           /* Dark text on the light fills reads on screen and in print alike. */
           cairo_set_source_rgb (cr, 0.1, 0.1, 0.1);
-          draw_text (cr, label, cell->code != NULL ? cell->code : "", cx, y + s / 2, 0.5, 1.0,
-                     FALSE);
+          dg_chart_draw_text (cr, label, cell->code != NULL ? cell->code : "", cx, y + s / 2, 0.5,
+                              1.0, FALSE);
           if (cell->has_value && isfinite (cell->value))
-            format1 (buf, cell->value);
+            dg_chart_format1 (buf, cell->value);
           else
             g_strlcpy (buf, "缺测", sizeof buf);
-          draw_text (cr, label, buf, cx, y + s / 2, 0.5, 0.0, FALSE);
+          dg_chart_draw_text (cr, label, buf, cx, y + s / 2, 0.5, 0.0, FALSE);
         }
     }
 

@@ -19,10 +19,9 @@
 #include <pango/pangocairo.h>
 
 #include "dg-chart.h"
+#include "dg-chart-private.h"
 #include "dg-date.h"
 #include "dg-trend.h"
-
-#define FONT_FAMILY "Noto Sans CJK SC"
 
 /* ---- Series ---- */
 
@@ -76,53 +75,6 @@ font_size_for (double width,
   return CLAMP (MIN (width, height) / 24.0, 5.0, 11.0);
 }
 
-static PangoLayout *
-create_layout (cairo_t *cr,
-               double   size)
-{
-  PangoLayout *layout = pango_cairo_create_layout (cr);
-  PangoFontDescription *desc = pango_font_description_from_string (FONT_FAMILY);
-
-  pango_font_description_set_absolute_size (desc, size * PANGO_SCALE);
-  pango_layout_set_font_description (layout, desc);
-  pango_font_description_free (desc);
-
-  return layout;
-}
-
-/* Draws @text with its logical box anchored at (@x, @y) by @xalign/@yalign. */
-static void
-draw_text (cairo_t     *cr,
-           PangoLayout *layout,
-           const char  *text,
-           double       x,
-           double       y,
-           double       xalign,
-           double       yalign)
-{
-  PangoRectangle logical;
-
-  pango_layout_set_text (layout, text, -1);
-  pango_layout_get_extents (layout, NULL, &logical);
-
-  cairo_save (cr);
-  pango_cairo_update_layout (cr, layout);
-  cairo_move_to (cr,
-                 x - xalign * logical.width / (double) PANGO_SCALE
-                   - logical.x / (double) PANGO_SCALE,
-                 y - yalign * logical.height / (double) PANGO_SCALE
-                   - logical.y / (double) PANGO_SCALE);
-  pango_cairo_show_layout (cr, layout);
-  cairo_restore (cr);
-}
-
-static void
-format1 (char   *buf,
-         double  value)
-{
-  g_ascii_formatd (buf, G_ASCII_DTOSTR_BUF_SIZE, "%.1f", value + 0.0);
-}
-
 /* 缺测 looks the same here as on the ranking chart and the map: dg_chart_value_color()'s grey
  * for "no value", hatched in the foreground colour. */
 static void
@@ -154,23 +106,6 @@ fill_hatched (cairo_t         *cr,
   cairo_pop_group_to_source (cr);
   cairo_paint_with_alpha (cr, 0.4);
   cairo_restore (cr);
-}
-
-static double
-nice_step (double range,
-           int    n_ticks)
-{
-  double raw = range / MAX (n_ticks, 1);
-  double magnitude = pow (10.0, floor (log10 (raw)));
-  double f = raw / magnitude;
-
-  if (f <= 1.0)
-    return magnitude;
-  if (f <= 2.0)
-    return 2.0 * magnitude;
-  if (f <= 5.0)
-    return 5.0 * magnitude;
-  return 10.0 * magnitude;
 }
 
 /* ---- Trend ---- */
@@ -206,7 +141,7 @@ trend_geometry (const GArray  *series,
   if (top <= 0.0)
     top = 1.0;
 
-  geo->tick = nice_step (top * 1.15, 5);
+  geo->tick = dg_chart_nice_step (top * 1.15, 5);
   geo->y_max = ceil (top * 1.15 / geo->tick) * geo->tick;
   geo->plot_x = geo->font * 4.5;
   geo->plot_y = geo->font * 2.0;
@@ -274,9 +209,9 @@ dg_trend_draw (cairo_t      *cr,
   cairo_save (cr);
   fg = cairo_pattern_reference (cairo_get_source (cr));
   trend_geometry (series, width, height, &geo);
-  layout = create_layout (cr, geo.font);
+  layout = dg_chart_create_layout (cr, geo.font);
   label_size = CLAMP (geo.slot / 2.6, 3.0, geo.font);
-  small = create_layout (cr, label_size);
+  small = dg_chart_create_layout (cr, label_size);
   base = geo.plot_y + geo.plot_h;
 
   /* Faint grid lines. */
@@ -295,10 +230,11 @@ dg_trend_draw (cairo_t      *cr,
   cairo_set_source (cr, fg);
   for (double v = 0.0; v <= geo.y_max + geo.tick / 2; v += geo.tick)
     {
-      format1 (buf, v);
-      draw_text (cr, layout, buf, geo.plot_x - geo.font * 0.4, trend_y (&geo, v), 1.0, 0.5);
+      dg_chart_format1 (buf, v);
+      dg_chart_draw_text (cr, layout, buf, geo.plot_x - geo.font * 0.4, trend_y (&geo, v), 1.0, 0.5,
+                          FALSE);
     }
-  draw_text (cr, layout, "t/(km²·30d)", 0.0, geo.plot_y - geo.font * 0.4, 0.0, 1.0);
+  dg_chart_draw_text (cr, layout, "t/(km²·30d)", 0.0, geo.plot_y - geo.font * 0.4, 0.0, 1.0, FALSE);
 
   for (guint i = 0; i < n; i++)
     {
@@ -318,8 +254,8 @@ dg_trend_draw (cairo_t      *cr,
           if (geo.slot >= label_size * 2.2)
             {
               cairo_set_source (cr, fg);
-              format1 (buf, p->value);
-              draw_text (cr, small, buf, cx, bar.y - 1.0, 0.5, 1.0);
+              dg_chart_format1 (buf, p->value);
+              dg_chart_draw_text (cr, small, buf, cx, bar.y - 1.0, 0.5, 1.0, FALSE);
             }
         }
       else
@@ -332,12 +268,13 @@ dg_trend_draw (cairo_t      *cr,
 
       /* The month number under every bar; the year under the first and each January. */
       cairo_set_source (cr, fg);
-      draw_text (cr, small, p->month + 5, cx, base + geo.font * 0.3, 0.5, 0.0);
+      dg_chart_draw_text (cr, small, p->month + 5, cx, base + geo.font * 0.3, 0.5, 0.0, FALSE);
       if (i == 0 || strcmp (p->month + 5, "01") == 0)
         {
           g_autofree char *year = g_strndup (p->month, 4);
 
-          draw_text (cr, small, year, cx, base + geo.font * 0.3 + label_size * 1.3, 0.5, 0.0);
+          dg_chart_draw_text (cr, small, year, cx, base + geo.font * 0.3 + label_size * 1.3, 0.5,
+                              0.0, FALSE);
         }
     }
 
@@ -374,7 +311,7 @@ dg_trend_draw (cairo_t      *cr,
       cairo_stroke (cr);
 
       /* The label stands as a legend in the top margin, right-aligned, where no bar reaches. */
-      format1 (buf, last->cap);
+      dg_chart_format1 (buf, last->cap);
       label = g_strdup_printf ("控制值 %s", buf);
       pango_layout_set_text (layout, label, -1);
       {
@@ -389,7 +326,7 @@ dg_trend_draw (cairo_t      *cr,
         cairo_line_to (cr, right - text_w - geo.font * 0.5, y - geo.font * 0.5);
         cairo_stroke (cr);
         cairo_set_dash (cr, NULL, 0, 0);
-        draw_text (cr, layout, label, right, y, 1.0, 1.0);
+        dg_chart_draw_text (cr, layout, label, right, y, 1.0, 1.0, FALSE);
       }
     }
 
@@ -434,7 +371,7 @@ road_geometry (const DgRoadReport *report,
   if (top <= 0.0)
     top = 1.0;
 
-  geo->tick = nice_step (top * 1.1, 4);
+  geo->tick = dg_chart_nice_step (top * 1.1, 4);
   geo->x_max = ceil (top * 1.1 / geo->tick) * geo->tick;
   /* Road names stand left of their bars, in about a third of the width. */
   geo->plot_x = MIN (width * 0.35, geo->font * 12.0);
@@ -530,9 +467,9 @@ dg_road_chart_draw (cairo_t            *cr,
   cairo_save (cr);
   fg = cairo_pattern_reference (cairo_get_source (cr));
   road_geometry (report, width, height, &geo);
-  layout = create_layout (cr, geo.font);
+  layout = dg_chart_create_layout (cr, geo.font);
   label_size = CLAMP (geo.row * 0.6, 3.0, geo.font);
-  small = create_layout (cr, label_size);
+  small = dg_chart_create_layout (cr, label_size);
   pango_layout_set_width (small, (int) ((geo.plot_x - geo.font * 0.6) * PANGO_SCALE));
   pango_layout_set_ellipsize (small, PANGO_ELLIPSIZE_END);
 
@@ -553,11 +490,11 @@ dg_road_chart_draw (cairo_t            *cr,
   cairo_set_source (cr, fg);
   for (double v = 0.0; v <= geo.x_max + geo.tick / 2; v += geo.tick)
     {
-      format1 (buf, v);
-      draw_text (cr, layout, buf, geo.plot_x + geo.plot_w * v / geo.x_max,
-                 geo.plot_y - geo.font * 0.3, 0.5, 1.0);
+      dg_chart_format1 (buf, v);
+      dg_chart_draw_text (cr, layout, buf, geo.plot_x + geo.plot_w * v / geo.x_max,
+                          geo.plot_y - geo.font * 0.3, 0.5, 1.0, FALSE);
     }
-  draw_text (cr, layout, "g/m²", 0.0, geo.plot_y - geo.font * 0.3, 0.0, 1.0);
+  dg_chart_draw_text (cr, layout, "g/m²", 0.0, geo.plot_y - geo.font * 0.3, 0.0, 1.0, FALSE);
 
   for (guint i = 0; i < n; i++)
     {
@@ -577,8 +514,9 @@ dg_road_chart_draw (cairo_t            *cr,
           cairo_fill (cr);
 
           cairo_set_source (cr, fg);
-          format1 (buf, row->mean);
-          draw_text (cr, small, buf, bar.x + bar.width + geo.font * 0.3, cy, 0.0, 0.5);
+          dg_chart_format1 (buf, row->mean);
+          dg_chart_draw_text (cr, small, buf, bar.x + bar.width + geo.font * 0.3, cy, 0.0, 0.5,
+                              FALSE);
         }
       else
         {
@@ -590,9 +528,9 @@ dg_road_chart_draw (cairo_t            *cr,
       cairo_set_source (cr, fg);
       pango_layout_set_text (small, row->name != NULL ? row->name : "", -1);
       pango_layout_get_extents (small, NULL, &logical);
-      draw_text (cr, small, row->name != NULL ? row->name : "",
-                 geo.plot_x - geo.font * 0.3 - logical.width / (double) PANGO_SCALE, cy,
-                 0.0, 0.5);
+      dg_chart_draw_text (cr, small, row->name != NULL ? row->name : "",
+                          geo.plot_x - geo.font * 0.3 - logical.width / (double) PANGO_SCALE, cy,
+                          0.0, 0.5, FALSE);
     }
 
   cairo_set_line_width (cr, 1.0);
