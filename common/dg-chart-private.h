@@ -1,5 +1,6 @@
-/* dg-chart-private.h: the text and scale helpers dg-chart.c and dg-trend.c share, so every
- * chart sets its labels and picks its ticks the same way. Defined in dg-chart.c.
+/* dg-chart-private.h: the text, scale and value-axis helpers dg-chart.c and dg-trend.c share, so
+ * every chart sets its labels, picks its ticks and draws its axis the same way. Defined in
+ * dg-chart.c.
  *
  * Copyright 2026 The DustGrid authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -26,5 +27,30 @@ void         dg_chart_format1       (char        *buf,
                                      double       value);
 double       dg_chart_nice_step     (double       range,
                                      int          n_ticks);
+
+/* The plot of a vertical bar chart (the ranking, a cell's trend): its box, its value scale
+ * and the width of one bar's slot. */
+typedef struct
+{
+  double font;
+  double plot_x, plot_y, plot_w, plot_h;
+  double y_max;
+  double tick;
+  double slot;
+} DgChartPlot;
+
+void         dg_chart_plot_init       (DgChartPlot       *geo,
+                                       double             font,
+                                       double             width,
+                                       double             height,
+                                       double             bottom,
+                                       double             top,
+                                       guint              n_slots);
+double       dg_chart_plot_y          (const DgChartPlot *geo,
+                                       double             value);
+void         dg_chart_draw_value_axis (cairo_t           *cr,
+                                       cairo_pattern_t   *fg,
+                                       PangoLayout       *layout,
+                                       const DgChartPlot *geo);
 
 G_END_DECLS

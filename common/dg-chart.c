@@ -151,17 +151,6 @@ fill_hatched (cairo_t *cr,
   cairo_restore (cr);
 }
 
-/* ---- Ranking chart ---- */
-
-typedef struct
-{
-  double font;
-  double plot_x, plot_y, plot_w, plot_h;
-  double y_max;
-  double tick;
-  double slot;
-} RankingGeometry;
-
 double
 dg_chart_nice_step (double range,
                     int    n_ticks)
@@ -179,16 +168,82 @@ dg_chart_nice_step (double range,
   return 10.0 * magnitude;
 }
 
+void
+dg_chart_plot_init (DgChartPlot *geo,
+                    double       font,
+                    double       width,
+                    double       height,
+                    double       bottom,
+                    double       top,
+                    guint        n_slots)
+{
+  if (top <= 0.0)
+    top = 1.0;
+
+  geo->font = font;
+  /* Room above the highest bar for its value label and above the cap line for its label. */
+  geo->tick = dg_chart_nice_step (top * 1.15, 5);
+  geo->y_max = ceil (top * 1.15 / geo->tick) * geo->tick;
+
+  geo->plot_x = font * 4.5;
+  geo->plot_y = font * 2.0;
+  geo->plot_w = MAX (width - geo->plot_x - font, 1.0);
+  geo->plot_h = MAX (height - geo->plot_y - font * bottom, 1.0);
+  geo->slot = geo->plot_w / MAX (n_slots, 1);
+}
+
+double
+dg_chart_plot_y (const DgChartPlot *geo,
+                 double             value)
+{
+  return geo->plot_y + geo->plot_h * (1.0 - CLAMP (value, 0.0, geo->y_max) / geo->y_max);
+}
+
+void
+dg_chart_draw_value_axis (cairo_t           *cr,
+                          cairo_pattern_t   *fg,
+                          PangoLayout       *layout,
+                          const DgChartPlot *geo)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  /* Grid lines, faint: a group painted with an alpha works whatever the foreground pattern. */
+  cairo_push_group (cr);
+  cairo_set_source (cr, fg);
+  cairo_set_line_width (cr, 0.5);
+  for (double v = geo->tick; v <= geo->y_max + geo->tick / 2; v += geo->tick)
+    {
+      double y = dg_chart_plot_y (geo, v);
+
+      cairo_move_to (cr, geo->plot_x, y);
+      cairo_line_to (cr, geo->plot_x + geo->plot_w, y);
+    }
+  cairo_stroke (cr);
+  cairo_pop_group_to_source (cr);
+  cairo_paint_with_alpha (cr, 0.25);
+
+  cairo_set_source (cr, fg);
+  for (double v = 0.0; v <= geo->y_max + geo->tick / 2; v += geo->tick)
+    {
+      dg_chart_format1 (buf, v);
+      dg_chart_draw_text (cr, layout, buf, geo->plot_x - geo->font * 0.4,
+                          dg_chart_plot_y (geo, v), 1.0, 0.5, FALSE);
+    }
+  dg_chart_draw_text (cr, layout, "t/(km²·30d)", 0.0, geo->plot_y - geo->font * 0.4, 0.0, 1.0,
+                      FALSE);
+}
+
+/* ---- Ranking chart ---- */
+
 static void
 ranking_geometry (const DgDustfallReport *report,
                   double                  width,
                   double                  height,
-                  RankingGeometry        *geo)
+                  DgChartPlot            *geo)
 {
   double top = 0.0;
   guint n = n_cells (report);
 
-  geo->font = font_size_for (width, height);
   if (report != NULL && isfinite (report->cap))
     top = report->cap;
   for (guint i = 0; i < n; i++)
@@ -198,26 +253,8 @@ ranking_geometry (const DgDustfallReport *report,
       if (cell->has_value && isfinite (cell->value))
         top = MAX (top, cell->value);
     }
-  if (top <= 0.0)
-    top = 1.0;
-
-  /* Room above the highest bar for its value label and above the cap line for its label. */
-  geo->tick = dg_chart_nice_step (top * 1.15, 5);
-  geo->y_max = ceil (top * 1.15 / geo->tick) * geo->tick;
-
-  geo->plot_x = geo->font * 4.5;
-  geo->plot_y = geo->font * 2.0;
-  geo->plot_w = MAX (width - geo->plot_x - geo->font, 1.0);
   /* Codes stand rotated below the bars. */
-  geo->plot_h = MAX (height - geo->plot_y - geo->font * 5.5, 1.0);
-  geo->slot = geo->plot_w / MAX (n, 1);
-}
-
-static double
-ranking_y (const RankingGeometry *geo,
-           double                 value)
-{
-  return geo->plot_y + geo->plot_h * (1.0 - CLAMP (value, 0.0, geo->y_max) / geo->y_max);
+  dg_chart_plot_init (geo, font_size_for (width, height), width, height, 5.5, top, n);
 }
 
 gboolean
@@ -227,7 +264,7 @@ dg_chart_ranking_bar_rect (const DgDustfallReport *report,
                            guint                   index,
                            cairo_rectangle_t      *rect)
 {
-  RankingGeometry geo;
+  DgChartPlot geo;
   const DgCellRank *cell;
   double top;
 
@@ -240,7 +277,7 @@ dg_chart_ranking_bar_rect (const DgDustfallReport *report,
     return FALSE;
 
   ranking_geometry (report, width, height, &geo);
-  top = ranking_y (&geo, cell->value);
+  top = dg_chart_plot_y (&geo, cell->value);
   rect->x = geo.plot_x + geo.slot * index + geo.slot * 0.15;
   rect->width = geo.slot * 0.7;
   rect->y = top;
@@ -258,7 +295,7 @@ dg_chart_draw_ranking (cairo_t                *cr,
   g_autoptr(PangoLayout) layout = NULL;
   g_autoptr(PangoLayout) small = NULL;
   cairo_pattern_t *fg;
-  RankingGeometry geo;
+  DgChartPlot geo;
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
   guint n = n_cells (report);
   double base;
@@ -281,29 +318,7 @@ dg_chart_draw_ranking (cairo_t                *cr,
   /* A district of hundreds of cells gets every k-th code rather than an illegible smear. */
   label_step = MAX ((guint) ceil (label_size * 1.1 / geo.slot), 1);
 
-  /* Grid lines, faint: a group painted with an alpha works whatever the foreground pattern. */
-  cairo_push_group (cr);
-  cairo_set_source (cr, fg);
-  cairo_set_line_width (cr, 0.5);
-  for (double v = geo.tick; v <= geo.y_max + geo.tick / 2; v += geo.tick)
-    {
-      double y = ranking_y (&geo, v);
-
-      cairo_move_to (cr, geo.plot_x, y);
-      cairo_line_to (cr, geo.plot_x + geo.plot_w, y);
-    }
-  cairo_stroke (cr);
-  cairo_pop_group_to_source (cr);
-  cairo_paint_with_alpha (cr, 0.25);
-
-  cairo_set_source (cr, fg);
-  for (double v = 0.0; v <= geo.y_max + geo.tick / 2; v += geo.tick)
-    {
-      dg_chart_format1 (buf, v);
-      dg_chart_draw_text (cr, layout, buf, geo.plot_x - geo.font * 0.4, ranking_y (&geo, v), 1.0,
-                          0.5, FALSE);
-    }
-  dg_chart_draw_text (cr, layout, "t/(km²·30d)", 0.0, geo.plot_y - geo.font * 0.4, 0.0, 1.0, FALSE);
+  dg_chart_draw_value_axis (cr, fg, layout, &geo);
 
   /* Bars, and stubs for 缺测. */
   for (guint i = 0; i < n; i++)
@@ -356,7 +371,7 @@ dg_chart_draw_ranking (cairo_t                *cr,
   /* The cap line goes on top of the bars so an exceeding bar is seen to cross it. */
   if (report != NULL && isfinite (report->cap))
     {
-      double y = ranking_y (&geo, report->cap);
+      double y = dg_chart_plot_y (&geo, report->cap);
       double dash[] = { 4.0, 3.0 };
       g_autofree char *label = NULL;
 

@@ -110,25 +110,15 @@ fill_hatched (cairo_t         *cr,
 
 /* ---- Trend ---- */
 
-typedef struct
-{
-  double font;
-  double plot_x, plot_y, plot_w, plot_h;
-  double y_max;
-  double tick;
-  double slot;
-} TrendGeometry;
-
 static void
 trend_geometry (const GArray  *series,
                 double         width,
                 double         height,
-                TrendGeometry *geo)
+                DgChartPlot   *geo)
 {
   guint n = series != NULL ? series->len : 0;
   double top = 0.0;
 
-  geo->font = font_size_for (width, height);
   for (guint i = 0; i < n; i++)
     {
       const DgTrendPoint *p = &g_array_index (series, DgTrendPoint, i);
@@ -138,24 +128,8 @@ trend_geometry (const GArray  *series,
       if (p->has_value && isfinite (p->value))
         top = MAX (top, p->value);
     }
-  if (top <= 0.0)
-    top = 1.0;
-
-  geo->tick = dg_chart_nice_step (top * 1.15, 5);
-  geo->y_max = ceil (top * 1.15 / geo->tick) * geo->tick;
-  geo->plot_x = geo->font * 4.5;
-  geo->plot_y = geo->font * 2.0;
-  geo->plot_w = MAX (width - geo->plot_x - geo->font, 1.0);
   /* Two lines of month labels below the bars: "03" over "2025" when the year changes. */
-  geo->plot_h = MAX (height - geo->plot_y - geo->font * 3.2, 1.0);
-  geo->slot = geo->plot_w / MAX (n, 1);
-}
-
-static double
-trend_y (const TrendGeometry *geo,
-         double               value)
-{
-  return geo->plot_y + geo->plot_h * (1.0 - CLAMP (value, 0.0, geo->y_max) / geo->y_max);
+  dg_chart_plot_init (geo, font_size_for (width, height), width, height, 3.2, top, n);
 }
 
 gboolean
@@ -165,7 +139,7 @@ dg_trend_bar_rect (const GArray      *series,
                    guint              index,
                    cairo_rectangle_t *rect)
 {
-  TrendGeometry geo;
+  DgChartPlot geo;
   const DgTrendPoint *p;
   double top;
 
@@ -178,7 +152,7 @@ dg_trend_bar_rect (const GArray      *series,
     return FALSE;
 
   trend_geometry (series, width, height, &geo);
-  top = trend_y (&geo, p->value);
+  top = dg_chart_plot_y (&geo, p->value);
   rect->x = geo.plot_x + geo.slot * index + geo.slot * 0.2;
   rect->width = geo.slot * 0.6;
   rect->y = top;
@@ -196,7 +170,7 @@ dg_trend_draw (cairo_t      *cr,
   g_autoptr(PangoLayout) layout = NULL;
   g_autoptr(PangoLayout) small = NULL;
   cairo_pattern_t *fg;
-  TrendGeometry geo;
+  DgChartPlot geo;
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
   guint n = series != NULL ? series->len : 0;
   double base, label_size;
@@ -214,27 +188,7 @@ dg_trend_draw (cairo_t      *cr,
   small = dg_chart_create_layout (cr, label_size);
   base = geo.plot_y + geo.plot_h;
 
-  /* Faint grid lines. */
-  cairo_push_group (cr);
-  cairo_set_source (cr, fg);
-  cairo_set_line_width (cr, 0.5);
-  for (double v = geo.tick; v <= geo.y_max + geo.tick / 2; v += geo.tick)
-    {
-      cairo_move_to (cr, geo.plot_x, trend_y (&geo, v));
-      cairo_line_to (cr, geo.plot_x + geo.plot_w, trend_y (&geo, v));
-    }
-  cairo_stroke (cr);
-  cairo_pop_group_to_source (cr);
-  cairo_paint_with_alpha (cr, 0.25);
-
-  cairo_set_source (cr, fg);
-  for (double v = 0.0; v <= geo.y_max + geo.tick / 2; v += geo.tick)
-    {
-      dg_chart_format1 (buf, v);
-      dg_chart_draw_text (cr, layout, buf, geo.plot_x - geo.font * 0.4, trend_y (&geo, v), 1.0, 0.5,
-                          FALSE);
-    }
-  dg_chart_draw_text (cr, layout, "t/(km²·30d)", 0.0, geo.plot_y - geo.font * 0.4, 0.0, 1.0, FALSE);
+  dg_chart_draw_value_axis (cr, fg, layout, &geo);
 
   for (guint i = 0; i < n; i++)
     {
@@ -300,7 +254,7 @@ dg_trend_draw (cairo_t      *cr,
       for (guint i = 0; i < n; i++)
         {
           const DgTrendPoint *p = &g_array_index (series, DgTrendPoint, i);
-          double y = trend_y (&geo, p->cap);
+          double y = dg_chart_plot_y (&geo, p->cap);
 
           if (i == 0)
             cairo_move_to (cr, geo.plot_x, y);
