@@ -13,6 +13,7 @@
 #include <math.h>
 
 #include "dg-check-editor.h"
+#include "dg-messages.h"
 #include "dg-utils.h"
 
 struct _DgCheckEditor
@@ -328,7 +329,10 @@ update (DgCheckEditor *self)
       if (field && g_str_equal (field, "road_id") && selected_road_id (self) == NULL)
         show_error (self, _("Choose the road."));
       else
-        show_error (self, error->message);
+        {
+          g_autofree char *message = dg_describe_field_error (error);
+          show_error (self, message);
+        }
     }
   else if (!numbers_ok)
     show_error (self, _("Area and mass must be numbers."));
@@ -436,7 +440,8 @@ save_done_cb (GObject      *object,
   self->saving = FALSE;
   if (error)
     {
-      show_error (self, error->message);
+      g_autofree char *message = dg_describe_error (error);
+      show_error (self, message);
       update (self);
       return;
     }

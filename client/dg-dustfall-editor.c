@@ -12,6 +12,8 @@
 #include <math.h>
 
 #include "dg-dustfall-editor.h"
+#include "dg-messages.h"
+#include "dg-messages.h"
 #include "dg-utils.h"
 
 #define N_ENTRIES 12
@@ -228,7 +230,10 @@ update (DgDustfallEditor *self)
           gtk_drop_down_get_selected (self->cell_dropdown) == GTK_INVALID_LIST_POSITION)
         show_label (self->error_label, self->error_label, _("Choose the grid cell."));
       else
-        show_label (self->error_label, self->error_label, error->message);
+        {
+          g_autofree char *message = dg_describe_field_error (error);
+          show_label (self->error_label, self->error_label, message);
+        }
     }
   else
     {
@@ -306,7 +311,8 @@ save_done_cb (GObject      *object,
   update (self);
   if (error)
     {
-      show_label (self->error_label, self->error_label, error->message);
+      g_autofree char *message = dg_describe_error (error);
+      show_label (self->error_label, self->error_label, message);
       return;
     }
   g_signal_emit (self, signals[SAVED], 0, self->id);

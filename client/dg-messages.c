@@ -1,4 +1,9 @@
-/* dg-messages.c */
+/* dg-messages.c: what errors mean, in the user's language.
+ *
+ * common/ and the server speak English with stable codes and field paths, which are right for a
+ * log and a wire but not for an inspector at the roadside: these functions turn a code and a
+ * field path into a sentence in the user's language. The English original goes to the debug log.
+ */
 
 #define G_LOG_DOMAIN "dg-messages"
 
@@ -8,6 +13,81 @@
 
 #include "dustgrid-common.h"
 #include "dg-messages.h"
+
+#include <string.h>
+
+/* What a field of a record is, and what makes it valid, by its member name. */
+static const char *
+describe_member (const char *member)
+{
+  static const struct { const char *member; const char *text; } members[] = {
+    { "road_id", N_("Choose a road from the list") },
+    { "date", N_("The date must be a day that exists, as YYYY-MM-DD") },
+    { "points", N_("A check has 1 to 100 points") },
+    { "seq", N_("Each point needs its own number, from 1") },
+    { "surface", N_("Choose the surface: main road, sidewalk or auxiliary road, or park road") },
+    { "location", N_("The location is too long") },
+    { "area_m2", N_("The sampling area must be a number from 0.01 to 100 m²") },
+    { "mass_g", N_("The dust mass must be a number from 0 to 100000 g") },
+    { "weather", N_("The weather note is too long") },
+    { "notes", N_("The notes are too long (4 KiB at most)") },
+    { "started_at", N_("The start time must be a date and time, as YYYY-MM-DDTHH:MM") },
+    { "cell_id", N_("Choose a grid cell from the list") },
+    { "site", N_("The site needs a label") },
+    { "jar", N_("The jar is A or B") },
+    { "month", N_("The month must be YYYY-MM") },
+    { "start", N_("The start must be a date and time, as YYYY-MM-DDTHH:MM") },
+    { "end", N_("The sampling period must end after it starts, and last at most 62 days") },
+    { "diameter_cm", N_("Each jar diameter must be from 5 to 50 cm (1 to 4 measurements)") },
+    { "w0_g", N_("The crucible weight w0 must be a number of grams") },
+    { "w1_g", N_("The weight with residue w1 must not be less than the crucible weight w0") },
+    { "wc_g", N_("The blank residue wc must not be negative") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (members); i++)
+    if (g_str_equal (member, members[i].member))
+      return _(members[i].text);
+  return NULL;
+}
+
+char *
+dg_describe_field_error (const GError *error)
+{
+  const char *field = dg_error_get_field (error);
+  g_autofree char *member = NULL;
+  const char *text;
+  const char *bracket;
+  gboolean in_point = FALSE;
+  guint64 point = 0;
+
+  if (field == NULL)
+    return dg_describe_error (error);
+
+  g_debug ("%s: %s", field, error->message);
+
+  /* "points[3].mass_g" is the fourth point's mass; "diameter_cm[1]" a jar diameter. */
+  if (g_str_has_prefix (field, "points["))
+    {
+      char *end = NULL;
+
+      point = g_ascii_strtoull (field + strlen ("points["), &end, 10);
+      in_point = end != NULL && end[0] == ']';
+      if (in_point && end[1] == '.')
+        field = end + 2;
+      else if (in_point)
+        field = "points";
+    }
+  bracket = strchr (field, '[');
+  member = bracket ? g_strndup (field, bracket - field) : g_strdup (field);
+
+  text = describe_member (member);
+  if (text == NULL)
+    return dg_describe_error (error);
+  if (in_point && !g_str_equal (member, "points"))
+    /* Translators: "Point 4: The dust mass must be …" */
+    return g_strdup_printf (_("Point %u: %s"), (guint) point + 1, text);
+  return g_strdup (text);
+}
 
 char *
 dg_describe_error (const GError *error)
@@ -25,13 +105,12 @@ dg_describe_error (const GError *error)
   switch ((DgErrorCode) error->code)
     {
     case DG_ERROR_INVALID_FIELD:
-      /* Translators: a field the server refused, e.g. "points[3].mass_g", then its reason. */
       if (field)
-        return g_strdup_printf (_("The server refused the field %s: %s"), field, error->message);
+        return dg_describe_field_error (error);
       text = _("The server refused a field");
       break;
     case DG_ERROR_MONTH_CLOSED:
-      text = _("The month is closed: the office must reopen it before it can change");
+      text = _("The month is closed: an administrator must reopen it before it can change");
       break;
     case DG_ERROR_FORBIDDEN:
       text = _("You may not change this record");
@@ -65,7 +144,7 @@ dg_describe_error (const GError *error)
       break;
     }
 
-  if (error->message && *error->message)
-    return g_strdup_printf ("%s (%s)", text, error->message);
+  /* The server's own words are English: for the log, not for the inspector. */
+  g_debug ("%s: %s", dg_error_code_to_string ((DgErrorCode) error->code), error->message);
   return g_strdup (text);
 }
