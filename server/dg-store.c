@@ -677,6 +677,25 @@ drop_ref_cache (DgStore *self)
 
 /* Keeps the report tables (schema_v3) in step with record @id: its old rows, of @old_month, go
  * when the record existed, and new ones are written from @data unless it is NULL (deleted). */
+/* Removes a record's rows from one report table; @sql deletes by (month, record_id), the
+ * tables' key order, so the delete stays within the month's range. */
+static gboolean
+unindex_rows (DgStore     *self,
+              const char  *sql,
+              const char  *month,
+              const char  *id,
+              const char  *what,
+              GError     **error)
+{
+  sqlite3_stmt *s = stmt (self, sql, error);
+
+  if (s == NULL)
+    return FALSE;
+  bind_text (s, 1, month);
+  bind_text (s, 2, id);
+  return step_done (self, s, what, error);
+}
+
 static gboolean
 index_record (DgStore        *self,
               DgRecordType    type,
@@ -695,19 +714,10 @@ index_record (DgStore        *self,
 
       if (old_month != NULL)
         {
-          s = stmt (self, "DELETE FROM check_rows WHERE month = ?1 AND record_id = ?2", error);
-          if (s == NULL)
-            return FALSE;
-          bind_text (s, 1, old_month);
-          bind_text (s, 2, id);
-          if (!step_done (self, s, "unindex check", error))
-            return FALSE;
-          s = stmt (self, "DELETE FROM check_points WHERE month = ?1 AND record_id = ?2", error);
-          if (s == NULL)
-            return FALSE;
-          bind_text (s, 1, old_month);
-          bind_text (s, 2, id);
-          if (!step_done (self, s, "unindex check points", error))
+          if (!unindex_rows (self, "DELETE FROM check_rows WHERE month = ?1 AND record_id = ?2",
+                             old_month, id, "unindex check", error) ||
+              !unindex_rows (self, "DELETE FROM check_points WHERE month = ?1 AND record_id = ?2",
+                             old_month, id, "unindex check points", error))
             return FALSE;
         }
       if (check == NULL)
@@ -759,12 +769,8 @@ index_record (DgStore        *self,
 
       if (old_month != NULL)
         {
-          s = stmt (self, "DELETE FROM sample_values WHERE month = ?1 AND record_id = ?2", error);
-          if (s == NULL)
-            return FALSE;
-          bind_text (s, 1, old_month);
-          bind_text (s, 2, id);
-          if (!step_done (self, s, "unindex sample", error))
+          if (!unindex_rows (self, "DELETE FROM sample_values WHERE month = ?1 AND record_id = ?2",
+                             old_month, id, "unindex sample", error))
             return FALSE;
         }
       if (sample == NULL)
