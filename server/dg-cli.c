@@ -5,22 +5,32 @@
  *   user add --db FILE --username NAME --role inspector|office|admin   (password on stdin)
  *   import --db FILE REFERENCE.json
  *   export --db FILE --month YYYY-MM --format json|csv|xlsx|pdf --output FILE
- *   backup --db FILE --output FILE
+ *   backup --db FILE (--output FILE | --output-dir DIR [--keep-days N])
  *   verify --db FILE
  *   demo   --db FILE [--scale district|province]
+ *
+ * Every command also takes --config FILE, the settings file of dg-config.h.
  */
 #define G_LOG_DOMAIN "dg-cli"
 
 #include "config.h"
 
+#include <errno.h>
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
 
+#include <sys/stat.h>
+
 #include <glib-unix.h>
+#include <glib/gstdio.h>
+#ifdef HAVE_LIBSYSTEMD
+# include <systemd/sd-daemon.h>
+#endif
 
 #include "dg-auth.h"
 #include "dg-cli.h"
+#include "dg-config.h"
 #include "dg-demo.h"
 #include "dg-reports.h"
 #include "dg-server.h"
@@ -35,12 +45,30 @@
  * server only stops once nothing has been unanswered for this long. */
 #define SHUTDOWN_QUIET_MS 500
 
+/* How many days of nightly backups `backup --output-dir` keeps when neither --keep-days nor
+ * the settings file says. */
+#define DEFAULT_KEEP_DAYS 14
+
 static char *opt_db;
+static char *opt_config;
+/* The settings file of --config, or NULL. */
+static DgServerConfig *config;
 
 static const GOptionEntry db_entries[] = {
   { "db", 0, 0, G_OPTION_ARG_FILENAME, &opt_db, "The database file", "FILE" },
+  { "config", 0, 0, G_OPTION_ARG_FILENAME, &opt_config,
+    "Settings file (/etc/dustgrid/server.conf); options given here win", "FILE" },
   { NULL }
 };
+
+/* Tells systemd (Type=notify) how the service is doing; nothing without systemd. */
+static void
+notify_systemd (const char *state)
+{
+#ifdef HAVE_LIBSYSTEMD
+  sd_notify (0, state);
+#endif
+}
 
 static void
 usage (void)
@@ -53,9 +81,11 @@ usage (void)
            "   (password on stdin)\n"
            "  import --db FILE REFERENCE.json\n"
            "  export --db FILE --month YYYY-MM --format json|csv|xlsx|pdf --output FILE\n"
-           "  backup --db FILE --output FILE\n"
+           "  backup --db FILE (--output FILE | --output-dir DIR [--keep-days N])\n"
            "  verify --db FILE\n"
-           "  demo   --db FILE [--scale district|province]\n");
+           "  demo   --db FILE [--scale district|province]\n"
+           "Every command takes --config FILE (/etc/dustgrid/server.conf) for its settings;\n"
+           "the database it names stands in for --db.\n");
 }
 
 static int
@@ -86,9 +116,20 @@ parse_options (const char         *command,
   if (!g_option_context_parse (context, argc, argv, error))
     return FALSE;
 
+  if (opt_config != NULL)
+    {
+      config = dg_server_config_load (opt_config, error);
+      if (config == NULL)
+        return FALSE;
+      if (opt_db == NULL)
+        opt_db = g_strdup (config->database);
+    }
+
   if (opt_db == NULL)
     {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, "--db FILE is required");
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                   opt_config != NULL ? "--db FILE is required (%s names no database)"
+                                      : "--db FILE is required", opt_config);
       return FALSE;
     }
 
@@ -99,11 +140,13 @@ parse_options (const char         *command,
 
 typedef struct
 {
-  GMainLoop *loop;
-  DgServer  *server;
-  gint64     deadline;
-  gint64     quiet_since;   /* when the last request was answered; 0: one is unanswered */
-  guint      poll_id;
+  GMainLoop  *loop;
+  DgServer   *server;
+  const char *tls_cert;
+  const char *tls_key;
+  gint64      deadline;
+  gint64      quiet_since;   /* when the last request was answered; 0: one is unanswered */
+  guint       poll_id;
 } ServeState;
 
 static gboolean
@@ -139,10 +182,33 @@ signal_cb (gpointer user_data)
   /* Requests the clients had begun to send are read, committed and answered; new connections
    * are refused and new requests on open ones get 503 meanwhile, for at most the grace period. */
   fprintf (stderr, "dustgrid-server: shutting down\n");
+  notify_systemd ("STOPPING=1");
   dg_server_begin_shutdown (state->server);
   state->deadline = g_get_monotonic_time () + SHUTDOWN_GRACE_SECONDS * G_USEC_PER_SEC;
   state->quiet_since = 0;
   state->poll_id = g_timeout_add (20, shutdown_poll_cb, state);
+
+  return G_SOURCE_CONTINUE;
+}
+
+/* SIGHUP (systemctl reload): a renewed certificate is read again, for the connections made from
+ * now on; the old one stays when the new files cannot be read. */
+static gboolean
+reload_cb (gpointer user_data)
+{
+  ServeState *state = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (state->tls_cert == NULL)
+    return G_SOURCE_CONTINUE;
+
+  notify_systemd ("RELOADING=1");
+  if (dg_server_set_tls_files (state->server, state->tls_cert, state->tls_key, &error))
+    fprintf (stderr, "dustgrid-server: TLS certificate read again from %s\n", state->tls_cert);
+  else
+    fprintf (stderr, "dustgrid-server: keeping the TLS certificate in use: %s\n",
+             error->message);
+  notify_systemd ("READY=1");
 
   return G_SOURCE_CONTINUE;
 }
@@ -155,15 +221,16 @@ cmd_serve (int    argc,
   g_autofree char *tls_cert = NULL;
   g_autofree char *tls_key = NULL;
   g_autofree char *url = NULL;
+  g_autofree char *status = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(DgStore) store = NULL;
   g_autoptr(DgAuth) auth = NULL;
   g_autoptr(DgServer) server = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   ServeState state = { 0 };
-  int port = 8470;
-  int idle_timeout = DG_SERVER_DEFAULT_IDLE_TIMEOUT;
-  guint sigterm_id, sigint_id;
+  int port = -1;
+  int idle_timeout = -1;
+  guint sigterm_id, sigint_id, sighup_id;
   const GOptionEntry entries[] = {
     { "listen", 0, 0, G_OPTION_ARG_STRING, &listen, "Address to listen on (127.0.0.1)", "ADDR" },
     { "port", 0, 0, G_OPTION_ARG_INT, &port, "Port (8470; 0 picks a free one)", "N" },
@@ -177,12 +244,33 @@ cmd_serve (int    argc,
 
   if (!parse_options ("serve", NULL, entries, &argc, &argv, &error))
     return fail ("serve", error);
-  if (port < 0 || port > 65535)
+
+  /* What the command line leaves out comes from the settings file, then the defaults. */
+  if (config != NULL)
+    {
+      if (listen == NULL)
+        listen = g_strdup (config->listen);
+      if (port < 0)
+        port = config->port;
+      if (tls_cert == NULL && tls_key == NULL)
+        {
+          tls_cert = g_strdup (config->tls_cert);
+          tls_key = g_strdup (config->tls_key);
+        }
+      if (idle_timeout < 0)
+        idle_timeout = config->idle_timeout;
+    }
+  if (port < 0)
+    port = 8470;
+  if (idle_timeout < 0)
+    idle_timeout = DG_SERVER_DEFAULT_IDLE_TIMEOUT;
+
+  if (port > 65535)
     {
       fprintf (stderr, "dustgrid-server serve: --port must be 0 to 65535\n");
       return EXIT_USAGE;
     }
-  if (idle_timeout < 0 || idle_timeout > 86400)
+  if (idle_timeout > 86400)
     {
       fprintf (stderr, "dustgrid-server serve: --idle-timeout must be 0 to 86400\n");
       return EXIT_USAGE;
@@ -208,17 +296,23 @@ cmd_serve (int    argc,
   loop = g_main_loop_new (NULL, FALSE);
   state.loop = loop;
   state.server = server;
+  state.tls_cert = tls_cert;
+  state.tls_key = tls_key;
   sigterm_id = g_unix_signal_add (SIGTERM, signal_cb, &state);
   sigint_id = g_unix_signal_add (SIGINT, signal_cb, &state);
+  sighup_id = g_unix_signal_add (SIGHUP, reload_cb, &state);
 
   url = dg_server_get_url (server);
   fprintf (stdout, "listening on %s\n", url);
   fflush (stdout);
+  status = g_strdup_printf ("READY=1\nSTATUS=listening on %s", url);
+  notify_systemd (status);
 
   g_main_loop_run (loop);
 
   g_source_remove (sigterm_id);
   g_source_remove (sigint_id);
+  g_source_remove (sighup_id);
   dg_server_disconnect (server);
   g_clear_object (&server);
   g_clear_object (&auth);
@@ -420,31 +514,137 @@ cmd_export (int    argc,
 
 /* ---- backup, verify ---- */
 
+/* The nightly backups of --output-dir are named by their UTC time, so that their names sort as
+ * their ages do and say when each was taken. */
+#define BACKUP_PREFIX "dustgrid-"
+#define BACKUP_SUFFIX ".db"
+
+/* Opens the copy as a store of its own and walks its hash chain: a backup nobody can restore
+ * from is found the night it is made, not the day it is needed. */
+static gboolean
+verify_copy (const char  *path,
+             gint64      *n_revisions,
+             GError     **error)
+{
+  g_autoptr(DgStore) copy = dg_store_open (path, error);
+
+  if (copy == NULL || !dg_store_verify (copy, n_revisions, error))
+    {
+      g_prefix_error (error, "the backup %s does not verify: ", path);
+      return FALSE;
+    }
+
+  dg_store_close (copy);
+  return TRUE;
+}
+
+/* Removes the backups in @dir older than @keep_days, by the time in their names; other files
+ * are left alone. */
+static void
+prune_backups (const char *dir,
+               int         keep_days)
+{
+  g_autoptr(GDir) folder = g_dir_open (dir, 0, NULL);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) cutoff = g_date_time_add_days (now, -keep_days);
+  g_autofree char *oldest_kept = g_date_time_format (cutoff, BACKUP_PREFIX "%Y%m%dT%H%M%SZ"
+                                                     BACKUP_SUFFIX);
+  const char *name;
+
+  if (folder == NULL)
+    return;
+
+  while ((name = g_dir_read_name (folder)) != NULL)
+    {
+      g_autofree char *path = NULL;
+
+      if (!g_str_has_prefix (name, BACKUP_PREFIX) || !g_str_has_suffix (name, BACKUP_SUFFIX) ||
+          strlen (name) != strlen (oldest_kept) || strcmp (name, oldest_kept) >= 0)
+        continue;
+
+      path = g_build_filename (dir, name, NULL);
+      if (g_unlink (path) == 0)
+        fprintf (stdout, "removed %s (older than %d days)\n", path, keep_days);
+      else
+        fprintf (stderr, "dustgrid-server backup: cannot remove %s: %s\n", path,
+                 g_strerror (errno));
+    }
+}
+
 static int
 cmd_backup (int    argc,
             char **argv)
 {
   g_autofree char *output = NULL;
+  g_autofree char *output_dir = NULL;
+  g_autofree char *path = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(DgStore) store = NULL;
+  gint64 n_revisions = 0;
+  int keep_days = -1;
   const GOptionEntry entries[] = {
     { "output", 0, 0, G_OPTION_ARG_FILENAME, &output, "Backup file", "FILE" },
+    { "output-dir", 0, 0, G_OPTION_ARG_FILENAME, &output_dir,
+      "Write a verified, dated backup into this folder and remove the old ones", "DIR" },
+    { "keep-days", 0, 0, G_OPTION_ARG_INT, &keep_days,
+      "With --output-dir: remove backups older than this many days (14)", "N" },
     { NULL }
   };
 
   if (!parse_options ("backup", NULL, entries, &argc, &argv, &error))
     return fail ("backup", error);
-  if (output == NULL)
+  if ((output == NULL) == (output_dir == NULL))
     {
-      fprintf (stderr, "dustgrid-server backup: --output FILE is required\n");
+      fprintf (stderr, "dustgrid-server backup: give --output FILE or --output-dir DIR\n");
+      return EXIT_USAGE;
+    }
+  if (keep_days < 0 && config != NULL)
+    keep_days = config->keep_days;
+  if (keep_days < 0)
+    keep_days = DEFAULT_KEEP_DAYS;
+  if (keep_days < 1)
+    {
+      fprintf (stderr, "dustgrid-server backup: --keep-days must be at least 1\n");
       return EXIT_USAGE;
     }
 
-  store = dg_store_open (opt_db, &error);
-  if (store == NULL || !dg_store_backup (store, output, &error))
-    return fail ("backup", error);
+  if (output_dir != NULL)
+    {
+      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+      g_autofree char *name = g_date_time_format (now, BACKUP_PREFIX "%Y%m%dT%H%M%SZ"
+                                                  BACKUP_SUFFIX);
 
-  fprintf (stdout, "backup written to %s\n", output);
+      if (g_mkdir_with_parents (output_dir, 0700) != 0)
+        {
+          fprintf (stderr, "dustgrid-server backup: cannot make %s: %s\n", output_dir,
+                   g_strerror (errno));
+          return 1;
+        }
+      path = g_build_filename (output_dir, name, NULL);
+    }
+  else
+    {
+      path = g_strdup (output);
+    }
+
+  store = dg_store_open (opt_db, &error);
+  if (store == NULL || !dg_store_backup (store, path, &error))
+    return fail ("backup", error);
+  dg_store_close (store);
+
+  if (output_dir != NULL)
+    {
+      if (!verify_copy (path, &n_revisions, &error))
+        return fail ("backup", error);
+      fprintf (stdout, "backup written to %s and verified: %" G_GINT64_FORMAT " revisions\n",
+               path, n_revisions);
+      prune_backups (output_dir, keep_days);
+    }
+  else
+    {
+      fprintf (stdout, "backup written to %s\n", path);
+    }
+
   return 0;
 }
 
@@ -543,6 +743,9 @@ dg_cli_main (int    argc,
   int status = EXIT_USAGE;
 
   setlocale (LC_ALL, "");
+  /* The database, its -wal and -shm, backups and exports hold the district's records and its
+   * users' password hashes: whatever the server writes is for its own user only. */
+  umask (0077);
 
   if (argc < 2)
     {
@@ -563,6 +766,8 @@ dg_cli_main (int    argc,
           /* The command sees itself as argv[0]. */
           status = commands[i].run (argc - 1, argv + 1);
           g_clear_pointer (&opt_db, g_free);
+          g_clear_pointer (&opt_config, g_free);
+          g_clear_pointer (&config, dg_server_config_free);
           return status;
         }
     }

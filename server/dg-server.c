@@ -1304,12 +1304,23 @@ dg_server_set_tls_files (DgServer    *self,
                          const char  *key_path,
                          GError     **error)
 {
+  GTlsCertificate *certificate;
+
   g_return_val_if_fail (DG_IS_SERVER (self), FALSE);
 
-  g_clear_object (&self->tls_certificate);
-  self->tls_certificate = g_tls_certificate_new_from_files (cert_path, key_path, error);
+  /* A renewed certificate that cannot be read leaves the one in use in place. */
+  certificate = g_tls_certificate_new_from_files (cert_path, key_path, error);
+  if (certificate == NULL)
+    return FALSE;
 
-  return self->tls_certificate != NULL;
+  g_clear_object (&self->tls_certificate);
+  self->tls_certificate = certificate;
+  /* While serving, libsoup hands the new certificate to its listeners for the connections
+   * accepted from now on. */
+  if (self->soup != NULL && soup_server_is_https (self->soup))
+    soup_server_set_tls_certificate (self->soup, certificate);
+
+  return TRUE;
 }
 
 gboolean

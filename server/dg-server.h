@@ -30,7 +30,9 @@ const DgRoute *dg_server_get_routes       (guint        *n_routes);
 
 DgServer   *dg_server_new                 (DgStore      *store,
                                            DgAuth       *auth);
-/* Before listening: serve HTTPS with this certificate and key (PEM files). */
+/* Before listening: serve HTTPS with this certificate and key (PEM files). While serving HTTPS:
+ * replace the certificate for the connections accepted from now on (a renewal). On an error the
+ * certificate in use stays. */
 gboolean    dg_server_set_tls_files       (DgServer     *self,
                                            const char   *cert_path,
                                            const char   *key_path,
