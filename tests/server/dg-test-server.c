@@ -372,31 +372,18 @@ binary_launcher (GSubprocessFlags flags,
 }
 
 DgTestProcess *
-dg_test_process_start (const char        *db_path,
-                       gboolean           min_hash,
-                       const char *const *options)
+dg_test_process_spawn (const char *const *argv,
+                       gboolean           min_hash)
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GDataInputStream) lines = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *line = NULL;
   DgTestProcess *tp = g_new0 (DgTestProcess, 1);
   const char *colon;
 
-  g_ptr_array_add (argv, (gpointer) dg_test_server_binary ());
-  g_ptr_array_add (argv, (gpointer) "serve");
-  g_ptr_array_add (argv, (gpointer) "--db");
-  g_ptr_array_add (argv, (gpointer) db_path);
-  g_ptr_array_add (argv, (gpointer) "--port");
-  g_ptr_array_add (argv, (gpointer) "0");
-  for (guint i = 0; options != NULL && options[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) options[i]);
-  g_ptr_array_add (argv, NULL);
-
   launcher = binary_launcher (G_SUBPROCESS_FLAGS_STDOUT_PIPE, min_hash);
-  tp->process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata,
-                                              &error);
+  tp->process = g_subprocess_launcher_spawnv (launcher, argv, &error);
   g_assert_no_error (error);
   tp->pid = (GPid) g_ascii_strtoll (g_subprocess_get_identifier (tp->process), NULL, 10);
 
@@ -411,6 +398,26 @@ dg_test_process_start (const char        *db_path,
   tp->port = (guint) g_ascii_strtoull (colon + 1, NULL, 10);
 
   return tp;
+}
+
+DgTestProcess *
+dg_test_process_start (const char        *db_path,
+                       gboolean           min_hash,
+                       const char *const *options)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+
+  g_ptr_array_add (argv, (gpointer) dg_test_server_binary ());
+  g_ptr_array_add (argv, (gpointer) "serve");
+  g_ptr_array_add (argv, (gpointer) "--db");
+  g_ptr_array_add (argv, (gpointer) db_path);
+  g_ptr_array_add (argv, (gpointer) "--port");
+  g_ptr_array_add (argv, (gpointer) "0");
+  for (guint i = 0; options != NULL && options[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) options[i]);
+  g_ptr_array_add (argv, NULL);
+
+  return dg_test_process_spawn ((const char *const *) argv->pdata, min_hash);
 }
 
 void

@@ -96,6 +96,10 @@ void           dg_test_make_db           (const char    *db_path,
 DgTestProcess *dg_test_process_start     (const char         *db_path,
                                           gboolean            min_hash,
                                           const char *const  *options);
+/* Spawns the NULL-terminated @argv (a `serve` command line of the caller's, argv[0] the binary)
+ * and waits for its "listening on" line, like dg_test_process_start(). */
+DgTestProcess *dg_test_process_spawn     (const char *const  *argv,
+                                          gboolean            min_hash);
 /* SIGKILL, and reaps it. */
 void           dg_test_process_kill      (DgTestProcess *tp);
 /* SIGTERM; returns the exit status (asserting a normal exit). */
