@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <glib-unix.h>
 #include <glib/gstdio.h>
@@ -96,6 +97,23 @@ fail (const char   *command,
   return 1;
 }
 
+/* root working on the service's database would leave a -wal or -shm, or a new file, that only
+ * root can open, and the service could no longer start: refuse, and say how to run it. */
+static gboolean
+refuse_foreign_database (const char  *db,
+                         GError     **error)
+{
+  struct stat st;
+
+  if (geteuid () != 0 || strstr (db, "://") != NULL || g_stat (db, &st) != 0 || st.st_uid == 0)
+    return TRUE;
+
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+               "%s belongs to user %u: run this command as that user (sudo -u _dustgrid …), so "
+               "that the files it writes stay readable by the server", db, (guint) st.st_uid);
+  return FALSE;
+}
+
 /* Parses @entries plus --db; TRUE when --db was given. */
 static gboolean
 parse_options (const char         *command,
@@ -133,7 +151,7 @@ parse_options (const char         *command,
       return FALSE;
     }
 
-  return TRUE;
+  return refuse_foreign_database (opt_db, error);
 }
 
 /* ---- serve ---- */

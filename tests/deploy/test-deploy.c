@@ -416,6 +416,26 @@ test_files_owner_only (Fixture       *fixture,
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
 }
 
+/* root running a command on the service's database would leave files only root can open. */
+static void
+test_files_root_refuses_service_database (Fixture       *fixture,
+                                          gconstpointer  user_data)
+{
+  const char *argv[] = { dg_test_server_binary (), "verify", "--db", fixture->db, NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  if (geteuid () != 0)
+    {
+      g_test_skip ("only root is refused");
+      return;
+    }
+
+  g_assert_cmpint (chown (fixture->db, 65534, 65534), ==, 0);
+  g_assert_cmpint (run_argv (argv, &out, &err), ==, 1);
+  g_assert_nonnull (strstr (err, "sudo -u"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -433,6 +453,8 @@ main (int    argc,
               test_config_command_line_wins, fixture_tear_down);
   g_test_add ("/deploy/files/owner-only", Fixture, NULL, fixture_set_up,
               test_files_owner_only, fixture_tear_down);
+  g_test_add ("/deploy/files/root-refuses-service-database", Fixture, NULL, fixture_set_up,
+              test_files_root_refuses_service_database, fixture_tear_down);
 
   return g_test_run ();
 }
