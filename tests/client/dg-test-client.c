@@ -202,68 +202,6 @@ dg_test_held_checks_update (SoupSession *session,
     }
 }
 
-static gboolean
-openssl (const char *dir,
-         const char *first_arg,
-         ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *err = NULL;
-  va_list args;
-
-  g_ptr_array_add (argv, (gpointer) "openssl");
-  va_start (args, first_arg);
-  for (const char *a = first_arg; a != NULL; a = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) a);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
-                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_set_cwd (launcher, dir);
-  process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
-  if (process == NULL)
-    {
-      g_test_message ("openssl: %s", error->message);
-      return FALSE;
-    }
-  g_subprocess_communicate_utf8 (process, NULL, NULL, NULL, &err, &error);
-  g_assert_no_error (error);
-  if (!g_subprocess_get_successful (process))
-    g_test_message ("openssl %s: %s", first_arg, err);
-
-  return g_subprocess_get_successful (process);
-}
-
-/* The same certificates as tests/server/test-server-tls.c makes: a P-256 CA, and a server
- * certificate with the loopback names as subject alternative names. */
-gboolean
-dg_test_make_certificates (const char *dir)
-{
-  g_autofree char *ext = g_build_filename (dir, "server.ext", NULL);
-  g_autoptr(GError) error = NULL;
-
-  g_file_set_contents (ext, "subjectAltName = IP:127.0.0.1, DNS:localhost\n"
-                            "extendedKeyUsage = serverAuth\n"
-                            "basicConstraints = critical, CA:FALSE\n", -1, &error);
-  g_assert_no_error (error);
-
-  return openssl (dir, "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                  "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", "ca.key", "-out", "ca.pem",
-                  "-days", "2", "-subj", "/CN=DustGrid Test CA",
-                  "-addext", "basicConstraints=critical,CA:TRUE",
-                  "-addext", "keyUsage=critical,keyCertSign,cRLSign", NULL) &&
-         openssl (dir, "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-                  "-nodes", "-keyout", "server.key", "-out", "server.csr",
-                  "-subj", "/CN=127.0.0.1", NULL) &&
-         openssl (dir, "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-                  "-CAcreateserial", "-out", "server.pem", "-days", "2", "-extfile", "server.ext",
-                  NULL);
-}
-
 void
 dg_test_remove_dir (const char *path)
 {

@@ -59,9 +59,7 @@ void          dg_test_held_checks_update  (SoupSession   *session,
                                            GHashTable    *held,
                                            gint64        *since);
 
-/* ca.pem/ca.key, and server.pem/server.key for 127.0.0.1 and localhost signed by that CA, in
- * @dir. FALSE (with a test message) when openssl is missing or fails. */
-gboolean      dg_test_make_certificates   (const char    *dir);
+/* dg_test_make_certificates() comes from tests/server/dg-test-server.h. */
 /* Removes @path and the files in it (not recursive). */
 void          dg_test_remove_dir          (const char    *path);
 

@@ -416,6 +416,148 @@ test_files_owner_only (Fixture       *fixture,
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
 }
 
+static gboolean
+accept_any_cb (GTlsConnection       *connection,
+               GTlsCertificate      *certificate,
+               GTlsCertificateFlags  errors,
+               gpointer              user_data)
+{
+  return TRUE;
+}
+
+/* The certificate a new TLS connection to @port is given. */
+static GTlsCertificate *
+served_certificate (guint port)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GIOStream) tls = NULL;
+  g_autoptr(GSocketConnectable) address = g_network_address_new ("127.0.0.1", port);
+  g_autoptr(GError) error = NULL;
+  GTlsCertificate *certificate;
+
+  /* No proxy lookup: the tests' isolated folders have no GSettings schemas for it. */
+  g_socket_client_set_enable_proxy (client, FALSE);
+  connection = g_socket_client_connect (client, address, NULL, &error);
+  g_assert_no_error (error);
+  tls = g_tls_client_connection_new (G_IO_STREAM (connection), address, &error);
+  g_assert_no_error (error);
+  g_signal_connect (tls, "accept-certificate", G_CALLBACK (accept_any_cb), NULL);
+  g_tls_connection_handshake (G_TLS_CONNECTION (tls), NULL, &error);
+  g_assert_no_error (error);
+  certificate = g_tls_connection_get_peer_certificate (G_TLS_CONNECTION (tls));
+  g_assert_nonnull (certificate);
+  g_object_ref (certificate);
+  g_io_stream_close (tls, NULL, NULL);
+
+  return certificate;
+}
+
+static void
+copy_file (const char *from,
+           const char *to)
+{
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  g_assert_true (g_file_get_contents (from, &contents, &length, NULL));
+  g_assert_true (g_file_set_contents (to, contents, (gssize) length, NULL));
+}
+
+static void
+make_certificate_set (const char *dir,
+                      const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+
+  g_assert_cmpint (g_mkdir (path, 0700), ==, 0);
+  g_assert_true (dg_test_make_certificates (path));
+}
+
+/* systemctl reload (SIGHUP): a renewed certificate is served to new connections without a
+ * restart, and files that cannot be read leave the one in use. */
+static void
+test_service_reload_tls (Fixture       *fixture,
+                         gconstpointer  user_data)
+{
+  g_autofree char *openssl_path = g_find_program_in_path ("openssl");
+  g_autofree char *socket_path = g_build_filename (fixture->dir, "notify", NULL);
+  g_autofree char *cert = g_build_filename (fixture->dir, "live.pem", NULL);
+  g_autofree char *key = g_build_filename (fixture->dir, "live.key", NULL);
+  g_autofree char *old_cert = g_build_filename (fixture->dir, "old", "server.pem", NULL);
+  g_autofree char *old_key = g_build_filename (fixture->dir, "old", "server.key", NULL);
+  g_autofree char *new_cert = g_build_filename (fixture->dir, "new", "server.pem", NULL);
+  g_autofree char *new_key = g_build_filename (fixture->dir, "new", "server.key", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GTlsCertificate) old = NULL;
+  g_autoptr(GTlsCertificate) renewed = NULL;
+  g_autoptr(GTlsCertificate) served = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DgTestProcess) tp = NULL;
+  g_auto(GStrv) argv = NULL;
+  int fd;
+
+  if (openssl_path == NULL)
+    {
+      g_test_skip ("the openssl command line is not installed");
+      return;
+    }
+
+  make_certificate_set (fixture->dir, "old");
+  make_certificate_set (fixture->dir, "new");
+  copy_file (old_cert, cert);
+  copy_file (old_key, key);
+  g_assert_true (g_file_get_contents (fixture->config, &contents, NULL, NULL));
+  {
+    g_autofree char *with_tls = g_strdup_printf ("%s\n[server]\ntls-cert=%s\ntls-key=%s\n",
+                                                 contents, cert, key);
+
+    /* GKeyFile merges the second [server] group into the first. */
+    g_assert_true (g_file_set_contents (fixture->config, with_tls, -1, NULL));
+  }
+
+  argv = unit_exec_start (DG_SERVER_UNIT_PATH, fixture->config, NULL);
+  fd = notify_socket_new (socket_path);
+  g_setenv ("NOTIFY_SOCKET", socket_path, TRUE);
+  tp = dg_test_process_spawn ((const char *const *) argv, TRUE);
+  g_unsetenv ("NOTIFY_SOCKET");
+  g_assert_true (g_str_has_prefix (tp->url, "https://"));
+
+  old = g_tls_certificate_new_from_file (old_cert, &error);
+  g_assert_no_error (error);
+  renewed = g_tls_certificate_new_from_file (new_cert, &error);
+  g_assert_no_error (error);
+  served = served_certificate (tp->port);
+  g_assert_true (g_tls_certificate_is_same (served, old));
+  g_clear_object (&served);
+
+  copy_file (new_cert, cert);
+  copy_file (new_key, key);
+  kill (tp->pid, SIGHUP);
+#ifdef HAVE_LIBSYSTEMD
+  g_assert_true (wait_for_notice (fd, "RELOADING=1"));
+  g_assert_true (wait_for_notice (fd, "READY=1"));
+#else
+  g_usleep (G_USEC_PER_SEC);
+#endif
+  served = served_certificate (tp->port);
+  g_assert_true (g_tls_certificate_is_same (served, renewed));
+  g_clear_object (&served);
+
+  g_assert_true (g_file_set_contents (cert, "not a certificate", -1, NULL));
+  kill (tp->pid, SIGHUP);
+#ifdef HAVE_LIBSYSTEMD
+  g_assert_true (wait_for_notice (fd, "READY=1"));
+#else
+  g_usleep (G_USEC_PER_SEC);
+#endif
+  served = served_certificate (tp->port);
+  g_assert_true (g_tls_certificate_is_same (served, renewed));
+
+  g_assert_cmpint (dg_test_process_stop (tp), ==, 0);
+  close (fd);
+}
+
 /* root running a command on the service's database would leave files only root can open. */
 static void
 test_files_root_refuses_service_database (Fixture       *fixture,
@@ -445,6 +587,8 @@ main (int    argc,
   g_test_add ("/deploy/service/ready-and-healthz", Fixture, NULL, fixture_set_up,
               test_service_ready_and_healthz, fixture_tear_down);
   g_test_add_func ("/deploy/service/unit-hardened", test_service_unit_hardened);
+  g_test_add ("/deploy/service/reload-reads-renewed-certificate", Fixture, NULL, fixture_set_up,
+              test_service_reload_tls, fixture_tear_down);
   g_test_add ("/deploy/backup/service-command-restores", Fixture, NULL, fixture_set_up,
               test_backup_service_restores, fixture_tear_down);
   g_test_add ("/deploy/config/unknown-setting-refused", Fixture, NULL, fixture_set_up,

@@ -129,6 +129,11 @@ gboolean       dg_test_integrity_ok      (const char    *db_path);
 char          *dg_test_new_check         (char          *id,
                                           guint          day);
 
+/* A new CA (ca.pem, ca.key) and a certificate for 127.0.0.1 and localhost that it signed
+ * (server.pem, server.key), in @dir, made with the openssl command line. FALSE (with a test
+ * message) when openssl is missing or fails. */
+gboolean       dg_test_make_certificates (const char    *dir);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DgTestProcess, dg_test_process_free)
 
 #define DG_TEST_ROAD_ID      "a7b09b31-6ed7-5c2e-b95b-15aca33b9df0"  /* 怡光南路, main */
