@@ -38,6 +38,10 @@
 #include "dg-store.h"
 
 #define EXIT_USAGE 2
+/* Design 6.6: TLS 1.2 or 1.3, and only key exchanges with forward secrecy (no static RSA). GLib's
+ * GnuTLS backend reads its priority string from G_TLS_GNUTLS_PRIORITY when it first makes a TLS
+ * connection; an administrator's own setting in the environment is kept. */
+#define TLS_PRIORITY "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:-RSA:%SERVER_PRECEDENCE"
 /* How long a SIGTERM waits for the requests already begun. The largest batch takes about a
  * second to store on an idle machine, ten times that on a loaded one or under AddressSanitizer;
  * systemd's default stop timeout (90 s) is still well beyond. */
@@ -764,6 +768,7 @@ dg_cli_main (int    argc,
   /* The database, its -wal and -shm, backups and exports hold the district's records and its
    * users' password hashes: whatever the server writes is for its own user only. */
   umask (0077);
+  g_setenv ("G_TLS_GNUTLS_PRIORITY", TLS_PRIORITY, FALSE);
 
   if (argc < 2)
     {

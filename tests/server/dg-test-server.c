@@ -585,10 +585,10 @@ dg_test_new_check (char  *id,
                           id, day % 28 + 1);
 }
 
-static gboolean
-openssl (const char *dir,
-         const char *first_arg,
-         ...)
+gboolean
+dg_test_openssl (const char *dir,
+                 const char *first_arg,
+                 ...)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GSubprocessLauncher) launcher = NULL;
@@ -628,15 +628,15 @@ dg_test_make_certificates (const char *dir)
                             "basicConstraints = critical, CA:FALSE\n", -1, &error);
   g_assert_no_error (error);
 
-  return openssl (dir, "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                  "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", "ca.key", "-out", "ca.pem",
-                  "-days", "2", "-subj", "/CN=DustGrid Test CA",
-                  "-addext", "basicConstraints=critical,CA:TRUE",
-                  "-addext", "keyUsage=critical,keyCertSign,cRLSign", NULL) &&
-         openssl (dir, "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-                  "-nodes", "-keyout", "server.key", "-out", "server.csr",
-                  "-subj", "/CN=127.0.0.1", NULL) &&
-         openssl (dir, "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-                  "-CAcreateserial", "-out", "server.pem", "-days", "2", "-extfile", "server.ext",
-                  NULL);
+  return dg_test_openssl (dir, "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                          "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", "ca.key",
+                          "-out", "ca.pem", "-days", "2", "-subj", "/CN=DustGrid Test CA",
+                          "-addext", "basicConstraints=critical,CA:TRUE",
+                          "-addext", "keyUsage=critical,keyCertSign,cRLSign", NULL) &&
+         dg_test_openssl (dir, "req", "-newkey", "ec", "-pkeyopt",
+                          "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", "server.key",
+                          "-out", "server.csr", "-subj", "/CN=127.0.0.1", NULL) &&
+         dg_test_openssl (dir, "x509", "-req", "-in", "server.csr", "-CA", "ca.pem",
+                          "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.pem",
+                          "-days", "2", "-extfile", "server.ext", NULL);
 }

@@ -129,6 +129,11 @@ gboolean       dg_test_integrity_ok      (const char    *db_path);
 char          *dg_test_new_check         (char          *id,
                                           guint          day);
 
+/* Runs the openssl command line in @dir with the NULL-terminated arguments; FALSE (with its
+ * error output as a test message) when it fails. */
+gboolean       dg_test_openssl           (const char    *dir,
+                                          const char    *first_arg,
+                                          ...) G_GNUC_NULL_TERMINATED;
 /* A new CA (ca.pem, ca.key) and a certificate for 127.0.0.1 and localhost that it signed
  * (server.pem, server.key), in @dir, made with the openssl command line. FALSE (with a test
  * message) when openssl is missing or fails. */

@@ -151,6 +151,93 @@ __lsan_default_options (void)
 }
 #endif
 
+/* Whether `openssl s_client` completes a handshake with 127.0.0.1:@port using @options (the
+ * protocol and cipher to offer). */
+static gboolean
+handshake_succeeds (guint              port,
+                    const char *const *options)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *connect = g_strdup_printf ("127.0.0.1:%u", port);
+  g_autofree char *out = NULL;
+
+  g_ptr_array_add (argv, (gpointer) "openssl");
+  g_ptr_array_add (argv, (gpointer) "s_client");
+  g_ptr_array_add (argv, (gpointer) "-connect");
+  g_ptr_array_add (argv, connect);
+  g_ptr_array_add (argv, (gpointer) "-brief");
+  for (guint i = 0; options[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) options[i]);
+  g_ptr_array_add (argv, NULL);
+
+  process = g_subprocess_newv ((const char *const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                               G_SUBPROCESS_FLAGS_STDERR_MERGE, &error);
+  g_assert_no_error (error);
+  /* Nothing to send: the end of stdin ends the session once the handshake is over. */
+  g_subprocess_communicate_utf8 (process, "", NULL, &out, NULL, &error);
+  g_assert_no_error (error);
+  g_test_message ("s_client %s %s: %s", options[0], options[1] != NULL ? options[1] : "",
+                  g_subprocess_get_successful (process) ? "handshake" : "refused");
+
+  return g_subprocess_get_successful (process) && strstr (out, "CONNECTION ESTABLISHED") != NULL;
+}
+
+/* Design 6.6: TLS 1.2 or later, and forward-secret key exchanges only. The certificate is RSA,
+ * so that a client can offer the plain RSA key exchange (which has no forward secrecy); the
+ * client's own security level is lowered so that it offers what the server must refuse. */
+static void
+test_tls_protocols (void)
+{
+  static const char *const tls10[] = { "-tls1", "-cipher", "DEFAULT:@SECLEVEL=0", NULL };
+  static const char *const tls11[] = { "-tls1_1", "-cipher", "DEFAULT:@SECLEVEL=0", NULL };
+  static const char *const rsa_kx[] = { "-tls1_2", "-cipher", "AES128-GCM-SHA256:@SECLEVEL=0",
+                                        NULL };
+  static const char *const ecdhe[] = { "-tls1_2", "-cipher", "ECDHE-RSA-AES128-GCM-SHA256",
+                                       NULL };
+  static const char *const tls13[] = { "-tls1_3", NULL };
+  g_autofree char *openssl_path = g_find_program_in_path ("openssl");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DgTestProcess) server = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *db = NULL;
+  g_autofree char *cert = NULL;
+  g_autofree char *key = NULL;
+
+  if (openssl_path == NULL)
+    {
+      g_test_skip ("the openssl command line is not installed");
+      return;
+    }
+
+  dir = g_dir_make_tmp ("dustgrid-tls-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_assert_true (dg_test_openssl (dir, "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                                  "-keyout", "rsa.key", "-out", "rsa.pem", "-days", "2",
+                                  "-subj", "/CN=127.0.0.1", NULL));
+  db = g_build_filename (dir, "tls.db", NULL);
+  cert = g_build_filename (dir, "rsa.pem", NULL);
+  key = g_build_filename (dir, "rsa.key", NULL);
+  dg_test_make_db (db, TRUE);
+
+  {
+    const char *options[] = { "--tls-cert", cert, "--tls-key", key, NULL };
+
+    server = dg_test_process_start (db, TRUE, options);
+  }
+
+  g_assert_false (handshake_succeeds (server->port, tls10));
+  g_assert_false (handshake_succeeds (server->port, tls11));
+  g_assert_false (handshake_succeeds (server->port, rsa_kx));
+  g_assert_true (handshake_succeeds (server->port, ecdhe));
+  g_assert_true (handshake_succeeds (server->port, tls13));
+
+  g_assert_cmpint (dg_test_process_stop (server), ==, 0);
+  remove_dir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -170,6 +257,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/server/tls/https", test_https);
+  g_test_add_func ("/server/tls/tls12-and-forward-secrecy-only", test_tls_protocols);
 
   return g_test_run ();
 }
