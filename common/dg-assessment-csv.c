@@ -5,6 +5,11 @@
  * when they hold a comma, a quote or a line break; quotes doubled; CRLF between records), and
  * numbers have one decimal with '.', so the file reads the same in every locale.
  *
+ * A spreadsheet runs a field that begins with '=', '+', '-', '@', a tab or a carriage return as
+ * a formula, and names of roads, cells and units are typed by people: such a text field gets a
+ * leading apostrophe (design 6.6), which spreadsheets read as "this is text". The numbers this
+ * writer formats itself ("-1.5") stay numbers.
+ *
  * Copyright 2026 The DustGrid authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -19,12 +24,47 @@
 
 #define UTF8_BOM "\xEF\xBB\xBF"
 
+/* "-1.5", "12", "0.3": what dg_assessment_format1() and the counts write. */
+static gboolean
+is_plain_number (const char *field)
+{
+  const char *p = field;
+
+  if (*p == '-')
+    p++;
+  if (!g_ascii_isdigit (*p))
+    return FALSE;
+  while (g_ascii_isdigit (*p))
+    p++;
+  if (*p == '.')
+    {
+      p++;
+      if (!g_ascii_isdigit (*p))
+        return FALSE;
+      while (g_ascii_isdigit (*p))
+        p++;
+    }
+
+  return *p == '\0';
+}
+
+static gboolean
+starts_a_formula (const char *field)
+{
+  return field[0] != '\0' && strchr ("=+-@\t\r", field[0]) != NULL && !is_plain_number (field);
+}
+
 static void
 append_field (GString    *out,
               const char *field)
 {
+  g_autofree char *guarded = NULL;
+
   if (field == NULL)
     return;
+
+  if (starts_a_formula (field))
+    field = guarded = g_strconcat ("'", field, NULL);
 
   if (strpbrk (field, ",\"\r\n") == NULL)
     {

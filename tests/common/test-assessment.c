@@ -587,6 +587,67 @@ test_csv_quoting (Fixture       *f,
   g_assert_nonnull (g_strstr_len (text, (gssize) length, expected));
 }
 
+/* Design 6.6: names people typed never run as formulas when the CSV is opened in a
+ * spreadsheet; the numbers of the table stay numbers. */
+static void
+test_csv_formula_injection (Fixture       *f,
+                            gconstpointer  data)
+{
+  static const char *const hostile[] = {
+    "=HYPERLINK(\"http://evil.example/\",\"点击\")", "@SUM(1+1)", "+cmd|' /C calc'!A0",
+    "-2+3", "\tindent", "\rreturn",
+  };
+  DgCellRank *first = g_ptr_array_index (f->dustfall->cells, 0);
+  DgCellRank *second = g_ptr_array_index (f->dustfall->cells, 1);
+  DgRoadRow *road = g_ptr_array_index (f->road_report->roads, 0);
+  g_autoptr(GBytes) ranking = NULL;
+  g_autoptr(GBytes) roads = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GPtrArray) road_rows = NULL;
+  GError *error = NULL;
+  gsize length;
+  const char *text;
+  GStrv row;
+
+  g_free (first->code);
+  first->code = g_strdup (hostile[0]);
+  g_free (first->name);
+  first->name = g_strdup (hostile[1]);
+  g_free (first->unit);
+  first->unit = g_strdup (hostile[2]);
+  g_free (second->name);
+  second->name = g_strdup (hostile[4]);
+  g_free (second->unit);
+  second->unit = g_strdup (hostile[5]);
+  first->has_mom = TRUE;
+  first->mom_change = -1.5;
+  g_free (road->name);
+  road->name = g_strdup (hostile[3]);
+
+  ranking = dg_assessment_to_bytes (&f->assessment, DG_ASSESSMENT_FORMAT_CSV,
+                                    DG_ASSESSMENT_SECTION_DUSTFALL, &error);
+  g_assert_no_error (error);
+  roads = dg_assessment_to_bytes (&f->assessment, DG_ASSESSMENT_FORMAT_CSV,
+                                  DG_ASSESSMENT_SECTION_ROADS, &error);
+  g_assert_no_error (error);
+
+  text = g_bytes_get_data (ranking, &length);
+  rows = parse_csv (text + 3, length - 3);
+  row = g_ptr_array_index (rows, 1);
+  g_assert_cmpstr (row[1], ==, "'=HYPERLINK(\"http://evil.example/\",\"点击\")");
+  g_assert_cmpstr (row[2], ==, "'@SUM(1+1)");
+  g_assert_cmpstr (row[3], ==, "'+cmd|' /C calc'!A0");
+  g_assert_cmpstr (row[10], ==, "-1.5");
+  row = g_ptr_array_index (rows, 2);
+  g_assert_cmpstr (row[2], ==, "'\tindent");
+  g_assert_cmpstr (row[3], ==, "'\rreturn");
+
+  text = g_bytes_get_data (roads, &length);
+  road_rows = parse_csv (text + 3, length - 3);
+  row = g_ptr_array_index (road_rows, 1);
+  g_assert_cmpstr (row[1], ==, "'-2+3");
+}
+
 static void
 test_csv_sections (Fixture       *f,
                    gconstpointer  data)
@@ -1627,6 +1688,7 @@ main (int   argc,
   ADD ("/common/assessment/suggest-filename", test_suggest_filename);
   ADD ("/common/assessment/csv/dustfall-ranks-values-bom", test_csv_dustfall);
   ADD ("/common/assessment/csv/rfc4180-quoting", test_csv_quoting);
+  ADD ("/common/assessment/csv/text-never-runs-as-a-formula", test_csv_formula_injection);
   ADD ("/common/assessment/csv/roads-and-quota-sections", test_csv_sections);
   ADD ("/common/assessment/xlsx/read-back-by-openpyxl", test_xlsx);
   ADD ("/common/assessment/xlsx/replaces-existing-file", test_replaces_file);
