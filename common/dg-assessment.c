@@ -14,6 +14,7 @@
 #include <gio/gio.h>
 
 #include "dg-assessment-private.h"
+#include "dg-enum.h"
 #include "dg-date.h"
 
 const char * const dg_assessment_rank_headers[DG_N_RANK_COLS] = {
@@ -57,17 +58,17 @@ const char * const dg_assessment_quota_headers[DG_N_QUOTA_COLS] = {
   [DG_QUOTA_COL_STATE] = "状态",
 };
 
-static const char * const format_names[] = {
-  [DG_ASSESSMENT_FORMAT_JSON] = "json",
-  [DG_ASSESSMENT_FORMAT_CSV] = "csv",
-  [DG_ASSESSMENT_FORMAT_XLSX] = "xlsx",
-  [DG_ASSESSMENT_FORMAT_PDF] = "pdf",
+static const DgEnumName format_names[] = {
+  { DG_ASSESSMENT_FORMAT_JSON, "json" },
+  { DG_ASSESSMENT_FORMAT_CSV, "csv" },
+  { DG_ASSESSMENT_FORMAT_XLSX, "xlsx" },
+  { DG_ASSESSMENT_FORMAT_PDF, "pdf" },
 };
 
-static const char * const section_names[] = {
-  [DG_ASSESSMENT_SECTION_DUSTFALL] = "dustfall",
-  [DG_ASSESSMENT_SECTION_ROADS] = "roads",
-  [DG_ASSESSMENT_SECTION_QUOTA] = "quota",
+static const DgEnumName section_names[] = {
+  { DG_ASSESSMENT_SECTION_DUSTFALL, "dustfall" },
+  { DG_ASSESSMENT_SECTION_ROADS, "roads" },
+  { DG_ASSESSMENT_SECTION_QUOTA, "quota" },
 };
 
 const char *
@@ -75,28 +76,22 @@ dg_assessment_format_to_string (DgAssessmentFormat format)
 {
   g_return_val_if_fail ((guint) format < G_N_ELEMENTS (format_names), NULL);
 
-  return format_names[format];
+  return dg_enum_to_nick (format_names, G_N_ELEMENTS (format_names), format);
 }
 
 gboolean
 dg_assessment_format_from_string (const char         *str,
                                   DgAssessmentFormat *format)
 {
+  int value;
+
   g_return_val_if_fail (format != NULL, FALSE);
 
-  if (str == NULL)
+  if (!dg_enum_from_nick (format_names, G_N_ELEMENTS (format_names), str, &value))
     return FALSE;
 
-  for (guint i = 0; i < G_N_ELEMENTS (format_names); i++)
-    {
-      if (strcmp (str, format_names[i]) == 0)
-        {
-          *format = (DgAssessmentFormat) i;
-          return TRUE;
-        }
-    }
-
-  return FALSE;
+  *format = value;
+  return TRUE;
 }
 
 const char *
@@ -122,13 +117,15 @@ dg_assessment_section_to_string (DgAssessmentSection section)
 {
   g_return_val_if_fail ((guint) section < G_N_ELEMENTS (section_names), NULL);
 
-  return section_names[section];
+  return dg_enum_to_nick (section_names, G_N_ELEMENTS (section_names), section);
 }
 
 gboolean
 dg_assessment_section_from_string (const char          *str,
                                    DgAssessmentSection *section)
 {
+  int value;
+
   g_return_val_if_fail (section != NULL, FALSE);
 
   /* The query parameter is optional: its absence means the ranking. */
@@ -138,16 +135,11 @@ dg_assessment_section_from_string (const char          *str,
       return TRUE;
     }
 
-  for (guint i = 0; i < G_N_ELEMENTS (section_names); i++)
-    {
-      if (strcmp (str, section_names[i]) == 0)
-        {
-          *section = (DgAssessmentSection) i;
-          return TRUE;
-        }
-    }
+  if (!dg_enum_from_nick (section_names, G_N_ELEMENTS (section_names), str, &value))
+    return FALSE;
 
-  return FALSE;
+  *section = value;
+  return TRUE;
 }
 
 char *
@@ -191,7 +183,7 @@ dg_assessment_suggest_filename (const DgAssessment  *assessment,
       g_free (valid);
     }
 
-  g_string_append_printf (name, ".%s", format_names[format]);
+  g_string_append_printf (name, ".%s", dg_assessment_format_to_string (format));
 
   return g_string_free (g_steal_pointer (&name), FALSE);
 }

@@ -8,6 +8,7 @@
 
 #include "dg-date.h"
 #include "dg-dustfall.h"
+#include "dg-enum.h"
 #include "dg-error.h"
 #include "dg-round.h"
 
@@ -16,18 +17,20 @@
 #define STANDARD_PERIOD_DAYS   30.0
 #define SECONDS_PER_DAY        86400.0
 
-static const char * const flag_names[DG_DUSTFALL_N_FLAGS] = {
-  "below_detection_limit",
-  "below_quantitation_limit",
-  "nonstandard_period",
+/* By bit index, the value dg_dustfall_flag_to_string() takes. */
+static const DgEnumName flag_names[] = {
+  { 0, "below_detection_limit" },
+  { 1, "below_quantitation_limit" },
+  { 2, "nonstandard_period" },
 };
+G_STATIC_ASSERT (G_N_ELEMENTS (flag_names) == DG_DUSTFALL_N_FLAGS);
 
 const char *
 dg_dustfall_flag_to_string (guint index)
 {
   g_return_val_if_fail (index < DG_DUSTFALL_N_FLAGS, NULL);
 
-  return flag_names[index];
+  return dg_enum_to_nick (flag_names, G_N_ELEMENTS (flag_names), (int) index);
 }
 
 gboolean

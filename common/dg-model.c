@@ -7,71 +7,53 @@
 #include <string.h>
 
 #include "dg-dustfall.h"
+#include "dg-enum.h"
 #include "dg-model.h"
 
-static const char * const record_type_names[DG_N_RECORD_TYPES] = {
-  [DG_RECORD_ROAD_CHECK] = "road_check",
-  [DG_RECORD_DUSTFALL_SAMPLE] = "dustfall_sample",
-  [DG_RECORD_ROAD] = "road",
-  [DG_RECORD_GRID_CELL] = "grid_cell",
-  [DG_RECORD_RULE] = "rule",
+static const DgEnumName record_type_names[] = {
+  { DG_RECORD_ROAD_CHECK, "road_check" },
+  { DG_RECORD_DUSTFALL_SAMPLE, "dustfall_sample" },
+  { DG_RECORD_ROAD, "road" },
+  { DG_RECORD_GRID_CELL, "grid_cell" },
+  { DG_RECORD_RULE, "rule" },
 };
+G_STATIC_ASSERT (G_N_ELEMENTS (record_type_names) == DG_N_RECORD_TYPES);
 
-static const char * const surface_names[DG_N_SURFACES] = {
-  [DG_SURFACE_MAIN] = "main",
-  [DG_SURFACE_SIDE] = "side",
-  [DG_SURFACE_PARK] = "park",
+static const DgEnumName surface_names[] = {
+  { DG_SURFACE_MAIN, "main" },
+  { DG_SURFACE_SIDE, "side" },
+  { DG_SURFACE_PARK, "park" },
 };
+G_STATIC_ASSERT (G_N_ELEMENTS (surface_names) == DG_N_SURFACES);
 
-static const char * const rule_kind_names[DG_N_RULE_KINDS] = {
-  [DG_RULE_LIMIT] = "limit",
-  [DG_RULE_CAP] = "cap",
-  [DG_RULE_QUOTA_ROADS] = "quota_roads",
-  [DG_RULE_QUOTA_POINTS] = "quota_points",
+static const DgEnumName rule_kind_names[] = {
+  { DG_RULE_LIMIT, "limit" },
+  { DG_RULE_CAP, "cap" },
+  { DG_RULE_QUOTA_ROADS, "quota_roads" },
+  { DG_RULE_QUOTA_POINTS, "quota_points" },
 };
-
-/* Exact, case-sensitive lookup: the wire format has one spelling for each name. */
-static gboolean
-lookup_name (const char * const *names,
-             guint               n_names,
-             const char         *str,
-             guint              *index)
-{
-  if (str == NULL)
-    return FALSE;
-
-  for (guint i = 0; i < n_names; i++)
-    {
-      if (strcmp (names[i], str) == 0)
-        {
-          *index = i;
-          return TRUE;
-        }
-    }
-
-  return FALSE;
-}
+G_STATIC_ASSERT (G_N_ELEMENTS (rule_kind_names) == DG_N_RULE_KINDS);
 
 const char *
 dg_record_type_to_string (DgRecordType type)
 {
   g_return_val_if_fail ((guint) type < DG_N_RECORD_TYPES, NULL);
 
-  return record_type_names[type];
+  return dg_enum_to_nick (record_type_names, G_N_ELEMENTS (record_type_names), type);
 }
 
 gboolean
 dg_record_type_from_string (const char   *str,
                             DgRecordType *type)
 {
-  guint i;
+  int value;
 
   g_return_val_if_fail (type != NULL, FALSE);
 
-  if (!lookup_name (record_type_names, DG_N_RECORD_TYPES, str, &i))
+  if (!dg_enum_from_nick (record_type_names, G_N_ELEMENTS (record_type_names), str, &value))
     return FALSE;
 
-  *type = (DgRecordType) i;
+  *type = value;
   return TRUE;
 }
 
@@ -86,21 +68,21 @@ dg_surface_to_string (DgSurface surface)
 {
   g_return_val_if_fail ((guint) surface < DG_N_SURFACES, NULL);
 
-  return surface_names[surface];
+  return dg_enum_to_nick (surface_names, G_N_ELEMENTS (surface_names), surface);
 }
 
 gboolean
 dg_surface_from_string (const char *str,
                         DgSurface  *surface)
 {
-  guint i;
+  int value;
 
   g_return_val_if_fail (surface != NULL, FALSE);
 
-  if (!lookup_name (surface_names, DG_N_SURFACES, str, &i))
+  if (!dg_enum_from_nick (surface_names, G_N_ELEMENTS (surface_names), str, &value))
     return FALSE;
 
-  *surface = (DgSurface) i;
+  *surface = value;
   return TRUE;
 }
 
@@ -109,21 +91,21 @@ dg_rule_kind_to_string (DgRuleKind kind)
 {
   g_return_val_if_fail ((guint) kind < DG_N_RULE_KINDS, NULL);
 
-  return rule_kind_names[kind];
+  return dg_enum_to_nick (rule_kind_names, G_N_ELEMENTS (rule_kind_names), kind);
 }
 
 gboolean
 dg_rule_kind_from_string (const char *str,
                           DgRuleKind *kind)
 {
-  guint i;
+  int value;
 
   g_return_val_if_fail (kind != NULL, FALSE);
 
-  if (!lookup_name (rule_kind_names, DG_N_RULE_KINDS, str, &i))
+  if (!dg_enum_from_nick (rule_kind_names, G_N_ELEMENTS (rule_kind_names), str, &value))
     return FALSE;
 
-  *kind = (DgRuleKind) i;
+  *kind = value;
   return TRUE;
 }
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "dg-date.h"
+#include "dg-enum.h"
 #include "dg-report.h"
 #include "dg-road-check-eval.h"
 #include "dg-round.h"
@@ -459,20 +460,20 @@ dg_road_report_free (DgRoadReport *report)
 
 /* ---- Daily quota ---- */
 
+static const DgEnumName quota_state_names[] = {
+  { DG_QUOTA_MET, "met" },
+  { DG_QUOTA_SHORT, "short" },
+  { DG_QUOTA_PENDING, "pending" },
+};
+
 const char *
 dg_quota_state_to_string (DgQuotaState state)
 {
-  switch (state)
-    {
-    case DG_QUOTA_MET:
-      return "met";
-    case DG_QUOTA_SHORT:
-      return "short";
-    case DG_QUOTA_PENDING:
-      return "pending";
-    default:
-      g_return_val_if_reached (NULL);
-    }
+  const char *name = dg_enum_to_nick (quota_state_names, G_N_ELEMENTS (quota_state_names), state);
+
+  g_return_val_if_fail (name != NULL, NULL);
+
+  return name;
 }
 
 /* A check counts toward the quota when it has the points required on its own date. */

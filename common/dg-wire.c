@@ -14,6 +14,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "dg-enum.h"
 #include "dg-error.h"
 #include "dg-json.h"
 #include "dg-validate.h"
@@ -919,32 +920,32 @@ dg_change_to_json (const DgChange *change)
 
 /* ---- RECORD ---- */
 
-static const char * const state_names[] = { "active", "returned" };
+static const DgEnumName state_names[] = {
+  { DG_RECORD_STATE_ACTIVE, "active" },
+  { DG_RECORD_STATE_RETURNED, "returned" },
+};
 
 const char *
 dg_record_state_to_string (DgRecordState state)
 {
   g_return_val_if_fail ((guint) state < G_N_ELEMENTS (state_names), NULL);
 
-  return state_names[state];
+  return dg_enum_to_nick (state_names, G_N_ELEMENTS (state_names), state);
 }
 
 gboolean
 dg_record_state_from_string (const char    *str,
                              DgRecordState *state)
 {
+  int value;
+
   g_return_val_if_fail (state != NULL, FALSE);
 
-  for (guint i = 0; str != NULL && i < G_N_ELEMENTS (state_names); i++)
-    {
-      if (strcmp (str, state_names[i]) == 0)
-        {
-          *state = (DgRecordState) i;
-          return TRUE;
-        }
-    }
+  if (!dg_enum_from_nick (state_names, G_N_ELEMENTS (state_names), str, &value))
+    return FALSE;
 
-  return FALSE;
+  *state = value;
+  return TRUE;
 }
 
 DgRecord *
@@ -1068,32 +1069,34 @@ dg_record_from_json (JsonNode  *node,
 
 /* ---- RESULT ---- */
 
-static const char * const status_names[] = { "applied", "unchanged", "conflict", "rejected" };
+static const DgEnumName status_names[] = {
+  { DG_RESULT_APPLIED, "applied" },
+  { DG_RESULT_UNCHANGED, "unchanged" },
+  { DG_RESULT_CONFLICT, "conflict" },
+  { DG_RESULT_REJECTED, "rejected" },
+};
 
 const char *
 dg_result_status_to_string (DgResultStatus status)
 {
   g_return_val_if_fail ((guint) status < G_N_ELEMENTS (status_names), NULL);
 
-  return status_names[status];
+  return dg_enum_to_nick (status_names, G_N_ELEMENTS (status_names), status);
 }
 
 gboolean
 dg_result_status_from_string (const char     *str,
                               DgResultStatus *status)
 {
+  int value;
+
   g_return_val_if_fail (status != NULL, FALSE);
 
-  for (guint i = 0; str != NULL && i < G_N_ELEMENTS (status_names); i++)
-    {
-      if (strcmp (str, status_names[i]) == 0)
-        {
-          *status = (DgResultStatus) i;
-          return TRUE;
-        }
-    }
+  if (!dg_enum_from_nick (status_names, G_N_ELEMENTS (status_names), str, &value))
+    return FALSE;
 
-  return FALSE;
+  *status = value;
+  return TRUE;
 }
 
 DgResult *

@@ -1,10 +1,12 @@
 /* dustgrid-common.h: everything common/ offers, for the server, the client and the tests. */
 #pragma once
 
+#include "dg-enum.h"
 #include "dg-error.h"
 #include "dg-round.h"
 #include "dg-date.h"
 #include "dg-model.h"
+#include "dg-role.h"
 #include "dg-rule-set.h"
 #include "dg-road-check-eval.h"
 #include "dg-dustfall.h"
