@@ -36,13 +36,3 @@ dg_role_from_string (const char *str,
     *role = (DgRole) value;
   return TRUE;
 }
-
-gboolean
-dg_role_may_write (DgRole       role,
-                   DgRecordType type)
-{
-  if (dg_record_type_is_reference (type))
-    return role == DG_ROLE_ADMIN;
-
-  return TRUE;
-}

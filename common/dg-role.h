@@ -6,8 +6,6 @@
 
 #include <glib.h>
 
-#include "dg-model.h"
-
 G_BEGIN_DECLS
 
 typedef enum
@@ -28,10 +26,5 @@ const char *dg_role_to_string    (DgRole      role);
 /* FALSE for NULL or an unknown name; @role may be NULL to only test the name. */
 gboolean    dg_role_from_string  (const char *str,
                                   DgRole     *role);
-
-/* Whether @role may write records of @type at all (per-record ownership is checked apart):
- * reference types are the administrator's, checks and samples everyone's. */
-gboolean    dg_role_may_write    (DgRole       role,
-                                  DgRecordType type);
 
 G_END_DECLS

@@ -7,6 +7,7 @@
 #include "dg-date.h"
 #include "dg-model.h"
 #include "dg-role.h"
+#include "dg-policy.h"
 #include "dg-rule-set.h"
 #include "dg-road-check-eval.h"
 #include "dg-dustfall.h"

@@ -16,13 +16,14 @@ G_BEGIN_DECLS
 #define DG_TYPE_SERVER (dg_server_get_type ())
 G_DECLARE_FINAL_TYPE (DgServer, dg_server, DG, SERVER, GObject)
 
-/* One row of the route table. @roles is a mask of DG_ROLE_MASK() values; 0 means anyone,
- * without a token. In @pattern, "{id}" stands for a record id and "{month}" for YYYY-MM. */
+/* One row of the route table. Who may call it is dg_policy_allows (role, @action,
+ * DG_SCOPE_ANY); DG_ACTION_PUBLIC needs no token. In @pattern, "{id}" stands for a record id
+ * and "{month}" for YYYY-MM. */
 typedef struct
 {
   const char *method;
   const char *pattern;
-  guint       roles;
+  DgAction    action;
   gpointer    handler;   /* internal */
 } DgRoute;
 

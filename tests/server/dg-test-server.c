@@ -17,6 +17,7 @@ static const char *const test_users[][2] = {
   { "inspector2", "inspector" },
   { "office", "office" },
   { "admin", "admin" },
+  { "unit", "unit" },
 };
 
 static gpointer

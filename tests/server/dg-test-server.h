@@ -45,8 +45,9 @@ typedef struct
   SoupSession  *session;
 } DgTestServer;
 
-/* A new database with the sample district and the users inspector, inspector2, office and
- * admin (password = user name), served on 127.0.0.1 at a free port. */
+/* A new database with the sample district and the users inspector, inspector2, office, admin
+ * and unit (password = user name; each has the role of its name, inspector2 an inspector's),
+ * served on 127.0.0.1 at a free port. */
 DgTestServer *dg_test_server_new      (void);
 void          dg_test_server_free     (DgTestServer *ts);
 /* Stops serving and closes the database, then opens it again and serves it (a restart). */

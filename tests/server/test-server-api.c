@@ -198,75 +198,6 @@ test_healthz (void)
 /* Every route of the table, as nobody and as each role: allowed ones succeed, the others get
  * 401 without a token and 403 with the wrong role. */
 static void
-test_routes_by_role (void)
-{
-  g_autoptr(DgTestServer) ts = dg_test_server_new ();
-  g_autoptr(JsonNode) pushed = NULL;
-  g_autofree char *token = dg_test_login (ts, "inspector");
-  g_autofree char *change = check_change (CHECK_1, 0, "2025-03-14", 2.0);
-  g_autofree char *body = batch (change, NULL);
-  static const char *const users[] = { NULL, "inspector", "office", "admin" };
-  const DgRoute *routes;
-  guint n_routes;
-  JsonArray *results;
-
-  results = push (ts, token, body, &pushed);
-  assert_result (results, 0, "applied", 1);
-
-  routes = dg_server_get_routes (&n_routes);
-  g_assert_cmpuint (n_routes, >=, 13);
-
-  for (guint r = 0; r < n_routes; r++)
-    {
-      const DgRoute *route = &routes[r];
-      g_autoptr(GString) path = g_string_new (route->pattern);
-      const char *request_body = NULL;
-
-      g_string_replace (path, "{id}", CHECK_1, 0);
-      g_string_replace (path, "{month}", "2020-01", 0);
-      if (g_str_has_prefix (route->pattern, "/api/v1/reports/"))
-        g_string_append (path, "?month=2025-03");
-
-      if (g_str_has_suffix (route->pattern, "/login"))
-        request_body = "{\"username\":\"office\",\"password\":\"office\"}";
-      else if (g_str_has_suffix (route->pattern, "/return"))
-        request_body = "{\"reason\":\"please weigh point 3 again\"}";
-      else if (strcmp (route->method, "POST") == 0 && g_str_has_suffix (route->pattern, "/changes"))
-        request_body = "{\"changes\":[]}";
-
-      for (guint u = 0; u < G_N_ELEMENTS (users); u++)
-        {
-          g_autoptr(JsonNode) response = NULL;
-          g_autofree char *user_token = users[u] != NULL ? dg_test_login (ts, users[u]) : NULL;
-          guint status, expected;
-          DgRole role = DG_ROLE_INSPECTOR;
-
-          if (users[u] != NULL)
-            g_assert_true (dg_role_from_string (users[u], &role));
-
-          if (route->roles == 0)
-            expected = 200;
-          else if (users[u] == NULL)
-            expected = 401;
-          else if (route->roles & DG_ROLE_MASK (role))
-            expected = 200;
-          else
-            expected = 403;
-
-          status = dg_test_request (ts, route->method, path->str, user_token, request_body,
-                                    &response);
-          g_test_message ("%s %s as %s: %u", route->method, path->str,
-                          users[u] != NULL ? users[u] : "nobody", status);
-          g_assert_cmpuint (status, ==, expected);
-          if (expected == 401)
-            g_assert_cmpstr (dg_test_error_code (response), ==, "unauthorized");
-          else if (expected == 403)
-            g_assert_cmpstr (dg_test_error_code (response), ==, "forbidden");
-        }
-    }
-}
-
-static void
 test_bad_token (void)
 {
   g_autoptr(DgTestServer) ts = dg_test_server_new ();
@@ -1032,7 +963,6 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/server/api/healthz", test_healthz);
-  g_test_add_func ("/server/api/routes-by-role", test_routes_by_role);
   g_test_add_func ("/server/api/bad-token-is-unauthorized", test_bad_token);
   g_test_add_func ("/server/api/login-wrong-password", test_login_wrong_password);
   g_test_add_func ("/server/api/login-rate-limited", test_login_rate_limited);

@@ -1,0 +1,289 @@
+/* test-authz.c: every route, as every role and as nobody, on one's own record and on another's,
+ * against a real server on loopback.
+ *
+ * The expected answer comes from the one policy table (common/dg-policy.c) through
+ * dg_policy_allows(), never from a second table written here: a route whose action is wrong in
+ * the route table, or a handler that checks a role by hand and disagrees with the policy, fails.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "dg-test-server.h"
+
+/* The user who holds each role in the test server, and the author of the "other" records. */
+static const char *const role_users[DG_N_ROLES] = {
+  [DG_ROLE_INSPECTOR] = "inspector",
+  [DG_ROLE_OFFICE] = "office",
+  [DG_ROLE_ADMIN] = "admin",
+  [DG_ROLE_UNIT] = "unit",
+};
+#define OTHER_AUTHOR "inspector2"
+
+/* A caller: a role, or nobody (no token). */
+#define NOBODY DG_N_ROLES
+
+typedef struct
+{
+  DgTestServer *ts;
+  char         *tokens[DG_N_ROLES];
+  char          own_ids[DG_N_ROLES][37];   /* a check each role's user wrote */
+  char          other_id[37];              /* a check OTHER_AUTHOR wrote */
+  guint         edits;                     /* to make every edit's content new */
+} Matrix;
+
+static Matrix matrix;
+
+/* A road check on @id with base revision @base_rev and a content no edit had before. */
+static char *
+check_change (const char *id,
+              gint64      base_rev)
+{
+  matrix.edits++;
+  return g_strdup_printf ("{\"type\":\"road_check\",\"id\":\"%s\",\"base_rev\":%" G_GINT64_FORMAT ","
+                          "\"data\":{\"road_id\":\"" DG_TEST_ROAD_ID "\","
+                          "\"date\":\"2025-03-14\",\"points\":["
+                          "{\"seq\":1,\"surface\":\"main\",\"mass_g\":%u.5},"
+                          "{\"seq\":2,\"surface\":\"main\",\"mass_g\":2.5},"
+                          "{\"seq\":3,\"surface\":\"main\",\"mass_g\":4.0}]}}",
+                          id, base_rev, matrix.edits);
+}
+
+/* Stores a check written by @author straight into the store, past the routes and the policy:
+ * a unit user cannot write one through the API, and the matrix needs a record of its own. */
+static void
+plant_check (const char *author,
+             char       *id)
+{
+  g_autofree char *change = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uuid = g_uuid_string_random ();
+
+  g_strlcpy (id, uuid, 37);
+  change = check_change (id, 0);
+  text = g_strdup_printf ("[%s]", change);
+  node = json_from_string (text, &error);
+  g_assert_no_error (error);
+  results = dg_store_apply_changes (matrix.ts->store, author, DG_ROLE_INSPECTOR,
+                                    json_node_get_array (node), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (results->len, ==, 1);
+  g_assert_cmpint (((DgResult *) g_ptr_array_index (results, 0))->status, ==, DG_RESULT_APPLIED);
+}
+
+static gint64
+current_rev (const char *id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DgRecord) record = dg_store_get_record (matrix.ts->store, id, &error);
+
+  g_assert_no_error (error);
+  return record->rev;
+}
+
+static const char *
+token_for (guint caller)
+{
+  if (caller == NOBODY)
+    return NULL;
+
+  if (matrix.tokens[caller] == NULL)
+    matrix.tokens[caller] = dg_test_login (matrix.ts, role_users[caller]);
+
+  return matrix.tokens[caller];
+}
+
+/* Whether the pulled records of @caller hold @id. */
+static gboolean
+pull_holds (const char *token,
+            const char *id)
+{
+  gint64 since = 0;
+  gboolean more = TRUE;
+  gboolean found = FALSE;
+
+  while (more)
+    {
+      g_autoptr(JsonNode) response = NULL;
+      g_autofree char *path = g_strdup_printf ("/api/v1/changes?since=%" G_GINT64_FORMAT
+                                               "&limit=1000", since);
+      JsonObject *object;
+      JsonArray *changes;
+
+      g_assert_cmpuint (dg_test_request (matrix.ts, "GET", path, token, NULL, &response), ==, 200);
+      object = json_node_get_object (response);
+      changes = json_object_get_array_member (object, "changes");
+      for (guint i = 0; i < json_array_get_length (changes); i++)
+        {
+          JsonObject *record = json_array_get_object_element (changes, i);
+
+          if (g_strcmp0 (json_object_get_string_member (record, "id"), id) == 0)
+            found = TRUE;
+        }
+      since = json_object_get_int_member (object, "next");
+      more = json_object_get_boolean_member (object, "more");
+    }
+
+  return found;
+}
+
+static void
+check_route (const DgRoute *route,
+             guint          caller,
+             DgScope        scope)
+{
+  g_autoptr(GString) path = g_string_new (route->pattern);
+  g_autoptr(JsonNode) response = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *change = NULL;
+  const char *id;
+  const char *token = token_for (caller);
+  gboolean on_record = strstr (route->pattern, "{id}") != NULL;
+  gboolean is_push = route->action == DG_ACTION_PUSH;
+  guint expected, status;
+
+  if (caller == NOBODY)
+    id = matrix.other_id;
+  else
+    id = scope == DG_SCOPE_OWN ? matrix.own_ids[caller] : matrix.other_id;
+
+  g_string_replace (path, "{id}", id, 0);
+  g_string_replace (path, "{month}", "2020-01", 0);
+  if (g_str_has_prefix (route->pattern, "/api/v1/reports/"))
+    g_string_append (path, "?month=2025-03");
+
+  if (g_str_has_suffix (route->pattern, "/login"))
+    body = g_strdup ("{\"username\":\"office\",\"password\":\"office\"}");
+  else if (g_str_has_suffix (route->pattern, "/return"))
+    body = g_strdup ("{\"reason\":\"please weigh point 3 again\"}");
+  else if (is_push)
+    {
+      change = check_change (id, current_rev (id));
+      body = g_strdup_printf ("{\"changes\":[%s]}", change);
+    }
+
+  /* The answer the policy gives. */
+  if (!dg_policy_needs_token (route->action))
+    expected = 200;
+  else if (caller == NOBODY)
+    expected = 401;
+  else if (!dg_policy_allows (caller, route->action, DG_SCOPE_ANY))
+    expected = 403;
+  else if (on_record && !dg_policy_allows (caller, route->action, scope))
+    expected = 403;
+  else
+    expected = 200;
+
+  status = dg_test_request (matrix.ts, route->method, path->str, token, body, &response);
+  g_test_message ("%s %s as %s on %s record: %u (policy: %u)", route->method, route->pattern,
+                  caller == NOBODY ? "nobody" : dg_role_to_string (caller),
+                  scope == DG_SCOPE_OWN ? "its own" : "another's", status, expected);
+  g_assert_cmpuint (status, ==, expected);
+  if (expected == 401)
+    g_assert_cmpstr (dg_test_error_code (response), ==, "unauthorized");
+  else if (expected == 403)
+    g_assert_cmpstr (dg_test_error_code (response), ==, "forbidden");
+
+  /* A batch answers 200 and carries each change's refusal in its result. */
+  if (is_push && status == 200)
+    {
+      JsonArray *results = json_object_get_array_member (json_node_get_object (response),
+                                                         "results");
+      JsonObject *result = json_array_get_object_element (results, 0);
+      gboolean allowed = dg_policy_allows_write (caller, DG_RECORD_ROAD_CHECK, scope);
+
+      g_assert_cmpstr (json_object_get_string_member (result, "status"), ==,
+                       allowed ? "applied" : "rejected");
+      if (!allowed)
+        g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (result,
+                                                                                       "error"),
+                                                        "code"), ==, "forbidden");
+    }
+
+  /* A pull shows another's record only to a role that may read it. */
+  if (route->action == DG_ACTION_READ_RECORD && !on_record && status == 200)
+    g_assert_true (pull_holds (token, id) == dg_policy_allows (caller, DG_ACTION_READ_RECORD,
+                                                               scope));
+
+  /* Signing out revokes the token: the next request of this role signs in again. */
+  if (route->action == DG_ACTION_SIGN_OUT && caller != NOBODY && status == 200)
+    g_clear_pointer (&matrix.tokens[caller], g_free);
+}
+
+static void
+test_route (gconstpointer data)
+{
+  const DgRoute *route = data;
+
+  for (guint caller = 0; caller <= NOBODY; caller++)
+    {
+      check_route (route, caller, DG_SCOPE_OWN);
+      check_route (route, caller, DG_SCOPE_OTHER);
+    }
+}
+
+/* The walk above proves only what the table says; these pin the rules of the design that the
+ * table must hold, so that a wrong row cannot pass for a right one. */
+static void
+test_table_holds_design (void)
+{
+  /* Inspectors write their own checks only; reference data is the administrator's. */
+  g_assert_true (dg_policy_allows_write (DG_ROLE_INSPECTOR, DG_RECORD_ROAD_CHECK, DG_SCOPE_OWN));
+  g_assert_false (dg_policy_allows_write (DG_ROLE_INSPECTOR, DG_RECORD_ROAD_CHECK,
+                                          DG_SCOPE_OTHER));
+  g_assert_false (dg_policy_allows_write (DG_ROLE_OFFICE, DG_RECORD_ROAD, DG_SCOPE_ANY));
+  g_assert_true (dg_policy_allows_write (DG_ROLE_ADMIN, DG_RECORD_RULE, DG_SCOPE_ANY));
+  /* History: office, admin, author. */
+  g_assert_false (dg_policy_allows (DG_ROLE_INSPECTOR, DG_ACTION_READ_RECORD, DG_SCOPE_OTHER));
+  g_assert_true (dg_policy_allows (DG_ROLE_OFFICE, DG_ACTION_READ_RECORD, DG_SCOPE_OTHER));
+  /* The office closes, the administrator reopens. */
+  g_assert_true (dg_policy_allows (DG_ROLE_OFFICE, DG_ACTION_CLOSE_MONTH, DG_SCOPE_ANY));
+  g_assert_false (dg_policy_allows (DG_ROLE_OFFICE, DG_ACTION_REOPEN_MONTH, DG_SCOPE_ANY));
+  g_assert_true (dg_policy_allows (DG_ROLE_ADMIN, DG_ACTION_REOPEN_MONTH, DG_SCOPE_ANY));
+  /* A unit sees figures but writes no record and sees no one else's. */
+  g_assert_false (dg_policy_allows (DG_ROLE_UNIT, DG_ACTION_PUSH, DG_SCOPE_ANY));
+  g_assert_false (dg_policy_allows (DG_ROLE_UNIT, DG_ACTION_READ_RECORD, DG_SCOPE_OTHER));
+  g_assert_true (dg_policy_allows (DG_ROLE_UNIT, DG_ACTION_READ_QUOTA, DG_SCOPE_ANY));
+  g_assert_false (dg_policy_allows (DG_ROLE_UNIT, DG_ACTION_READ_RANKING, DG_SCOPE_ANY));
+  /* Only the public actions need no token. */
+  for (guint a = 0; a < DG_N_ACTIONS; a++)
+    g_assert_true (dg_policy_needs_token (a) == (a != DG_ACTION_PUBLIC));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  const DgRoute *routes;
+  guint n_routes;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+
+  matrix.ts = dg_test_server_new ();
+  for (guint r = 0; r < DG_N_ROLES; r++)
+    plant_check (role_users[r], matrix.own_ids[r]);
+  plant_check (OTHER_AUTHOR, matrix.other_id);
+
+  g_test_add_func ("/server/authz/table-holds-design", test_table_holds_design);
+  routes = dg_server_get_routes (&n_routes);
+  g_assert_cmpuint (n_routes, >=, 13);
+  for (guint r = 0; r < n_routes; r++)
+    {
+      g_autofree char *name = g_strdup_printf ("/server/authz/%s%s", routes[r].method,
+                                               routes[r].pattern);
+
+      g_test_add_data_func (name, &routes[r], test_route);
+    }
+
+  status = g_test_run ();
+
+  for (guint r = 0; r < DG_N_ROLES; r++)
+    g_free (matrix.tokens[r]);
+  dg_test_server_free (matrix.ts);
+
+  return status;
+}
