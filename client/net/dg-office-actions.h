@@ -4,15 +4,18 @@
  *   POST /api/v1/months/YYYY-MM/reopen   unfreeze it (administrator)
  *   POST /api/v1/records/ID/return       {"reason"}: back to its author for correction
  *
- * libsoup's own asynchronous calls on the main context, with a base URL and a bearer token held
- * the way DgSyncEngine holds them (the engine's server URL, the token store's token). The server's
- * refusals arrive as DG_ERROR with its code (DG_ERROR_FORBIDDEN, DG_ERROR_MONTH_CLOSED, ...) and
- * message; a server that cannot be reached as G_IO_ERROR.
+ *   GET  /api/v1/reports/assessment?month=&format=   the assessment as a file
+ *
+ * Through a DgApiClient (the engine's, so the configured CA file and the session's token apply).
+ * The server's refusals arrive as DG_ERROR with its code (DG_ERROR_FORBIDDEN,
+ * DG_ERROR_MONTH_CLOSED, ...) and message; a server that cannot be reached, or whose certificate
+ * is not trusted, as DG_API_ERROR (DG_API_ERROR_NETWORK, DG_API_ERROR_CERTIFICATE).
  */
 #pragma once
 
 #include <gio/gio.h>
 
+#include "dg-api-client.h"
 #include "dg-sync-engine.h"
 
 G_BEGIN_DECLS
@@ -24,8 +27,9 @@ G_DECLARE_FINAL_TYPE (DgOfficeActions, dg_office_actions, DG, OFFICE_ACTIONS, GO
  * then fails with DG_ERROR_UNAUTHORIZED. */
 DgOfficeActions *dg_office_actions_new                 (const char          *server_url,
                                                         const char          *token);
-/* The engine's current server URL and session token. */
+/* The engine's API client: its server URL, CA file and session token, as they change. */
 DgOfficeActions *dg_office_actions_new_for_engine      (DgSyncEngine        *engine);
+DgOfficeActions *dg_office_actions_new_for_client      (DgApiClient         *api);
 
 const char      *dg_office_actions_get_server_url      (DgOfficeActions     *self);
 void             dg_office_actions_set_server_url      (DgOfficeActions     *self,
@@ -60,5 +64,17 @@ void             dg_office_actions_return_record_async (DgOfficeActions     *sel
 gboolean         dg_office_actions_return_record_finish (DgOfficeActions    *self,
                                                          GAsyncResult       *result,
                                                          GError            **error);
+
+/* @format: "json", "csv", "xlsx" or "pdf"; @destination is replaced once the whole file came. */
+void             dg_office_actions_download_assessment_async  (DgOfficeActions     *self,
+                                                               const char          *month,
+                                                               const char          *format,
+                                                               GFile               *destination,
+                                                               GCancellable        *cancellable,
+                                                               GAsyncReadyCallback  callback,
+                                                               gpointer             user_data);
+gboolean         dg_office_actions_download_assessment_finish (DgOfficeActions     *self,
+                                                               GAsyncResult        *result,
+                                                               GError             **error);
 
 G_END_DECLS

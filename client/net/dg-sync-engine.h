@@ -9,6 +9,7 @@
 
 #include <gio/gio.h>
 
+#include "dg-api-client.h"
 #include "dg-local-store.h"
 #include "dg-token-store.h"
 
@@ -54,6 +55,9 @@ DgSyncEngine  *dg_sync_engine_new             (DgLocalStore  *store,
 
 DgLocalStore  *dg_sync_engine_get_store       (DgSyncEngine  *self);
 DgTokenStore  *dg_sync_engine_get_tokens      (DgSyncEngine  *self);
+/* The one API client the engine's runs and sign-in use, following its server URL, CA file and
+ * token: the office's actions share it. */
+DgApiClient   *dg_sync_engine_get_api_client  (DgSyncEngine  *self);
 
 const char    *dg_sync_engine_get_server_url  (DgSyncEngine  *self);
 void           dg_sync_engine_set_server_url  (DgSyncEngine  *self,

@@ -1,8 +1,7 @@
 /* dg-office-actions.c
  *
- * Each call is one POST answered with JSON; a 200 completes the task, any other status becomes
- * the server's error object read back by dg_error_from_json(). The session lives on the main
- * context: libsoup's _async calls never block it.
+ * Each call is one request through the API client (the engine's, when made for one): its
+ * session, CA file and token, and its mapping of the server's error objects to DG_ERROR.
  */
 
 #define G_LOG_DOMAIN "dg-office-actions"
@@ -14,17 +13,16 @@
 #include <glib/gi18n.h>
 #include <libsoup/soup.h>
 
+#include "dg-api-client.h"
 #include "dg-office-actions.h"
-
-#define HTTP_TIMEOUT_S 30
 
 struct _DgOfficeActions
 {
   GObject      parent_instance;
 
-  SoupSession *session;
-  char        *server_url;
-  char        *token;
+  DgApiClient *api;
+  char        *server_url;   /* what get_server_url() last returned */
+  char        *token;        /* likewise for get_token() */
 };
 
 G_DEFINE_FINAL_TYPE (DgOfficeActions, dg_office_actions, G_TYPE_OBJECT)
@@ -39,45 +37,35 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void
-send_cb (GObject      *object,
+call_cb (GObject      *object,
          GAsyncResult *result,
          gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  SoupMessage *msg = g_task_get_task_data (task);
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) root = NULL;
-  const char *data;
-  gsize size;
-  guint status;
+  GError *error = NULL;
 
-  bytes = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
-  if (bytes == NULL)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_task_return_error (task, g_steal_pointer (&error));
-      else
-        g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE,
-                                 _("Cannot reach the server: %s"), error->message);
-      return;
-    }
-
-  status = soup_message_get_status (msg);
-  data = g_bytes_get_data (bytes, &size);
-  root = dg_json_parse (data ? data : "", size, NULL);
-
-  if (status == SOUP_STATUS_OK)
-    {
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-
-  if (root != NULL && (error = dg_error_from_json (root)) != NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
+  root = dg_api_client_call_finish (DG_API_CLIENT (object), result, &error);
+  if (root != NULL)
+    g_task_return_boolean (task, TRUE);
   else
-    g_task_return_new_error (task, DG_ERROR, DG_ERROR_INTERNAL, _("The server answered %u: %s"),
-                             status, soup_message_get_reason_phrase (msg));
+    g_task_return_error (task, error);
+}
+
+/* Nothing is sent without a session: the server would only answer 401. */
+static gboolean
+check_signed_in (DgOfficeActions *self,
+                 GTask           *task)
+{
+  g_autofree char *url = dg_api_client_dup_base_url (self->api);
+
+  if (!dg_api_client_has_token (self->api) || url == NULL || url[0] == '\0')
+    {
+      g_task_return_new_error (task, DG_ERROR, DG_ERROR_UNAUTHORIZED,
+                               _("Sign in to a server first"));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static void
@@ -90,42 +78,17 @@ post (DgOfficeActions     *self,
       gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(SoupMessage) msg = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  g_autofree char *url = NULL;
-  g_autofree char *bearer = NULL;
-  g_autofree char *text = NULL;
-  gsize length;
+  g_autoptr(JsonNode) empty = NULL;
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, source_tag);
+  if (!check_signed_in (self, task))
+    return;
 
-  if (self->token == NULL || self->server_url == NULL || self->server_url[0] == '\0')
-    {
-      g_task_return_new_error (task, DG_ERROR, DG_ERROR_UNAUTHORIZED,
-                               _("Sign in to a server first"));
-      return;
-    }
-
-  url = g_strconcat (self->server_url, path, NULL);
-  msg = soup_message_new (SOUP_METHOD_POST, url);
-  if (msg == NULL)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                               _("“%s” is not a valid server address"), self->server_url);
-      return;
-    }
-
-  bearer = g_strdup_printf ("Bearer %s", self->token);
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", bearer);
-  text = body != NULL ? dg_json_to_string (body) : g_strdup ("{}");
-  length = strlen (text);
-  bytes = g_bytes_new_take (g_steal_pointer (&text), length);
-  soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
-  g_task_set_task_data (task, g_object_ref (msg), g_object_unref);
-
-  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, cancellable,
-                                    send_cb, g_steal_pointer (&task));
+  if (body == NULL)
+    body = empty = json_node_init_object (json_node_alloc (), json_object_new ());
+  dg_api_client_call_async (self->api, DG_API_CALL_DEFAULT, "POST", path, body, cancellable,
+                            call_cb, g_steal_pointer (&task));
 }
 
 static gboolean
@@ -146,7 +109,7 @@ dg_office_actions_finalize (GObject *object)
 {
   DgOfficeActions *self = (DgOfficeActions *)object;
 
-  g_clear_object (&self->session);
+  g_clear_object (&self->api);
   g_clear_pointer (&self->server_url, g_free);
   g_clear_pointer (&self->token, g_free);
 
@@ -164,10 +127,10 @@ dg_office_actions_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_SERVER_URL:
-      g_value_set_string (value, self->server_url);
+      g_value_take_string (value, dg_api_client_dup_base_url (self->api));
       break;
     case PROP_TOKEN:
-      g_value_set_string (value, self->token);
+      g_value_take_string (value, dg_api_client_dup_token (self->api));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -216,20 +179,28 @@ dg_office_actions_class_init (DgOfficeActionsClass *klass)
 static void
 dg_office_actions_init (DgOfficeActions *self)
 {
-  self->session = soup_session_new_with_options ("timeout", HTTP_TIMEOUT_S,
-                                                 "idle-timeout", HTTP_TIMEOUT_S,
-                                                 "user-agent", "dustgrid/" PACKAGE_VERSION,
-                                                 NULL);
+}
+
+DgOfficeActions *
+dg_office_actions_new_for_client (DgApiClient *api)
+{
+  DgOfficeActions *self;
+
+  g_return_val_if_fail (DG_IS_API_CLIENT (api), NULL);
+
+  self = g_object_new (DG_TYPE_OFFICE_ACTIONS, NULL);
+  self->api = g_object_ref (api);
+  return self;
 }
 
 DgOfficeActions *
 dg_office_actions_new (const char *server_url,
                        const char *token)
 {
-  return g_object_new (DG_TYPE_OFFICE_ACTIONS,
-                       "server-url", server_url,
-                       "token", token,
-                       NULL);
+  g_autoptr(DgApiClient) api = dg_api_client_new (server_url);
+
+  dg_api_client_set_token (api, token);
+  return dg_office_actions_new_for_client (api);
 }
 
 DgOfficeActions *
@@ -237,14 +208,16 @@ dg_office_actions_new_for_engine (DgSyncEngine *engine)
 {
   g_return_val_if_fail (DG_IS_SYNC_ENGINE (engine), NULL);
 
-  return dg_office_actions_new (dg_sync_engine_get_server_url (engine),
-                                dg_token_store_get_token (dg_sync_engine_get_tokens (engine)));
+  return dg_office_actions_new_for_client (dg_sync_engine_get_api_client (engine));
 }
 
 const char *
 dg_office_actions_get_server_url (DgOfficeActions *self)
 {
   g_return_val_if_fail (DG_IS_OFFICE_ACTIONS (self), NULL);
+
+  g_free (self->server_url);
+  self->server_url = dg_api_client_dup_base_url (self->api);
   return self->server_url;
 }
 
@@ -252,26 +225,25 @@ void
 dg_office_actions_set_server_url (DgOfficeActions *self,
                                   const char      *server_url)
 {
-  g_autofree char *url = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
 
   g_return_if_fail (DG_IS_OFFICE_ACTIONS (self));
 
-  /* Paths are appended to the base: one trailing slash too many would make them "//api". */
-  url = g_strdup (server_url);
-  while (url != NULL && g_str_has_suffix (url, "/"))
-    url[strlen (url) - 1] = '\0';
-
-  if (g_strcmp0 (self->server_url, url) == 0)
-    return;
-  g_free (self->server_url);
-  self->server_url = g_steal_pointer (&url);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERVER_URL]);
+  before = dg_api_client_dup_base_url (self->api);
+  dg_api_client_set_base_url (self->api, server_url);
+  after = dg_api_client_dup_base_url (self->api);
+  if (g_strcmp0 (before, after) != 0)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERVER_URL]);
 }
 
 const char *
 dg_office_actions_get_token (DgOfficeActions *self)
 {
   g_return_val_if_fail (DG_IS_OFFICE_ACTIONS (self), NULL);
+
+  g_free (self->token);
+  self->token = dg_api_client_dup_token (self->api);
   return self->token;
 }
 
@@ -279,12 +251,14 @@ void
 dg_office_actions_set_token (DgOfficeActions *self,
                              const char      *token)
 {
+  g_autofree char *before = NULL;
+
   g_return_if_fail (DG_IS_OFFICE_ACTIONS (self));
 
-  if (g_strcmp0 (self->token, token) == 0)
+  before = dg_api_client_dup_token (self->api);
+  if (g_strcmp0 (before, token) == 0)
     return;
-  g_free (self->token);
-  self->token = g_strdup (token);
+  dg_api_client_set_token (self->api, token);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOKEN]);
 }
 
@@ -372,4 +346,53 @@ dg_office_actions_return_record_finish (DgOfficeActions  *self,
                                         GError          **error)
 {
   return finish (self, result, dg_office_actions_return_record_async, error);
+}
+
+static void
+download_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (dg_api_client_download_finish (DG_API_CLIENT (object), result, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+dg_office_actions_download_assessment_async (DgOfficeActions     *self,
+                                             const char          *month,
+                                             const char          *format,
+                                             GFile               *destination,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (DG_IS_OFFICE_ACTIONS (self));
+  g_return_if_fail (dg_month_is_valid (month));
+  g_return_if_fail (format != NULL);
+  g_return_if_fail (G_IS_FILE (destination));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, dg_office_actions_download_assessment_async);
+  if (!check_signed_in (self, task))
+    return;
+
+  path = g_strdup_printf ("/api/v1/reports/assessment?month=%s&format=%s", month, format);
+  dg_api_client_download_async (self->api, path, destination, cancellable, download_cb,
+                                g_steal_pointer (&task));
+}
+
+gboolean
+dg_office_actions_download_assessment_finish (DgOfficeActions  *self,
+                                              GAsyncResult     *result,
+                                              GError          **error)
+{
+  return finish (self, result, dg_office_actions_download_assessment_async, error);
 }

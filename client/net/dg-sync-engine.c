@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 #include <libsoup/soup.h>
 
+#include "dg-api-client.h"
 #include "dg-sync-engine.h"
 
 #define DEBOUNCE_MS        2000
@@ -26,6 +27,7 @@ struct _DgSyncEngine
 
   DgLocalStore    *store;
   DgTokenStore    *tokens;
+  DgApiClient     *api;            /* shared with the office's actions */
   GMainContext    *context;
   GCancellable    *cancellable;
 
@@ -93,9 +95,8 @@ typedef struct
 {
   DgSyncEngine *engine;       /* only touched through report_progress() */
   DgLocalStore *store;
-  char         *url;
-  char         *token;
-  char         *ca_file;
+  DgApiClient  *api;
+  char         *url;          /* the server the pull cursor belongs to */
 } RunData;
 
 static void
@@ -103,9 +104,8 @@ run_data_free (RunData *run)
 {
   g_clear_object (&run->engine);
   g_clear_object (&run->store);
+  g_clear_object (&run->api);
   g_free (run->url);
-  g_free (run->token);
-  g_free (run->ca_file);
   g_free (run);
 }
 
@@ -148,173 +148,66 @@ report_progress (RunData *run,
                               progress, (GDestroyNotify) progress_free);
 }
 
-/* A session for one run, in the thread that uses it. Certificates are checked against the
- * system's CAs (GIO's default database), or only against those of @ca_file when one is named:
- * a district's server may carry a certificate from its own authority. */
-static SoupSession *
-make_session (const char  *ca_file,
-              GError     **error)
+/* The API client's errors in the engine's terms (DG_SYNC_ERROR, which the state and the
+ * sign-in dialog read); a cancelled run stays G_IO_ERROR_CANCELLED. */
+static GError *
+sync_error_from_api (GError *error)       /* (transfer full) */
 {
-  g_autoptr(SoupSession) session = NULL;
+  g_autoptr(GError) api_error = error;
+  int code = DG_SYNC_ERROR_PROTOCOL;
 
-  session = soup_session_new_with_options ("timeout", HTTP_TIMEOUT_S,
-                                           "idle-timeout", HTTP_TIMEOUT_S,
-                                           "user-agent", "dustgrid/" PACKAGE_VERSION,
-                                           NULL);
-  if (ca_file != NULL && ca_file[0] != '\0')
+  if (api_error->domain == DG_API_ERROR)
     {
-      g_autoptr(GTlsDatabase) database = NULL;
-      g_autoptr(GError) local_error = NULL;
-
-      database = g_tls_file_database_new (ca_file, &local_error);
-      if (database == NULL)
+      switch ((DgApiError) api_error->code)
         {
-          g_set_error (error, DG_SYNC_ERROR, DG_SYNC_ERROR_CERTIFICATE,
-                       _("Cannot read the certificate authority file “%s”: %s"), ca_file,
-                       local_error->message);
-          return NULL;
+        case DG_API_ERROR_NETWORK:
+          code = DG_SYNC_ERROR_NETWORK;
+          break;
+        case DG_API_ERROR_CERTIFICATE:
+          code = DG_SYNC_ERROR_CERTIFICATE;
+          break;
+        case DG_API_ERROR_SERVER:
+          code = DG_SYNC_ERROR_SERVER;
+          break;
+        case DG_API_ERROR_INVALID_URL:
+        case DG_API_ERROR_PROTOCOL:
+        default:
+          code = DG_SYNC_ERROR_PROTOCOL;
+          break;
         }
-      soup_session_set_tls_database (session, database);
+      return g_error_new_literal (DG_SYNC_ERROR, code, api_error->message);
     }
-  return g_steal_pointer (&session);
-}
-
-/* Why the server's certificate was refused, in the user's words. */
-static char *
-describe_certificate_flags (GTlsCertificateFlags flags)
-{
-  g_autoptr(GPtrArray) reasons = g_ptr_array_new ();
-
-  if (flags & G_TLS_CERTIFICATE_UNKNOWN_CA)
-    g_ptr_array_add (reasons, (gpointer) _("it is not signed by a trusted certificate authority"));
-  if (flags & G_TLS_CERTIFICATE_BAD_IDENTITY)
-    g_ptr_array_add (reasons, (gpointer) _("it does not belong to this server address"));
-  if (flags & G_TLS_CERTIFICATE_NOT_ACTIVATED)
-    g_ptr_array_add (reasons, (gpointer) _("it is not valid yet"));
-  if (flags & G_TLS_CERTIFICATE_EXPIRED)
-    g_ptr_array_add (reasons, (gpointer) _("it has expired"));
-  if (flags & G_TLS_CERTIFICATE_REVOKED)
-    g_ptr_array_add (reasons, (gpointer) _("it has been revoked"));
-  if (flags & G_TLS_CERTIFICATE_INSECURE)
-    g_ptr_array_add (reasons, (gpointer) _("it uses an insecure algorithm"));
-  if (reasons->len == 0)
-    g_ptr_array_add (reasons, (gpointer) _("it cannot be verified"));
-  g_ptr_array_add (reasons, NULL);
-
-  /* Translators: the separator between the reasons a certificate was refused. */
-  return g_strjoinv (_("; "), (char **) reasons->pdata);
-}
-
-/* Remembers how the certificate failed; returning FALSE refuses it, as libsoup would. */
-static gboolean
-accept_certificate_cb (SoupMessage          *msg,
-                       GTlsCertificate      *certificate,
-                       GTlsCertificateFlags  errors,
-                       gpointer              user_data)
-{
-  *(GTlsCertificateFlags *) user_data = errors;
-  return FALSE;
-}
-
-/* One request, answered with JSON. Errors are DG_SYNC_ERROR codes (or G_IO_ERROR_CANCELLED). */
-static JsonNode *
-http_json (SoupSession   *session,
-           const char    *method,
-           const char    *url,
-           const char    *token,
-           char          *body,        /* (transfer full) (nullable) */
-           GCancellable  *cancellable,
-           GError       **error)
-{
-  g_autoptr(SoupMessage) msg = NULL;
-  g_autoptr(GBytes) response = NULL;
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(JsonNode) root = NULL;
-  GTlsCertificateFlags certificate_errors = 0;
-  const char *data;
-  gsize size;
-  guint status;
-
-  msg = soup_message_new (method, url);
-  if (msg == NULL)
+  if (api_error->domain == DG_ERROR)
     {
-      g_free (body);
-      g_set_error (error, DG_SYNC_ERROR, DG_SYNC_ERROR_PROTOCOL,
-                   _("“%s” is not a valid server address"), url);
-      return NULL;
-    }
-  if (token)
-    {
-      g_autofree char *bearer = g_strdup_printf ("Bearer %s", token);
-      soup_message_headers_replace (soup_message_get_request_headers (msg),
-                                    "Authorization", bearer);
-    }
-  if (body)
-    {
-      g_autoptr(GBytes) bytes = g_bytes_new_take (body, strlen (body));
-      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
-    }
+      guint status = dg_error_code_http_status ((DgErrorCode) api_error->code);
 
-  g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_certificate_cb),
-                    &certificate_errors);
-
-  response = soup_session_send_and_read (session, msg, cancellable, &local_error);
-  if (response == NULL)
-    {
-      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_propagate_error (error, g_steal_pointer (&local_error));
-      else if (local_error->domain == G_TLS_ERROR && certificate_errors != 0)
-        {
-          /* Not "offline": trying again will not help until the user names the right CA. */
-          g_autofree char *why = describe_certificate_flags (certificate_errors);
-
-          g_set_error (error, DG_SYNC_ERROR, DG_SYNC_ERROR_CERTIFICATE,
-                       _("The server’s certificate is not trusted: %s. If the server uses its "
-                         "own certificate authority, name its file in the sign-in dialog."), why);
-        }
-      else if (g_error_matches (local_error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE))
-        g_set_error (error, DG_SYNC_ERROR, DG_SYNC_ERROR_CERTIFICATE,
-                     _("The server’s certificate is not trusted: %s"), local_error->message);
-      else
-        g_set_error (error, DG_SYNC_ERROR, DG_SYNC_ERROR_NETWORK,
-                     _("Cannot reach the server: %s"), local_error->message);
-      return NULL;
-    }
-
-  status = soup_message_get_status (msg);
-  data = g_bytes_get_data (response, &size);
-  root = dg_json_parse (data ? data : "", size, NULL);
-
-  if (status != SOUP_STATUS_OK)
-    {
-      g_autoptr(GError) server_error = NULL;
-      const char *reason = soup_message_get_reason_phrase (msg);
-      int code;
-
-      if (root)
-        server_error = dg_error_from_json (root);
-      if (server_error)
-        reason = server_error->message;
-
-      if (status == SOUP_STATUS_UNAUTHORIZED)
+      if (api_error->code == DG_ERROR_UNAUTHORIZED)
         code = DG_SYNC_ERROR_UNAUTHORIZED;
       else if (status >= 500)
         code = DG_SYNC_ERROR_SERVER;
-      else
-        code = DG_SYNC_ERROR_PROTOCOL;
-
-      g_set_error (error, DG_SYNC_ERROR, code, _("The server answered %u: %s"),
-                   status, reason ? reason : "");
-      return NULL;
+      return g_error_new (DG_SYNC_ERROR, code, _("The server answered %u: %s"), status,
+                          api_error->message);
     }
+  return g_steal_pointer (&api_error);
+}
 
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      g_set_error (error, DG_SYNC_ERROR, DG_SYNC_ERROR_PROTOCOL,
-                   _("The server sent an answer that cannot be read"));
-      return NULL;
-    }
-  return g_steal_pointer (&root);
+/* One request through the engine's API client, with the engine's errors. */
+static JsonNode *
+call_api (DgApiClient     *api,
+          DgApiCallFlags   flags,
+          const char      *method,
+          const char      *path,
+          const char      *body,
+          GCancellable    *cancellable,
+          GError         **error)
+{
+  GError *local_error = NULL;
+  JsonNode *root;
+
+  root = dg_api_client_call (api, flags, method, path, body, cancellable, &local_error);
+  if (root == NULL)
+    g_propagate_error (error, sync_error_from_api (local_error));
+  return root;
 }
 
 /* {"changes":[…]} of the first @n outbox items. */
@@ -341,11 +234,9 @@ changes_body (GPtrArray *items,
 
 static gboolean
 push (RunData       *run,
-      SoupSession   *session,
       GCancellable  *cancellable,
       GError       **error)
 {
-  g_autofree char *url = g_strconcat (run->url, "/api/v1/changes", NULL);
   guint total = dg_local_store_count_pending (run->store);
   guint done = 0;
   guint rounds = 0;
@@ -378,8 +269,8 @@ push (RunData       *run,
             break;
         }
 
-      root = http_json (session, "POST", url, run->token, g_steal_pointer (&text), cancellable,
-                        error);
+      root = call_api (run->api, DG_API_CALL_DEFAULT, "POST", "/api/v1/changes", text,
+                       cancellable, error);
       if (root == NULL)
         return FALSE;
 
@@ -417,7 +308,6 @@ push (RunData       *run,
 
 static gboolean
 pull (RunData       *run,
-      SoupSession   *session,
       GCancellable  *cancellable,
       GError       **error)
 {
@@ -428,16 +318,16 @@ pull (RunData       *run,
 
   while (more)
     {
-      g_autofree char *url = NULL;
+      g_autofree char *path = NULL;
       g_autoptr(JsonNode) root = NULL;
       g_autoptr(GPtrArray) records = NULL;
       JsonObject *object;
       JsonArray *array;
       gint64 next;
 
-      url = g_strdup_printf ("%s/api/v1/changes?since=%" G_GINT64_FORMAT "&limit=%d",
-                             run->url, cursor, DG_SYNC_BATCH);
-      root = http_json (session, "GET", url, run->token, NULL, cancellable, error);
+      path = g_strdup_printf ("/api/v1/changes?since=%" G_GINT64_FORMAT "&limit=%d", cursor,
+                              DG_SYNC_BATCH);
+      root = call_api (run->api, DG_API_CALL_DEFAULT, "GET", path, NULL, cancellable, error);
       if (root == NULL)
         return FALSE;
 
@@ -486,13 +376,9 @@ run_thread (GTask        *task,
             GCancellable *cancellable)
 {
   RunData *run = task_data;
-  g_autoptr(SoupSession) session = NULL;
   GError *error = NULL;
 
-  session = make_session (run->ca_file, &error);
-  if (session != NULL &&
-      push (run, session, cancellable, &error) &&
-      pull (run, session, cancellable, &error))
+  if (push (run, cancellable, &error) && pull (run, cancellable, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
@@ -614,6 +500,7 @@ run_done_cb (GObject      *object,
     {
       /* The outbox stays: it goes out after the next sign-in. */
       dg_token_store_clear (self->tokens);
+      dg_api_client_set_token (self->api, NULL);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIGNED_IN]);
       set_state (self, DG_SYNC_STATE_SIGN_IN_REQUIRED, error->message);
       g_signal_emit (self, signals[SIGN_IN_REQUIRED], 0);
@@ -679,9 +566,9 @@ start_run (DgSyncEngine *self)
   run = g_new0 (RunData, 1);
   run->engine = g_object_ref (self);
   run->store = g_object_ref (self->store);
+  run->api = g_object_ref (self->api);
   run->url = g_strdup (self->server_url);
-  run->token = g_strdup (token);
-  run->ca_file = g_strdup (self->ca_file);
+  dg_api_client_set_token (self->api, token);
   g_task_set_task_data (task, run, (GDestroyNotify) run_data_free);
 
   self->running = TRUE;
@@ -774,6 +661,7 @@ dg_sync_engine_finalize (GObject *object)
 
   g_clear_object (&self->store);
   g_clear_object (&self->tokens);
+  g_clear_object (&self->api);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_free (self->server_url);
@@ -900,6 +788,7 @@ dg_sync_engine_init (DgSyncEngine *self)
   self->context = g_main_context_ref_thread_default ();
   self->cancellable = g_cancellable_new ();
   self->interval = DEFAULT_INTERVAL_S;
+  self->api = dg_api_client_new (NULL);
 }
 
 DgSyncEngine *
@@ -915,6 +804,8 @@ dg_sync_engine_new (DgLocalStore *store,
   self->store = g_object_ref (store);
   self->tokens = g_object_ref (tokens);
   self->server_url = g_strdup (dg_token_store_get_server_url (tokens));
+  dg_api_client_set_base_url (self->api, self->server_url);
+  dg_api_client_set_token (self->api, dg_token_store_get_token (tokens));
   g_signal_connect_object (store, "outbox-changed", G_CALLBACK (outbox_changed_cb), self,
                            G_CONNECT_SWAPPED);
   update_pending (self);
@@ -934,6 +825,13 @@ dg_sync_engine_get_tokens (DgSyncEngine *self)
 {
   g_return_val_if_fail (DG_IS_SYNC_ENGINE (self), NULL);
   return self->tokens;
+}
+
+DgApiClient *
+dg_sync_engine_get_api_client (DgSyncEngine *self)
+{
+  g_return_val_if_fail (DG_IS_SYNC_ENGINE (self), NULL);
+  return self->api;
 }
 
 const char *
@@ -961,6 +859,7 @@ dg_sync_engine_set_server_url (DgSyncEngine *self,
     return;
   g_free (self->server_url);
   self->server_url = g_steal_pointer (&url);
+  dg_api_client_set_base_url (self->api, self->server_url);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERVER_URL]);
 }
 
@@ -983,6 +882,7 @@ dg_sync_engine_set_ca_file (DgSyncEngine *self,
     return;
   g_free (self->ca_file);
   self->ca_file = g_strdup (ca_file);
+  dg_api_client_set_ca_file (self->api, ca_file);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CA_FILE]);
 }
 
@@ -1101,7 +1001,7 @@ typedef struct
   DgTokenStore *tokens;
   DgLocalStore *store;
   char         *url;
-  char         *ca_file;
+  DgApiClient  *api;
   char         *username;
   char         *password;
 } SignIn;
@@ -1112,7 +1012,7 @@ sign_in_free (SignIn *sign_in)
   g_clear_object (&sign_in->tokens);
   g_clear_object (&sign_in->store);
   g_free (sign_in->url);
-  g_free (sign_in->ca_file);
+  g_clear_object (&sign_in->api);
   g_free (sign_in->username);
   if (sign_in->password)
     memset (sign_in->password, 0, strlen (sign_in->password));
@@ -1127,24 +1027,16 @@ sign_in_thread (GTask        *task,
                 GCancellable *cancellable)
 {
   SignIn *sign_in = task_data;
-  g_autoptr(SoupSession) session = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) body = NULL;
   g_autoptr(JsonNode) root = NULL;
-  g_autofree char *url = g_strconcat (sign_in->url, "/api/v1/login", NULL);
+  g_autofree char *text = NULL;
   g_autofree char *token = NULL;
   g_autofree char *role = NULL;
   g_autofree char *username = NULL;
   g_autofree char *expires_at = NULL;
   GError *error = NULL;
   JsonObject *object;
-
-  session = make_session (sign_in->ca_file, &error);
-  if (session == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "username");
@@ -1154,7 +1046,11 @@ sign_in_thread (GTask        *task,
   json_builder_end_object (builder);
   body = json_builder_get_root (builder);
 
-  root = http_json (session, "POST", url, NULL, dg_json_to_string (body), cancellable, &error);
+  text = dg_json_to_string (body);
+  root = call_api (sign_in->api, DG_API_CALL_ANONYMOUS, "POST", "/api/v1/login", text,
+                   cancellable, &error);
+  /* The password does not stay in freed memory. */
+  memset (text, 0, strlen (text));
   if (root == NULL)
     {
       g_task_return_error (task, error);
@@ -1227,6 +1123,7 @@ signed_in_cb (GObject      *object,
     }
 
   self->failures = 0;
+  dg_api_client_set_token (self->api, dg_token_store_get_token (self->tokens));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIGNED_IN]);
   update_pending (self);
   set_state (self, idle_state (self), NULL);
@@ -1257,7 +1154,7 @@ dg_sync_engine_sign_in_async (DgSyncEngine        *self,
   sign_in->tokens = g_object_ref (self->tokens);
   sign_in->store = g_object_ref (self->store);
   sign_in->url = g_strdup (self->server_url);
-  sign_in->ca_file = g_strdup (self->ca_file);
+  sign_in->api = g_object_ref (self->api);
   sign_in->username = g_strdup (username);
   sign_in->password = g_strdup (password);
 
@@ -1286,6 +1183,7 @@ dg_sync_engine_sign_out (DgSyncEngine *self)
   g_return_if_fail (DG_IS_SYNC_ENGINE (self));
 
   dg_token_store_clear (self->tokens);
+  dg_api_client_set_token (self->api, NULL);
   g_clear_handle_id (&self->retry_id, g_source_remove);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIGNED_IN]);
   if (!self->running)
