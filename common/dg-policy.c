@@ -113,10 +113,3 @@ dg_policy_allows_write (DgRole       role,
 {
   return dg_policy_allows (role, dg_policy_write_action (type), scope);
 }
-
-gboolean
-dg_role_may_write (DgRole       role,
-                   DgRecordType type)
-{
-  return dg_policy_allows_write (role, type, DG_SCOPE_ANY);
-}

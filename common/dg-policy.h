@@ -58,9 +58,4 @@ gboolean    dg_policy_allows_write     (DgRole        role,
                                         DgRecordType  type,
                                         DgScope       scope);
 
-/* dg_policy_allows_write (role, type, DG_SCOPE_ANY), under the name server/dg-store.c calls
- * until it asks dg_policy_allows_write() itself. */
-gboolean    dg_role_may_write          (DgRole        role,
-                                        DgRecordType  type);
-
 G_END_DECLS

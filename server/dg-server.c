@@ -453,18 +453,12 @@ handle_pull (DgServer  *self,
   g_autoptr(JsonArray) out = NULL;
   gint64 since, limit, next = 0;
   gboolean more = FALSE;
-  DgRole pull_role;
 
   if (!parse_int_param (req, "since", 0, 0, G_MAXINT64, &since, error) ||
       !parse_int_param (req, "limit", DEFAULT_PULL_LIMIT, 1, MAX_PULL_LIMIT, &limit, error))
     return;
 
-  /* The store tells two pulls apart, everything or the reference data plus one's own records,
-   * by whether the role is the inspector's; a role the policy does not let read others' records
-   * gets the second. */
-  pull_role = dg_policy_allows (req->role, DG_ACTION_READ_RECORD, DG_SCOPE_OTHER)
-                ? req->role : DG_ROLE_INSPECTOR;
-  records = dg_store_pull (self->store, req->user, pull_role, since, (guint) limit, &next, &more,
+  records = dg_store_pull (self->store, req->user, req->role, since, (guint) limit, &next, &more,
                            error);
   if (records == NULL)
     return;

@@ -910,14 +910,18 @@ apply_one (DgStore   *self,
 
   type_name = dg_record_type_to_string (change->type);
 
-  if (!dg_role_may_write (batch->role, change->type))
+  if (!dg_policy_allows_write (batch->role, change->type, DG_SCOPE_ANY))
     return rejected_new (change->id, 0, DG_ERROR_FORBIDDEN, "type",
-                         "only an administrator may change reference data");
+                         dg_record_type_is_reference (change->type)
+                           ? "only an administrator may change reference data"
+                           : "this role may not write records");
 
   if (!load_row (self, change->id, &existing, &found, error))
     return NULL;
 
-  if (found && batch->role == DG_ROLE_INSPECTOR && g_strcmp0 (existing.owner, batch->user) != 0)
+  /* A new record is the writer's own; an existing one is whoever wrote it first. */
+  if (found && !dg_policy_allows_write (batch->role, change->type,
+                                        dg_policy_scope_for (existing.owner, batch->user)))
     return rejected_new (change->id, 0, DG_ERROR_FORBIDDEN, "id",
                          "this record belongs to another inspector");
 
@@ -1826,7 +1830,8 @@ dg_store_pull (DgStore     *self,
   if (!check_open (self, error))
     return NULL;
 
-  /* Inspectors see the reference data and their own records; the others everything. */
+  /* Everyone sees the reference data; a role the policy does not let read others' records sees
+   * only its own besides. */
   s = stmt (self,
             "SELECT " RECORD_COLUMNS " FROM records WHERE seq > ?1"
             " AND (?2 = 0 OR owner = ?3 OR type IN ('road', 'grid_cell', 'rule'))"
@@ -1835,7 +1840,7 @@ dg_store_pull (DgStore     *self,
     return NULL;
 
   sqlite3_bind_int64 (s, 1, since);
-  sqlite3_bind_int (s, 2, role == DG_ROLE_INSPECTOR);
+  sqlite3_bind_int (s, 2, !dg_policy_allows (role, DG_ACTION_READ_RECORD, DG_SCOPE_OTHER));
   bind_text (s, 3, user);
   sqlite3_bind_int64 (s, 4, (gint64) limit + 1);
 
