@@ -358,9 +358,9 @@ dg_json_parse (const char *data,
 
 /* ---- Output ---- */
 
-static void
-write_string (GString    *out,
-              const char *str)
+void
+dg_json_append_string (GString    *out,
+                       const char *str)
 {
   const char *run = str;
   const char *p;
@@ -490,7 +490,7 @@ write_node (GString  *out,
           {
             if (l != members)
               g_string_append_c (out, ',');
-            write_string (out, l->data);
+            dg_json_append_string (out, l->data);
             g_string_append_c (out, ':');
             write_node (out, json_object_get_member (object, l->data), sorted);
           }
@@ -529,7 +529,7 @@ write_node (GString  *out,
           {
             const char *str = json_node_get_string (node);
 
-            write_string (out, str != NULL ? str : "");
+            dg_json_append_string (out, str != NULL ? str : "");
           }
         else
           g_string_append (out, "null");

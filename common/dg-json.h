@@ -36,6 +36,11 @@ JsonNode   *dg_json_parse           (const char *data,
  * dg_json_get_double() takes integers and dg_json_get_int() takes integral doubles. A non-finite
  * double (1e999 parses as one; the accessors refuse it) is written as null. */
 char       *dg_json_canonical       (JsonNode   *node);
+/* Appends @str to @out as a JSON string, spelled as dg_json_canonical() spells it: '"' and '\\'
+ * escaped, control bytes as \u00XX, all else (UTF-8 included) as is. The server's hash chain
+ * writes its revisions with it, so these bytes may never change. */
+void        dg_json_append_string   (GString    *out,
+                                     const char *str);
 /* Compact encoding in member order, numbers and strings written as by dg_json_canonical(). */
 char       *dg_json_to_string       (JsonNode   *node);
 

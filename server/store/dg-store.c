@@ -384,35 +384,6 @@ revision_canonical (const char *type,
   return dg_json_canonical (root);
 }
 
-static void
-append_json_string (GString    *out,
-                    const char *str)
-{
-  const char *run = str;
-
-  /* As dg_json_canonical() writes strings: '"' and '\\' escaped, control bytes as \u00XX,
-   * everything else (UTF-8 included) as is; plain runs are copied in one go. */
-  g_string_append_c (out, '"');
-  for (const char *p = str; *p != '\0'; p++)
-    {
-      guchar c = (guchar) *p;
-
-      if (c != '"' && c != '\\' && c >= 0x20)
-        continue;
-      g_string_append_len (out, run, p - run);
-      if (c < 0x20)
-        g_string_append_printf (out, "\\u%04x", c);
-      else
-        {
-          g_string_append_c (out, '\\');
-          g_string_append_c (out, (char) c);
-        }
-      run = p + 1;
-    }
-  g_string_append (out, run);
-  g_string_append_c (out, '"');
-}
-
 /* revision_canonical() for @data that is already canonical JSON text (as every revision this
  * store writes is): the same bytes, spelled out with the members in their sorted order, without
  * parsing @data and encoding it again. */
@@ -428,15 +399,15 @@ revision_canonical_fast (const char *type,
   GString *out = g_string_sized_new (256 + (data != NULL ? strlen (data) : 0));
 
   g_string_append (out, "{\"author\":");
-  append_json_string (out, author);
+  dg_json_append_string (out, author);
   g_string_append (out, ",\"data\":");
   g_string_append (out, data != NULL ? data : "null");
   g_string_append (out, deleted ? ",\"deleted\":true,\"id\":" : ",\"deleted\":false,\"id\":");
-  append_json_string (out, id);
+  dg_json_append_string (out, id);
   g_string_append_printf (out, ",\"rev\":%" G_GINT64_FORMAT ",\"type\":", rev);
-  append_json_string (out, type);
+  dg_json_append_string (out, type);
   g_string_append (out, ",\"updated_at\":");
-  append_json_string (out, updated_at);
+  dg_json_append_string (out, updated_at);
   g_string_append_c (out, '}');
 
   return g_string_free (out, FALSE);

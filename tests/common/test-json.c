@@ -825,6 +825,27 @@ test_error_prefix_field (void)
   g_assert_null (dg_error_get_field (other));
 }
 
+/* The server's hash chain spells its revisions with dg_json_append_string(): these are the bytes
+ * every stored hash was computed over, and the string a canonical document holds is the same. */
+static void
+test_canonical_string_bytes (void)
+{
+  const char *input = "a\"b\\c\x01\x1f/\xe9\x99\x8d\xe5\xb0\x98";
+  const char *expected = "\"a\\\"b\\\\c\\u0001\\u001f/\xe9\x99\x8d\xe5\xb0\x98\"";
+  g_autoptr(GString) out = g_string_new ("x");
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_VALUE);
+  g_autofree char *canonical = NULL;
+
+  dg_json_append_string (out, input);
+  /* It appends: what @out held stays in front. */
+  g_assert_cmpint (out->str[0], ==, 'x');
+  g_assert_cmpstr (out->str + 1, ==, expected);
+
+  json_node_set_string (node, input);
+  canonical = dg_json_canonical (node);
+  g_assert_cmpstr (canonical, ==, expected);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -832,6 +853,8 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/common/json/parse/object", test_parse_object);
+  g_test_add_func ("/common/json/canonical/string-bytes-the-hash-chain-hashes",
+                   test_canonical_string_bytes);
   g_test_add_func ("/common/json/parse/non-object-root-is-callers-business",
                    test_parse_non_object_root);
   g_test_add_func ("/common/json/parse/truncated-is-bad-json", test_parse_truncated);
