@@ -87,6 +87,26 @@ percent_change (double value,
   return dg_round1 ((value - base) / base * 100);
 }
 
+GStrv
+dg_dustfall_report_months (const char *month)
+{
+  GPtrArray *months = g_ptr_array_new ();
+  int month_number;
+
+  g_return_val_if_fail (month != NULL && strlen (month) == 7, NULL);
+
+  month_number = (int) g_ascii_strtoll (month + 5, NULL, 10);
+  for (int i = month_number - 1; i >= 0; i--)
+    g_ptr_array_add (months, dg_month_add (month, -i));
+  /* In January the month before is last year's December, not yet in the list. */
+  if (month_number == 1)
+    g_ptr_array_add (months, dg_month_add (month, -1));
+  g_ptr_array_add (months, dg_month_add (month, -12));
+  g_ptr_array_add (months, NULL);
+
+  return (GStrv) g_ptr_array_free (months, FALSE);
+}
+
 DgDustfallReport *
 dg_dustfall_report_build (const char      *month,
                           GPtrArray       *cells,

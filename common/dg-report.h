@@ -50,8 +50,13 @@ typedef struct
   GPtrArray *cells;          /* DgCellRank *, ranked ones first by rank then code, 缺测 after by code */
 } DgDustfallReport;
 
-/* @cells: DgGridCell *; @values: DgCellMonth covering at least @month, the month before, the
- * same month a year before and January..@month of its year (others are ignored). */
+/* The months dg_dustfall_report_build() reads for @month ("YYYY-MM"): January..@month of its
+ * year (the year-to-date mean), the month before and the same month a year before; NULL-ended,
+ * each once. */
+GStrv             dg_dustfall_report_months (const char *month);
+
+/* @cells: DgGridCell *; @values: DgCellMonth covering at least dg_dustfall_report_months() (others are
+ * ignored). */
 DgDustfallReport *dg_dustfall_report_build (const char      *month,
                                             GPtrArray       *cells,
                                             const GArray    *values,

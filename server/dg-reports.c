@@ -14,25 +14,14 @@ build_dustfall (DgStore          *store,
                 GError          **error)
 {
   g_autoptr(GPtrArray) cells = NULL;
-  g_autoptr(GPtrArray) months = g_ptr_array_new_with_free_func (g_free);
+  g_auto(GStrv) months = dg_dustfall_report_months (month);
   g_autoptr(GArray) values = NULL;
-  int month_number;
-
-  /* The builder needs the month, the one before, the same month a year before and January up
-   * to the month (for the year-to-date mean). */
-  month_number = (int) g_ascii_strtoll (month + 5, NULL, 10);
-  for (int i = month_number - 1; i >= 0; i--)
-    g_ptr_array_add (months, dg_month_add (month, -i));
-  if (month_number == 1)
-    g_ptr_array_add (months, dg_month_add (month, -1));
-  g_ptr_array_add (months, dg_month_add (month, -12));
-  g_ptr_array_add (months, NULL);
 
   cells = dg_store_load_grid_cells (store, error);
   if (cells == NULL)
     return NULL;
   /* The cell-months straight from the values stored with each sample: no JSON decoded. */
-  values = dg_store_load_cell_months (store, (const char *const *) months->pdata, error);
+  values = dg_store_load_cell_months (store, (const char *const *) months, error);
   if (values == NULL)
     return NULL;
 

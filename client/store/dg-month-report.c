@@ -205,8 +205,8 @@ dg_month_report_load (DgLocalStore  *store,
     }
   g_clear_pointer (&entries, g_ptr_array_unref);
 
-  /* Samples from a year before the month up to it: the ranking's previous month, same month a
-   * year before and year to date, and the twelve months of a trend. */
+  /* Samples from a year before the month up to it: the months the ranking reads
+   * (dg_dustfall_report_months()) and the twelve months of a trend. */
   first = dg_month_add (month, -12);
   entries = dg_local_store_list_entries (store, DG_RECORD_DUSTFALL_SAMPLE);
   for (guint i = entries->len; i-- > 0; )

@@ -770,6 +770,25 @@ test_quota_state_names (void)
   g_assert_cmpstr (dg_quota_state_to_string (DG_QUOTA_PENDING), ==, "pending");
 }
 
+/* The months the builder reads: March needs January to March, February and last March; January
+ * needs itself, last December and last January. Each appears once. */
+static void
+test_dustfall_report_months (void)
+{
+  g_auto(GStrv) march = dg_dustfall_report_months ("2026-03");
+  g_auto(GStrv) january = dg_dustfall_report_months ("2026-01");
+  g_auto(GStrv) december = dg_dustfall_report_months ("2026-12");
+  const char *const expected_march[] = { "2026-01", "2026-02", "2026-03", "2025-03", NULL };
+  const char *const expected_january[] = { "2026-01", "2025-12", "2025-01", NULL };
+
+  g_assert_true (g_strv_equal ((const char *const *) march, expected_march));
+  g_assert_true (g_strv_equal ((const char *const *) january, expected_january));
+  g_assert_cmpuint (g_strv_length (december), ==, 13);
+  g_assert_cmpstr (december[0], ==, "2026-01");
+  g_assert_cmpstr (december[10], ==, "2026-11");
+  g_assert_cmpstr (december[12], ==, "2025-12");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -777,6 +796,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/common/report/dustfall/competition-ranks-1-2-2-4", test_competition_ranks);
+  g_test_add_func ("/common/report/dustfall/months-the-builder-reads", test_dustfall_report_months);
   g_test_add_func ("/common/report/dustfall/ranks-on-rounded-values",
                    test_ranks_on_rounded_values);
   g_test_add_func ("/common/report/dustfall/cell-without-data-last-unranked",
