@@ -32,7 +32,7 @@ static const DgPolicyRow policy[] = {
   { DG_ACTION_WRITE_RECORD,     "write_record",    WRITERS,        OFFICE | ADMIN },
   { DG_ACTION_WRITE_REFERENCE,  "write_reference", ADMIN,          ADMIN },
   { DG_ACTION_RETURN_RECORD,    "return_record",   OFFICE,         OFFICE },
-  { DG_ACTION_CLOSE_MONTH,      "close_month",     OFFICE,         OFFICE },
+  { DG_ACTION_CLOSE_MONTH,      "close_month",     OFFICE | ADMIN, OFFICE | ADMIN },
   { DG_ACTION_REOPEN_MONTH,     "reopen_month",    ADMIN,          ADMIN },
   { DG_ACTION_READ_RANKING,     "read_ranking",    OFFICE | ADMIN, OFFICE | ADMIN },
   { DG_ACTION_READ_QUOTA,       "read_quota",      ANYONE,         ANYONE },

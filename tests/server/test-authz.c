@@ -239,8 +239,11 @@ test_table_holds_design (void)
   /* History: office, admin, author. */
   g_assert_false (dg_policy_allows (DG_ROLE_INSPECTOR, DG_ACTION_READ_RECORD, DG_SCOPE_OTHER));
   g_assert_true (dg_policy_allows (DG_ROLE_OFFICE, DG_ACTION_READ_RECORD, DG_SCOPE_OTHER));
-  /* The office closes, the administrator reopens. */
+  /* The office or the administrator closes (design section 4), only the administrator reopens
+   * (design section 3: "until an administrator reopens it"). */
   g_assert_true (dg_policy_allows (DG_ROLE_OFFICE, DG_ACTION_CLOSE_MONTH, DG_SCOPE_ANY));
+  g_assert_true (dg_policy_allows (DG_ROLE_ADMIN, DG_ACTION_CLOSE_MONTH, DG_SCOPE_ANY));
+  g_assert_false (dg_policy_allows (DG_ROLE_INSPECTOR, DG_ACTION_CLOSE_MONTH, DG_SCOPE_ANY));
   g_assert_false (dg_policy_allows (DG_ROLE_OFFICE, DG_ACTION_REOPEN_MONTH, DG_SCOPE_ANY));
   g_assert_true (dg_policy_allows (DG_ROLE_ADMIN, DG_ACTION_REOPEN_MONTH, DG_SCOPE_ANY));
   /* A unit sees figures but writes no record and sees no one else's. */
