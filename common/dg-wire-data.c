@@ -1,0 +1,675 @@
+/* dg-wire-data.c: the "data" member of a change or record, one encoder and one decoder per
+ * record type, and the "computed" member the server adds (design section 4). */
+#define G_LOG_DOMAIN "dg-wire"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "dg-enum.h"
+#include "dg-error.h"
+#include "dg-json.h"
+#include "dg-validate.h"
+#include "dg-wire.h"
+#include "dg-wire-private.h"
+
+/* Rule dates, months and date-times are short; this only bounds what is copied before the
+ * validator says what is wrong with it. */
+#define SHORT_STRING_BYTES 64
+
+static gboolean
+get_surface (JsonObject  *object,
+             const char  *member,
+             DgSurface   *out,
+             GError     **error)
+{
+  g_autofree char *str = NULL;
+
+  if (!dg_json_get_string (object, member, SHORT_STRING_BYTES, &str, error))
+    return FALSE;
+
+  if (!dg_surface_from_string (str, out))
+    {
+      dg_set_error (error, DG_ERROR_INVALID_FIELD, member, "%s must be main, side or park", member);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* ---- Record data: decode ---- */
+
+static gpointer
+road_from_json (JsonObject  *data,
+                GError     **error)
+{
+  g_autoptr(DgRoad) road = dg_road_new ();
+
+  if (!dg_json_get_string (data, "name", DG_MAX_STRING_BYTES, &road->name, error) ||
+      !dg_json_get_string_opt (data, "unit", DG_MAX_STRING_BYTES, &road->unit, error) ||
+      !get_surface (data, "surface", &road->surface, error) ||
+      !dg_json_get_double_opt (data, "length_km", NAN, &road->length_km, error))
+    return NULL;
+
+  if (road->unit == NULL)
+    road->unit = g_strdup ("");
+
+  return g_steal_pointer (&road);
+}
+
+static gboolean
+get_map_index (JsonObject  *data,
+               const char  *member,
+               int         *out,
+               GError     **error)
+{
+  gint64 value;
+
+  if (!dg_json_get_int (data, member, 0, DG_MAP_MAX - 1, &value, error))
+    return FALSE;
+
+  *out = (int) value;
+  return TRUE;
+}
+
+static gpointer
+grid_cell_from_json (JsonObject  *data,
+                     GError     **error)
+{
+  g_autoptr(DgGridCell) cell = dg_grid_cell_new ();
+
+  if (!dg_json_get_string (data, "code", DG_MAX_STRING_BYTES, &cell->code, error) ||
+      !dg_json_get_string (data, "name", DG_MAX_STRING_BYTES, &cell->name, error) ||
+      !dg_json_get_string_opt (data, "unit", DG_MAX_STRING_BYTES, &cell->unit, error) ||
+      !get_map_index (data, "row", &cell->row, error) ||
+      !get_map_index (data, "col", &cell->col, error) ||
+      !dg_json_get_double_opt (data, "area_km2", NAN, &cell->area_km2, error))
+    return NULL;
+
+  if (cell->unit == NULL)
+    cell->unit = g_strdup ("");
+
+  return g_steal_pointer (&cell);
+}
+
+static gpointer
+rule_from_json (JsonObject  *data,
+                GError     **error)
+{
+  g_autoptr(DgRule) rule = dg_rule_new ();
+  g_autofree char *kind = NULL;
+  JsonNode *node;
+
+  if (!dg_json_get_string (data, "kind", SHORT_STRING_BYTES, &kind, error))
+    return NULL;
+
+  if (!dg_rule_kind_from_string (kind, &rule->kind))
+    {
+      dg_set_error (error, DG_ERROR_INVALID_FIELD, "kind",
+                    "kind must be limit, cap, quota_roads or quota_points");
+      return NULL;
+    }
+
+  node = json_object_get_member (data, "surface");
+  if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
+    {
+      if (!get_surface (data, "surface", &rule->surface, error))
+        return NULL;
+      rule->has_surface = TRUE;
+    }
+
+  if (!dg_json_get_double (data, "value", &rule->value, error) ||
+      !dg_json_get_string (data, "effective_from", SHORT_STRING_BYTES, &rule->effective_from,
+                           error))
+    return NULL;
+
+  return g_steal_pointer (&rule);
+}
+
+static gboolean
+road_point_from_json (DgRoadCheck  *check,
+                      JsonNode     *node,
+                      GError      **error)
+{
+  JsonObject *object;
+  gint64 seq;
+  DgSurface surface;
+  g_autofree char *location = NULL;
+  double area_m2, mass_g;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      dg_set_error (error, DG_ERROR_INVALID_FIELD, NULL, "must be an object");
+      return FALSE;
+    }
+  object = json_node_get_object (node);
+
+  if (!dg_json_get_int (object, "seq", 1, G_MAXINT, &seq, error) ||
+      !get_surface (object, "surface", &surface, error) ||
+      !dg_json_get_string_opt (object, "location", DG_MAX_STRING_BYTES, &location, error) ||
+      !dg_json_get_double_opt (object, "area_m2", 1.0, &area_m2, error) ||
+      !dg_json_get_double (object, "mass_g", &mass_g, error))
+    return FALSE;
+
+  dg_road_check_add_point (check, (int) seq, surface, location != NULL ? location : "",
+                           area_m2, mass_g);
+  return TRUE;
+}
+
+static gpointer
+road_check_from_json (JsonObject  *data,
+                      GError     **error)
+{
+  g_autoptr(DgRoadCheck) check = dg_road_check_new ();
+  JsonArray *points;
+  guint n_points;
+
+  if (!dg_json_get_string (data, "road_id", SHORT_STRING_BYTES, &check->road_id, error) ||
+      !dg_json_get_string (data, "date", SHORT_STRING_BYTES, &check->date, error) ||
+      !dg_json_get_string_opt (data, "started_at", SHORT_STRING_BYTES, &check->started_at,
+                               error) ||
+      !dg_json_get_string_opt (data, "weather", DG_MAX_STRING_BYTES, &check->weather, error) ||
+      !dg_json_get_string_opt (data, "notes", DG_MAX_NOTES_BYTES, &check->notes, error) ||
+      !dg_json_get_array (data, "points", &points, error))
+    return NULL;
+
+  /* Refuse an oversized list before decoding a single point of it. */
+  n_points = json_array_get_length (points);
+  if (n_points > DG_MAX_POINTS)
+    {
+      dg_set_error (error, DG_ERROR_INVALID_FIELD, "points",
+                    "points must hold at most %d points", DG_MAX_POINTS);
+      return NULL;
+    }
+
+  for (guint i = 0; i < n_points; i++)
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      if (!road_point_from_json (check, json_array_get_element (points, i), &local_error))
+        {
+          g_autofree char *prefix = g_strdup_printf ("points[%u]", i);
+
+          /* "must be an object" has no field of its own: the path is the element's. */
+          if (dg_error_get_field (local_error) == NULL)
+            {
+              g_autofree char *message = g_strdup_printf ("%s %s", prefix, local_error->message);
+
+              dg_set_error (error, DG_ERROR_INVALID_FIELD, prefix, "%s", message);
+              return NULL;
+            }
+
+          dg_error_prefix_field (local_error, prefix);
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+    }
+
+  return g_steal_pointer (&check);
+}
+
+/* "diameter_cm": absent (the standard 15 cm jar), one number, or an array of 1 to 4. */
+static gboolean
+diameters_from_json (DgDustfallSample  *sample,
+                     JsonObject        *data,
+                     GError           **error)
+{
+  JsonNode *node = json_object_get_member (data, "diameter_cm");
+  double value;
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    {
+      sample->diameter_cm[0] = DG_DUSTFALL_DEFAULT_DIAMETER_CM;
+      sample->n_diameters = 1;
+      return TRUE;
+    }
+
+  if (JSON_NODE_HOLDS_VALUE (node))
+    {
+      if (!dg_json_get_double (data, "diameter_cm", &value, error))
+        return FALSE;
+      sample->diameter_cm[0] = value;
+      sample->n_diameters = 1;
+      return TRUE;
+    }
+
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+      guint n = json_array_get_length (array);
+
+      if (n < 1 || n > DG_MAX_DIAMETERS)
+        {
+          dg_set_error (error, DG_ERROR_INVALID_FIELD, "diameter_cm",
+                        "diameter_cm must hold 1 to %d measurements", DG_MAX_DIAMETERS);
+          return FALSE;
+        }
+
+      for (guint i = 0; i < n; i++)
+        {
+          JsonNode *element = json_array_get_element (array, i);
+          g_autofree char *field = g_strdup_printf ("diameter_cm[%u]", i);
+          GType type = JSON_NODE_HOLDS_VALUE (element) ? json_node_get_value_type (element)
+                                                       : G_TYPE_INVALID;
+
+          if (type == G_TYPE_INT64)
+            value = (double) json_node_get_int (element);
+          else if (type == G_TYPE_DOUBLE)
+            value = json_node_get_double (element);
+          else
+            {
+              dg_set_error (error, DG_ERROR_INVALID_FIELD, field, "%s must be a number", field);
+              return FALSE;
+            }
+
+          if (!isfinite (value))
+            {
+              dg_set_error (error, DG_ERROR_INVALID_FIELD, field,
+                            "%s must be a finite number", field);
+              return FALSE;
+            }
+
+          sample->diameter_cm[i] = value;
+        }
+
+      for (guint i = n; i < DG_MAX_DIAMETERS; i++)
+        sample->diameter_cm[i] = NAN;
+      sample->n_diameters = n;
+      return TRUE;
+    }
+
+  dg_set_error (error, DG_ERROR_INVALID_FIELD, "diameter_cm",
+                "diameter_cm must be a number or an array of numbers");
+  return FALSE;
+}
+
+static gpointer
+dustfall_sample_from_json (JsonObject  *data,
+                           GError     **error)
+{
+  g_autoptr(DgDustfallSample) sample = dg_dustfall_sample_new ();
+  g_autofree char *site = NULL;
+  g_autofree char *jar = NULL;
+
+  if (!dg_json_get_string (data, "cell_id", SHORT_STRING_BYTES, &sample->cell_id, error) ||
+      !dg_json_get_string_opt (data, "site", DG_MAX_STRING_BYTES, &site, error) ||
+      !dg_json_get_string (data, "jar", SHORT_STRING_BYTES, &jar, error))
+    return NULL;
+
+  if (site != NULL)
+    {
+      g_free (sample->site);
+      sample->site = g_steal_pointer (&site);
+    }
+
+  if (strcmp (jar, "A") == 0)
+    sample->jar = DG_JAR_A;
+  else if (strcmp (jar, "B") == 0)
+    sample->jar = DG_JAR_B;
+  else
+    {
+      dg_set_error (error, DG_ERROR_INVALID_FIELD, "jar", "jar must be A or B");
+      return NULL;
+    }
+
+  if (!dg_json_get_string (data, "month", SHORT_STRING_BYTES, &sample->month, error) ||
+      !dg_json_get_string (data, "start", SHORT_STRING_BYTES, &sample->start, error) ||
+      !dg_json_get_string (data, "end", SHORT_STRING_BYTES, &sample->end, error) ||
+      !diameters_from_json (sample, data, error) ||
+      !dg_json_get_double (data, "w0_g", &sample->w0_g, error) ||
+      !dg_json_get_double (data, "w1_g", &sample->w1_g, error) ||
+      !dg_json_get_double (data, "wc_g", &sample->wc_g, error) ||
+      !dg_json_get_bool_opt (data, "valid", TRUE, &sample->valid, error) ||
+      !dg_json_get_string_opt (data, "notes", DG_MAX_NOTES_BYTES, &sample->notes, error))
+    return NULL;
+
+  return g_steal_pointer (&sample);
+}
+
+static gboolean
+validate_data (DgRecordType   type,
+               gconstpointer  data,
+               GError       **error)
+{
+  switch (type)
+    {
+    case DG_RECORD_ROAD_CHECK:
+      return dg_road_check_validate (data, error);
+    case DG_RECORD_DUSTFALL_SAMPLE:
+      return dg_dustfall_sample_validate (data, error);
+    case DG_RECORD_ROAD:
+      return dg_road_validate (data, error);
+    case DG_RECORD_GRID_CELL:
+      return dg_grid_cell_validate (data, error);
+    case DG_RECORD_RULE:
+      return dg_rule_validate (data, error);
+    case DG_N_RECORD_TYPES:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* The id is stored in the struct before validation, which checks it too. */
+static void
+set_data_id (DgRecordType  type,
+             gpointer      data,
+             const char   *id)
+{
+  char **slot = NULL;
+
+  switch (type)
+    {
+    case DG_RECORD_ROAD_CHECK:
+      slot = &((DgRoadCheck *) data)->id;
+      break;
+    case DG_RECORD_DUSTFALL_SAMPLE:
+      slot = &((DgDustfallSample *) data)->id;
+      break;
+    case DG_RECORD_ROAD:
+      slot = &((DgRoad *) data)->id;
+      break;
+    case DG_RECORD_GRID_CELL:
+      slot = &((DgGridCell *) data)->id;
+      break;
+    case DG_RECORD_RULE:
+      slot = &((DgRule *) data)->id;
+      break;
+    case DG_N_RECORD_TYPES:
+    default:
+      g_assert_not_reached ();
+    }
+
+  g_free (*slot);
+  *slot = g_strdup (id);
+}
+
+gpointer
+dg_record_data_from_json (DgRecordType   type,
+                          const char    *id,
+                          JsonObject    *data,
+                          GError       **error)
+{
+  gpointer record = NULL;
+
+  g_return_val_if_fail ((guint) type < DG_N_RECORD_TYPES, NULL);
+  g_return_val_if_fail (data != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  switch (type)
+    {
+    case DG_RECORD_ROAD_CHECK:
+      record = road_check_from_json (data, error);
+      break;
+    case DG_RECORD_DUSTFALL_SAMPLE:
+      record = dustfall_sample_from_json (data, error);
+      break;
+    case DG_RECORD_ROAD:
+      record = road_from_json (data, error);
+      break;
+    case DG_RECORD_GRID_CELL:
+      record = grid_cell_from_json (data, error);
+      break;
+    case DG_RECORD_RULE:
+      record = rule_from_json (data, error);
+      break;
+    case DG_N_RECORD_TYPES:
+    default:
+      g_assert_not_reached ();
+    }
+
+  if (record == NULL)
+    return NULL;
+
+  set_data_id (type, record, id);
+
+  if (!validate_data (type, record, error))
+    {
+      dg_record_data_free (type, record);
+      return NULL;
+    }
+
+  return record;
+}
+
+/* ---- Record data: encode ---- */
+
+static JsonObject *
+road_to_json (const DgRoad *road)
+{
+  JsonObject *object = json_object_new ();
+
+  json_object_set_string_member (object, "name", road->name != NULL ? road->name : "");
+  json_object_set_string_member (object, "unit", road->unit != NULL ? road->unit : "");
+  json_object_set_string_member (object, "surface", dg_surface_to_string (road->surface));
+  if (isfinite (road->length_km))
+    json_object_set_double_member (object, "length_km", road->length_km);
+
+  return object;
+}
+
+static JsonObject *
+grid_cell_to_json (const DgGridCell *cell)
+{
+  JsonObject *object = json_object_new ();
+
+  json_object_set_string_member (object, "code", cell->code != NULL ? cell->code : "");
+  json_object_set_string_member (object, "name", cell->name != NULL ? cell->name : "");
+  json_object_set_string_member (object, "unit", cell->unit != NULL ? cell->unit : "");
+  json_object_set_int_member (object, "row", cell->row);
+  json_object_set_int_member (object, "col", cell->col);
+  if (isfinite (cell->area_km2))
+    json_object_set_double_member (object, "area_km2", cell->area_km2);
+
+  return object;
+}
+
+static JsonObject *
+rule_to_json (const DgRule *rule)
+{
+  JsonObject *object = json_object_new ();
+
+  json_object_set_string_member (object, "kind", dg_rule_kind_to_string (rule->kind));
+  if (rule->has_surface)
+    json_object_set_string_member (object, "surface", dg_surface_to_string (rule->surface));
+
+  /* Quotas count roads and points: written as the integers they are. */
+  if (rule->kind == DG_RULE_QUOTA_ROADS || rule->kind == DG_RULE_QUOTA_POINTS)
+    json_object_set_int_member (object, "value", (gint64) rule->value);
+  else
+    json_object_set_double_member (object, "value", rule->value);
+
+  dg_wire_set_string_or_null (object, "effective_from", rule->effective_from);
+
+  return object;
+}
+
+static JsonObject *
+road_check_to_json (const DgRoadCheck *check)
+{
+  JsonObject *object = json_object_new ();
+  JsonArray *points = json_array_new ();
+  guint n_points = check->points != NULL ? check->points->len : 0;
+
+  dg_wire_set_string_or_null (object, "road_id", check->road_id);
+  dg_wire_set_string_or_null (object, "date", check->date);
+  if (check->started_at != NULL)
+    json_object_set_string_member (object, "started_at", check->started_at);
+  if (check->weather != NULL)
+    json_object_set_string_member (object, "weather", check->weather);
+  if (check->notes != NULL)
+    json_object_set_string_member (object, "notes", check->notes);
+
+  for (guint i = 0; i < n_points; i++)
+    {
+      const DgRoadPoint *point = dg_road_check_get_point (check, i);
+      JsonObject *p = json_object_new ();
+
+      json_object_set_int_member (p, "seq", point->seq);
+      json_object_set_string_member (p, "surface", dg_surface_to_string (point->surface));
+      json_object_set_string_member (p, "location",
+                                     point->location != NULL ? point->location : "");
+      json_object_set_double_member (p, "area_m2", point->area_m2);
+      json_object_set_double_member (p, "mass_g", point->mass_g);
+      json_array_add_object_element (points, p);
+    }
+  json_object_set_array_member (object, "points", points);
+
+  return object;
+}
+
+static JsonObject *
+dustfall_sample_to_json (const DgDustfallSample *sample)
+{
+  JsonObject *object = json_object_new ();
+  JsonArray *diameters = json_array_new ();
+  char jar[2] = { sample->jar, '\0' };
+
+  dg_wire_set_string_or_null (object, "cell_id", sample->cell_id);
+  json_object_set_string_member (object, "site", sample->site != NULL ? sample->site : "1");
+  json_object_set_string_member (object, "jar", jar);
+  dg_wire_set_string_or_null (object, "month", sample->month);
+  dg_wire_set_string_or_null (object, "start", sample->start);
+  dg_wire_set_string_or_null (object, "end", sample->end);
+
+  /* Always an array, even for the one default measurement: one spelling, one hash. */
+  for (guint i = 0; i < sample->n_diameters && i < DG_MAX_DIAMETERS; i++)
+    json_array_add_double_element (diameters, sample->diameter_cm[i]);
+  json_object_set_array_member (object, "diameter_cm", diameters);
+
+  json_object_set_double_member (object, "w0_g", sample->w0_g);
+  json_object_set_double_member (object, "w1_g", sample->w1_g);
+  json_object_set_double_member (object, "wc_g", sample->wc_g);
+  json_object_set_boolean_member (object, "valid", sample->valid);
+  if (sample->notes != NULL)
+    json_object_set_string_member (object, "notes", sample->notes);
+
+  return object;
+}
+
+JsonObject *
+dg_record_data_to_json (DgRecordType  type,
+                        gconstpointer data)
+{
+  g_return_val_if_fail ((guint) type < DG_N_RECORD_TYPES, NULL);
+  g_return_val_if_fail (data != NULL, NULL);
+
+  switch (type)
+    {
+    case DG_RECORD_ROAD_CHECK:
+      return road_check_to_json (data);
+    case DG_RECORD_DUSTFALL_SAMPLE:
+      return dustfall_sample_to_json (data);
+    case DG_RECORD_ROAD:
+      return road_to_json (data);
+    case DG_RECORD_GRID_CELL:
+      return grid_cell_to_json (data);
+    case DG_RECORD_RULE:
+      return rule_to_json (data);
+    case DG_N_RECORD_TYPES:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* ---- Computed ---- */
+
+static JsonObject *
+road_check_computed_to_json (const DgRoadCheck *check,
+                             const DgRuleSet   *rules)
+{
+  g_autoptr(DgCheckResult) result = dg_road_check_evaluate (check, rules);
+  JsonObject *object = json_object_new ();
+  JsonArray *groups = json_array_new ();
+  JsonArray *points = json_array_new ();
+
+  json_object_set_boolean_member (object, "complete", result->complete);
+  json_object_set_boolean_member (object, "pass", result->pass);
+  json_object_set_int_member (object, "points_over", result->points_over);
+  dg_wire_set_double_or_null (object, "max", TRUE, result->max);
+
+  for (guint i = 0; i < result->groups->len; i++)
+    {
+      const DgGroupResult *g = &g_array_index (result->groups, DgGroupResult, i);
+      JsonObject *go = json_object_new ();
+
+      json_object_set_string_member (go, "surface", dg_surface_to_string (g->surface));
+      dg_wire_set_double_or_null (go, "mean", TRUE, g->mean);
+      dg_wire_set_double_or_null (go, "limit", TRUE, g->limit);
+      json_object_set_boolean_member (go, "pass", g->pass);
+      json_array_add_object_element (groups, go);
+    }
+  json_object_set_array_member (object, "groups", groups);
+
+  for (guint i = 0; i < result->points->len; i++)
+    {
+      const DgPointResult *p = &g_array_index (result->points, DgPointResult, i);
+      JsonObject *po = json_object_new ();
+
+      json_object_set_int_member (po, "seq", p->seq);
+      dg_wire_set_double_or_null (po, "load", TRUE, p->load);
+      dg_wire_set_double_or_null (po, "limit", TRUE, p->limit);
+      json_object_set_boolean_member (po, "pass", p->pass);
+      json_array_add_object_element (points, po);
+    }
+  json_object_set_array_member (object, "points", points);
+
+  return object;
+}
+
+static JsonObject *
+dustfall_computed_to_json (const DgDustfallSample *sample)
+{
+  JsonObject *object = json_object_new ();
+  JsonArray *flags = json_array_new ();
+  DgDustfallResult result;
+  gboolean ok;
+
+  /* Stored samples passed validation, so this only fails on a struct built by hand: its figures
+   * are then unknown (null) rather than a plausible-looking zero. */
+  ok = dg_dustfall_compute (sample, &result, NULL);
+
+  dg_wire_set_double_or_null (object, "days", ok, ok ? result.days : NAN);
+  dg_wire_set_double_or_null (object, "diameter_cm", ok, ok ? result.diameter_cm : NAN);
+  dg_wire_set_double_or_null (object, "area_cm2", ok, ok ? result.area_cm2 : NAN);
+  dg_wire_set_double_or_null (object, "value", ok, ok ? result.value : NAN);
+
+  for (guint i = 0; ok && i < DG_DUSTFALL_N_FLAGS; i++)
+    {
+      if (result.flags & (1u << i))
+        json_array_add_string_element (flags, dg_dustfall_flag_to_string (i));
+    }
+  json_object_set_array_member (object, "flags", flags);
+
+  return object;
+}
+
+JsonObject *
+dg_record_computed_to_json (DgRecordType     type,
+                            gconstpointer    data,
+                            const DgRuleSet *rules)
+{
+  g_autoptr(DgRuleSet) defaults = NULL;
+
+  g_return_val_if_fail ((guint) type < DG_N_RECORD_TYPES, NULL);
+  g_return_val_if_fail (data != NULL, NULL);
+
+  /* Without rules at hand (a client before its first pull), judge by the defaults. */
+  if (rules == NULL)
+    rules = defaults = dg_rule_set_new_default ();
+
+  switch (type)
+    {
+    case DG_RECORD_ROAD_CHECK:
+      return road_check_computed_to_json (data, rules);
+    case DG_RECORD_DUSTFALL_SAMPLE:
+      return dustfall_computed_to_json (data);
+    case DG_RECORD_ROAD:
+    case DG_RECORD_GRID_CELL:
+    case DG_RECORD_RULE:
+      return NULL;
+    case DG_N_RECORD_TYPES:
+    default:
+      g_assert_not_reached ();
+    }
+}
