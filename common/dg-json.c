@@ -569,6 +569,47 @@ node_is_null (JsonNode *node)
   return node == NULL || JSON_NODE_HOLDS_NULL (node);
 }
 
+/* The member's node, or NULL when it is missing or null: an error naming @member unless
+ * @optional. */
+static gboolean
+lookup_member (JsonObject  *object,
+               const char  *member,
+               gboolean     optional,
+               JsonNode   **out,
+               GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node_is_null (node))
+    {
+      *out = NULL;
+      if (optional)
+        return TRUE;
+      dg_set_error (error, DG_ERROR_INVALID_FIELD, member, "%s is required", member);
+      return FALSE;
+    }
+
+  *out = node;
+  return TRUE;
+}
+
+/* "@member must be @what": the one message for a member of the wrong type. */
+static gboolean
+wrong_type (const char  *member,
+            const char  *what,
+            GError     **error)
+{
+  dg_set_error (error, DG_ERROR_INVALID_FIELD, member, "%s must be %s", member, what);
+  return FALSE;
+}
+
+static gboolean
+holds_value_of_type (JsonNode *node,
+                     GType     type)
+{
+  return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == type;
+}
+
 static gboolean
 node_get_number (JsonNode *node,
                  double   *out)
@@ -597,26 +638,20 @@ get_string (JsonObject  *object,
             char       **out,
             GError     **error)
 {
-  JsonNode *node = json_object_get_member (object, member);
+  JsonNode *node;
   const char *str;
   gsize len;
 
-  if (node_is_null (node))
+  if (!lookup_member (object, member, optional, &node, error))
+    return FALSE;
+  if (node == NULL)
     {
-      if (optional)
-        {
-          *out = NULL;
-          return TRUE;
-        }
-      dg_set_error (error, DG_ERROR_INVALID_FIELD, member, "%s is required", member);
-      return FALSE;
+      *out = NULL;
+      return TRUE;
     }
 
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    {
-      dg_set_error (error, DG_ERROR_INVALID_FIELD, member, "%s must be a string", member);
-      return FALSE;
-    }
+  if (!holds_value_of_type (node, G_TYPE_STRING))
+    return wrong_type (member, "a string", error);
 
   str = json_node_get_string (node);
   if (str == NULL)
@@ -633,10 +668,7 @@ get_string (JsonObject  *object,
   /* The document was valid UTF-8, but an escape such as "\udc00" can still decode to bytes
    * that are not. */
   if (!g_utf8_validate_len (str, len, NULL))
-    {
-      dg_set_error (error, DG_ERROR_INVALID_FIELD, member, "%s must be valid UTF-8", member);
-      return FALSE;
-    }
+    return wrong_type (member, "valid UTF-8", error);
 
   *out = g_strndup (str, len);
   return TRUE;
@@ -678,32 +710,22 @@ get_double (JsonObject  *object,
             double      *out,
             GError     **error)
 {
-  JsonNode *node = json_object_get_member (object, member);
+  JsonNode *node;
   double value;
 
-  if (node_is_null (node))
+  if (!lookup_member (object, member, optional, &node, error))
+    return FALSE;
+  if (node == NULL)
     {
-      if (optional)
-        {
-          *out = fallback;
-          return TRUE;
-        }
-      dg_set_error (error, DG_ERROR_INVALID_FIELD, member, "%s is required", member);
-      return FALSE;
+      *out = fallback;
+      return TRUE;
     }
 
   /* Integers and doubles are both numbers: a client may well write 1 for 1.0. */
   if (!node_get_number (node, &value))
-    {
-      dg_set_error (error, DG_ERROR_INVALID_FIELD, member, "%s must be a number", member);
-      return FALSE;
-    }
-
+    return wrong_type (member, "a number", error);
   if (!isfinite (value))
-    {
-      dg_set_error (error, DG_ERROR_INVALID_FIELD, member, "%s must be a finite number", member);
-      return FALSE;
-    }
+    return wrong_type (member, "a finite number", error);
 
   *out = value;
   return TRUE;
@@ -751,34 +773,24 @@ dg_json_get_int (JsonObject  *object,
   g_return_val_if_fail (member != NULL, FALSE);
   g_return_val_if_fail (out != NULL, FALSE);
 
-  node = json_object_get_member (object, member);
-  if (node_is_null (node))
-    {
-      dg_set_error (error, DG_ERROR_INVALID_FIELD, member, "%s is required", member);
-      return FALSE;
-    }
+  if (!lookup_member (object, member, FALSE, &node, error))
+    return FALSE;
 
-  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64)
+  if (holds_value_of_type (node, G_TYPE_INT64))
     {
       value = json_node_get_int (node);
     }
-  else if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_DOUBLE)
+  else if (holds_value_of_type (node, G_TYPE_DOUBLE))
     {
       /* Some writers print every number as a double: accept 3.0 as 3, but not 3.5. */
       double d = json_node_get_double (node);
 
       if (!isfinite (d) || d != floor (d) || fabs (d) > 9007199254740992.0)
-        {
-          dg_set_error (error, DG_ERROR_INVALID_FIELD, member, "%s must be an integer", member);
-          return FALSE;
-        }
+        return wrong_type (member, "an integer", error);
       value = (gint64) d;
     }
   else
-    {
-      dg_set_error (error, DG_ERROR_INVALID_FIELD, member, "%s must be an integer", member);
-      return FALSE;
-    }
+    return wrong_type (member, "an integer", error);
 
   if (value < min || value > max)
     {
@@ -809,18 +821,16 @@ dg_json_get_bool_opt (JsonObject  *object,
   g_return_val_if_fail (member != NULL, FALSE);
   g_return_val_if_fail (out != NULL, FALSE);
 
-  node = json_object_get_member (object, member);
-  if (node_is_null (node))
+  if (!lookup_member (object, member, TRUE, &node, error))
+    return FALSE;
+  if (node == NULL)
     {
       *out = fallback;
       return TRUE;
     }
 
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-    {
-      dg_set_error (error, DG_ERROR_INVALID_FIELD, member, "%s must be true or false", member);
-      return FALSE;
-    }
+  if (!holds_value_of_type (node, G_TYPE_BOOLEAN))
+    return wrong_type (member, "true or false", error);
 
   *out = json_node_get_boolean (node);
   return TRUE;
@@ -838,18 +848,10 @@ dg_json_get_array (JsonObject  *object,
   g_return_val_if_fail (member != NULL, FALSE);
   g_return_val_if_fail (out != NULL, FALSE);
 
-  node = json_object_get_member (object, member);
-  if (node_is_null (node))
-    {
-      dg_set_error (error, DG_ERROR_INVALID_FIELD, member, "%s is required", member);
-      return FALSE;
-    }
-
+  if (!lookup_member (object, member, FALSE, &node, error))
+    return FALSE;
   if (!JSON_NODE_HOLDS_ARRAY (node))
-    {
-      dg_set_error (error, DG_ERROR_INVALID_FIELD, member, "%s must be an array", member);
-      return FALSE;
-    }
+    return wrong_type (member, "an array", error);
 
   *out = json_node_get_array (node);
   return TRUE;
@@ -867,18 +869,10 @@ dg_json_get_object (JsonObject  *object,
   g_return_val_if_fail (member != NULL, FALSE);
   g_return_val_if_fail (out != NULL, FALSE);
 
-  node = json_object_get_member (object, member);
-  if (node_is_null (node))
-    {
-      dg_set_error (error, DG_ERROR_INVALID_FIELD, member, "%s is required", member);
-      return FALSE;
-    }
-
+  if (!lookup_member (object, member, FALSE, &node, error))
+    return FALSE;
   if (!JSON_NODE_HOLDS_OBJECT (node))
-    {
-      dg_set_error (error, DG_ERROR_INVALID_FIELD, member, "%s must be an object", member);
-      return FALSE;
-    }
+    return wrong_type (member, "an object", error);
 
   *out = json_node_get_object (node);
   return TRUE;
