@@ -52,5 +52,27 @@ void         dg_chart_draw_value_axis (cairo_t           *cr,
                                        cairo_pattern_t   *fg,
                                        PangoLayout       *layout,
                                        const DgChartPlot *geo);
+/* The y axis and the baseline. */
+void         dg_chart_draw_plot_axes  (cairo_t           *cr,
+                                       cairo_pattern_t   *fg,
+                                       const DgChartPlot *geo);
+/* The bar of @value in slot @index, @fraction of the slot wide and centred in it. */
+void         dg_chart_plot_bar_rect   (const DgChartPlot *geo,
+                                       guint              index,
+                                       double             value,
+                                       double             fraction,
+                                       cairo_rectangle_t *rect);
+/* Fills @bar in the colour of @value against @cap, with the figure over it where it fits
+ * (@label_layout's font is @label_size). */
+void         dg_chart_draw_value_bar  (cairo_t                 *cr,
+                                       cairo_pattern_t         *fg,
+                                       PangoLayout             *label_layout,
+                                       const DgChartPlot       *geo,
+                                       const cairo_rectangle_t *bar,
+                                       double                   value,
+                                       double                   cap,
+                                       double                   label_size);
+/* The dashed line of the cap, in the colour of an exceeding value; the caller clears the dash. */
+void         dg_chart_set_cap_line_style (cairo_t        *cr);
 
 G_END_DECLS

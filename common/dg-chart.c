@@ -233,6 +233,74 @@ dg_chart_draw_value_axis (cairo_t           *cr,
                       FALSE);
 }
 
+void
+dg_chart_plot_bar_rect (const DgChartPlot *geo,
+                        guint              index,
+                        double             value,
+                        double             fraction,
+                        cairo_rectangle_t *rect)
+{
+  double top = dg_chart_plot_y (geo, value);
+
+  rect->x = geo->plot_x + geo->slot * index + geo->slot * (1.0 - fraction) / 2;
+  rect->width = geo->slot * fraction;
+  rect->y = top;
+  rect->height = geo->plot_y + geo->plot_h - top;
+}
+
+void
+dg_chart_draw_value_bar (cairo_t                 *cr,
+                         cairo_pattern_t         *fg,
+                         PangoLayout             *label_layout,
+                         const DgChartPlot       *geo,
+                         const cairo_rectangle_t *bar,
+                         double                   value,
+                         double                   cap,
+                         double                   label_size)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  double r, g, b;
+
+  dg_chart_value_color (value, TRUE, cap, &r, &g, &b);
+  cairo_set_source_rgb (cr, r, g, b);
+  cairo_rectangle (cr, bar->x, bar->y, bar->width, bar->height);
+  cairo_fill (cr);
+
+  /* The figure over the bar only where the slot is wide enough to keep it off its neighbours. */
+  if (geo->slot >= label_size * 2.2)
+    {
+      cairo_set_source (cr, fg);
+      dg_chart_format1 (buf, value);
+      dg_chart_draw_text (cr, label_layout, buf, bar->x + bar->width / 2, bar->y - 1.0, 0.5, 1.0,
+                          FALSE);
+    }
+}
+
+void
+dg_chart_draw_plot_axes (cairo_t           *cr,
+                         cairo_pattern_t   *fg,
+                         const DgChartPlot *geo)
+{
+  double base = geo->plot_y + geo->plot_h;
+
+  cairo_set_source (cr, fg);
+  cairo_set_line_width (cr, 1.0);
+  cairo_move_to (cr, geo->plot_x, geo->plot_y);
+  cairo_line_to (cr, geo->plot_x, base);
+  cairo_line_to (cr, geo->plot_x + geo->plot_w, base);
+  cairo_stroke (cr);
+}
+
+void
+dg_chart_set_cap_line_style (cairo_t *cr)
+{
+  static const double dash[] = { 4.0, 3.0 };
+
+  cairo_set_source_rgb (cr, color_exceeds.r, color_exceeds.g, color_exceeds.b);
+  cairo_set_line_width (cr, 1.2);
+  cairo_set_dash (cr, dash, G_N_ELEMENTS (dash), 0);
+}
+
 /* ---- Ranking chart ---- */
 
 static void
@@ -266,7 +334,6 @@ dg_chart_ranking_bar_rect (const DgDustfallReport *report,
 {
   DgChartPlot geo;
   const DgCellRank *cell;
-  double top;
 
   g_return_val_if_fail (rect != NULL, FALSE);
 
@@ -277,11 +344,7 @@ dg_chart_ranking_bar_rect (const DgDustfallReport *report,
     return FALSE;
 
   ranking_geometry (report, width, height, &geo);
-  top = dg_chart_plot_y (&geo, cell->value);
-  rect->x = geo.plot_x + geo.slot * index + geo.slot * 0.15;
-  rect->width = geo.slot * 0.7;
-  rect->y = top;
-  rect->height = geo.plot_y + geo.plot_h - top;
+  dg_chart_plot_bar_rect (&geo, index, cell->value, 0.7, rect);
 
   return TRUE;
 }
@@ -329,21 +392,7 @@ dg_chart_draw_ranking (cairo_t                *cr,
       cairo_rectangle_t bar;
 
       if (dg_chart_ranking_bar_rect (report, width, height, i, &bar))
-        {
-          double r, g, b;
-
-          dg_chart_value_color (cell->value, TRUE, report->cap, &r, &g, &b);
-          cairo_set_source_rgb (cr, r, g, b);
-          cairo_rectangle (cr, bar.x, bar.y, bar.width, bar.height);
-          cairo_fill (cr);
-
-          if (geo.slot >= label_size * 2.2)
-            {
-              cairo_set_source (cr, fg);
-              dg_chart_format1 (buf, cell->value);
-              dg_chart_draw_text (cr, small, buf, cx, bar.y - 1.0, 0.5, 1.0, FALSE);
-            }
-        }
+        dg_chart_draw_value_bar (cr, fg, small, &geo, &bar, cell->value, report->cap, label_size);
       else
         {
           double stub = MIN (geo.font, geo.plot_h / 4);
@@ -360,24 +409,15 @@ dg_chart_draw_ranking (cairo_t                *cr,
         }
     }
 
-  /* Axes. */
-  cairo_set_source (cr, fg);
-  cairo_set_line_width (cr, 1.0);
-  cairo_move_to (cr, geo.plot_x, geo.plot_y);
-  cairo_line_to (cr, geo.plot_x, base);
-  cairo_line_to (cr, geo.plot_x + geo.plot_w, base);
-  cairo_stroke (cr);
+  dg_chart_draw_plot_axes (cr, fg, &geo);
 
   /* The cap line goes on top of the bars so an exceeding bar is seen to cross it. */
   if (report != NULL && isfinite (report->cap))
     {
       double y = dg_chart_plot_y (&geo, report->cap);
-      double dash[] = { 4.0, 3.0 };
       g_autofree char *label = NULL;
 
-      cairo_set_source_rgb (cr, color_exceeds.r, color_exceeds.g, color_exceeds.b);
-      cairo_set_line_width (cr, 1.2);
-      cairo_set_dash (cr, dash, G_N_ELEMENTS (dash), 0);
+      dg_chart_set_cap_line_style (cr);
       cairo_move_to (cr, geo.plot_x, y);
       cairo_line_to (cr, geo.plot_x + geo.plot_w, y);
       cairo_stroke (cr);

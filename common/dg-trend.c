@@ -141,7 +141,6 @@ dg_trend_bar_rect (const GArray      *series,
 {
   DgChartPlot geo;
   const DgTrendPoint *p;
-  double top;
 
   g_return_val_if_fail (rect != NULL, FALSE);
 
@@ -152,11 +151,7 @@ dg_trend_bar_rect (const GArray      *series,
     return FALSE;
 
   trend_geometry (series, width, height, &geo);
-  top = dg_chart_plot_y (&geo, p->value);
-  rect->x = geo.plot_x + geo.slot * index + geo.slot * 0.2;
-  rect->width = geo.slot * 0.6;
-  rect->y = top;
-  rect->height = geo.plot_y + geo.plot_h - top;
+  dg_chart_plot_bar_rect (&geo, index, p->value, 0.6, rect);
 
   return TRUE;
 }
@@ -197,21 +192,7 @@ dg_trend_draw (cairo_t      *cr,
       cairo_rectangle_t bar;
 
       if (dg_trend_bar_rect (series, width, height, i, &bar))
-        {
-          double r, g, b;
-
-          dg_chart_value_color (p->value, TRUE, p->cap, &r, &g, &b);
-          cairo_set_source_rgb (cr, r, g, b);
-          cairo_rectangle (cr, bar.x, bar.y, bar.width, bar.height);
-          cairo_fill (cr);
-
-          if (geo.slot >= label_size * 2.2)
-            {
-              cairo_set_source (cr, fg);
-              dg_chart_format1 (buf, p->value);
-              dg_chart_draw_text (cr, small, buf, cx, bar.y - 1.0, 0.5, 1.0, FALSE);
-            }
-        }
+        dg_chart_draw_value_bar (cr, fg, small, &geo, &bar, p->value, p->cap, label_size);
       else
         {
           double stub = MIN (geo.font, geo.plot_h / 4);
@@ -232,25 +213,15 @@ dg_trend_draw (cairo_t      *cr,
         }
     }
 
-  cairo_set_source (cr, fg);
-  cairo_set_line_width (cr, 1.0);
-  cairo_move_to (cr, geo.plot_x, geo.plot_y);
-  cairo_line_to (cr, geo.plot_x, base);
-  cairo_line_to (cr, geo.plot_x + geo.plot_w, base);
-  cairo_stroke (cr);
+  dg_chart_draw_plot_axes (cr, fg, &geo);
 
   /* The cap on top of the bars, one step per month so a tightened cap shows where it began. */
   if (n > 0)
     {
-      double dash[] = { 4.0, 3.0 };
-      double r, g, b;
       const DgTrendPoint *last = &g_array_index (series, DgTrendPoint, n - 1);
       g_autofree char *label = NULL;
 
-      dg_chart_value_color (1.0, TRUE, 0.0, &r, &g, &b);
-      cairo_set_source_rgb (cr, r, g, b);
-      cairo_set_line_width (cr, 1.2);
-      cairo_set_dash (cr, dash, G_N_ELEMENTS (dash), 0);
+      dg_chart_set_cap_line_style (cr);
       for (guint i = 0; i < n; i++)
         {
           const DgTrendPoint *p = &g_array_index (series, DgTrendPoint, i);
