@@ -42,6 +42,28 @@ dg_uuid_new (void)
 
 /* ---- Helpers: each sets DG_ERROR_INVALID_FIELD on @field: the message starts with it ---- */
 
+/* A missing value: fine unless @required. */
+static gboolean
+absent (const char  *field,
+        gboolean     required,
+        GError     **error)
+{
+  if (!required)
+    return TRUE;
+  dg_set_error (error, DG_ERROR_INVALID_FIELD, field, "%s is required", field);
+  return FALSE;
+}
+
+/* "@field must be @what". */
+static gboolean
+must_be (const char  *field,
+         const char  *what,
+         GError     **error)
+{
+  dg_set_error (error, DG_ERROR_INVALID_FIELD, field, "%s must be %s", field, what);
+  return FALSE;
+}
+
 static gboolean
 is_blank (const char *str)
 {
@@ -65,12 +87,7 @@ check_text (const char  *value,
   gsize len;
 
   if (value == NULL)
-    {
-      if (!required)
-        return TRUE;
-      dg_set_error (error, DG_ERROR_INVALID_FIELD, field, "%s is required", field);
-      return FALSE;
-    }
+    return absent (field, required, error);
 
   len = strlen (value);
   if (len > max_bytes)
@@ -81,10 +98,7 @@ check_text (const char  *value,
     }
 
   if (!g_utf8_validate_len (value, len, NULL))
-    {
-      dg_set_error (error, DG_ERROR_INVALID_FIELD, field, "%s must be valid UTF-8", field);
-      return FALSE;
-    }
+    return must_be (field, "valid UTF-8", error);
 
   if (required && is_blank (value))
     {
@@ -102,18 +116,10 @@ check_uuid (const char  *value,
             GError     **error)
 {
   if (value == NULL)
-    {
-      if (!required)
-        return TRUE;
-      dg_set_error (error, DG_ERROR_INVALID_FIELD, field, "%s is required", field);
-      return FALSE;
-    }
+    return absent (field, required, error);
 
   if (!dg_uuid_is_valid (value))
-    {
-      dg_set_error (error, DG_ERROR_INVALID_FIELD, field, "%s must be a UUID", field);
-      return FALSE;
-    }
+    return must_be (field, "a UUID", error);
 
   return TRUE;
 }
@@ -124,17 +130,10 @@ check_date (const char  *value,
             GError     **error)
 {
   if (value == NULL)
-    {
-      dg_set_error (error, DG_ERROR_INVALID_FIELD, field, "%s is required", field);
-      return FALSE;
-    }
+    return absent (field, TRUE, error);
 
   if (!dg_date_is_valid (value))
-    {
-      dg_set_error (error, DG_ERROR_INVALID_FIELD, field,
-                    "%s must be a date YYYY-MM-DD that exists", field);
-      return FALSE;
-    }
+    return must_be (field, "a date YYYY-MM-DD that exists", error);
 
   return TRUE;
 }
@@ -146,19 +145,10 @@ check_datetime (const char  *value,
                 GError     **error)
 {
   if (value == NULL)
-    {
-      if (!required)
-        return TRUE;
-      dg_set_error (error, DG_ERROR_INVALID_FIELD, field, "%s is required", field);
-      return FALSE;
-    }
+    return absent (field, required, error);
 
   if (!dg_local_datetime_is_valid (value))
-    {
-      dg_set_error (error, DG_ERROR_INVALID_FIELD, field,
-                    "%s must be a local date-time YYYY-MM-DDTHH:MM[:SS] that exists", field);
-      return FALSE;
-    }
+    return must_be (field, "a local date-time YYYY-MM-DDTHH:MM[:SS] that exists", error);
 
   return TRUE;
 }
@@ -173,10 +163,7 @@ check_number (double       value,
               GError     **error)
 {
   if (!isfinite (value))
-    {
-      dg_set_error (error, DG_ERROR_INVALID_FIELD, field, "%s must be a finite number", field);
-      return FALSE;
-    }
+    return must_be (field, "a finite number", error);
 
   if (min_exclusive ? !(value > min) : !(value >= min))
     {
@@ -200,10 +187,7 @@ check_surface (DgSurface    surface,
                GError     **error)
 {
   if ((guint) surface >= DG_N_SURFACES)
-    {
-      dg_set_error (error, DG_ERROR_INVALID_FIELD, field, "%s must be main, side or park", field);
-      return FALSE;
-    }
+    return must_be (field, "main, side or park", error);
 
   return TRUE;
 }
