@@ -401,18 +401,11 @@ pdf_title_page (Pdf *pdf)
 
   if (self->roads != NULL && self->roads->roads != NULL)
     {
-      guint checks = 0, complete = 0, passed = 0;
+      DgRoadTotals totals = dg_assessment_road_totals (self->roads);
 
-      for (guint i = 0; i < self->roads->roads->len; i++)
-        {
-          const DgRoadRow *road = g_ptr_array_index (self->roads->roads, i);
-
-          checks += road->checks;
-          complete += road->complete;
-          passed += road->passed;
-        }
       line = g_strdup_printf ("道路积尘：道路 %u 条，抽查 %u 次，其中完整 %u 次，达标 %u 次。",
-                              self->roads->roads->len, checks, complete, passed);
+                              self->roads->roads->len, totals.checks, totals.complete,
+                              totals.passed);
       pdf->y += pdf_text (pdf, line, MARGIN_X, pdf->y, CONTENT_W, 9.5, 0.0, TEXT_WRAP) + 3;
       g_clear_pointer (&line, g_free);
     }

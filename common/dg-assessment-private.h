@@ -87,6 +87,16 @@ const char *dg_assessment_format1          (char   *buf,
 /* Counts the report's cells without data. */
 guint       dg_assessment_n_missing        (const DgDustfallReport *report);
 
+/* The month's road checks summed over the roads: all, complete ones, passed ones. */
+typedef struct
+{
+  guint checks;
+  guint complete;
+  guint passed;
+} DgRoadTotals;
+
+DgRoadTotals dg_assessment_road_totals     (const DgRoadReport     *report);
+
 /* A row of a section as display strings, @n of them; a NULL string is an empty cell. */
 typedef struct
 {

@@ -427,20 +427,12 @@ write_summary (Writer             *w,
     }
   if (self->roads != NULL && self->roads->roads != NULL)
     {
-      guint checks = 0, complete = 0, passed = 0;
+      DgRoadTotals totals = dg_assessment_road_totals (self->roads);
 
-      for (guint i = 0; i < self->roads->roads->len; i++)
-        {
-          const DgRoadRow *road = g_ptr_array_index (self->roads->roads, i);
-
-          checks += road->checks;
-          complete += road->complete;
-          passed += road->passed;
-        }
       summary_number (w, ws, &r, "道路数", TRUE, self->roads->roads->len, w->integer);
-      summary_number (w, ws, &r, "道路抽查次数", TRUE, checks, w->integer);
-      summary_number (w, ws, &r, "完整抽查次数", TRUE, complete, w->integer);
-      summary_number (w, ws, &r, "达标抽查次数", TRUE, passed, w->integer);
+      summary_number (w, ws, &r, "道路抽查次数", TRUE, totals.checks, w->integer);
+      summary_number (w, ws, &r, "完整抽查次数", TRUE, totals.complete, w->integer);
+      summary_number (w, ws, &r, "达标抽查次数", TRUE, totals.passed, w->integer);
     }
   if (quota != NULL)
     {

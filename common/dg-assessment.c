@@ -285,6 +285,23 @@ dg_assessment_n_missing (const DgDustfallReport *report)
   return n;
 }
 
+DgRoadTotals
+dg_assessment_road_totals (const DgRoadReport *report)
+{
+  DgRoadTotals totals = { 0, 0, 0 };
+
+  for (guint i = 0; report != NULL && report->roads != NULL && i < report->roads->len; i++)
+    {
+      const DgRoadRow *road = g_ptr_array_index (report->roads, i);
+
+      totals.checks += road->checks;
+      totals.complete += road->complete;
+      totals.passed += road->passed;
+    }
+
+  return totals;
+}
+
 gboolean
 dg_assessment_replace_file (const char  *path,
                             GBytes      *bytes,
