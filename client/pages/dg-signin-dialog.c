@@ -7,6 +7,8 @@
 #include <glib/gi18n.h>
 
 #include "dg-signin-dialog.h"
+#include "dg-token-store.h"
+#include "dg-window.h"
 
 struct _DgSigninDialog
 {
@@ -51,6 +53,13 @@ signed_in_cb (GObject      *object,
 
   if (error == NULL)
     {
+      GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
+
+      /* The design wants secrets in the keyring; where none answered, the user should know. */
+      if (DG_IS_WINDOW (parent) &&
+          !dg_token_store_get_in_keyring (dg_sync_engine_get_tokens (self->engine)))
+        dg_window_add_toast (DG_WINDOW (parent),
+                             _("No keyring answered: the session is in a file only you can read"));
       gtk_window_close (GTK_WINDOW (self));
       return;
     }

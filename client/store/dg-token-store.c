@@ -1,12 +1,14 @@
-/* dg-token-store.c */
+/* dg-token-store.c: see dg-token-store.h for where the token is kept and why. */
 
 #define G_LOG_DOMAIN "dg-token-store"
 
 #include "config.h"
 
 #include <errno.h>
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <libsecret/secret.h>
 
 #include "dustgrid-common.h"
 #include "dg-token-store.h"
@@ -21,10 +23,85 @@ struct _DgTokenStore
   char    *token;
   char    *role;
   char    *expires_at;
+  gboolean in_keyring;
   GMutex   mutex;
 };
 
 G_DEFINE_FINAL_TYPE (DgTokenStore, dg_token_store, G_TYPE_OBJECT)
+
+/* One keyring entry per server and user: signing in to a second server keeps the first's. */
+static const SecretSchema token_schema = {
+  "org.dustgrid.DustGrid.Session", SECRET_SCHEMA_NONE,
+  {
+    { "server", SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { "user", SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { NULL, 0 },
+  },
+};
+
+static gboolean
+keyring_wanted (void)
+{
+  return g_strcmp0 (g_getenv ("DUSTGRID_KEYRING"), "0") != 0;
+}
+
+/* FALSE where no Secret Service answers (no session bus, no keyring daemon, a locked keyring
+ * the user would not open): the caller keeps the token in the file. */
+static gboolean
+keyring_store (const char *server_url,
+               const char *username,
+               const char *token)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *label = NULL;
+
+  if (!keyring_wanted () || server_url == NULL || username == NULL)
+    return FALSE;
+
+  /* Translators: the name of the keyring entry, as Seahorse lists it: user and server. */
+  label = g_strdup_printf (_("DustGrid session of %s on %s"), username, server_url);
+  if (!secret_password_store_sync (&token_schema, SECRET_COLLECTION_DEFAULT, label, token,
+                                   NULL, &error, "server", server_url, "user", username, NULL))
+    {
+      g_debug ("No keyring for the session token, keeping it in the file: %s", error->message);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static char *
+keyring_lookup (const char *server_url,
+                const char *username)
+{
+  g_autoptr(GError) error = NULL;
+  char *token;
+
+  if (!keyring_wanted () || server_url == NULL || username == NULL)
+    return NULL;
+
+  token = secret_password_lookup_sync (&token_schema, NULL, &error,
+                                       "server", server_url, "user", username, NULL);
+  if (error != NULL)
+    g_debug ("Could not read the session token from the keyring: %s", error->message);
+
+  return token;
+}
+
+static void
+keyring_forget (const char *server_url,
+                const char *username)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!keyring_wanted () || server_url == NULL || username == NULL)
+    return;
+
+  if (!secret_password_clear_sync (&token_schema, NULL, &error,
+                                   "server", server_url, "user", username, NULL) &&
+      error != NULL)
+    g_warning ("Could not remove the session token from the keyring: %s", error->message);
+}
 
 static gboolean
 write_file (DgTokenStore  *self,
@@ -41,10 +118,16 @@ write_file (DgTokenStore  *self,
                json_builder_add_string_value (builder, value); }
   ADD ("server_url", self->server_url);
   ADD ("username", self->username);
-  ADD ("token", self->token);
+  if (!self->in_keyring)
+    ADD ("token", self->token);
   ADD ("role", self->role);
   ADD ("expires_at", self->expires_at);
 #undef ADD
+  if (self->in_keyring)
+    {
+      json_builder_set_member_name (builder, "token_in");
+      json_builder_add_string_value (builder, "keyring");
+    }
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
   text = dg_json_to_string (root);
@@ -66,6 +149,7 @@ load (DgTokenStore *self)
 {
   g_autofree char *text = NULL;
   g_autoptr(JsonNode) root = NULL;
+  g_autofree char *token_in = NULL;
   gsize length;
   JsonObject *object;
 
@@ -80,6 +164,13 @@ load (DgTokenStore *self)
   dg_json_get_string_opt (object, "token", 4096, &self->token, NULL);
   dg_json_get_string_opt (object, "role", 64, &self->role, NULL);
   dg_json_get_string_opt (object, "expires_at", 64, &self->expires_at, NULL);
+  dg_json_get_string_opt (object, "token_in", 64, &token_in, NULL);
+
+  if (g_strcmp0 (token_in, "keyring") == 0 && self->token == NULL)
+    {
+      self->token = keyring_lookup (self->server_url, self->username);
+      self->in_keyring = self->token != NULL;
+    }
 }
 
 static void
@@ -135,11 +226,17 @@ dg_token_store_save (DgTokenStore  *self,
                      const char    *expires_at,
                      GError       **error)
 {
+  g_autofree char *old_server_url = NULL;
+  g_autofree char *old_username = NULL;
+  gboolean was_in_keyring;
   gboolean ok;
 
   g_return_val_if_fail (DG_IS_TOKEN_STORE (self), FALSE);
 
   g_mutex_lock (&self->mutex);
+  was_in_keyring = self->in_keyring;
+  old_server_url = g_steal_pointer (&self->server_url);
+  old_username = g_steal_pointer (&self->username);
 #define SET(field) g_free (self->field); self->field = g_strdup (field)
   SET (server_url);
   SET (username);
@@ -147,6 +244,11 @@ dg_token_store_save (DgTokenStore  *self,
   SET (role);
   SET (expires_at);
 #undef SET
+  self->in_keyring = token != NULL && keyring_store (server_url, username, token);
+  /* The entry of the session this one replaces, unless the store above overwrote it. */
+  if (was_in_keyring && (!self->in_keyring || g_strcmp0 (old_server_url, server_url) != 0 ||
+                         g_strcmp0 (old_username, username) != 0))
+    keyring_forget (old_server_url, old_username);
   ok = write_file (self, error);
   g_mutex_unlock (&self->mutex);
   return ok;
@@ -160,6 +262,9 @@ dg_token_store_clear (DgTokenStore *self)
   g_return_if_fail (DG_IS_TOKEN_STORE (self));
 
   g_mutex_lock (&self->mutex);
+  if (self->in_keyring)
+    keyring_forget (self->server_url, self->username);
+  self->in_keyring = FALSE;
   g_clear_pointer (&self->token, g_free);
   g_clear_pointer (&self->expires_at, g_free);
   if (!write_file (self, &error))
@@ -200,4 +305,11 @@ dg_token_store_get_role (DgTokenStore *self)
 {
   g_return_val_if_fail (DG_IS_TOKEN_STORE (self), NULL);
   return self->role;
+}
+
+gboolean
+dg_token_store_get_in_keyring (DgTokenStore *self)
+{
+  g_return_val_if_fail (DG_IS_TOKEN_STORE (self), FALSE);
+  return self->in_keyring;
 }
