@@ -85,6 +85,7 @@ typedef struct
 {
   gint64    started;
   gsize     body_bytes;
+  gsize     body_limit;  /* of its route, once its headers are in */
   gboolean  in_flight;
   gboolean  receiving;   /* counted in n_receiving: its headers are in, its answer is not out */
   gboolean  admitted;    /* its headers arrived before the shutdown began */

@@ -43,23 +43,32 @@ struct _DgServer
 
 G_DEFINE_FINAL_TYPE (DgServer, dg_server, G_TYPE_OBJECT)
 
-/* Who may call each route is the policy's answer for its action (common/dg-policy.c). GET
+/* Who may call each route is the policy's answer for its action (common/dg-policy.c); how much
+ * body it reads, its limit (SMALL for what needs little, FULL for a batch of changes). GET
  * /healthz is answered on the main loop and is not in the table's handlers. */
+#define SMALL DG_SERVER_MAX_SMALL_BODY
+#define FULL  DG_MAX_BODY_BYTES
+
 static const DgRoute routes[] = {
-  { "GET",  "/healthz",                      DG_ACTION_PUBLIC,        NULL },
-  { "POST", "/api/v1/login",                 DG_ACTION_PUBLIC,        dg_route_login },
-  { "POST", "/api/v1/logout",                DG_ACTION_SIGN_OUT,      dg_route_logout },
-  { "POST", "/api/v1/changes",               DG_ACTION_PUSH,          dg_route_push_changes },
-  { "GET",  "/api/v1/changes",               DG_ACTION_READ_RECORD,   dg_route_pull_changes },
-  { "GET",  "/api/v1/records/{id}/history",  DG_ACTION_READ_RECORD,   dg_route_record_history },
-  { "POST", "/api/v1/records/{id}/return",   DG_ACTION_RETURN_RECORD, dg_route_return_record },
-  { "POST", "/api/v1/months/{month}/close",  DG_ACTION_CLOSE_MONTH,   dg_route_close_month },
-  { "POST", "/api/v1/months/{month}/reopen", DG_ACTION_REOPEN_MONTH,  dg_route_reopen_month },
-  { "GET",  "/api/v1/reports/dustfall",      DG_ACTION_READ_RANKING,  dg_route_dustfall },
-  { "GET",  "/api/v1/reports/roads",         DG_ACTION_READ_RANKING,  dg_route_roads },
-  { "GET",  "/api/v1/reports/quota",         DG_ACTION_READ_QUOTA,    dg_route_quota },
-  { "GET",  "/api/v1/reports/assessment",    DG_ACTION_READ_RANKING,  dg_route_assessment },
+  { "GET",  "/healthz",                     DG_ACTION_PUBLIC,        SMALL, NULL },
+  { "POST", "/api/v1/login",                DG_ACTION_PUBLIC,        SMALL, dg_route_login },
+  { "POST", "/api/v1/logout",               DG_ACTION_SIGN_OUT,      SMALL, dg_route_logout },
+  { "POST", "/api/v1/changes",              DG_ACTION_PUSH,          FULL,  dg_route_push_changes },
+  { "GET",  "/api/v1/changes",              DG_ACTION_READ_RECORD,   SMALL, dg_route_pull_changes },
+  { "GET",  "/api/v1/records/{id}/history", DG_ACTION_READ_RECORD,   SMALL,
+    dg_route_record_history },
+  { "POST", "/api/v1/records/{id}/return",  DG_ACTION_RETURN_RECORD, SMALL,
+    dg_route_return_record },
+  { "POST", "/api/v1/months/{month}/close", DG_ACTION_CLOSE_MONTH,   SMALL, dg_route_close_month },
+  { "POST", "/api/v1/months/{month}/reopen", DG_ACTION_REOPEN_MONTH, SMALL, dg_route_reopen_month },
+  { "GET",  "/api/v1/reports/dustfall",     DG_ACTION_READ_RANKING,  SMALL, dg_route_dustfall },
+  { "GET",  "/api/v1/reports/roads",        DG_ACTION_READ_RANKING,  SMALL, dg_route_roads },
+  { "GET",  "/api/v1/reports/quota",        DG_ACTION_READ_QUOTA,    SMALL, dg_route_quota },
+  { "GET",  "/api/v1/reports/assessment",   DG_ACTION_READ_RANKING,  SMALL, dg_route_assessment },
 };
+
+#undef SMALL
+#undef FULL
 
 /* Logins wait in a queue of their own for one of this many threads, the number of Argon2 hashes
  * DgAuth runs at once, so a flood of them neither holds every thread of GTask's pool (which
@@ -95,6 +104,36 @@ refuse_connection (DgServer          *self,
 {
   stop_receiving (self, dg_http_message_info (msg));
   dg_http_refuse_connection (msg, status, code, message);
+}
+
+/* The route @path names for @method, or NULL; *@path_matched tells whether it names one for
+ * another method. */
+static const DgRoute *
+find_route (const char  *method,
+            const char  *path,
+            char       **capture,
+            gboolean    *path_matched)
+{
+  *path_matched = FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
+    {
+      if (!dg_http_match_pattern (routes[i].pattern, path, capture))
+        continue;
+      *path_matched = TRUE;
+      if (method != NULL && strcmp (routes[i].method, method) == 0)
+        return &routes[i];
+    }
+
+  return NULL;
+}
+
+static char *
+too_large_message (gsize limit)
+{
+  if (limit % (1024 * 1024) == 0)
+    return g_strdup_printf ("the body is larger than %zu MiB", limit / (1024 * 1024));
+
+  return g_strdup_printf ("the body is larger than %zu KiB", limit / 1024);
 }
 
 /* ---- Request flow ---- */
@@ -204,7 +243,7 @@ handler_cb (SoupServer        *server,
 {
   DgServer *self = user_data;
   const char *method = soup_server_message_get_method (msg);
-  const DgRoute *route = NULL;
+  const DgRoute *route;
   g_autofree char *capture = NULL;
   gboolean path_matched = FALSE;
   SoupMessageBody *body;
@@ -222,18 +261,7 @@ handler_cb (SoupServer        *server,
       return;
     }
 
-  for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
-    {
-      if (!dg_http_match_pattern (routes[i].pattern, path, &capture))
-        continue;
-      path_matched = TRUE;
-      if (strcmp (routes[i].method, method) == 0)
-        {
-          route = &routes[i];
-          break;
-        }
-    }
-
+  route = find_route (method, path, &capture, &path_matched);
   if (route == NULL)
     {
       /* The contract maps not_found to 404, so a known path with another method answers 404
@@ -244,11 +272,15 @@ handler_cb (SoupServer        *server,
       return;
     }
 
-  /* The body was counted as it came (an early handler refused a large Content-Length). */
+  /* The early handler refused a large Content-Length, and body_chunk_cb a body that grew past
+   * the limit: this check stays in case either ever lets one through. */
   body = soup_server_message_get_request_body (msg);
-  if (info->body_bytes > DG_MAX_BODY_BYTES || (body != NULL && body->length > DG_MAX_BODY_BYTES))
+  if (info->body_bytes > route->max_body ||
+      (body != NULL && (gsize) body->length > route->max_body))
     {
-      dg_http_respond_error_code (msg, DG_ERROR_TOO_LARGE, NULL, "the body is larger than 8 MiB");
+      g_autofree char *message = too_large_message (route->max_body);
+
+      dg_http_respond_error_code (msg, DG_ERROR_TOO_LARGE, NULL, message);
       return;
     }
 
@@ -313,8 +345,46 @@ handler_cb (SoupServer        *server,
   g_object_unref (task);
 }
 
+/* A piece of a body has arrived (dg-http-message.c has counted it): one that has grown past its
+ * route's limit is answered at once, and no more of it is read. A chunked body announces no
+ * length, so without this it would be held whole, however large, before any login. */
+static void
+body_chunk_cb (SoupServerMessage *msg,
+               GBytes            *chunk,
+               DgServer          *self)
+{
+  DgMessageInfo *info = dg_http_message_info (msg);
+  g_autofree char *message = NULL;
+
+  if (info->stolen || info->body_bytes <= info->body_limit)
+    return;
+
+  message = too_large_message (info->body_limit);
+  /* libsoup is in the middle of reading: taking the connection from it here is what
+   * soup_server_message_steal_connection() allows from any signal of the message. */
+  refuse_connection (self, msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, DG_ERROR_TOO_LARGE,
+                     message);
+}
+
+/* Whether @value, a Content-Length, is a plain decimal number: libsoup 3.2 reads "+2" as 2 and
+ * "2 2" as 2, and a length the server and a proxy in front of it read differently is the way
+ * to smuggle a request. */
+static gboolean
+content_length_is_plain (const char *value)
+{
+  if (*value == '\0')
+    return FALSE;
+
+  for (const char *p = value; *p != '\0'; p++)
+    if (!g_ascii_isdigit (*p))
+      return FALSE;
+
+  return TRUE;
+}
+
 /* Refuses, before reading any of the body, a request whose length is ambiguous (the way to
- * smuggle a second request past a proxy) or announced larger than the limit. */
+ * smuggle a second request past a proxy) or announced larger than its route's limit, and
+ * watches a body of no announced length grow. */
 static void
 early_handler_cb (SoupServer        *server,
                   SoupServerMessage *msg,
@@ -326,6 +396,11 @@ early_handler_cb (SoupServer        *server,
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   const char *content_length = soup_message_headers_get_list (headers, "Content-Length");
   DgMessageInfo *info = dg_http_message_info (msg);
+  const DgRoute *route;
+  g_autofree char *capture = NULL;
+  g_autofree char *too_large = NULL;
+  gboolean path_matched;
+  goffset length;
 
   /* From here until it is answered or aborted, the request holds a graceful shutdown back:
    * the client has begun to send it, and may already be waiting for the answer. */
@@ -344,6 +419,12 @@ early_handler_cb (SoupServer        *server,
                          "more than one Content-Length");
       return;
     }
+  if (content_length != NULL && !content_length_is_plain (content_length))
+    {
+      refuse_connection (self, msg, SOUP_STATUS_BAD_REQUEST, DG_ERROR_BAD_JSON,
+                         "Content-Length must be a decimal number");
+      return;
+    }
   if (content_length != NULL &&
       soup_message_headers_get_list (headers, "Transfer-Encoding") != NULL)
     {
@@ -352,21 +433,33 @@ early_handler_cb (SoupServer        *server,
       return;
     }
 
-  if (soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CONTENT_LENGTH ||
-      soup_message_headers_get_content_length (headers) <= DG_MAX_BODY_BYTES)
+  /* A request on no route is answered 404 once it is in: it needs no more body than a small
+   * route takes. */
+  route = find_route (soup_server_message_get_method (msg), path, &capture, &path_matched);
+  info->body_limit = route != NULL ? route->max_body : DG_SERVER_MAX_SMALL_BODY;
+
+  if (soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CONTENT_LENGTH)
+    {
+      g_signal_connect_object (msg, "got-chunk", G_CALLBACK (body_chunk_cb), self, 0);
+      return;
+    }
+  /* Digits past G_MAXINT64 come back negative. */
+  length = soup_message_headers_get_content_length (headers);
+  if (length >= 0 && (guint64) length <= info->body_limit)
     return;
 
+  too_large = too_large_message (info->body_limit);
   if (soup_message_headers_get_expectations (headers) & SOUP_EXPECTATION_CONTINUE)
     {
       /* libsoup answers with this status instead of "100 Continue" and reads no body. */
-      dg_http_respond_error_code (msg, DG_ERROR_TOO_LARGE, NULL, "the body is larger than 8 MiB");
+      dg_http_respond_error_code (msg, DG_ERROR_TOO_LARGE, NULL, too_large);
       soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                     "Connection", "close");
       return;
     }
 
   refuse_connection (self, msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, DG_ERROR_TOO_LARGE,
-                     "the body is larger than 8 MiB");
+                     too_large);
 }
 
 static void

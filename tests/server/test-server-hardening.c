@@ -1,0 +1,271 @@
+/* test-server-hardening.c: the attacks of issue 18 that reached the server's HTTP layer, each
+ * made again over real loopback connections.
+ *
+ * A chunked body is cut off at its route's limit rather than held whole; a route that needs
+ * little (a login) takes little; a Content-Length that is not a plain number is refused.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "dg-test-server.h"
+
+#define KIB 1024
+#define MIB (1024 * 1024)
+
+/* Writes what it can of @data; the server may close before it has read it all. */
+static gboolean
+send_all (GSocketConnection *connection,
+          const void        *data,
+          gsize              length)
+{
+  return g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)),
+                                    data, length, NULL, NULL, NULL);
+}
+
+/* Reads until the server closes or @seconds pass: the reply so far. */
+static GString *
+read_reply (GSocketConnection *connection,
+            double             seconds)
+{
+  GString *reply = g_string_new (NULL);
+
+  dg_test_receive (connection, seconds, reply);
+  return reply;
+}
+
+/* Sends @size bytes of body in 64 KiB chunks, never the last chunk; stops when the server
+ * stops reading. Returns the bytes sent. */
+static gsize
+send_chunks (GSocketConnection *connection,
+             gsize              size)
+{
+  static char chunk[64 * KIB];
+  g_autofree char *head = g_strdup_printf ("%zx\r\n", sizeof chunk);
+  gsize sent = 0;
+
+  memset (chunk, ' ', sizeof chunk);
+  g_socket_set_timeout (g_socket_connection_get_socket (connection), 5);
+  while (sent < size)
+    {
+      if (!send_all (connection, head, strlen (head)) ||
+          !send_all (connection, chunk, sizeof chunk) ||
+          !send_all (connection, "\r\n", 2))
+        break;
+      sent += sizeof chunk;
+    }
+  g_socket_set_timeout (g_socket_connection_get_socket (connection), 0);
+
+  return sent;
+}
+
+static void
+assert_still_serving (DgTestServer *ts)
+{
+  g_autoptr(JsonNode) response = NULL;
+
+  g_assert_cmpuint (dg_test_request (ts, "GET", "/healthz", NULL, NULL, &response), ==, 200);
+}
+
+/* A chunked body announces no length: the answer comes as soon as the limit is passed, not
+ * when (if ever) the body ends. */
+static void
+test_chunked_answered_at_limit (void)
+{
+  g_autoptr(DgTestServer) ts = dg_test_server_new ();
+  g_autofree char *token = dg_test_login (ts, "inspector");
+  g_autoptr(GSocketConnection) connection = dg_test_connect_raw (ts->port);
+  g_autoptr(GString) reply = NULL;
+  g_autofree char *request = NULL;
+
+  request = g_strdup_printf ("POST /api/v1/changes HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                             "Authorization: Bearer %s\r\nContent-Type: application/json\r\n"
+                             "Transfer-Encoding: chunked\r\n\r\n", token);
+  g_assert_true (send_all (connection, request, strlen (request)));
+  g_assert_cmpuint (send_chunks (connection, DG_MAX_BODY_BYTES + MIB), >, DG_MAX_BODY_BYTES);
+
+  /* The body has not ended: only a server that stopped at the limit answers now. */
+  reply = read_reply (connection, 5);
+  g_test_message ("reply: %.40s", reply->str);
+  g_assert_true (g_str_has_prefix (reply->str, "HTTP/1.1 413"));
+  g_assert_nonnull (strstr (reply->str, "\"too_large\""));
+  g_assert_nonnull (strstr (reply->str, "Connection: close"));
+
+  assert_still_serving (ts);
+}
+
+/* Before any login, a 64 MiB chunked body costs the server no more than its limit: it is not
+ * read past the limit (and what is drained after the answer is dropped as it comes). */
+static void
+test_chunked_memory_bounded (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("dustgrid-hardening-XXXXXX", &error);
+  g_autofree char *db = g_build_filename (dir, "hardening.db", NULL);
+  g_autoptr(DgTestProcess) server = NULL;
+  g_autoptr(SoupSession) session = dg_test_session_new ();
+  g_autoptr(JsonNode) response = NULL;
+  static const char request[] = "POST /api/v1/changes HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                "Content-Type: application/json\r\n"
+                                "Transfer-Encoding: chunked\r\n\r\n";
+  gsize before, after;
+
+  g_assert_no_error (error);
+  dg_test_make_db (db, TRUE);
+  server = dg_test_process_start (db, TRUE, NULL);
+  g_assert_cmpuint (dg_test_http (session, server->url, "GET", "/healthz", NULL, NULL,
+                                  &response), ==, 200);
+  before = dg_test_process_status_kib (server, "VmHWM:");
+
+  {
+    g_autoptr(GSocketConnection) connection = dg_test_connect_raw (server->port);
+    g_autoptr(GString) reply = NULL;
+    gsize sent;
+
+    g_assert_true (send_all (connection, request, strlen (request)));
+    sent = send_chunks (connection, 64 * MIB);
+    g_test_message ("sent %zu MiB of a 64 MiB body", sent / MIB);
+    /* The server answers, drains a little for the client to read it, and closes. */
+    g_assert_cmpuint (sent, <, 64 * MIB);
+    reply = read_reply (connection, 5);
+  }
+
+  g_clear_pointer (&response, json_node_unref);
+  g_assert_cmpuint (dg_test_http (session, server->url, "GET", "/healthz", NULL, NULL,
+                                  &response), ==, 200);
+  after = dg_test_process_status_kib (server, "VmHWM:");
+  g_test_message ("peak resident: %zu KiB before, %zu KiB after", before, after);
+  /* The 8 MiB a body may take, and room for the allocator; far below the 64 sent. */
+  g_assert_cmpuint (after - before, <, 24 * 1024);
+
+  g_assert_cmpint (dg_test_process_stop (server), ==, 0);
+  g_unlink (db);
+  g_rmdir (dir);
+}
+
+/* @pattern with its placeholder filled in. */
+static char *
+route_path (const char *pattern)
+{
+  g_autoptr(GString) path = g_string_new (pattern);
+
+  g_string_replace (path, "{id}", DG_TEST_ROAD_ID, 0);
+  g_string_replace (path, "{month}", "2025-03", 0);
+  return g_string_free (g_steal_pointer (&path), FALSE);
+}
+
+/* Every route of the one table refuses, before reading it, a body one byte over its own limit,
+ * announced or chunked; a login takes 16 KiB, not the 8 MiB a batch of changes may. */
+static void
+test_route_limits (void)
+{
+  g_autoptr(DgTestServer) ts = dg_test_server_new ();
+  guint n_routes;
+  const DgRoute *routes = dg_server_get_routes (&n_routes);
+  gboolean login_seen = FALSE;
+
+  for (guint i = 0; i < n_routes; i++)
+    {
+      g_autofree char *path = route_path (routes[i].pattern);
+      g_autofree char *request = NULL;
+      g_autoptr(GSocketConnection) connection = dg_test_connect_raw (ts->port);
+      g_autoptr(GString) reply = NULL;
+
+      g_test_message ("%s %s: at most %zu bytes", routes[i].method, routes[i].pattern,
+                      routes[i].max_body);
+      g_assert_cmpuint (routes[i].max_body, >, 0);
+      g_assert_cmpuint (routes[i].max_body, <=, DG_MAX_BODY_BYTES);
+      if (g_str_equal (routes[i].pattern, "/api/v1/login"))
+        {
+          g_assert_cmpuint (routes[i].max_body, ==, DG_SERVER_MAX_SMALL_BODY);
+          login_seen = TRUE;
+        }
+
+      request = g_strdup_printf ("%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                 "Content-Type: application/json\r\n"
+                                 "Content-Length: %zu\r\n\r\n", routes[i].method, path,
+                                 routes[i].max_body + 1);
+      g_assert_true (send_all (connection, request, strlen (request)));
+      /* No byte of the body is sent: the answer must not wait for it. */
+      reply = read_reply (connection, 5);
+      g_assert_true (g_str_has_prefix (reply->str, "HTTP/1.1 413"));
+    }
+  g_assert_true (login_seen);
+
+  /* A chunked login is cut off at 16 KiB too, long before a JSON parser sees it. */
+  {
+    g_autoptr(GSocketConnection) connection = dg_test_connect_raw (ts->port);
+    g_autoptr(GString) reply = NULL;
+    static const char request[] = "POST /api/v1/login HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                  "Content-Type: application/json\r\n"
+                                  "Transfer-Encoding: chunked\r\n\r\n";
+
+    g_assert_true (send_all (connection, request, strlen (request)));
+    send_chunks (connection, 128 * KIB);
+    reply = read_reply (connection, 5);
+    g_assert_true (g_str_has_prefix (reply->str, "HTTP/1.1 413"));
+    g_assert_nonnull (strstr (reply->str, "16 KiB"));
+  }
+
+  /* Within the limit, a login is read and answered as before. */
+  {
+    g_autoptr(GString) body = g_string_new ("{\"username\":\"inspector\",\"password\":\"wrong\"");
+    g_autoptr(JsonNode) response = NULL;
+
+    while (body->len < DG_SERVER_MAX_SMALL_BODY - 1)
+      g_string_append_c (body, ' ');
+    g_string_append_c (body, '}');
+    g_assert_cmpuint (body->len, ==, DG_SERVER_MAX_SMALL_BODY);
+    g_assert_cmpuint (dg_test_request (ts, "POST", "/api/v1/login", NULL, body->str, &response),
+                      ==, 401);
+  }
+
+  assert_still_serving (ts);
+}
+
+/* A Content-Length that is not a plain decimal number is not guessed at: "+2" is not 2, and
+ * "-1" must not leave the connection waiting for a body. */
+static void
+test_content_length_digits (void)
+{
+  static const char *const values[] = { "+2", "-1", "0x2", "2 2", "2a", "" };
+  g_autoptr(DgTestServer) ts = dg_test_server_new ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+    {
+      g_autoptr(GSocketConnection) connection = dg_test_connect_raw (ts->port);
+      g_autoptr(GString) reply = NULL;
+      g_autofree char *request = NULL;
+      gint64 start = g_get_monotonic_time ();
+
+      request = g_strdup_printf ("POST /api/v1/login HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                 "Content-Type: application/json\r\n"
+                                 "Content-Length: %s\r\n\r\n{}", values[i]);
+      g_assert_true (send_all (connection, request, strlen (request)));
+      reply = read_reply (connection, 5);
+      g_test_message ("Content-Length: \"%s\": %.20s", values[i], reply->str);
+      g_assert_true (g_str_has_prefix (reply->str, "HTTP/1.1 400"));
+      g_assert_cmpint (g_get_monotonic_time () - start, <, 4 * G_USEC_PER_SEC);
+    }
+
+  assert_still_serving (ts);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  /* The in-process server's logins hash at libsodium's minimum cost. */
+  g_setenv ("DUSTGRID_PWHASH_MIN", "1", TRUE);
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/server/hardening/chunked-body-answered-at-limit",
+                   test_chunked_answered_at_limit);
+  g_test_add_func ("/server/hardening/chunked-body-memory-bounded", test_chunked_memory_bounded);
+  g_test_add_func ("/server/hardening/every-route-its-body-limit", test_route_limits);
+  g_test_add_func ("/server/hardening/content-length-plain-digits", test_content_length_digits);
+
+  return g_test_run ();
+}
