@@ -67,6 +67,8 @@ gboolean    dg_http_match_pattern        (const char  *pattern,
                                           char       **capture);
 /* The token of an "Authorization: Bearer" header, or NULL. */
 char       *dg_http_bearer_token         (SoupServerMessage *msg);
+/* The reason phrase of @status, for the ones libsoup does not name too. */
+const char *dg_http_status_phrase        (guint              status);
 /* {"status": "ok"} */
 JsonNode   *dg_http_status_ok_node       (void);
 void        dg_http_respond_json         (SoupServerMessage *msg,
@@ -99,6 +101,11 @@ typedef struct
   GMainContext *context;
 } DgMessageInfo;
 
+/* @text for one field of a log line ("-" for NULL): a control character, a space or a
+ * backslash, a character that does not print and a byte that is not UTF-8 are written as
+ * \xNN or \uNNNN, so that what a client sent (a user name with a newline and an escape
+ * code) cannot end its line, write another or drive the terminal reading the log. */
+char          *dg_http_log_escape         (const char        *text);
 /* @msg's info, made on first use. */
 DgMessageInfo *dg_http_message_info       (SoupServerMessage *msg);
 /* Called as a request starts: records the server's settings in its info and keeps the

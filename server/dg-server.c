@@ -222,7 +222,7 @@ request_done_cb (GObject      *source_object,
 
       soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                     "Content-Disposition", disposition);
-      soup_server_message_set_status (msg, req->status, NULL);
+      soup_server_message_set_status (msg, req->status, dg_http_status_phrase (req->status));
       soup_server_message_set_response (msg, req->content_type, SOUP_MEMORY_COPY,
                                         g_bytes_get_data (req->file, NULL),
                                         g_bytes_get_size (req->file));
@@ -478,6 +478,9 @@ log_request (DgServer          *self,
   DgMessageInfo *info = dg_http_message_info (msg);
   GUri *uri = soup_server_message_get_uri (msg);
   double ms = (g_get_monotonic_time () - info->started) / 1000.0;
+  g_autofree char *method = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *user = NULL;
 
   if (info->in_flight)
     {
@@ -491,16 +494,14 @@ log_request (DgServer          *self,
     return;
 
   /* The path only: queries carry no secrets today, but the token travels in a header and the
-   * password in a body, neither of which is ever logged. */
-  /* A connection closed before its request line has no method. */
-  fprintf (stderr, "%s %s %u%s %.1fms user=%s\n",
-           soup_server_message_get_method (msg) != NULL ? soup_server_message_get_method (msg)
-                                                        : "-",
-           uri != NULL ? g_uri_get_path (uri) : "-",
-           soup_server_message_get_status (msg),
-           aborted ? " aborted" : "",
-           ms,
-           info->user != NULL ? info->user : "-");
+   * password in a body, neither of which is ever logged. A connection closed before its
+   * request line has no method ("-"). Each field is the client's to choose (the user name of
+   * a failed login too), so each is escaped. */
+  method = dg_http_log_escape (soup_server_message_get_method (msg));
+  path = dg_http_log_escape (uri != NULL ? g_uri_get_path (uri) : NULL);
+  user = dg_http_log_escape (info->user);
+  fprintf (stderr, "%s %s %u%s %.1fms user=%s\n", method, path,
+           soup_server_message_get_status (msg), aborted ? " aborted" : "", ms, user);
 }
 
 static void

@@ -163,6 +163,40 @@ got_body_cb (SoupServerMessage *msg,
 
 /* ---- Internal API ---- */
 
+char *
+dg_http_log_escape (const char *text)
+{
+  GString *out;
+  const char *p = text;
+
+  if (text == NULL)
+    return g_strdup ("-");
+
+  out = g_string_sized_new (strlen (text));
+  while (*p != '\0')
+    {
+      gunichar c = g_utf8_get_char_validated (p, -1);
+
+      if (c == (gunichar) -1 || c == (gunichar) -2)
+        {
+          /* Not UTF-8: the byte itself. */
+          g_string_append_printf (out, "\\x%02x", (guchar) *p);
+          p++;
+          continue;
+        }
+
+      if (c < 0x80 && (g_ascii_iscntrl (c) || c == ' ' || c == '\\'))
+        g_string_append_printf (out, "\\x%02x", c);
+      else if (c >= 0x80 && !g_unichar_isprint (c))
+        g_string_append_printf (out, "\\u%04x", c);
+      else
+        g_string_append_len (out, p, g_utf8_next_char (p) - p);
+      p = g_utf8_next_char (p);
+    }
+
+  return g_string_free (out, FALSE);
+}
+
 DgMessageInfo *
 dg_http_message_info (SoupServerMessage *msg)
 {
@@ -248,7 +282,7 @@ dg_http_refuse_connection (SoupServerMessage *msg,
                               "Content-Type: application/json; charset=utf-8\r\n"
                               "Content-Length: %zu\r\n"
                               "Connection: close\r\n"
-                              "\r\n%s", status, soup_status_get_phrase (status), strlen (body),
+                              "\r\n%s", status, dg_http_status_phrase (status), strlen (body),
                               body);
 
   /* The connection is ours from here on: the request deadline must not shut it down, and
@@ -263,9 +297,11 @@ dg_http_refuse_connection (SoupServerMessage *msg,
   if (info->log_requests)
     {
       GUri *uri = soup_server_message_get_uri (msg);
+      g_autofree char *logged_method = dg_http_log_escape (method);
+      g_autofree char *logged_path = dg_http_log_escape (uri != NULL ? g_uri_get_path (uri)
+                                                                     : NULL);
 
-      fprintf (stderr, "%s %s %u %.1fms user=-\n", method != NULL ? method : "-",
-               uri != NULL ? g_uri_get_path (uri) : "-", status,
+      fprintf (stderr, "%s %s %u %.1fms user=-\n", logged_method, logged_path, status,
                (g_get_monotonic_time () - info->started) / 1000.0);
     }
 

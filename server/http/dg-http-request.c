@@ -169,6 +169,16 @@ dg_http_status_ok_node (void)
   return json_builder_get_root (builder);
 }
 
+const char *
+dg_http_status_phrase (guint status)
+{
+  /* RFC 6585's status, which libsoup 3.2 does not know. */
+  if (status == 429)
+    return "Too Many Requests";
+
+  return soup_status_get_phrase (status);
+}
+
 void
 dg_http_respond_json (SoupServerMessage *msg,
                       guint              status,
@@ -176,7 +186,7 @@ dg_http_respond_json (SoupServerMessage *msg,
 {
   char *text = dg_json_to_string (node);
 
-  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_status (msg, status, dg_http_status_phrase (status));
   soup_server_message_set_response (msg, "application/json; charset=utf-8", SOUP_MEMORY_TAKE,
                                     text, strlen (text));
 }

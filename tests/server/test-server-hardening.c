@@ -2,7 +2,8 @@
  * made again over real loopback connections.
  *
  * A chunked body is cut off at its route's limit rather than held whole; a route that needs
- * little (a login) takes little; a Content-Length that is not a plain number is refused.
+ * little (a login) takes little; a Content-Length that is not a plain number is refused; the
+ * 429 status line names its status; a user name cannot write a log line of its own.
  */
 #include "config.h"
 
@@ -253,6 +254,88 @@ test_content_length_digits (void)
   assert_still_serving (ts);
 }
 
+/* libsoup 3.2 knows no phrase for 429 and writes "Unknown Error". */
+static void
+test_rate_limited_phrase (void)
+{
+  g_autoptr(DgTestServer) ts = dg_test_server_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GString) reply = NULL;
+  static const char body[] = "{\"username\":\"office\",\"password\":\"guess\"}";
+  g_autofree char *request = NULL;
+
+  for (int i = 0; i < 5; i++)
+    g_assert_cmpuint (dg_test_request (ts, "POST", "/api/v1/login", NULL, body, NULL), ==, 401);
+
+  connection = dg_test_connect_raw (ts->port);
+  request = g_strdup_printf ("POST /api/v1/login HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                             "Content-Type: application/json\r\nConnection: close\r\n"
+                             "Content-Length: %zu\r\n\r\n%s", strlen (body), body);
+  g_assert_true (send_all (connection, request, strlen (request)));
+  reply = read_reply (connection, 5);
+  g_assert_true (g_str_has_prefix (reply->str, "HTTP/1.1 429 Too Many Requests\r\n"));
+}
+
+/* A user name with a newline and an escape code, sent to log in, is written escaped on the
+ * request's own line: no line of the log starts where the client wanted. */
+static void
+test_log_escapes_user (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("dustgrid-hardening-XXXXXX", &error);
+  g_autofree char *db = g_build_filename (dir, "hardening.db", NULL);
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(SoupSession) session = dg_test_session_new ();
+  g_autofree char *line = NULL;
+  g_autofree char *log = NULL;
+  g_auto(GStrv) lines = NULL;
+  const char *argv[] = { dg_test_server_binary (), "serve", "--db", db, "--port", "0", NULL };
+  /* JSON for: eve\n, ESC [31m, "GET /api/v1/changes 200 1.0ms user=admin", a C1 CSI. */
+  static const char body[] = "{\"username\":\"eve\\nGET /api/v1/changes 200 1.0ms user=admin"
+                             "\\u001b[31m\\u009b2J\",\"password\":\"x\"}";
+  gboolean seen = FALSE;
+
+  g_assert_no_error (error);
+  dg_test_make_db (db, TRUE);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_setenv (launcher, "DUSTGRID_PWHASH_MIN", "1", TRUE);
+  process = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (line, "listening on "));
+
+  g_assert_cmpuint (dg_test_http (session, line + strlen ("listening on "), "POST",
+                                  "/api/v1/login", NULL, body, NULL), ==, 401);
+
+  g_subprocess_send_signal (process, SIGTERM);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, NULL, &log, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+
+  lines = g_strsplit (log, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_assert_false (g_str_has_prefix (lines[i], "GET /api/v1/changes"));
+      g_assert_null (strchr (lines[i], '\033'));
+      g_assert_null (strstr (lines[i], "\302\233"));
+      if (g_str_has_prefix (lines[i], "POST /api/v1/login 401"))
+        {
+          g_test_message ("%s", lines[i]);
+          g_assert_nonnull (strstr (lines[i], "user=eve\\x0a"));
+          seen = TRUE;
+        }
+    }
+  g_assert_true (seen);
+
+  g_unlink (db);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -266,6 +349,8 @@ main (int   argc,
   g_test_add_func ("/server/hardening/chunked-body-memory-bounded", test_chunked_memory_bounded);
   g_test_add_func ("/server/hardening/every-route-its-body-limit", test_route_limits);
   g_test_add_func ("/server/hardening/content-length-plain-digits", test_content_length_digits);
+  g_test_add_func ("/server/hardening/rate-limited-status-phrase", test_rate_limited_phrase);
+  g_test_add_func ("/server/hardening/log-escapes-user-names", test_log_escapes_user);
 
   return g_test_run ();
 }
