@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <stdarg.h>
 #include <string.h>
 
 #include <glib/gstdio.h>
@@ -60,6 +61,24 @@ send_chunks (GSocketConnection *connection,
   g_socket_set_timeout (g_socket_connection_get_socket (connection), 0);
 
   return sent;
+}
+
+/* Removes @dir and the files in it (a database leaves its -wal and -shm behind when a test
+ * fails before the server has stopped). tests/client/dg-test-client.c has the same as
+ * dg_test_remove_dir(), which the server tests do not link. */
+static void
+remove_dir (const char *dir)
+{
+  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (dir, name, NULL);
+
+      g_unlink (child);
+    }
+  g_rmdir (dir);
 }
 
 static void
@@ -142,8 +161,7 @@ test_chunked_memory_bounded (void)
   g_assert_cmpuint (after - before, <, 24 * 1024);
 
   g_assert_cmpint (dg_test_process_stop (server), ==, 0);
-  g_unlink (db);
-  g_rmdir (dir);
+  remove_dir (dir);
 }
 
 /* @pattern with its placeholder filled in. */
@@ -332,8 +350,86 @@ test_log_escapes_user (void)
     }
   g_assert_true (seen);
 
-  g_unlink (db);
-  g_rmdir (dir);
+  remove_dir (dir);
+}
+
+/* Whether `openssl s_client` completes a handshake with 127.0.0.1:@port, offering only what
+ * the NULL-terminated arguments allow. */
+static gboolean
+s_client_connects (guint       port,
+                   const char *first_arg,
+                   ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GBytes) nothing = g_bytes_new_static ("", 0);
+  g_autoptr(GError) error = NULL;
+  va_list args;
+
+  g_ptr_array_add (argv, g_strdup ("openssl"));
+  g_ptr_array_add (argv, g_strdup ("s_client"));
+  g_ptr_array_add (argv, g_strdup ("-connect"));
+  g_ptr_array_add (argv, g_strdup_printf ("127.0.0.1:%u", port));
+  va_start (args, first_arg);
+  for (const char *a = first_arg; a != NULL; a = va_arg (args, const char *))
+    g_ptr_array_add (argv, g_strdup (a));
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  /* An empty stdin: s_client says goodbye as soon as the handshake is done. */
+  process = g_subprocess_newv ((const char *const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                               G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate (process, nothing, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  return g_subprocess_get_successful (process);
+}
+
+/* Only TLS 1.2 and 1.3 with forward secrecy: a client offering TLS 1.0 or 1.1 (even with every
+ * cipher OpenSSL has), or TLS 1.2 with RSA key exchange only, gets no handshake. The
+ * certificate is RSA, so that RSA key exchange could be chosen at all. This holds with the
+ * system's GnuTLS defaults that glib-networking starts from; the test is there so that a
+ * system (or a backend) that accepts them fails it. */
+static void
+test_tls_protocols (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *openssl_path = g_find_program_in_path ("openssl");
+  g_autofree char *dir = g_dir_make_tmp ("dustgrid-hardening-XXXXXX", &error);
+  g_autofree char *db = g_build_filename (dir, "hardening.db", NULL);
+  g_autofree char *cert = g_build_filename (dir, "rsa.pem", NULL);
+  g_autofree char *key = g_build_filename (dir, "rsa.key", NULL);
+  g_autoptr(DgTestProcess) server = NULL;
+  const char *options[] = { "--tls-cert", cert, "--tls-key", key, NULL };
+
+  g_assert_no_error (error);
+  if (openssl_path == NULL)
+    {
+      g_test_skip ("the openssl command line is not installed");
+      return;
+    }
+  g_assert_true (dg_test_openssl (dir, "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                                  "-keyout", "rsa.key", "-out", "rsa.pem", "-days", "2",
+                                  "-subj", "/CN=127.0.0.1", "-addext",
+                                  "subjectAltName=IP:127.0.0.1", NULL));
+  dg_test_make_db (db, TRUE);
+  server = dg_test_process_start (db, TRUE, options);
+
+  /* What a current client offers works, so that a refusal below is the protocol's. */
+  g_assert_true (s_client_connects (server->port, "-tls1_3", NULL));
+  g_assert_true (s_client_connects (server->port, "-tls1_2", "-cipher",
+                                    "ECDHE-RSA-AES128-GCM-SHA256", NULL));
+
+  g_assert_false (s_client_connects (server->port, "-tls1", "-cipher", "ALL@SECLEVEL=0", NULL));
+  g_assert_false (s_client_connects (server->port, "-tls1_1", "-cipher", "ALL@SECLEVEL=0",
+                                     NULL));
+  g_assert_false (s_client_connects (server->port, "-tls1_2", "-cipher",
+                                     "kRSA@SECLEVEL=0", NULL));
+
+  g_assert_cmpint (dg_test_process_stop (server), ==, 0);
+  remove_dir (dir);
 }
 
 int
@@ -351,6 +447,7 @@ main (int   argc,
   g_test_add_func ("/server/hardening/content-length-plain-digits", test_content_length_digits);
   g_test_add_func ("/server/hardening/rate-limited-status-phrase", test_rate_limited_phrase);
   g_test_add_func ("/server/hardening/log-escapes-user-names", test_log_escapes_user);
+  g_test_add_func ("/server/hardening/tls-only-1.2-up-with-forward-secrecy", test_tls_protocols);
 
   return g_test_run ();
 }
