@@ -174,12 +174,29 @@ out:
       g_clear_pointer (&req->response, json_node_unref);
       g_clear_pointer (&req->file, g_bytes_unref);
       req->status = error->domain == DG_ERROR ? dg_error_code_http_status (error->code) : 500;
-      req->response = dg_error_to_json (error);
       /* A full disk or a busy database (503) is an operational state, not a bug. */
       if (req->status == 503)
         fprintf (stderr, "%s %s: %s\n", req->route->method, req->route->pattern, error->message);
       else if (req->status >= 500)
         g_warning ("%s %s: %s", req->route->method, req->route->pattern, error->message);
+
+      /* What failed inside (SQLite's text, a table, a path) is for that log line: the client
+       * learns the code, and for a 503 that it may try again. */
+      if (req->status >= 500)
+        {
+          g_autoptr(GError) shown = NULL;
+
+          if (req->status == 503)
+            dg_set_error (&shown, DG_ERROR_UNAVAILABLE, NULL,
+                          "the server cannot do this now; try again later");
+          else
+            dg_set_error (&shown, DG_ERROR_INTERNAL, NULL, "internal error on the server");
+          req->response = dg_error_to_json (shown);
+        }
+      else
+        {
+          req->response = dg_error_to_json (error);
+        }
     }
 
   g_task_return_boolean (task, TRUE);

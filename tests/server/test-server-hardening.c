@@ -12,6 +12,9 @@
 
 #include <glib/gstdio.h>
 
+#include <sqlite3.h>
+
+#include "dg-fault-vfs.h"
 #include "dg-test-server.h"
 
 #define KIB 1024
@@ -432,12 +435,53 @@ test_tls_protocols (void)
   remove_dir (dir);
 }
 
+/* A batch the disk cannot take is answered 503 "unavailable" with words of the server's own:
+ * SQLite's text (which names the disk, and for other errors tables and paths) goes to the
+ * server's log only. */
+static void
+test_internal_text_kept (void)
+{
+  static const DgFault faults[] = { DG_FAULT_FULL, DG_FAULT_IOERR };
+  g_autoptr(DgTestServer) ts = dg_test_server_new ();
+  g_autofree char *token = dg_test_login (ts, "inspector");
+
+  for (guint i = 0; i < G_N_ELEMENTS (faults); i++)
+    {
+      g_autoptr(JsonNode) response = NULL;
+      g_autofree char *change = NULL;
+      g_autofree char *body = NULL;
+      JsonObject *error;
+      const char *message;
+      char id[37];
+
+      change = dg_test_new_check (id, i + 1);
+      body = g_strdup_printf ("{\"changes\":[%s]}", change);
+      dg_fault_vfs_set (faults[i], 0);
+      g_assert_cmpuint (dg_test_request (ts, "POST", "/api/v1/changes", token, body, &response),
+                        ==, 503);
+      dg_fault_vfs_set (DG_FAULT_NONE, 0);
+
+      error = json_object_get_object_member (json_node_get_object (response), "error");
+      g_assert_cmpstr (json_object_get_string_member (error, "code"), ==, "unavailable");
+      message = json_object_get_string_member (error, "message");
+      g_test_message ("503: %s", message);
+      g_assert_null (strstr (message, sqlite3_errstr (SQLITE_FULL)));
+      g_assert_null (strstr (message, sqlite3_errstr (SQLITE_IOERR)));
+      g_assert_null (strstr (message, "disk"));
+    }
+
+  /* It was only the disk: with it back, a login stores its token again. */
+  g_free (dg_test_login (ts, "inspector"));
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   /* The in-process server's logins hash at libsodium's minimum cost. */
   g_setenv ("DUSTGRID_PWHASH_MIN", "1", TRUE);
+  /* Passes every call on until a test sets a fault. */
+  dg_fault_vfs_install ();
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/server/hardening/chunked-body-answered-at-limit",
@@ -447,6 +491,7 @@ main (int   argc,
   g_test_add_func ("/server/hardening/content-length-plain-digits", test_content_length_digits);
   g_test_add_func ("/server/hardening/rate-limited-status-phrase", test_rate_limited_phrase);
   g_test_add_func ("/server/hardening/log-escapes-user-names", test_log_escapes_user);
+  g_test_add_func ("/server/hardening/internal-error-text-not-sent", test_internal_text_kept);
   g_test_add_func ("/server/hardening/tls-only-1.2-up-with-forward-secrecy", test_tls_protocols);
 
   return g_test_run ();
