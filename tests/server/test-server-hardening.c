@@ -390,11 +390,69 @@ s_client_connects (guint       port,
   return g_subprocess_get_successful (process);
 }
 
+/* The test's own certificate, made a moment ago: trusted for this connection. */
+static gboolean
+accept_certificate_cb (GTlsConnection       *connection,
+                       GTlsCertificate      *certificate,
+                       GTlsCertificateFlags  errors,
+                       gpointer              user_data)
+{
+  return TRUE;
+}
+
+static void
+socket_event_cb (GSocketClient      *client,
+                 GSocketClientEvent  event,
+                 GSocketConnectable *connectable,
+                 GIOStream          *connection,
+                 gpointer            user_data)
+{
+  if (event == G_SOCKET_CLIENT_TLS_HANDSHAKING)
+    g_signal_connect (connection, "accept-certificate", G_CALLBACK (accept_certificate_cb), NULL);
+}
+
+/* Over TLS the connection libsoup hands over when a body is cut off is the TLS stream: the
+ * 413 arrives encrypted and whole, as on plain HTTP. */
+static void
+assert_tls_body_cut_off (guint port)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GString) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  static const char request[] = "POST /api/v1/login HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                "Content-Type: application/json\r\n"
+                                "Transfer-Encoding: chunked\r\n\r\n";
+
+  g_socket_client_set_tls (client, TRUE);
+  g_signal_connect (client, "event", G_CALLBACK (socket_event_cb), NULL);
+  connection = g_socket_client_connect_to_host (client, "127.0.0.1", (guint16) port, NULL,
+                                                &error);
+  g_assert_no_error (error);
+
+  g_assert_true (send_all (connection, request, strlen (request)));
+  send_chunks (connection, 1024 * KIB);
+  reply = g_string_new (NULL);
+  while (reply->len < 4096)
+    {
+      char buffer[4096];
+      gssize n = g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (connection)),
+                                      buffer, sizeof buffer, NULL, NULL);
+
+      if (n <= 0)
+        break;
+      g_string_append_len (reply, buffer, n);
+    }
+  g_assert_true (g_str_has_prefix (reply->str, "HTTP/1.1 413"));
+  g_assert_nonnull (strstr (reply->str, "16 KiB"));
+}
+
 /* Only TLS 1.2 and 1.3 with forward secrecy: a client offering TLS 1.0 or 1.1 (even with every
  * cipher OpenSSL has), or TLS 1.2 with RSA key exchange only, gets no handshake. The
  * certificate is RSA, so that RSA key exchange could be chosen at all. This holds with the
  * system's GnuTLS defaults that glib-networking starts from; the test is there so that a
- * system (or a backend) that accepts them fails it. */
+ * system (or a backend) that accepts them fails it. The same server then cuts a chunked body
+ * off over TLS. */
 static void
 test_tls_protocols (void)
 {
@@ -430,6 +488,8 @@ test_tls_protocols (void)
                                      NULL));
   g_assert_false (s_client_connects (server->port, "-tls1_2", "-cipher",
                                      "kRSA@SECLEVEL=0", NULL));
+
+  assert_tls_body_cut_off (server->port);
 
   g_assert_cmpint (dg_test_process_stop (server), ==, 0);
   remove_dir (dir);
