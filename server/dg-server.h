@@ -16,14 +16,21 @@ G_BEGIN_DECLS
 #define DG_TYPE_SERVER (dg_server_get_type ())
 G_DECLARE_FINAL_TYPE (DgServer, dg_server, DG, SERVER, GObject)
 
+/* The largest body of a route that needs little (a login, a reason): room for its strings at
+ * DG_MAX_STRING_BYTES each, every byte escaped, and no more. */
+#define DG_SERVER_MAX_SMALL_BODY (16 * 1024)
+
 /* One row of the route table. Who may call it is dg_policy_allows (role, @action,
  * DG_SCOPE_ANY); DG_ACTION_PUBLIC needs no token. In @pattern, "{id}" stands for a record id
- * and "{month}" for YYYY-MM. */
+ * and "{month}" for YYYY-MM. A body longer than @max_body bytes is answered 413 as soon as
+ * that much has arrived (or been announced), before any login; a request on no route may
+ * send DG_SERVER_MAX_SMALL_BODY. */
 typedef struct
 {
   const char *method;
   const char *pattern;
   DgAction    action;
+  gsize       max_body;
   gpointer    handler;   /* internal */
 } DgRoute;
 

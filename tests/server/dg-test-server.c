@@ -461,6 +461,59 @@ dg_test_process_free (DgTestProcess *tp)
   g_free (tp);
 }
 
+GSocketConnection *
+dg_test_connect_raw (guint port)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GError) error = NULL;
+  GSocketConnection *connection;
+
+  connection = g_socket_client_connect_to_host (client, "127.0.0.1", (guint16) port, NULL,
+                                                &error);
+  g_assert_no_error (error);
+  return connection;
+}
+
+gboolean
+dg_test_receive (GSocketConnection *connection,
+                 double             seconds,
+                 GString           *reply)
+{
+  GSocket *socket = g_socket_connection_get_socket (connection);
+  gint64 deadline = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
+  char buffer[4096];
+
+  while (g_get_monotonic_time () < deadline)
+    {
+      gssize n;
+
+      if (!g_socket_condition_timed_wait (socket, G_IO_IN | G_IO_HUP | G_IO_ERR,
+                                          deadline - g_get_monotonic_time (), NULL, NULL))
+        return FALSE;
+      n = g_socket_receive (socket, buffer, sizeof buffer, NULL, NULL);
+      if (n <= 0)
+        return TRUE;
+      g_string_append_len (reply, buffer, n);
+    }
+
+  return FALSE;
+}
+
+gsize
+dg_test_process_status_kib (DgTestProcess *tp,
+                            const char    *field)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/status", (int) tp->pid);
+  g_autofree char *contents = NULL;
+  const char *line;
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  line = strstr (contents, field);
+  g_assert_nonnull (line);
+
+  return (gsize) g_ascii_strtoull (line + strlen (field) + 1, NULL, 10);
+}
+
 int
 dg_test_run_binary (const char *first_arg,
                     ...)

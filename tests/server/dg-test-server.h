@@ -106,9 +106,20 @@ void           dg_test_process_kill      (DgTestProcess *tp);
 /* SIGTERM; returns the exit status (asserting a normal exit). */
 int            dg_test_process_stop      (DgTestProcess *tp);
 void           dg_test_process_free      (DgTestProcess *tp);
+/* The KiB of @field ("VmHWM:", "VmRSS:") in the process's /proc status. */
+gsize          dg_test_process_status_kib (DgTestProcess *tp,
+                                           const char    *field);
 /* Runs the binary with the NULL-terminated arguments; returns its exit status. */
 int            dg_test_run_binary        (const char    *first_arg,
                                           ...) G_GNUC_NULL_TERMINATED;
+
+/* A raw TCP connection to 127.0.0.1:@port, for what a real client would never send. */
+GSocketConnection *dg_test_connect_raw   (guint              port);
+/* Appends to @reply what arrives on @connection until the server closes it (TRUE) or
+ * @seconds pass (FALSE). */
+gboolean       dg_test_receive           (GSocketConnection *connection,
+                                          double             seconds,
+                                          GString           *reply);
 
 /* A session with a timeout and no proxy lookup (libproxy costs tens of milliseconds each). */
 SoupSession   *dg_test_session_new       (void);

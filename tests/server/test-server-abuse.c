@@ -69,14 +69,7 @@ fixture_teardown (Fixture       *f,
 static GSocketConnection *
 connect_raw (Fixture *f)
 {
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
-  g_autoptr(GError) error = NULL;
-  GSocketConnection *connection;
-
-  connection = g_socket_client_connect_to_host (client, "127.0.0.1", (guint16) f->server->port,
-                                                NULL, &error);
-  g_assert_no_error (error);
-  return connection;
+  return dg_test_connect_raw (f->server->port);
 }
 
 /* Sends @request and reads until the server closes or 5 s pass. */
@@ -86,30 +79,14 @@ exchange (Fixture    *f,
           gsize       length)
 {
   g_autoptr(GSocketConnection) connection = connect_raw (f);
-  GSocket *socket = g_socket_connection_get_socket (connection);
   GString *reply = g_string_new (NULL);
-  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-  char buffer[4096];
 
   /* The server may close before it has read everything: a failed write is an answer too. */
   g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)), request,
                              length, NULL, NULL, NULL);
 
-  while (g_get_monotonic_time () < deadline)
-    {
-      gssize n;
-
-      if (!g_socket_condition_timed_wait (socket, G_IO_IN | G_IO_HUP | G_IO_ERR,
-                                          deadline - g_get_monotonic_time (), NULL, NULL))
-        break;
-      n = g_socket_receive (socket, buffer, sizeof buffer, NULL, NULL);
-      if (n <= 0)
-        {
-          g_string_append (reply, "<closed>");
-          break;
-        }
-      g_string_append_len (reply, buffer, n);
-    }
+  if (dg_test_receive (connection, 5, reply))
+    g_string_append (reply, "<closed>");
 
   return reply;
 }
@@ -332,21 +309,6 @@ test_slow_clients (Fixture       *f,
   real_client_sync (f);
 }
 
-static gsize
-read_status_kib (GPid        pid,
-                 const char *field)
-{
-  g_autofree char *path = g_strdup_printf ("/proc/%d/status", (int) pid);
-  g_autofree char *contents = NULL;
-  const char *line;
-
-  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
-  line = strstr (contents, field);
-  g_assert_nonnull (line);
-
-  return (gsize) g_ascii_strtoull (line + strlen (field) + 1, NULL, 10);
-}
-
 typedef struct
 {
   const char *url;
@@ -400,7 +362,7 @@ test_login_flood (Fixture       *f,
   char id[37];
 
   g_mutex_init (&flood.lock);
-  baseline = read_status_kib (f->server->pid, "VmHWM:");
+  baseline = dg_test_process_status_kib (f->server, "VmHWM:");
 
   g_assert_cmpuint (dg_test_http (f->session, f->server->url, "POST", "/api/v1/login", NULL,
                                   credentials, &login), ==, 200);
@@ -425,7 +387,7 @@ test_login_flood (Fixture       *f,
   for (guint i = 0; i < N_LOGINS; i++)
     g_thread_join (threads[i]);
 
-  peak = read_status_kib (f->server->pid, "VmHWM:");
+  peak = dg_test_process_status_kib (f->server, "VmHWM:");
   bound = baseline + 2 * HASH_MIB * 1024 + 32 * 1024;
   g_test_message ("%d concurrent logins with the real Argon2id cost: all answered in %.1f s, "
                   "%d of them 200; a push and a pull meanwhile took %.2f s (with %u logins "

@@ -1,0 +1,77 @@
+/* dg-routes-reports.c: the monthly reports and the assessment exports, in worker threads.
+ *
+ * The reports are built by dg-reports.c from the store; a route here only reads its query.
+ */
+#define G_LOG_DOMAIN "dg-server"
+
+#include "config.h"
+
+#include "dg-reports.h"
+#include "dg-routes.h"
+
+void
+dg_route_dustfall (DgRequest  *req,
+                   GError    **error)
+{
+  if (dg_request_get_month_param (req, error))
+    req->response = dg_reports_dustfall (req->store, req->capture, error);
+}
+
+void
+dg_route_roads (DgRequest  *req,
+                GError    **error)
+{
+  if (dg_request_get_month_param (req, error))
+    req->response = dg_reports_roads (req->store, req->capture, error);
+}
+
+void
+dg_route_quota (DgRequest  *req,
+                GError    **error)
+{
+  if (dg_request_get_month_param (req, error))
+    req->response = dg_reports_quota (req->store, req->capture, NULL, error);
+}
+
+void
+dg_route_assessment (DgRequest  *req,
+                     GError    **error)
+{
+  const char *format_name = dg_request_get_query (req, "format");
+  const char *section_name = dg_request_get_query (req, "section");
+  DgAssessmentFormat format = DG_ASSESSMENT_FORMAT_JSON;
+  DgAssessmentSection section = DG_ASSESSMENT_SECTION_DUSTFALL;
+
+  if (!dg_request_get_month_param (req, error))
+    return;
+
+  if (format_name != NULL && !dg_assessment_format_from_string (format_name, &format))
+    {
+      dg_set_error (error, DG_ERROR_INVALID_FIELD, "format",
+                    "format must be json, csv, xlsx or pdf");
+      return;
+    }
+  if (!dg_assessment_section_from_string (section_name, &section))
+    {
+      dg_set_error (error, DG_ERROR_INVALID_FIELD, "section",
+                    "section must be dustfall, roads or quota");
+      return;
+    }
+
+  if (format == DG_ASSESSMENT_FORMAT_JSON)
+    {
+      req->response = dg_reports_assessment (req->store, req->capture, error);
+      return;
+    }
+
+  req->file = dg_reports_assessment_file (req->store, req->capture, format, section, error);
+  if (req->file == NULL)
+    return;
+
+  req->content_type = dg_assessment_format_content_type (format);
+  req->filename = g_strdup_printf ("dustgrid-assessment-%s%s%s.%s", req->capture,
+                                   format == DG_ASSESSMENT_FORMAT_CSV ? "-" : "",
+                                   format == DG_ASSESSMENT_FORMAT_CSV
+                                     ? dg_assessment_section_to_string (section) : "",
+                                   dg_assessment_format_to_string (format));
+}

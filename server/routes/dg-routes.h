@@ -1,0 +1,33 @@
+/* dg-routes.h: the route handlers the route table of dg-server.c names, one group per file.
+ *
+ * Each is a DgRouteHandler: it runs in a worker thread once the caller's token and the
+ * route's action have been checked against the policy, and fills in @req's answer. A handler
+ * that needs more than the route's action (a record's author) asks dg_policy_allows() itself.
+ */
+#pragma once
+
+#include "dg-server-private.h"
+
+G_BEGIN_DECLS
+
+/* dg-routes-auth.c */
+void dg_route_login          (DgRequest *req, GError **error);
+void dg_route_logout         (DgRequest *req, GError **error);
+
+/* dg-routes-records.c */
+void dg_route_push_changes   (DgRequest *req, GError **error);
+void dg_route_pull_changes   (DgRequest *req, GError **error);
+void dg_route_record_history (DgRequest *req, GError **error);
+void dg_route_return_record  (DgRequest *req, GError **error);
+
+/* dg-routes-months.c */
+void dg_route_close_month    (DgRequest *req, GError **error);
+void dg_route_reopen_month   (DgRequest *req, GError **error);
+
+/* dg-routes-reports.c */
+void dg_route_dustfall       (DgRequest *req, GError **error);
+void dg_route_roads          (DgRequest *req, GError **error);
+void dg_route_quota          (DgRequest *req, GError **error);
+void dg_route_assessment     (DgRequest *req, GError **error);
+
+G_END_DECLS
