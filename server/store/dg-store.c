@@ -2264,84 +2264,36 @@ dg_store_load_road_checks (DgStore     *self,
   return g_steal_pointer (&checks);
 }
 
-/* One site of a cell-month being gathered, as dg_cell_months_from_samples() keeps it. */
-typedef struct
-{
-  char     *label;
-  gboolean  has[2];
-  double    value[2];
-} SiteValue;
-
+/* Closes the cell-month gathered in @value into @out, its strings interned. */
 static void
-site_value_clear (SiteValue *site)
-{
-  g_free (site->label);
-}
-
-/* Closes the cell-month gathered in @sites into @out: the rules of dg_cell_months_from_samples(),
- * on the M stored with each sample. */
-static void
-finish_cell_month (GArray     *out,
-                   const char *cell_id,
-                   const char *month,
-                   GArray     *sites)
+finish_cell_month (GArray      *out,
+                   DgCellValue *value,
+                   const char  *cell_id,
+                   const char  *month)
 {
   DgCellMonth cm = { 0, };
-  gint64 sum = 0;   /* in tenths: the site values are exact tenths, and so is their sum */
 
   cm.cell_id = (char *) g_intern_string (cell_id);
   cm.month = (char *) g_intern_string (month);
-  cm.value = NAN;
-  cm.site_max = NAN;
-  cm.site_min = NAN;
-
-  for (guint i = 0; i < sites->len; i++)
-    {
-      const SiteValue *site = &g_array_index (sites, SiteValue, i);
-      double v;
-
-      /* Jar A when it is valid, else B: parallel jars are a spare, never averaged. */
-      if (site->has[0])
-        v = site->value[0];
-      else if (site->has[1])
-        v = site->value[1];
-      else
-        continue;
-
-      sum += llround (v * 10);
-      cm.sites++;
-      if (isnan (cm.site_max) || v > cm.site_max)
-        cm.site_max = v;
-      if (isnan (cm.site_min) || v < cm.site_min)
-        cm.site_min = v;
-    }
-
-  if (cm.sites > 0)
-    {
-      cm.has_value = TRUE;
-      cm.value = dg_round1 ((double) sum / (10.0 * cm.sites));
-    }
-
+  dg_cell_value_finish (value, &cm);
   g_array_append_val (out, cm);
-  g_array_set_size (sites, 0);
 }
 
-/* The cell-months of one month, gathered from sample_values. */
+/* The cell-months of one month, gathered from sample_values by the rules of common/ (the
+ * DgCellValue accumulator dg_cell_months_from_samples() uses), on the M stored with each sample. */
 static GArray *
 gather_cell_months (DgStore     *self,
                     const char  *month,
                     GError     **error)
 {
   g_autoptr(GArray) out = g_array_new (FALSE, TRUE, sizeof (DgCellMonth));
-  g_autoptr(GArray) sites = g_array_new (FALSE, TRUE, sizeof (SiteValue));
-  g_autofree char *cell_id = NULL;
+  g_autoptr(DgCellValue) value = dg_cell_value_new ();
+  const char *cell_id = NULL;   /* interned */
   sqlite3_stmt *s;
   int rc;
 
-  g_array_set_clear_func (sites, (GDestroyNotify) site_value_clear);
-
   s = stmt (self,
-            "SELECT cell_id, site, jar, valid, value FROM sample_values"
+            "SELECT cell_id, site, jar, valid, value, record_id FROM sample_values"
             " WHERE month = ?1 ORDER BY cell_id, record_id", error);
   if (s == NULL)
     return NULL;
@@ -2350,39 +2302,21 @@ gather_cell_months (DgStore     *self,
   while ((rc = sqlite3_step (s)) == SQLITE_ROW)
     {
       const char *cell = (const char *) sqlite3_column_text (s, 0);
-      const char *label = (const char *) sqlite3_column_text (s, 1);
-      const char *jar_text = (const char *) sqlite3_column_text (s, 2);
-      SiteValue *site = NULL;
-      guint jar;
+      const char *jar = (const char *) sqlite3_column_text (s, 2);
 
       if (cell_id == NULL || strcmp (cell_id, cell) != 0)
         {
           if (cell_id != NULL)
-            finish_cell_month (out, cell_id, month, sites);
-          g_free (cell_id);
-          cell_id = g_strdup (cell);
+            finish_cell_month (out, value, cell_id, month);
+          cell_id = g_intern_string (cell);
         }
 
       /* A cell-month with samples but no valid jar still gets an entry (缺测). */
-      if (sqlite3_column_int (s, 3) == 0 || sqlite3_column_type (s, 4) == SQLITE_NULL ||
-          jar_text == NULL || (jar_text[0] != DG_JAR_A && jar_text[0] != DG_JAR_B))
-        continue;
-
-      for (guint i = 0; i < sites->len && site == NULL; i++)
-        if (strcmp (g_array_index (sites, SiteValue, i).label, label) == 0)
-          site = &g_array_index (sites, SiteValue, i);
-      if (site == NULL)
-        {
-          g_array_set_size (sites, sites->len + 1);
-          site = &g_array_index (sites, SiteValue, sites->len - 1);
-          site->label = g_strdup (label);
-        }
-
-      /* Two valid jars of one letter at one site: the larger id wins, as in the builder;
-       * a cell's rows come by id, so that is the last one. */
-      jar = jar_text[0] == DG_JAR_A ? 0 : 1;
-      site->has[jar] = TRUE;
-      site->value[jar] = sqlite3_column_double (s, 4);
+      dg_cell_value_add (value, (const char *) sqlite3_column_text (s, 1),
+                         jar != NULL ? jar[0] : '\0', sqlite3_column_int (s, 3) != 0,
+                         sqlite3_column_type (s, 4) == SQLITE_NULL ? NAN
+                                                                   : sqlite3_column_double (s, 4),
+                         (const char *) sqlite3_column_text (s, 5));
     }
   sqlite3_reset (s);
   if (rc != SQLITE_DONE)
@@ -2391,7 +2325,7 @@ gather_cell_months (DgStore     *self,
       return NULL;
     }
   if (cell_id != NULL)
-    finish_cell_month (out, cell_id, month, sites);
+    finish_cell_month (out, value, cell_id, month);
 
   return g_steal_pointer (&out);
 }
