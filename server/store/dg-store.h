@@ -1,8 +1,10 @@
-/* dg-store.h: the server's SQLite store (design section 5).
+/* dg-store.h: the server's store (design section 5), one API over its backends (SQLite yet; what
+ * a backend does is dg-store-backend.h, and every rule stays above it, here).
  *
- * One database file in WAL mode with synchronous=FULL. Every revision of every record is kept,
- * chained by hash = SHA-256 (previous hash ‖ canonical JSON of the revision). A batch of changes
- * is one BEGIN IMMEDIATE transaction and its results are returned only after COMMIT.
+ * Every revision of every record is kept, chained by hash = SHA-256 (previous hash ‖ canonical
+ * JSON of the revision). A batch of changes is one write transaction (with SQLite, BEGIN
+ * IMMEDIATE on one database file in WAL mode with synchronous=FULL) and its results are returned
+ * only after COMMIT.
  *
  * All methods block and may be called from any thread: the store serializes access to its one
  * connection, so callers run them off the main loop (in a GTask thread).
@@ -23,9 +25,16 @@ G_DECLARE_FINAL_TYPE (DgStore, dg_store, DG, STORE, GObject)
 /* The schema version this build writes (PRAGMA user_version). */
 #define DG_STORE_SCHEMA_VERSION 3
 
+/* Opens the SQLite database file @path (created when missing) with the schema of this build. */
 DgStore    *dg_store_open                 (const char   *path,
                                            GError      **error);
+/* Opens @location with the backend named @backend ("sqlite": a file path). An unknown name fails
+ * with DG_ERROR_INVALID_FIELD. */
+DgStore    *dg_store_open_backend         (const char   *backend,
+                                           const char   *location,
+                                           GError      **error);
 const char *dg_store_get_path             (DgStore      *self);
+const char *dg_store_get_backend_name     (DgStore      *self);
 /* Closes the database (checkpointing the WAL); later calls fail with DG_ERROR_UNAVAILABLE. */
 void        dg_store_close                (DgStore      *self);
 
