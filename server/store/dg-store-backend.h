@@ -246,6 +246,9 @@ struct _DgStoreBackend
   gboolean   (*backup)           (DgStoreDb      *db,
                                   const char     *dest,
                                   GError        **error);
+  /* Tunes this connection for a generator's bulk writes (dg_store_set_bulk_load()). */
+  gboolean   (*bulk_load)        (DgStoreDb      *db,
+                                  GError        **error);
   /* Runs @sql as it is (the tests' way to tamper with a database behind the store's back). */
   gboolean   (*exec)             (DgStoreDb      *db,
                                   const char     *sql,

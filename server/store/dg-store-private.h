@@ -1,4 +1,4 @@
-/* dg-store-private.h: what dg-store.c and dg-store-changes.c share of DgStore. */
+/* dg-store-private.h: what the files of DgStore (dg-store.c, -changes.c, -reports.c) share. */
 #pragma once
 
 #include "dg-store.h"
@@ -40,10 +40,14 @@ gboolean    dg_store_check_open          (DgStore           *self,
                                           GError           **error);
 JsonObject *dg_store_parse_object        (const char        *text);
 DgRecord   *dg_store_record_from_row     (const DgStoreRow  *row);
-DgRuleSet  *dg_store_load_rules_locked   (DgStore           *self,
-                                          GError           **error);
 /* Forgets every decoded rule, road, cell and cell-month. */
 void        dg_store_drop_caches         (DgStore           *self);
+
+/* dg-store-reports.c */
+
+/* The rules in force, decoded once and kept until one changes. */
+DgRuleSet  *dg_store_load_rules_locked   (DgStore           *self,
+                                          GError           **error);
 
 /* dg-store-changes.c */
 

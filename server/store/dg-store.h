@@ -172,6 +172,11 @@ gboolean    dg_store_verify               (DgStore      *self,
 gboolean    dg_store_backup               (DgStore      *self,
                                            const char   *dest_path,
                                            GError      **error);
+/* Makes this connection write in bulk, for a generator (`demo --scale`) filling a scratch
+ * database: hundreds of thousands of new ids go into several indexes in each transaction, and
+ * what a crash cuts short is generated again, so commits need not wait for the disk. */
+gboolean    dg_store_set_bulk_load        (DgStore      *self,
+                                           GError      **error);
 /* Runs @sql (a test's way to tamper with the file behind the server's back). */
 gboolean    dg_store_exec                 (DgStore      *self,
                                            const char   *sql,
