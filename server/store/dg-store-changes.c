@@ -553,11 +553,12 @@ dg_store_insert_generated (DgStore       *self,
   const char *type_name = dg_record_type_to_string (type);
   const char *state = dg_record_state_to_string (DG_RECORD_STATE_ACTIVE);
 
-  g_return_val_if_fail (DG_IS_STORE (self), FALSE);
   g_return_val_if_fail (type == DG_RECORD_ROAD_CHECK || type == DG_RECORD_DUSTFALL_SAMPLE, FALSE);
 
-  locker = g_mutex_locker_new (&self->lock);
-  if (!dg_store_check_open (self, error) || !begin_batch (self, &batch, error))
+  locker = dg_store_lock_open (self, error);
+  if (locker == NULL)
+    return FALSE;
+  if (!begin_batch (self, &batch, error))
     goto failed;
   rules = dg_store_load_rules_locked (self, error);
   if (rules == NULL)
@@ -727,13 +728,12 @@ dg_store_return_record (DgStore     *self,
   gboolean closed = FALSE;
   gint64 seq = 0;
 
-  g_return_val_if_fail (DG_IS_STORE (self), NULL);
   g_return_val_if_fail (reason != NULL, NULL);
 
-  locker = g_mutex_locker_new (&self->lock);
-  backend = self->backend;
-  if (!dg_store_check_open (self, error))
+  locker = dg_store_lock_open (self, error);
+  if (locker == NULL)
     return NULL;
+  backend = self->backend;
   if (!backend->begin_write (self->db, &seq, &prev_hash, error))
     goto failed;
 

@@ -36,6 +36,12 @@ struct _DgStore
 
 /* Each *_locked function runs with self->lock held. */
 
+/* Where each public call on an open store begins: checks @self and takes its lock, held until
+ * the locker is freed. NULL, the lock released, when the store is closed (DG_ERROR_UNAVAILABLE)
+ * or @self is no DgStore (a critical, no error). */
+GMutexLocker *dg_store_lock_open         (DgStore           *self,
+                                          GError           **error);
+/* FALSE with DG_ERROR_UNAVAILABLE when the store has been closed. */
 gboolean    dg_store_check_open          (DgStore           *self,
                                           GError           **error);
 JsonObject *dg_store_parse_object        (const char        *text);

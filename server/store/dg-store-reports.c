@@ -107,15 +107,9 @@ DgRuleSet *
 dg_store_load_rules (DgStore  *self,
                      GError  **error)
 {
-  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(GMutexLocker) locker = dg_store_lock_open (self, error);
 
-  g_return_val_if_fail (DG_IS_STORE (self), NULL);
-
-  locker = g_mutex_locker_new (&self->lock);
-  if (!dg_store_check_open (self, error))
-    return NULL;
-
-  return dg_store_load_rules_locked (self, error);
+  return locker != NULL ? dg_store_load_rules_locked (self, error) : NULL;
 }
 
 /* Roads or grid cells: decoded once and kept until one changes (here, or through another
@@ -131,8 +125,8 @@ load_reference (DgStore       *self,
 
   g_assert (type == DG_RECORD_ROAD || type == DG_RECORD_GRID_CELL);
 
-  locker = g_mutex_locker_new (&self->lock);
-  if (!dg_store_check_open (self, error))
+  locker = dg_store_lock_open (self, error);
+  if (locker == NULL)
     return NULL;
 
   version = self->backend->data_version (self->db);
@@ -187,15 +181,9 @@ dg_store_load_road_checks (DgStore     *self,
                            const char  *month,
                            GError     **error)
 {
-  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(GMutexLocker) locker = dg_store_lock_open (self, error);
 
-  g_return_val_if_fail (DG_IS_STORE (self), NULL);
-
-  locker = g_mutex_locker_new (&self->lock);
-  if (!dg_store_check_open (self, error))
-    return NULL;
-
-  return self->backend->load_road_checks (self->db, month, error);
+  return locker != NULL ? self->backend->load_road_checks (self->db, month, error) : NULL;
 }
 
 GArray *
@@ -207,11 +195,10 @@ dg_store_load_cell_months (DgStore           *self,
   g_autoptr(GArray) out = NULL;
   gint64 version;
 
-  g_return_val_if_fail (DG_IS_STORE (self), NULL);
   g_return_val_if_fail (months != NULL, NULL);
 
-  locker = g_mutex_locker_new (&self->lock);
-  if (!dg_store_check_open (self, error))
+  locker = dg_store_lock_open (self, error);
+  if (locker == NULL)
     return NULL;
 
   version = self->backend->data_version (self->db);
@@ -257,10 +244,8 @@ dg_store_load_dustfall_samples (DgStore           *self,
   g_autoptr(GMutexLocker) locker = NULL;
   g_autoptr(GPtrArray) all = NULL;
 
-  g_return_val_if_fail (DG_IS_STORE (self), NULL);
-
-  locker = g_mutex_locker_new (&self->lock);
-  if (!dg_store_check_open (self, error))
+  locker = dg_store_lock_open (self, error);
+  if (locker == NULL)
     return NULL;
 
   all = g_ptr_array_new_with_free_func (record_data_free_func (DG_RECORD_DUSTFALL_SAMPLE));

@@ -38,6 +38,20 @@ dg_store_row_clear (DgStoreRow *row)
   g_clear_pointer (&row->month, g_free);
 }
 
+GMutexLocker *
+dg_store_lock_open (DgStore  *self,
+                    GError  **error)
+{
+  GMutexLocker *locker;
+
+  g_return_val_if_fail (DG_IS_STORE (self), NULL);
+
+  locker = g_mutex_locker_new (&self->lock);
+  if (!dg_store_check_open (self, error))
+    g_clear_pointer (&locker, g_mutex_locker_free);
+  return locker;
+}
+
 gboolean
 dg_store_check_open (DgStore  *self,
                      GError  **error)
@@ -236,11 +250,10 @@ dg_store_put_user (DgStore     *self,
   g_autoptr(GMutexLocker) locker = NULL;
   g_autofree char *now = NULL;
 
-  g_return_val_if_fail (DG_IS_STORE (self), FALSE);
   g_return_val_if_fail (username != NULL && password_hash != NULL, FALSE);
 
-  locker = g_mutex_locker_new (&self->lock);
-  if (!dg_store_check_open (self, error))
+  locker = dg_store_lock_open (self, error);
+  if (locker == NULL)
     return FALSE;
 
   now = dg_timestamp_now ();
@@ -257,10 +270,8 @@ dg_store_get_user (DgStore     *self,
   g_autoptr(GMutexLocker) locker = NULL;
   gboolean found = FALSE;
 
-  g_return_val_if_fail (DG_IS_STORE (self), FALSE);
-
-  locker = g_mutex_locker_new (&self->lock);
-  if (!dg_store_check_open (self, error))
+  locker = dg_store_lock_open (self, error);
+  if (locker == NULL)
     return FALSE;
 
   if (!self->backend->get_user (self->db, username, &found, role, password_hash, error))
@@ -275,15 +286,10 @@ dg_store_add_token (DgStore     *self,
                     gint64       expires_at,
                     GError     **error)
 {
-  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(GMutexLocker) locker = dg_store_lock_open (self, error);
 
-  g_return_val_if_fail (DG_IS_STORE (self), FALSE);
-
-  locker = g_mutex_locker_new (&self->lock);
-  if (!dg_store_check_open (self, error))
-    return FALSE;
-
-  return self->backend->add_token (self->db, token_hash, username, expires_at, error);
+  return locker != NULL &&
+         self->backend->add_token (self->db, token_hash, username, expires_at, error);
 }
 
 gboolean
@@ -300,10 +306,8 @@ dg_store_lookup_token (DgStore     *self,
   gboolean found = FALSE;
   DgRole r = DG_ROLE_INSPECTOR;
 
-  g_return_val_if_fail (DG_IS_STORE (self), FALSE);
-
-  locker = g_mutex_locker_new (&self->lock);
-  if (!dg_store_check_open (self, error))
+  locker = dg_store_lock_open (self, error);
+  if (locker == NULL)
     return FALSE;
 
   if (token_hash == NULL)
@@ -328,15 +332,9 @@ dg_store_revoke_token (DgStore     *self,
                        const char  *token_hash,
                        GError     **error)
 {
-  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(GMutexLocker) locker = dg_store_lock_open (self, error);
 
-  g_return_val_if_fail (DG_IS_STORE (self), FALSE);
-
-  locker = g_mutex_locker_new (&self->lock);
-  if (!dg_store_check_open (self, error))
-    return FALSE;
-
-  return self->backend->revoke_token (self->db, token_hash, error);
+  return locker != NULL && self->backend->revoke_token (self->db, token_hash, error);
 }
 
 /* ---- Records ---- */
@@ -380,11 +378,10 @@ dg_store_pull (DgStore     *self,
   Pull pull = { records, limit, since, FALSE };
   const char *owner;
 
-  g_return_val_if_fail (DG_IS_STORE (self), NULL);
   g_return_val_if_fail (limit > 0, NULL);
 
-  locker = g_mutex_locker_new (&self->lock);
-  if (!dg_store_check_open (self, error))
+  locker = dg_store_lock_open (self, error);
+  if (locker == NULL)
     return NULL;
 
   /* Everyone sees the reference data; a role the policy does not let read others' records sees
@@ -407,11 +404,8 @@ dg_store_get_record (DgStore     *self,
   g_auto(DgStoreRow) row = { 0 };
   gboolean found = FALSE;
 
-  g_return_val_if_fail (DG_IS_STORE (self), NULL);
-
-  locker = g_mutex_locker_new (&self->lock);
-  if (!dg_store_check_open (self, error) ||
-      !self->backend->load_record (self->db, id, &row, &found, error))
+  locker = dg_store_lock_open (self, error);
+  if (locker == NULL || !self->backend->load_record (self->db, id, &row, &found, error))
     return NULL;
 
   if (!found)
@@ -442,10 +436,8 @@ dg_store_get_history (DgStore     *self,
   g_autoptr(JsonNode) root = NULL;
   JsonArray *revisions;
 
-  g_return_val_if_fail (DG_IS_STORE (self), NULL);
-
-  locker = g_mutex_locker_new (&self->lock);
-  if (!dg_store_check_open (self, error))
+  locker = dg_store_lock_open (self, error);
+  if (locker == NULL)
     return NULL;
 
   json_builder_begin_object (builder);
@@ -479,10 +471,8 @@ dg_store_set_month_closed (DgStore     *self,
   g_autoptr(GMutexLocker) locker = NULL;
   g_autofree char *now = NULL;
 
-  g_return_val_if_fail (DG_IS_STORE (self), FALSE);
-
-  locker = g_mutex_locker_new (&self->lock);
-  if (!dg_store_check_open (self, error))
+  locker = dg_store_lock_open (self, error);
+  if (locker == NULL)
     return FALSE;
 
   now = dg_timestamp_now ();
@@ -497,10 +487,8 @@ dg_store_is_month_closed (DgStore     *self,
   g_autoptr(GMutexLocker) locker = NULL;
   gboolean closed = FALSE;
 
-  g_return_val_if_fail (DG_IS_STORE (self), FALSE);
-
-  locker = g_mutex_locker_new (&self->lock);
-  if (!dg_store_check_open (self, error))
+  locker = dg_store_lock_open (self, error);
+  if (locker == NULL)
     return FALSE;
 
   self->backend->month_closed (self->db, month, &closed, error);
@@ -546,19 +534,15 @@ dg_store_verify (DgStore     *self,
 {
   g_autoptr(GMutexLocker) locker = NULL;
   g_autofree char *stale_id = NULL;
-  Walk walk = { g_strdup (""), 0 };
+  Walk walk = { NULL, 0 };
   gint64 stale_rev = 0;
   gboolean ok;
 
-  g_return_val_if_fail (DG_IS_STORE (self), FALSE);
+  locker = dg_store_lock_open (self, error);
+  if (locker == NULL)
+    return FALSE;
 
-  locker = g_mutex_locker_new (&self->lock);
-  if (!dg_store_check_open (self, error))
-    {
-      g_free (walk.prev);
-      return FALSE;
-    }
-
+  walk.prev = g_strdup ("");
   ok = self->backend->verify (self->db, verify_revision_cb, &walk, &stale_id, &stale_rev, error);
   g_free (walk.prev);
   if (!ok)
@@ -585,11 +569,10 @@ dg_store_backup (DgStore     *self,
 {
   g_autoptr(GMutexLocker) locker = NULL;
 
-  g_return_val_if_fail (DG_IS_STORE (self), FALSE);
   g_return_val_if_fail (dest_path != NULL, FALSE);
 
-  locker = g_mutex_locker_new (&self->lock);
-  if (!dg_store_check_open (self, error))
+  locker = dg_store_lock_open (self, error);
+  if (locker == NULL)
     return FALSE;
 
   return self->backend->backup (self->db, dest_path, error);
@@ -599,15 +582,9 @@ gboolean
 dg_store_set_bulk_load (DgStore  *self,
                         GError  **error)
 {
-  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(GMutexLocker) locker = dg_store_lock_open (self, error);
 
-  g_return_val_if_fail (DG_IS_STORE (self), FALSE);
-
-  locker = g_mutex_locker_new (&self->lock);
-  if (!dg_store_check_open (self, error))
-    return FALSE;
-
-  return self->backend->bulk_load (self->db, error);
+  return locker != NULL && self->backend->bulk_load (self->db, error);
 }
 
 gboolean
@@ -617,10 +594,8 @@ dg_store_exec (DgStore     *self,
 {
   g_autoptr(GMutexLocker) locker = NULL;
 
-  g_return_val_if_fail (DG_IS_STORE (self), FALSE);
-
-  locker = g_mutex_locker_new (&self->lock);
-  if (!dg_store_check_open (self, error))
+  locker = dg_store_lock_open (self, error);
+  if (locker == NULL)
     return FALSE;
 
   /* Whatever @sql changes, nothing decoded or gathered before may still hold. */
@@ -635,10 +610,8 @@ dg_store_count_revisions (DgStore    *self,
 {
   g_autoptr(GMutexLocker) locker = NULL;
 
-  g_return_val_if_fail (DG_IS_STORE (self), -1);
-
-  locker = g_mutex_locker_new (&self->lock);
-  if (!dg_store_check_open (self, NULL))
+  locker = dg_store_lock_open (self, NULL);
+  if (locker == NULL)
     return -1;
 
   return self->backend->count_revisions (self->db, id);
