@@ -103,7 +103,7 @@ struct _DgStoreBackend
    * stays the same. */
   gint64     (*data_version)     (DgStoreDb      *db);
 
-  /* ---- Users and tokens (dg-sqlite-auth.c) ---- */
+  /* ---- Users and tokens ---- */
 
   /* Adds @username, or replaces the role and password hash of the one there. */
   gboolean   (*put_user)         (DgStoreDb      *db,
@@ -138,7 +138,7 @@ struct _DgStoreBackend
                                   const char     *token_hash,
                                   GError        **error);
 
-  /* ---- Records (dg-sqlite-changes.c) ---- */
+  /* ---- Records ---- */
 
   /* The current state of @id, deleted or not: *found FALSE when there is none. */
   gboolean   (*load_record)      (DgStoreDb      *db,
@@ -181,7 +181,7 @@ struct _DgStoreBackend
                                   const char     *now,
                                   GError        **error);
 
-  /* ---- Feed (dg-sqlite-feed.c) ---- */
+  /* ---- Feed ---- */
 
   /* The rows with seq > @since, by seq, at most @limit; with @owner, only @owner's besides the
    * reference data (roads, grid cells, rules), which everyone sees. */
@@ -202,7 +202,7 @@ struct _DgStoreBackend
   gint64     (*count_revisions)  (DgStoreDb      *db,
                                   const char     *id);
 
-  /* ---- What the reports read (dg-sqlite-reports.c) ---- */
+  /* ---- What the reports read ---- */
 
   /* Keeps what the reports read of a check or a sample in step with record @id: its entries of
    * @old_month (when it existed) go, and new ones are made from @data (DgRoadCheck * or
@@ -231,7 +231,7 @@ struct _DgStoreBackend
                                   const char     *month,
                                   GError        **error);
 
-  /* ---- Integrity (dg-sqlite-integrity.c) ---- */
+  /* ---- Integrity ---- */
 
   /* In one consistent snapshot: calls @func on every revision in chain order, then looks for a
    * record whose current state is not what its last revision says (*stale_id, *stale_rev: NULL

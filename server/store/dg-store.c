@@ -18,7 +18,7 @@
 
 G_DEFINE_FINAL_TYPE (DgStore, dg_store, G_TYPE_OBJECT)
 
-/* By name; the first is the one dg_store_open() uses. */
+/* The backends this build has, by name. */
 static const DgStoreBackend *const backends[] = {
   &dg_sqlite_backend,
 };
@@ -174,7 +174,11 @@ dg_store_open (const char  *path,
 {
   g_return_val_if_fail (path != NULL, NULL);
 
-  return dg_store_open_backend (backends[0]->name, path, error);
+  /* Design 6.5: --db is a SQLite file or a PostgreSQL URI. */
+  if (g_str_has_prefix (path, "postgresql://") || g_str_has_prefix (path, "postgres://"))
+    return dg_store_open_backend ("postgresql", path, error);
+
+  return dg_store_open_backend ("sqlite", path, error);
 }
 
 DgStore *
@@ -195,7 +199,8 @@ dg_store_open_backend (const char  *backend,
       self->backend = backends[i];
   if (self->backend == NULL)
     {
-      dg_set_error (error, DG_ERROR_INVALID_FIELD, NULL, "no store backend named %s", backend);
+      dg_set_error (error, DG_ERROR_INVALID_FIELD, NULL, "this server has no %s store backend",
+                    backend);
       return NULL;
     }
 

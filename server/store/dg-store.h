@@ -25,7 +25,9 @@ G_DECLARE_FINAL_TYPE (DgStore, dg_store, DG, STORE, GObject)
 /* The schema version this build writes (PRAGMA user_version). */
 #define DG_STORE_SCHEMA_VERSION 3
 
-/* Opens the SQLite database file @path (created when missing) with the schema of this build. */
+/* Opens the database at @path with the schema of this build: a SQLite file (created when
+ * missing), or with a postgresql:// URI the PostgreSQL backend, which this build does not have
+ * yet (DG_ERROR_INVALID_FIELD). */
 DgStore    *dg_store_open                 (const char   *path,
                                            GError      **error);
 /* Opens @location with the backend named @backend ("sqlite": a file path). An unknown name fails
