@@ -175,17 +175,155 @@ dg_cell_month_clear (DgCellMonth *cm)
 
 typedef struct
 {
-  /* Per jar (0 = A, 1 = B): the computed value of the valid jar, if any. */
-  gboolean    has[2];
-  double      value[2];
-  const char *id[2];   /* to pick one deterministically among duplicate jars */
+  char     *label;
+  /* Per jar (0 = A, 1 = B): the value of the valid jar, if any. */
+  gboolean  has[2];
+  double    value[2];
+  char     *id[2];   /* to pick one deterministically among duplicate jars */
 } Site;
+
+struct _DgCellValue
+{
+  /* Site: a cell has a handful of sites, so a search beats a hash table. */
+  GArray *sites;
+};
+
+static void
+site_clear (Site *site)
+{
+  g_clear_pointer (&site->label, g_free);
+  g_clear_pointer (&site->id[0], g_free);
+  g_clear_pointer (&site->id[1], g_free);
+}
+
+DgCellValue *
+dg_cell_value_new (void)
+{
+  DgCellValue *self = g_new0 (DgCellValue, 1);
+
+  self->sites = g_array_new (FALSE, TRUE, sizeof (Site));
+  g_array_set_clear_func (self->sites, (GDestroyNotify) site_clear);
+  return self;
+}
+
+void
+dg_cell_value_free (DgCellValue *self)
+{
+  if (self == NULL)
+    return;
+
+  g_array_unref (self->sites);
+  g_free (self);
+}
+
+void
+dg_cell_value_add (DgCellValue *self,
+                   const char  *site_label,
+                   char         jar,
+                   gboolean     valid,
+                   double       value,
+                   const char  *sample_id)
+{
+  Site *site = NULL;
+  guint j;
+
+  g_return_if_fail (self != NULL);
+
+  if (!valid || (jar != DG_JAR_A && jar != DG_JAR_B) || !isfinite (value))
+    return;
+
+  if (site_label == NULL)
+    site_label = "1";
+  for (guint i = 0; i < self->sites->len && site == NULL; i++)
+    if (strcmp (g_array_index (self->sites, Site, i).label, site_label) == 0)
+      site = &g_array_index (self->sites, Site, i);
+  if (site == NULL)
+    {
+      g_array_set_size (self->sites, self->sites->len + 1);
+      site = &g_array_index (self->sites, Site, self->sites->len - 1);
+      site->label = g_strdup (site_label);
+    }
+
+  j = jar == DG_JAR_A ? 0 : 1;
+  /* Two valid jars of one letter at one site should not happen; if they do, every side
+   * keeps the one with the larger id rather than whichever came first. */
+  if (!site->has[j] || g_strcmp0 (sample_id, site->id[j]) > 0)
+    {
+      site->has[j] = TRUE;
+      site->value[j] = value;
+      g_free (site->id[j]);
+      site->id[j] = g_strdup (sample_id);
+    }
+}
+
+void
+dg_cell_value_add_sample (DgCellValue            *self,
+                          const DgDustfallSample *sample)
+{
+  DgDustfallResult result;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (sample != NULL);
+
+  /* Only a jar that counts needs its M. */
+  if (!sample->valid || (sample->jar != DG_JAR_A && sample->jar != DG_JAR_B))
+    return;
+  if (!dg_dustfall_compute (sample, &result, NULL))
+    return;
+
+  dg_cell_value_add (self, sample->site, sample->jar, TRUE, result.value, sample->id);
+}
+
+void
+dg_cell_value_finish (DgCellValue *self,
+                      DgCellMonth *cm)
+{
+  gint64 sum = 0;   /* in tenths: the site values are exact tenths, and so is their sum */
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (cm != NULL);
+
+  cm->has_value = FALSE;
+  cm->value = NAN;
+  cm->sites = 0;
+  cm->site_max = NAN;
+  cm->site_min = NAN;
+
+  for (guint i = 0; i < self->sites->len; i++)
+    {
+      const Site *site = &g_array_index (self->sites, Site, i);
+      double v;
+
+      /* Jar A when it is valid, else B: parallel jars are a spare, never averaged. */
+      if (site->has[0])
+        v = site->value[0];
+      else if (site->has[1])
+        v = site->value[1];
+      else
+        continue;
+
+      sum += llround (v * 10);
+      cm->sites++;
+      if (isnan (cm->site_max) || v > cm->site_max)
+        cm->site_max = v;
+      if (isnan (cm->site_min) || v < cm->site_min)
+        cm->site_min = v;
+    }
+
+  if (cm->sites > 0)
+    {
+      cm->has_value = TRUE;
+      cm->value = dg_round1 ((double) sum / (10.0 * cm->sites));
+    }
+
+  g_array_set_size (self->sites, 0);
+}
 
 typedef struct
 {
-  const char *cell_id;
-  const char *month;
-  GHashTable *sites;   /* site label -> Site * */
+  const char  *cell_id;
+  const char  *month;
+  DgCellValue *value;
 } Group;
 
 static void
@@ -193,7 +331,7 @@ group_free (gpointer data)
 {
   Group *group = data;
 
-  g_hash_table_unref (group->sites);
+  dg_cell_value_free (group->value);
   g_free (group);
 }
 
@@ -242,10 +380,6 @@ dg_cell_months_from_samples (GPtrArray *samples)
     {
       const DgDustfallSample *sample = g_ptr_array_index (samples, i);
       Group probe, *group;
-      Site *site;
-      DgDustfallResult result;
-      const char *label;
-      guint jar;
 
       if (sample == NULL || sample->cell_id == NULL || sample->month == NULL)
         continue;
@@ -260,32 +394,11 @@ dg_cell_months_from_samples (GPtrArray *samples)
           group = g_new0 (Group, 1);
           group->cell_id = sample->cell_id;
           group->month = sample->month;
-          group->sites = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+          group->value = dg_cell_value_new ();
           g_hash_table_add (groups, group);
         }
 
-      if (!sample->valid || (sample->jar != DG_JAR_A && sample->jar != DG_JAR_B))
-        continue;
-      if (!dg_dustfall_compute (sample, &result, NULL))
-        continue;
-
-      label = sample->site != NULL ? sample->site : "1";
-      site = g_hash_table_lookup (group->sites, label);
-      if (site == NULL)
-        {
-          site = g_new0 (Site, 1);
-          g_hash_table_insert (group->sites, (gpointer) label, site);
-        }
-
-      jar = sample->jar == DG_JAR_A ? 0 : 1;
-      /* Two valid jars of one letter at one site should not happen; if they do, every side
-       * keeps the one with the larger id rather than whichever came first. */
-      if (!site->has[jar] || g_strcmp0 (sample->id, site->id[jar]) > 0)
-        {
-          site->has[jar] = TRUE;
-          site->value[jar] = result.value;
-          site->id[jar] = sample->id;
-        }
+      dg_cell_value_add_sample (group->value, sample);
     }
 
   out = g_array_sized_new (FALSE, TRUE, sizeof (DgCellMonth), g_hash_table_size (groups));
@@ -296,44 +409,10 @@ dg_cell_months_from_samples (GPtrArray *samples)
     {
       Group *group = key;
       DgCellMonth cm = { 0, };
-      GHashTableIter site_iter;
-      gpointer site_value;
-      gint64 sum = 0;   /* in tenths: the site values are exact tenths, and so is their sum */
 
       cm.cell_id = g_strdup (group->cell_id);
       cm.month = g_strdup (group->month);
-      cm.value = NAN;
-      cm.site_max = NAN;
-      cm.site_min = NAN;
-
-      g_hash_table_iter_init (&site_iter, group->sites);
-      while (g_hash_table_iter_next (&site_iter, NULL, &site_value))
-        {
-          Site *site = site_value;
-          double v;
-
-          /* Jar A when it is valid, else B: parallel jars are a spare, never averaged. */
-          if (site->has[0])
-            v = site->value[0];
-          else if (site->has[1])
-            v = site->value[1];
-          else
-            continue;
-
-          sum += llround (v * 10);
-          cm.sites++;
-          if (isnan (cm.site_max) || v > cm.site_max)
-            cm.site_max = v;
-          if (isnan (cm.site_min) || v < cm.site_min)
-            cm.site_min = v;
-        }
-
-      if (cm.sites > 0)
-        {
-          cm.has_value = TRUE;
-          cm.value = dg_round1 ((double) sum / (10.0 * cm.sites));
-        }
-
+      dg_cell_value_finish (group->value, &cm);
       g_array_append_val (out, cm);
     }
 

@@ -66,6 +66,35 @@ typedef struct
 
 void        dg_cell_month_clear     (DgCellMonth *cm);
 
+/* The rules above, applied jar by jar: the one place they are written, for
+ * dg_cell_months_from_samples() and for the server's store, which gathers a cell-month from the
+ * M it kept with each sample rather than from the samples. Add one cell-month's jars, then
+ * finish it; the accumulator is empty again after dg_cell_value_finish(). */
+typedef struct _DgCellValue DgCellValue;
+
+DgCellValue *dg_cell_value_new        (void);
+void         dg_cell_value_free       (DgCellValue *self);
+/* One jar of the cell-month: it counts when @valid, its @jar is A or B and @value (its M, to 0.1)
+ * is finite; otherwise it leaves the cell 缺测 unless another jar counts. @site NULL is site "1".
+ * Of two counting jars of one letter at one site, the larger @sample_id wins, whatever the order
+ * they come in. The strings are copied. */
+void         dg_cell_value_add        (DgCellValue            *self,
+                                       const char             *site,
+                                       char                    jar,
+                                       gboolean                valid,
+                                       double                  value,
+                                       const char             *sample_id);
+/* dg_cell_value_add() of @sample with its computed M (a sample whose M cannot be computed does
+ * not count). */
+void         dg_cell_value_add_sample (DgCellValue            *self,
+                                       const DgDustfallSample *sample);
+/* Writes the value, the number of sites and their range into @cm (has_value FALSE and NaN when
+ * no jar counted: 缺测), leaving its cell_id and month alone; empties @self. */
+void         dg_cell_value_finish     (DgCellValue            *self,
+                                       DgCellMonth            *cm);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DgCellValue, dg_cell_value_free)
+
 /* Groups @samples (DgDustfallSample *, any cells and months; invalid-for-computation samples
  * are skipped) into one DgCellMonth per (cell, month) present. Returns a GArray of DgCellMonth
  * (with a clear func) sorted by cell_id then month. */

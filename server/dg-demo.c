@@ -681,13 +681,9 @@ populate_scaled (DgStore      *store,
   g_autoptr(GPtrArray) existing = NULL;
   guint n_days = 0, per_day;
 
-  /* Hundreds of thousands of random ids go into several indexes in each transaction: a page
-   * cache the size of those indexes keeps that from turning into random reads and writes. This
-   * connection is the generator's own. */
-  if (!dg_store_exec (store, "PRAGMA cache_size = -262144", error) ||
-      /* A region cut short is thrown away and generated again (tests/bench/run generates into
-       * a scratch file): no need to wait for the disk at each of its commits. */
-      !dg_store_exec (store, "PRAGMA synchronous = OFF", error))
+  /* This connection is the generator's own, and a region cut short is thrown away and
+   * generated again (tests/bench/run generates into a scratch file). */
+  if (!dg_store_set_bulk_load (store, error))
     return FALSE;
 
   reference = scaled_reference (scale);

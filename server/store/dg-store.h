@@ -1,8 +1,10 @@
-/* dg-store.h: the server's SQLite store (design section 5).
+/* dg-store.h: the server's store (design section 5), one API over its backends (SQLite yet; what
+ * a backend does is dg-store-backend.h, and every rule stays above it, here).
  *
- * One database file in WAL mode with synchronous=FULL. Every revision of every record is kept,
- * chained by hash = SHA-256 (previous hash ‖ canonical JSON of the revision). A batch of changes
- * is one BEGIN IMMEDIATE transaction and its results are returned only after COMMIT.
+ * Every revision of every record is kept, chained by hash = SHA-256 (previous hash ‖ canonical
+ * JSON of the revision). A batch of changes is one write transaction (with SQLite, BEGIN
+ * IMMEDIATE on one database file in WAL mode with synchronous=FULL) and its results are returned
+ * only after COMMIT.
  *
  * All methods block and may be called from any thread: the store serializes access to its one
  * connection, so callers run them off the main loop (in a GTask thread).
@@ -23,9 +25,18 @@ G_DECLARE_FINAL_TYPE (DgStore, dg_store, DG, STORE, GObject)
 /* The schema version this build writes (PRAGMA user_version). */
 #define DG_STORE_SCHEMA_VERSION 3
 
+/* Opens the database at @path with the schema of this build: a SQLite file (created when
+ * missing), or with a postgresql:// URI the PostgreSQL backend, which this build does not have
+ * yet (DG_ERROR_INVALID_FIELD). */
 DgStore    *dg_store_open                 (const char   *path,
                                            GError      **error);
+/* Opens @location with the backend named @backend ("sqlite": a file path). An unknown name fails
+ * with DG_ERROR_INVALID_FIELD. */
+DgStore    *dg_store_open_backend         (const char   *backend,
+                                           const char   *location,
+                                           GError      **error);
 const char *dg_store_get_path             (DgStore      *self);
+const char *dg_store_get_backend_name     (DgStore      *self);
 /* Closes the database (checkpointing the WAL); later calls fail with DG_ERROR_UNAVAILABLE. */
 void        dg_store_close                (DgStore      *self);
 
@@ -162,6 +173,11 @@ gboolean    dg_store_verify               (DgStore      *self,
 /* An online, consistent copy of the database (SQLite backup API) into @dest_path. */
 gboolean    dg_store_backup               (DgStore      *self,
                                            const char   *dest_path,
+                                           GError      **error);
+/* Makes this connection write in bulk, for a generator (`demo --scale`) filling a scratch
+ * database: hundreds of thousands of new ids go into several indexes in each transaction, and
+ * what a crash cuts short is generated again, so commits need not wait for the disk. */
+gboolean    dg_store_set_bulk_load        (DgStore      *self,
                                            GError      **error);
 /* Runs @sql (a test's way to tamper with the file behind the server's back). */
 gboolean    dg_store_exec                 (DgStore      *self,

@@ -406,6 +406,99 @@ test_grouping_and_order (void)
   g_assert_cmpfloat (g_array_index (cms, DgCellMonth, 2).value, ==, 5.7);
 }
 
+/* ---- The accumulator both the builder and the server's store gather a cell-month with ---- */
+
+/* From stored values: a jar that is invalid, of no known letter or without an M does not count,
+ * and a cell-month of only such jars is 缺测 — present, without a value. */
+static void
+test_cell_value_counts_only_valid_jars (void)
+{
+  g_autoptr(DgCellValue) acc = dg_cell_value_new ();
+  DgCellMonth cm = { 0, };
+
+  dg_cell_value_add (acc, "1", DG_JAR_A, FALSE, 5.7, "d1");
+  dg_cell_value_add (acc, "1", 'C', TRUE, 5.7, "d2");
+  dg_cell_value_add (acc, "1", DG_JAR_B, TRUE, NAN, "d3");
+  dg_cell_value_finish (acc, &cm);
+
+  g_assert_false (cm.has_value);
+  g_assert_true (isnan (cm.value));
+  g_assert_cmpuint (cm.sites, ==, 0);
+  g_assert_true (isnan (cm.site_max));
+  g_assert_true (isnan (cm.site_min));
+}
+
+/* Two valid jars of one letter at one site: the larger sample id wins in either order, so the
+ * store (rows by id) and the builder (samples in any order) agree. */
+static void
+test_cell_value_duplicate_jar_larger_id_wins (void)
+{
+  g_autoptr(DgCellValue) acc = dg_cell_value_new ();
+  DgCellMonth first = { 0, }, second = { 0, };
+
+  dg_cell_value_add (acc, "1", DG_JAR_A, TRUE, 5.7, "d2");
+  dg_cell_value_add (acc, "1", DG_JAR_A, TRUE, 9.9, "d1");
+  dg_cell_value_finish (acc, &first);
+  dg_cell_value_add (acc, "1", DG_JAR_A, TRUE, 9.9, "d1");
+  dg_cell_value_add (acc, "1", DG_JAR_A, TRUE, 5.7, "d2");
+  dg_cell_value_finish (acc, &second);
+
+  g_assert_cmpfloat (first.value, ==, 5.7);
+  g_assert_cmpfloat (second.value, ==, 5.7);
+}
+
+/* finish() leaves the accumulator empty for the next cell; a NULL site is site "1"; the mean is of
+ * the reported site values (5.7 and 5.8 -> 5.75 -> 5.8). */
+static void
+test_cell_value_finish_starts_afresh (void)
+{
+  g_autoptr(DgCellValue) acc = dg_cell_value_new ();
+  DgCellMonth cm = { 0, };
+
+  dg_cell_value_add (acc, NULL, DG_JAR_B, TRUE, 11.3, "d1");
+  dg_cell_value_add (acc, "1", DG_JAR_A, TRUE, 5.7, "d2");
+  dg_cell_value_add (acc, "2", DG_JAR_A, TRUE, 5.8, "d3");
+  dg_cell_value_finish (acc, &cm);
+  g_assert_true (cm.has_value);
+  g_assert_cmpuint (cm.sites, ==, 2);
+  g_assert_cmpfloat (cm.value, ==, 5.8);
+  g_assert_cmpfloat (cm.site_max, ==, 5.8);
+  g_assert_cmpfloat (cm.site_min, ==, 5.7);
+
+  dg_cell_value_add (acc, "2", DG_JAR_B, TRUE, 3.1, "d4");
+  dg_cell_value_finish (acc, &cm);
+  g_assert_cmpuint (cm.sites, ==, 1);
+  g_assert_cmpfloat (cm.value, ==, 3.1);
+}
+
+/* Adding samples is adding their computed M: the same cell-month as the builder makes. */
+static void
+test_cell_value_from_samples_matches_builder (void)
+{
+  g_autoptr(GPtrArray) samples =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) dg_dustfall_sample_free);
+  g_autoptr(DgCellValue) acc = dg_cell_value_new ();
+  g_autoptr(GArray) built = NULL;
+  DgCellMonth cm = { 0, };
+  const DgCellMonth *expected;
+
+  g_ptr_array_add (samples, make_sample (CELL_1, "1", DG_JAR_A, "2025-03", 0.1, TRUE));
+  g_ptr_array_add (samples, make_sample (CELL_1, "2", DG_JAR_A, "2025-03", 0.102, FALSE));
+  g_ptr_array_add (samples, make_sample (CELL_1, "2", DG_JAR_B, "2025-03", 0.5, TRUE));
+  for (guint i = 0; i < samples->len; i++)
+    dg_cell_value_add_sample (acc, g_ptr_array_index (samples, i));
+  dg_cell_value_finish (acc, &cm);
+  built = dg_cell_months_from_samples (samples);
+
+  expected = &g_array_index (built, DgCellMonth, 0);
+  g_assert_cmpuint (built->len, ==, 1);
+  g_assert_cmpint (cm.has_value, ==, expected->has_value);
+  g_assert_cmpfloat (cm.value, ==, expected->value);
+  g_assert_cmpuint (cm.sites, ==, expected->sites);
+  g_assert_cmpfloat (cm.site_max, ==, expected->site_max);
+  g_assert_cmpfloat (cm.site_min, ==, expected->site_min);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -433,6 +526,14 @@ main (int   argc,
   g_test_add_func ("/common/dustfall/cell/two-sites-mean-of-reported",
                    test_two_site_cell);
   g_test_add_func ("/common/dustfall/cell/grouped-and-sorted", test_grouping_and_order);
+  g_test_add_func ("/common/dustfall/cell-value/counts-only-valid-jars",
+                   test_cell_value_counts_only_valid_jars);
+  g_test_add_func ("/common/dustfall/cell-value/duplicate-jar-larger-id-wins",
+                   test_cell_value_duplicate_jar_larger_id_wins);
+  g_test_add_func ("/common/dustfall/cell-value/finish-starts-afresh",
+                   test_cell_value_finish_starts_afresh);
+  g_test_add_func ("/common/dustfall/cell-value/from-samples-matches-builder",
+                   test_cell_value_from_samples_matches_builder);
 
   return g_test_run ();
 }

@@ -1,0 +1,261 @@
+/* dg-store-backend.h: what a storage backend of DgStore implements (private to server/store/).
+ *
+ * DgStore (dg-store.c, dg-store-changes.c) holds every rule: validation through common/, who may
+ * write, conflicts, closed months, what a revision is and how the hash chain links them, the
+ * caches. A backend only keeps and finds: it runs its queries, in the transactions the store
+ * opens, and reports its database's failures as DG_ERROR_UNAVAILABLE (disk full, busy, I/O: the
+ * client may try again) or DG_ERROR_INTERNAL (anything else). SQL is written only in a backend.
+ *
+ * The store calls its backend under its own mutex, one call at a time, so a backend has no
+ * locking of its own. Strings a backend passes to a callback are borrowed for that call.
+ *
+ * A second backend (PostgreSQL, design 6.5) is a second table of these functions: the rules
+ * above it, the API and the hash chain's bytes stay as they are.
+ */
+#pragma once
+
+#include "dg-store.h"
+
+G_BEGIN_DECLS
+
+typedef struct _DgStoreBackend DgStoreBackend;
+
+/* A backend's connection: each backend's own struct begins with this one. */
+typedef struct
+{
+  const DgStoreBackend *backend;
+} DgStoreDb;
+
+/* A record's current state: what a pull returns and a change is checked against. */
+typedef struct
+{
+  char         *id;
+  DgRecordType  type;
+  gint64        rev;
+  gint64        seq;
+  gboolean      deleted;
+  char         *owner;
+  char         *updated_at;
+  char         *state;
+  char         *reason;
+  char         *data;       /* canonical JSON text */
+  char         *computed;   /* canonical JSON text */
+  char         *month;
+} DgStoreRow;
+
+void dg_store_row_clear (DgStoreRow *row);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (DgStoreRow, dg_store_row_clear)
+
+/* One revision in the chain (every string borrowed). */
+typedef struct
+{
+  gint64      n;            /* its place in the chain, from 1; ignored when adding */
+  const char *record_id;
+  gint64      rev;
+  const char *type;
+  const char *author;
+  const char *updated_at;
+  gboolean    deleted;
+  const char *data;         /* canonical JSON text; NULL for a deletion */
+  const char *hash;
+} DgStoreRevision;
+
+/* Called for each revision of a walk; FALSE (with @error set) stops it and fails the walk. */
+typedef gboolean (*DgStoreRevisionFunc) (const DgStoreRevision  *revision,
+                                         gpointer                user_data,
+                                         GError                **error);
+/* Called for each row of a pull; the callee may take the row's strings (setting them NULL). */
+typedef void     (*DgStoreRowFunc)      (DgStoreRow             *row,
+                                         gpointer                user_data);
+/* Called for each stored record a loader reads: its id, data (canonical JSON text) and owner. */
+typedef void     (*DgStoreDataFunc)     (const char             *id,
+                                         const char             *data,
+                                         const char             *owner,
+                                         gpointer                user_data);
+
+struct _DgStoreBackend
+{
+  const char *name;
+
+  /* Opens the database at @location, creating it when missing, and brings its schema to this
+   * build's (DG_STORE_SCHEMA_VERSION): *created says it was new, and the store then adds the
+   * default rules. */
+  DgStoreDb *(*open)             (const char     *location,
+                                  gboolean       *created,
+                                  GError        **error);
+  /* Closes (flushing what must be) and frees. */
+  void       (*close)            (DgStoreDb      *db);
+
+  /* ---- Transactions ---- */
+
+  /* Begins a write transaction that no other writer, in this process or another, interleaves
+   * with: *seq is the highest seq handed out yet (0 at first), *prev_hash the hash of the last
+   * revision in the chain ("" at first). Every write below happens inside one. */
+  gboolean   (*begin_write)      (DgStoreDb      *db,
+                                  gint64         *seq,
+                                  char          **prev_hash,
+                                  GError        **error);
+  gboolean   (*commit)           (DgStoreDb      *db,
+                                  GError        **error);
+  /* Rolls back the transaction under way, if any. */
+  void       (*rollback)         (DgStoreDb      *db);
+  /* A number that changes whenever another connection commits: the store's caches hold while it
+   * stays the same. */
+  gint64     (*data_version)     (DgStoreDb      *db);
+
+  /* ---- Users and tokens ---- */
+
+  /* Adds @username, or replaces the role and password hash of the one there. */
+  gboolean   (*put_user)         (DgStoreDb      *db,
+                                  const char     *username,
+                                  DgRole          role,
+                                  const char     *password_hash,
+                                  const char     *now,
+                                  GError        **error);
+  /* *found FALSE when there is no such user, or its role is unknown to this build. */
+  gboolean   (*get_user)         (DgStoreDb      *db,
+                                  const char     *username,
+                                  gboolean       *found,
+                                  DgRole         *role,
+                                  char          **password_hash,
+                                  GError        **error);
+  gboolean   (*add_token)        (DgStoreDb      *db,
+                                  const char     *token_hash,
+                                  const char     *username,
+                                  gint64          expires_at,
+                                  GError        **error);
+  /* The token whose hash is @token_hash, not revoked and expiring after @now, with its user's
+   * name and role and the hash as stored (which the store compares in constant time). */
+  gboolean   (*lookup_token)     (DgStoreDb      *db,
+                                  const char     *token_hash,
+                                  gint64          now,
+                                  gboolean       *found,
+                                  char          **username,
+                                  DgRole         *role,
+                                  char          **stored_hash,
+                                  GError        **error);
+  gboolean   (*revoke_token)     (DgStoreDb      *db,
+                                  const char     *token_hash,
+                                  GError        **error);
+
+  /* ---- Records ---- */
+
+  /* The current state of @id, deleted or not: *found FALSE when there is none. */
+  gboolean   (*load_record)      (DgStoreDb      *db,
+                                  const char     *id,
+                                  DgStoreRow     *row,
+                                  gboolean       *found,
+                                  GError        **error);
+  /* Whether a record @id of @type exists and is not deleted (what a check's road_id or a
+   * sample's cell_id must name). */
+  gboolean   (*record_exists)    (DgStoreDb      *db,
+                                  const char     *id,
+                                  DgRecordType    type,
+                                  gboolean       *exists,
+                                  GError        **error);
+  /* Stores @row as the current state of its record; with @insert_only, a record of that id
+   * already there fails the call instead of being replaced. The owner never changes. */
+  gboolean   (*put_record)       (DgStoreDb        *db,
+                                  const DgStoreRow *row,
+                                  gboolean          insert_only,
+                                  GError          **error);
+  /* Appends @revision to the chain. */
+  gboolean   (*add_revision)     (DgStoreDb             *db,
+                                  const DgStoreRevision *revision,
+                                  GError               **error);
+  /* Marks @id returned to its author for @reason, at a new @seq; its content and rev stay. */
+  gboolean   (*return_record)    (DgStoreDb      *db,
+                                  const char     *id,
+                                  const char     *reason,
+                                  gint64          seq,
+                                  GError        **error);
+  /* *closed FALSE for a NULL @month or one never closed. */
+  gboolean   (*month_closed)     (DgStoreDb      *db,
+                                  const char     *month,
+                                  gboolean       *closed,
+                                  GError        **error);
+  gboolean   (*set_month_closed) (DgStoreDb      *db,
+                                  const char     *month,
+                                  gboolean        closed,
+                                  const char     *user,
+                                  const char     *now,
+                                  GError        **error);
+
+  /* ---- Feed ---- */
+
+  /* The rows with seq > @since, by seq, at most @limit; with @owner, only @owner's besides the
+   * reference data (roads, grid cells, rules), which everyone sees. */
+  gboolean   (*pull)             (DgStoreDb      *db,
+                                  gint64          since,
+                                  gint64          limit,
+                                  const char     *owner,
+                                  DgStoreRowFunc  func,
+                                  gpointer        user_data,
+                                  GError        **error);
+  /* The revisions of @id, oldest first. */
+  gboolean   (*history)          (DgStoreDb           *db,
+                                  const char          *id,
+                                  DgStoreRevisionFunc  func,
+                                  gpointer             user_data,
+                                  GError             **error);
+  /* -1 when the database cannot say. */
+  gint64     (*count_revisions)  (DgStoreDb      *db,
+                                  const char     *id);
+
+  /* ---- What the reports read ---- */
+
+  /* Keeps what the reports read of a check or a sample in step with record @id: its entries of
+   * @old_month (when it existed) go, and new ones are made from @data (DgRoadCheck * or
+   * DgDustfallSample *) unless it is NULL (deleted). Other types have none. */
+  gboolean   (*index_record)     (DgStoreDb      *db,
+                                  DgRecordType    type,
+                                  const char     *id,
+                                  const char     *owner,
+                                  gconstpointer   data,
+                                  const char     *old_month,
+                                  GError        **error);
+  /* Every record of @type that is not deleted, of @month unless it is NULL. */
+  gboolean   (*load_data)        (DgStoreDb      *db,
+                                  DgRecordType    type,
+                                  const char     *month,
+                                  DgStoreDataFunc func,
+                                  gpointer        user_data,
+                                  GError        **error);
+  /* As dg_store_load_road_checks(). */
+  GPtrArray *(*load_road_checks) (DgStoreDb      *db,
+                                  const char     *month,
+                                  GError        **error);
+  /* The DgCellMonth of each cell sampled in @month, by cell_id, gathered with DgCellValue from
+   * the values kept by index_record(); strings interned. */
+  GArray    *(*load_cell_months) (DgStoreDb      *db,
+                                  const char     *month,
+                                  GError        **error);
+
+  /* ---- Integrity ---- */
+
+  /* In one consistent snapshot: calls @func on every revision in chain order, then looks for a
+   * record whose current state is not what its last revision says (*stale_id, *stale_rev: NULL
+   * when there is none). */
+  gboolean   (*verify)           (DgStoreDb           *db,
+                                  DgStoreRevisionFunc  func,
+                                  gpointer             user_data,
+                                  char               **stale_id,
+                                  gint64              *stale_rev,
+                                  GError             **error);
+  /* An online, consistent copy of the whole database into @dest. */
+  gboolean   (*backup)           (DgStoreDb      *db,
+                                  const char     *dest,
+                                  GError        **error);
+  /* Tunes this connection for a generator's bulk writes (dg_store_set_bulk_load()). */
+  gboolean   (*bulk_load)        (DgStoreDb      *db,
+                                  GError        **error);
+  /* Runs @sql as it is (the tests' way to tamper with a database behind the store's back). */
+  gboolean   (*exec)             (DgStoreDb      *db,
+                                  const char     *sql,
+                                  GError        **error);
+};
+
+/* The backends this build has (server/store/<name>/). */
+extern const DgStoreBackend dg_sqlite_backend;
+
+G_END_DECLS

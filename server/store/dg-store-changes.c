@@ -1,0 +1,778 @@
+/* dg-store-changes.c: the rules of a batch of changes, whatever the backend (design 5).
+ *
+ * A change is validated by common/, checked against who may write it, the record's current rev
+ * (conflict), the references it names and the months it touches (closed), then stored as the
+ * record's new state and as a new revision chained by hash to the one before. The backend only
+ * keeps and finds; every decision is made here, once.
+ */
+#define G_LOG_DOMAIN "dg-store"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "dg-store-private.h"
+
+/* State of one batch being applied. */
+typedef struct
+{
+  const char *user;
+  DgRole      role;
+  gboolean    force;        /* import: ignore base_rev */
+  gint64      seq;          /* last seq handed out */
+  char       *prev_hash;    /* hash of the last revision stored */
+  char       *now;
+} Batch;
+
+/* ---- The hash chain ---- */
+
+static char *
+sha256_hex (const char *prev,
+            const char *text)
+{
+  GChecksum *checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  char *hex;
+
+  g_checksum_update (checksum, (const guchar *) prev, strlen (prev));
+  g_checksum_update (checksum, (const guchar *) text, strlen (text));
+  hex = g_strdup (g_checksum_get_string (checksum));
+  g_checksum_free (checksum);
+
+  return hex;
+}
+
+void
+dg_store_add_revision_json (JsonBuilder           *builder,
+                            const DgStoreRevision *revision,
+                            gboolean               as_history)
+{
+  JsonNode *data = revision->data != NULL ? json_from_string (revision->data, NULL) : NULL;
+
+  json_builder_begin_object (builder);
+  if (!as_history)
+    {
+      json_builder_set_member_name (builder, "type");
+      json_builder_add_string_value (builder, revision->type);
+      json_builder_set_member_name (builder, "id");
+      json_builder_add_string_value (builder, revision->record_id);
+    }
+  json_builder_set_member_name (builder, "rev");
+  json_builder_add_int_value (builder, revision->rev);
+  json_builder_set_member_name (builder, "author");
+  json_builder_add_string_value (builder, revision->author);
+  json_builder_set_member_name (builder, "updated_at");
+  json_builder_add_string_value (builder, revision->updated_at);
+  json_builder_set_member_name (builder, "deleted");
+  json_builder_add_boolean_value (builder, revision->deleted);
+  if (as_history)
+    {
+      json_builder_set_member_name (builder, "hash");
+      json_builder_add_string_value (builder, revision->hash);
+    }
+  json_builder_set_member_name (builder, "data");
+  if (data != NULL)
+    json_builder_add_value (builder, data);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_end_object (builder);
+}
+
+/* The text that a revision's hash covers: the canonical JSON of the revision itself. */
+static char *
+revision_canonical (const DgStoreRevision *revision)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  dg_store_add_revision_json (builder, revision, FALSE);
+  root = json_builder_get_root (builder);
+  return dg_json_canonical (root);
+}
+
+/* revision_canonical() for data that is already canonical JSON text (as every revision this
+ * store writes is): the same bytes, spelled out with the members in their sorted order, without
+ * parsing the data and encoding it again. */
+static char *
+revision_canonical_fast (const DgStoreRevision *revision)
+{
+  const char *data = revision->data;
+  GString *out = g_string_sized_new (256 + (data != NULL ? strlen (data) : 0));
+
+  g_string_append (out, "{\"author\":");
+  dg_json_append_string (out, revision->author);
+  g_string_append (out, ",\"data\":");
+  g_string_append (out, data != NULL ? data : "null");
+  g_string_append (out, revision->deleted ? ",\"deleted\":true,\"id\":"
+                                          : ",\"deleted\":false,\"id\":");
+  dg_json_append_string (out, revision->record_id);
+  g_string_append_printf (out, ",\"rev\":%" G_GINT64_FORMAT ",\"type\":", revision->rev);
+  dg_json_append_string (out, revision->type);
+  g_string_append (out, ",\"updated_at\":");
+  dg_json_append_string (out, revision->updated_at);
+  g_string_append_c (out, '}');
+
+  return g_string_free (out, FALSE);
+}
+
+char *
+dg_store_revision_hash (const char            *prev_hash,
+                        const DgStoreRevision *revision,
+                        gboolean               data_is_canonical)
+{
+  g_autofree char *canonical = NULL;
+
+  canonical = data_is_canonical ? revision_canonical_fast (revision)
+                                : revision_canonical (revision);
+  return sha256_hex (prev_hash, canonical);
+}
+
+/* Appends a revision of @id to the chain, as this batch's user at its time. */
+static gboolean
+write_revision (DgStore     *self,
+                Batch       *batch,
+                const char  *id,
+                const char  *type,
+                gint64       rev,
+                gboolean     deleted,
+                const char  *data,
+                GError     **error)
+{
+  DgStoreRevision revision = {
+    0, id, rev, type, batch->user, batch->now, deleted, data, NULL
+  };
+  g_autofree char *hash = NULL;
+
+  /* @data is the canonical text this batch just made: no need to parse and encode it again
+   * (dg_store_verify() still does, so a difference would show there). */
+  hash = dg_store_revision_hash (batch->prev_hash, &revision, TRUE);
+  revision.hash = hash;
+  if (!self->backend->add_revision (self->db, &revision, error))
+    return FALSE;
+
+  g_free (batch->prev_hash);
+  batch->prev_hash = g_steal_pointer (&hash);
+  return TRUE;
+}
+
+/* ---- One change ---- */
+
+static char *
+object_canonical (JsonObject *object)
+{
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+
+  json_node_set_object (node, object);
+  return dg_json_canonical (node);
+}
+
+static char *
+record_month (DgRecordType  type,
+              gconstpointer data)
+{
+  switch (type)
+    {
+    case DG_RECORD_ROAD_CHECK:
+      return dg_date_month (((const DgRoadCheck *) data)->date);
+    case DG_RECORD_DUSTFALL_SAMPLE:
+      return g_strdup (((const DgDustfallSample *) data)->month);
+    case DG_RECORD_ROAD:
+    case DG_RECORD_GRID_CELL:
+    case DG_RECORD_RULE:
+    case DG_N_RECORD_TYPES:
+    default:
+      return NULL;
+    }
+}
+
+/* A sample written here changes the cell-months of the month it leaves and the one it enters. */
+static void
+forget_cell_months (DgStore       *self,
+                    DgRecordType   type,
+                    gconstpointer  data,
+                    const char    *old_month)
+{
+  if (type != DG_RECORD_DUSTFALL_SAMPLE)
+    return;
+  if (old_month != NULL)
+    g_hash_table_remove (self->cell_months, old_month);
+  if (data != NULL)
+    g_hash_table_remove (self->cell_months, ((const DgDustfallSample *) data)->month);
+}
+
+static DgResult *
+rejected (const char  *id,
+          gint64       rev,
+          GError      *error)
+{
+  DgResult *result = dg_result_new (id != NULL ? id : "", DG_RESULT_REJECTED, rev);
+
+  result->error = error;
+  return result;
+}
+
+static DgResult *
+rejected_new (const char  *id,
+              gint64       rev,
+              DgErrorCode  code,
+              const char  *field,
+              const char  *message)
+{
+  GError *error = NULL;
+
+  dg_set_error (&error, code, field, "%s", message);
+  return rejected (id, rev, error);
+}
+
+static const char *
+node_id (JsonNode *node)
+{
+  JsonObject *object;
+  JsonNode *member;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+  object = json_node_get_object (node);
+  member = json_object_get_member (object, "id");
+  if (member == NULL || json_node_get_value_type (member) != G_TYPE_STRING)
+    return NULL;
+
+  return json_node_get_string (member);
+}
+
+/* Applies one CHANGE. Returns its result; NULL with @error only when the database failed, which
+ * fails the whole batch. */
+static DgResult *
+apply_one (DgStore   *self,
+           Batch     *batch,
+           JsonNode  *node,
+           GError   **error)
+{
+  const DgStoreBackend *backend = self->backend;
+  g_autoptr(DgChange) change = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_auto(DgStoreRow) existing = { 0 };
+  g_autofree char *data_text = NULL;
+  g_autofree char *computed_text = NULL;
+  g_autofree char *month = NULL;
+  gpointer data = NULL;
+  gboolean found = FALSE;
+  gboolean closed;
+  DgStoreRow row;
+  DgResult *result = NULL;
+
+  change = dg_change_from_json (node, &local_error);
+  if (change == NULL)
+    return rejected (node_id (node), 0, g_steal_pointer (&local_error));
+
+  if (!dg_policy_allows_write (batch->role, change->type, DG_SCOPE_ANY))
+    return rejected_new (change->id, 0, DG_ERROR_FORBIDDEN, "type",
+                         dg_record_type_is_reference (change->type)
+                           ? "only an administrator may change reference data"
+                           : "this role may not write records");
+
+  if (!backend->load_record (self->db, change->id, &existing, &found, error))
+    return NULL;
+
+  /* A new record is the writer's own; an existing one is whoever wrote it first. */
+  if (found && !dg_policy_allows_write (batch->role, change->type,
+                                        dg_policy_scope_for (existing.owner, batch->user)))
+    return rejected_new (change->id, 0, DG_ERROR_FORBIDDEN, "id",
+                         "this record belongs to another inspector");
+
+  if (found && existing.type != change->type)
+    return rejected_new (change->id, existing.rev, DG_ERROR_INVALID_FIELD, "type",
+                         "a record with this id exists with another type");
+
+  if (change->deleted)
+    {
+      if (!found)
+        return rejected_new (change->id, 0, DG_ERROR_NOT_FOUND, "id", "no such record to delete");
+      if (existing.deleted)
+        return dg_result_new (change->id, DG_RESULT_UNCHANGED, existing.rev);
+      month = g_strdup (existing.month);
+    }
+  else
+    {
+      g_autoptr(JsonObject) normalized = NULL;
+
+      if (change->data == NULL)
+        return rejected_new (change->id, found ? existing.rev : 0, DG_ERROR_INVALID_FIELD,
+                             "data", "data is required");
+
+      data = dg_record_data_from_json (change->type, change->id, change->data, &local_error);
+      if (data == NULL)
+        /* Field paths stay relative to the data object ("points[3].mass_g"), as on the wire. */
+        return rejected (change->id, found ? existing.rev : 0, g_steal_pointer (&local_error));
+
+      normalized = dg_record_data_to_json (change->type, data);
+      data_text = object_canonical (normalized);
+
+      if (found && !existing.deleted && g_strcmp0 (existing.data, data_text) == 0)
+        {
+          result = dg_result_new (change->id, DG_RESULT_UNCHANGED, existing.rev);
+          goto out;
+        }
+
+      month = record_month (change->type, data);
+
+      /* A check names a road and a sample a grid cell that exist. */
+      if (change->type == DG_RECORD_ROAD_CHECK || change->type == DG_RECORD_DUSTFALL_SAMPLE)
+        {
+          gboolean is_check = change->type == DG_RECORD_ROAD_CHECK;
+          const char *ref = is_check ? ((DgRoadCheck *) data)->road_id
+                                     : ((DgDustfallSample *) data)->cell_id;
+          gboolean exists = FALSE;
+
+          if (!backend->record_exists (self->db, ref,
+                                       is_check ? DG_RECORD_ROAD : DG_RECORD_GRID_CELL,
+                                       &exists, error))
+            goto failed;
+          if (!exists)
+            {
+              result = rejected_new (change->id, found ? existing.rev : 0,
+                                     DG_ERROR_INVALID_FIELD,
+                                     is_check ? "road_id" : "cell_id",
+                                     is_check ? "road_id names no road" :
+                                                "cell_id names no grid cell");
+              goto out;
+            }
+        }
+    }
+
+  if (found && !batch->force && change->base_rev != existing.rev)
+    {
+      result = dg_result_new (change->id, DG_RESULT_CONFLICT, existing.rev);
+      result->current = dg_store_record_from_row (&existing);
+      goto out;
+    }
+
+  /* Neither the month a record leaves nor the one it enters may be closed. */
+  if (!backend->month_closed (self->db, month, &closed, error))
+    goto failed;
+  if (!closed && found && g_strcmp0 (existing.month, month) != 0)
+    {
+      if (!backend->month_closed (self->db, existing.month, &closed, error))
+        goto failed;
+    }
+  if (closed)
+    {
+      result = rejected_new (change->id, found ? existing.rev : 0, DG_ERROR_MONTH_CLOSED,
+                             NULL, "the month of this record is closed");
+      goto out;
+    }
+
+  if (change->deleted)
+    {
+      data_text = g_strdup (existing.data);
+      computed_text = g_strdup (existing.computed);
+    }
+  else
+    {
+      g_autoptr(DgRuleSet) rules = dg_store_load_rules_locked (self, error);
+      g_autoptr(JsonObject) computed = NULL;
+
+      if (rules == NULL)
+        goto failed;
+      computed = dg_record_computed_to_json (change->type, data, rules);
+      if (computed != NULL)
+        computed_text = object_canonical (computed);
+    }
+
+  row = (DgStoreRow) {
+    .id = change->id,
+    .type = change->type,
+    .rev = found ? existing.rev + 1 : 1,
+    .seq = ++batch->seq,
+    .deleted = change->deleted,
+    .owner = found ? existing.owner : (char *) batch->user,
+    .updated_at = batch->now,
+    .data = data_text,
+    .computed = computed_text,
+    .month = month,
+  };
+
+  /* The author's own edit answers a return for correction; anyone else's leaves it pending. */
+  if (found && g_strcmp0 (existing.owner, batch->user) != 0)
+    {
+      row.state = existing.state;
+      row.reason = existing.reason;
+    }
+  else
+    {
+      row.state = (char *) dg_record_state_to_string (DG_RECORD_STATE_ACTIVE);
+      row.reason = NULL;
+    }
+
+  if (!backend->put_record (self->db, &row, FALSE, error))
+    goto failed;
+
+  if (!write_revision (self, batch, change->id, dg_record_type_to_string (change->type), row.rev,
+                       change->deleted, change->deleted ? NULL : data_text, error))
+    goto failed;
+
+  forget_cell_months (self, change->type, change->deleted ? NULL : data,
+                      found ? existing.month : NULL);
+  if (!backend->index_record (self->db, change->type, change->id, row.owner,
+                              change->deleted ? NULL : data, found ? existing.month : NULL, error))
+    goto failed;
+
+  if (change->type == DG_RECORD_RULE)
+    g_clear_pointer (&self->rules, dg_rule_set_unref);
+  if (change->type == DG_RECORD_ROAD || change->type == DG_RECORD_GRID_CELL)
+    dg_store_drop_caches (self);
+
+  result = dg_result_new (change->id, DG_RESULT_APPLIED, row.rev);
+
+out:
+  if (data != NULL)
+    dg_record_data_free (change->type, data);
+  return result;
+
+failed:
+  if (data != NULL)
+    dg_record_data_free (change->type, data);
+  return NULL;
+}
+
+/* ---- A batch ---- */
+
+static gboolean
+begin_batch (DgStore     *self,
+             Batch       *batch,
+             GError     **error)
+{
+  if (!self->backend->begin_write (self->db, &batch->seq, &batch->prev_hash, error))
+    return FALSE;
+
+  batch->now = dg_timestamp_now ();
+  return TRUE;
+}
+
+static void
+batch_clear (Batch *batch)
+{
+  g_clear_pointer (&batch->prev_hash, g_free);
+  g_clear_pointer (&batch->now, g_free);
+}
+
+/* After a failed batch: nothing of it was stored, and what was read inside it (rules, roads,
+ * cells that may not exist any more) is forgotten. */
+static void
+abort_batch (DgStore *self,
+             Batch   *batch)
+{
+  if (self->db != NULL)
+    self->backend->rollback (self->db);
+  g_clear_pointer (&self->rules, dg_rule_set_unref);
+  dg_store_drop_caches (self);
+  batch_clear (batch);
+}
+
+GPtrArray *
+dg_store_apply_batch_locked (DgStore     *self,
+                             const char  *user,
+                             DgRole       role,
+                             gboolean     force,
+                             gboolean     all_or_nothing,
+                             JsonArray   *changes,
+                             GError     **error)
+{
+  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func ((GDestroyNotify) dg_result_free);
+  Batch batch = { user, role, force, 0, NULL, NULL };
+  guint n = json_array_get_length (changes);
+
+  if (!dg_store_check_open (self, error))
+    return NULL;
+
+  if (!begin_batch (self, &batch, error))
+    goto failed;
+
+  for (guint i = 0; i < n; i++)
+    {
+      DgResult *result = apply_one (self, &batch, json_array_get_element (changes, i), error);
+
+      if (result == NULL)
+        goto failed;
+      g_ptr_array_add (results, result);
+
+      if (all_or_nothing && result->status == DG_RESULT_REJECTED)
+        {
+          JsonNode *node = json_array_get_element (changes, i);
+          JsonObject *object = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+          const char *type = object != NULL ? json_object_get_string_member_with_default (
+                                                object, "type", "record") : "record";
+          const char *field = dg_error_get_field (result->error);
+
+          dg_set_error (error, result->error->code, field, "%s %s: %s%s%s%s", type, result->id,
+                        result->error->message, field != NULL ? " (" : "",
+                        field != NULL ? field : "", field != NULL ? ")" : "");
+          goto failed;
+        }
+    }
+
+  if (!self->backend->commit (self->db, error))
+    goto failed;
+
+  batch_clear (&batch);
+  return g_steal_pointer (&results);
+
+failed:
+  abort_batch (self, &batch);
+  return NULL;
+}
+
+/* ---- Public API ---- */
+
+GPtrArray *
+dg_store_apply_changes (DgStore     *self,
+                        const char  *user,
+                        DgRole       role,
+                        JsonArray   *changes,
+                        GError     **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+
+  g_return_val_if_fail (DG_IS_STORE (self), NULL);
+  g_return_val_if_fail (user != NULL, NULL);
+  g_return_val_if_fail (changes != NULL, NULL);
+
+  locker = g_mutex_locker_new (&self->lock);
+  return dg_store_apply_batch_locked (self, user, role, FALSE, FALSE, changes, error);
+}
+
+gboolean
+dg_store_insert_generated (DgStore       *self,
+                           const char    *author,
+                           DgRecordType   type,
+                           GPtrArray     *records,
+                           GError       **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(DgRuleSet) rules = NULL;
+  Batch batch = { author, DG_ROLE_INSPECTOR, TRUE, 0, NULL, NULL };
+  const char *type_name = dg_record_type_to_string (type);
+  const char *state = dg_record_state_to_string (DG_RECORD_STATE_ACTIVE);
+
+  g_return_val_if_fail (type == DG_RECORD_ROAD_CHECK || type == DG_RECORD_DUSTFALL_SAMPLE, FALSE);
+
+  locker = dg_store_lock_open (self, error);
+  if (locker == NULL)
+    return FALSE;
+  if (!begin_batch (self, &batch, error))
+    goto failed;
+  rules = dg_store_load_rules_locked (self, error);
+  if (rules == NULL)
+    goto failed;
+
+  for (guint i = 0; i < records->len; i++)
+    {
+      gconstpointer data = g_ptr_array_index (records, i);
+      const char *id = type == DG_RECORD_ROAD_CHECK ? ((const DgRoadCheck *) data)->id
+                                                    : ((const DgDustfallSample *) data)->id;
+      g_autoptr(JsonObject) object = dg_record_data_to_json (type, data);
+      g_autoptr(JsonObject) computed = dg_record_computed_to_json (type, data, rules);
+      g_autofree char *data_text = object_canonical (object);
+      g_autofree char *computed_text = computed != NULL ? object_canonical (computed) : NULL;
+      g_autofree char *month = record_month (type, data);
+      DgStoreRow row = {
+        .id = (char *) id,
+        .type = type,
+        .rev = 1,
+        .seq = ++batch.seq,
+        .deleted = FALSE,
+        .owner = (char *) author,
+        .updated_at = batch.now,
+        .state = (char *) state,
+        .reason = NULL,
+        .data = data_text,
+        .computed = computed_text,
+        .month = month,
+      };
+
+      if (!self->backend->put_record (self->db, &row, TRUE, error) ||
+          !write_revision (self, &batch, id, type_name, 1, FALSE, data_text, error) ||
+          !self->backend->index_record (self->db, type, id, author, data, NULL, error))
+        goto failed;
+      forget_cell_months (self, type, data, NULL);
+    }
+
+  if (!self->backend->commit (self->db, error))
+    goto failed;
+  batch_clear (&batch);
+  return TRUE;
+
+failed:
+  abort_batch (self, &batch);
+  return FALSE;
+}
+
+/* Turns the elements of @root's @member into changes of @type, appended to @changes. */
+static gboolean
+import_section (JsonObject    *root,
+                const char    *member,
+                DgRecordType   type,
+                JsonArray     *changes,
+                GError       **error)
+{
+  JsonArray *array = NULL;
+  JsonNode *node = json_object_get_member (root, member);
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!dg_json_get_array (root, member, &array, error))
+    return FALSE;
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      g_autoptr(JsonObject) data = json_object_new ();
+      g_autoptr(DgChange) change = NULL;
+      g_autofree char *id = NULL;
+      g_autoptr(GList) members = NULL;
+      JsonObject *object;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        {
+          dg_set_error (error, DG_ERROR_INVALID_FIELD, NULL, "%s[%u] is not an object",
+                        member, i);
+          return FALSE;
+        }
+      object = json_node_get_object (element);
+      if (!dg_json_get_string (object, "id", DG_UUID_LEN, &id, error))
+        {
+          g_prefix_error (error, "%s[%u]: ", member, i);
+          return FALSE;
+        }
+
+      members = json_object_get_members (object);
+      for (GList *l = members; l != NULL; l = l->next)
+        {
+          if (strcmp (l->data, "id") != 0)
+            json_object_set_member (data, l->data,
+                                    json_node_copy (json_object_get_member (object, l->data)));
+        }
+
+      change = dg_change_new (type, id, 0, FALSE, data);
+      json_array_add_element (changes, dg_change_to_json (change));
+    }
+
+  return TRUE;
+}
+
+gboolean
+dg_store_import_reference (DgStore     *self,
+                           JsonNode    *root,
+                           const char  *user,
+                           guint       *n_applied,
+                           guint       *n_unchanged,
+                           GError     **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(JsonArray) changes = json_array_new ();
+  g_autoptr(GPtrArray) results = NULL;
+  JsonObject *object;
+  guint applied = 0, unchanged = 0;
+
+  g_return_val_if_fail (DG_IS_STORE (self), FALSE);
+  g_return_val_if_fail (root != NULL, FALSE);
+
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    {
+      dg_set_error (error, DG_ERROR_INVALID_FIELD, NULL,
+                    "reference data must be an object with roads, grid_cells and rules");
+      return FALSE;
+    }
+  object = json_node_get_object (root);
+
+  /* Roads and cells before rules; all before anything could refer to them. */
+  if (!import_section (object, "rules", DG_RECORD_RULE, changes, error) ||
+      !import_section (object, "roads", DG_RECORD_ROAD, changes, error) ||
+      !import_section (object, "grid_cells", DG_RECORD_GRID_CELL, changes, error))
+    return FALSE;
+
+  locker = g_mutex_locker_new (&self->lock);
+  results = dg_store_apply_batch_locked (self, user, DG_ROLE_ADMIN, TRUE, TRUE, changes, error);
+  if (results == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < results->len; i++)
+    {
+      DgResult *result = g_ptr_array_index (results, i);
+
+      if (result->status == DG_RESULT_APPLIED)
+        applied++;
+      else
+        unchanged++;
+    }
+
+  if (n_applied != NULL)
+    *n_applied = applied;
+  if (n_unchanged != NULL)
+    *n_unchanged = unchanged;
+
+  return TRUE;
+}
+
+DgRecord *
+dg_store_return_record (DgStore     *self,
+                        const char  *id,
+                        const char  *reason,
+                        const char  *user,
+                        GError     **error)
+{
+  const DgStoreBackend *backend;
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_auto(DgStoreRow) row = { 0 };
+  g_autofree char *prev_hash = NULL;
+  gboolean found = FALSE;
+  gboolean closed = FALSE;
+  gint64 seq = 0;
+
+  g_return_val_if_fail (reason != NULL, NULL);
+
+  locker = dg_store_lock_open (self, error);
+  if (locker == NULL)
+    return NULL;
+  backend = self->backend;
+  if (!backend->begin_write (self->db, &seq, &prev_hash, error))
+    goto failed;
+
+  if (!backend->load_record (self->db, id, &row, &found, error))
+    goto failed;
+  if (!found || row.deleted)
+    {
+      dg_set_error (error, DG_ERROR_NOT_FOUND, NULL, "no record %s", id);
+      goto failed;
+    }
+  if (row.type != DG_RECORD_ROAD_CHECK && row.type != DG_RECORD_DUSTFALL_SAMPLE)
+    {
+      dg_set_error (error, DG_ERROR_INVALID_FIELD, "id",
+                    "only road checks and dust-fall samples can be returned");
+      goto failed;
+    }
+  if (!backend->month_closed (self->db, row.month, &closed, error))
+    goto failed;
+  if (closed)
+    {
+      dg_set_error (error, DG_ERROR_MONTH_CLOSED, NULL, "month %s is closed", row.month);
+      goto failed;
+    }
+
+  /* A new seq so that pulls carry the return to the author; the content, and so the rev, stay. */
+  seq++;
+  if (!backend->return_record (self->db, id, reason, seq, error) ||
+      !backend->commit (self->db, error))
+    goto failed;
+
+  g_free (row.state);
+  row.state = g_strdup (dg_record_state_to_string (DG_RECORD_STATE_RETURNED));
+  g_free (row.reason);
+  row.reason = g_strdup (reason);
+  row.seq = seq;
+
+  return dg_store_record_from_row (&row);
+
+failed:
+  backend->rollback (self->db);
+  return NULL;
+}

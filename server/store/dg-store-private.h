@@ -1,0 +1,81 @@
+/* dg-store-private.h: what the files of DgStore (dg-store.c, -changes.c, -reports.c) share. */
+#pragma once
+
+#include "dg-store.h"
+#include "dg-store-backend.h"
+
+G_BEGIN_DECLS
+
+struct _DgStore
+{
+  GObject               parent_instance;
+
+  /* Held around every call into the backend: one connection, one call at a time. */
+  GMutex                lock;
+  char                 *path;
+  const DgStoreBackend *backend;
+  DgStoreDb            *db;           /* NULL once closed */
+
+  /* The rules in force, cached between batches; dropped when a rule changes here, or when
+   * another connection (an `import` while serving) commits, as the backend's data_version
+   * tells. */
+  DgRuleSet            *rules;
+  gint64                rules_data_version;
+
+  /* Roads and grid cells, decoded once: a province has tens of thousands of cells and every
+   * ranking needs them all. Dropped like the rules. */
+  GPtrArray            *ref_cache[DG_N_RECORD_TYPES];
+  gint64                ref_data_version[DG_N_RECORD_TYPES];
+
+  /* Cell-months by month (GArray of DgCellMonth with interned strings): a ranking reads up to
+   * fourteen months, all but the newest usually closed and unchanging. A month's entry goes when
+   * one of its samples is written here; all go when another connection commits. */
+  GHashTable           *cell_months;
+  gint64                cell_months_data_version;
+};
+
+/* Each *_locked function runs with self->lock held. */
+
+/* Where each public call on an open store begins: checks @self and takes its lock, held until
+ * the locker is freed. NULL, the lock released, when the store is closed (DG_ERROR_UNAVAILABLE)
+ * or @self is no DgStore (a critical, no error). */
+GMutexLocker *dg_store_lock_open         (DgStore           *self,
+                                          GError           **error);
+/* FALSE with DG_ERROR_UNAVAILABLE when the store has been closed. */
+gboolean    dg_store_check_open          (DgStore           *self,
+                                          GError           **error);
+JsonObject *dg_store_parse_object        (const char        *text);
+DgRecord   *dg_store_record_from_row     (const DgStoreRow  *row);
+/* Forgets every decoded rule, road, cell and cell-month. */
+void        dg_store_drop_caches         (DgStore           *self);
+
+/* dg-store-reports.c */
+
+/* The rules in force, decoded once and kept until one changes. */
+DgRuleSet  *dg_store_load_rules_locked   (DgStore           *self,
+                                          GError           **error);
+
+/* dg-store-changes.c */
+
+/* Applies @changes in one transaction; @force ignores base_rev (import); with @all_or_nothing
+ * the first rejected change fails and rolls back the whole batch. */
+GPtrArray  *dg_store_apply_batch_locked  (DgStore           *self,
+                                          const char        *user,
+                                          DgRole             role,
+                                          gboolean           force,
+                                          gboolean           all_or_nothing,
+                                          JsonArray         *changes,
+                                          GError           **error);
+/* Adds @revision to @builder as an object: with @as_history, as dg_store_get_history() gives it
+ * (with its hash, without type and id); otherwise the members its hash covers. */
+void        dg_store_add_revision_json   (JsonBuilder           *builder,
+                                          const DgStoreRevision *revision,
+                                          gboolean               as_history);
+/* The hash of @revision following @prev_hash in the chain: SHA-256 (prev ‖ canonical JSON of
+ * the revision). With @data_is_canonical, @revision's data is taken as canonical JSON text as
+ * it is, rather than parsed and written again (what verify does, so a difference shows). */
+char       *dg_store_revision_hash       (const char            *prev_hash,
+                                          const DgStoreRevision *revision,
+                                          gboolean               data_is_canonical);
+
+G_END_DECLS

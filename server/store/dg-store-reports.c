@@ -1,0 +1,259 @@
+/* dg-store-reports.c: what the report builders of common/ read from the store, and the caches
+ * that keep a ranking from decoding a province's reference data and months again each time. */
+#define G_LOG_DOMAIN "dg-store"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "dg-store-private.h"
+
+/* Decodes stored records of one type into their structs of common/ (DgRule *, DgRoad *, …). */
+typedef struct
+{
+  DgRecordType  type;
+  GPtrArray    *array;
+} Decoder;
+
+static void
+decode_data_cb (const char *id,
+                const char *text,
+                const char *owner,
+                gpointer    user_data)
+{
+  Decoder *decoder = user_data;
+  g_autoptr(JsonObject) data = dg_store_parse_object (text);
+  g_autoptr(GError) local_error = NULL;
+  gpointer record;
+
+  if (data == NULL)
+    return;
+  record = dg_record_data_from_json (decoder->type, id, data, &local_error);
+  if (record == NULL)
+    {
+      g_warning ("Stored %s %s no longer validates: %s", dg_record_type_to_string (decoder->type),
+                 id, local_error->message);
+      return;
+    }
+  if (decoder->type == DG_RECORD_ROAD_CHECK)
+    ((DgRoadCheck *) record)->author = g_strdup (owner);
+  g_ptr_array_add (decoder->array, record);
+}
+
+static GDestroyNotify
+record_data_free_func (DgRecordType type)
+{
+  switch (type)
+    {
+    case DG_RECORD_ROAD:
+      return (GDestroyNotify) dg_road_free;
+    case DG_RECORD_GRID_CELL:
+      return (GDestroyNotify) dg_grid_cell_free;
+    case DG_RECORD_ROAD_CHECK:
+      return (GDestroyNotify) dg_road_check_free;
+    case DG_RECORD_DUSTFALL_SAMPLE:
+      return (GDestroyNotify) dg_dustfall_sample_free;
+    case DG_RECORD_RULE:
+      return (GDestroyNotify) dg_rule_free;
+    case DG_N_RECORD_TYPES:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* Every record of @type that is not deleted (of @month unless NULL), decoded, into @array. */
+static gboolean
+load_structs (DgStore       *self,
+              DgRecordType   type,
+              const char    *month,
+              GPtrArray     *array,
+              GError       **error)
+{
+  Decoder decoder = { type, array };
+
+  return self->backend->load_data (self->db, type, month, decode_data_cb, &decoder, error);
+}
+
+DgRuleSet *
+dg_store_load_rules_locked (DgStore  *self,
+                            GError  **error)
+{
+  g_autoptr(DgRuleSet) rules = NULL;
+  g_autoptr(GPtrArray) array = NULL;
+  gint64 version;
+
+  version = self->backend->data_version (self->db);
+  if (self->rules != NULL && version == self->rules_data_version)
+    return dg_rule_set_ref (self->rules);
+
+  array = g_ptr_array_new_with_free_func (record_data_free_func (DG_RECORD_RULE));
+  if (!load_structs (self, DG_RECORD_RULE, NULL, array, error))
+    return NULL;
+
+  rules = dg_rule_set_new ();
+  for (guint i = 0; i < array->len; i++)
+    dg_rule_set_add (rules, g_ptr_array_index (array, i));
+
+  g_clear_pointer (&self->rules, dg_rule_set_unref);
+  self->rules = dg_rule_set_ref (rules);
+  self->rules_data_version = version;
+
+  return g_steal_pointer (&rules);
+}
+
+/* ---- Loading for the report builders of common/ ---- */
+
+DgRuleSet *
+dg_store_load_rules (DgStore  *self,
+                     GError  **error)
+{
+  g_autoptr(GMutexLocker) locker = dg_store_lock_open (self, error);
+
+  return locker != NULL ? dg_store_load_rules_locked (self, error) : NULL;
+}
+
+/* Roads or grid cells: decoded once and kept until one changes (here, or through another
+ * connection, as the backend's data_version tells); the caller gets its own copies. */
+static GPtrArray *
+load_reference (DgStore       *self,
+                DgRecordType   type,
+                GError       **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  GPtrArray *cache, *copy;
+  gint64 version;
+
+  g_assert (type == DG_RECORD_ROAD || type == DG_RECORD_GRID_CELL);
+
+  locker = dg_store_lock_open (self, error);
+  if (locker == NULL)
+    return NULL;
+
+  version = self->backend->data_version (self->db);
+  if (self->ref_cache[type] == NULL || self->ref_data_version[type] != version)
+    {
+      g_autoptr(GPtrArray) array = g_ptr_array_new_with_free_func (record_data_free_func (type));
+
+      g_clear_pointer (&self->ref_cache[type], g_ptr_array_unref);
+      if (!load_structs (self, type, NULL, array, error))
+        return NULL;
+      self->ref_cache[type] = g_steal_pointer (&array);
+      self->ref_data_version[type] = version;
+    }
+
+  cache = self->ref_cache[type];
+  if (type == DG_RECORD_ROAD)
+    {
+      copy = g_ptr_array_new_full (cache->len, (GDestroyNotify) dg_road_free);
+      for (guint i = 0; i < cache->len; i++)
+        g_ptr_array_add (copy, dg_road_copy (g_ptr_array_index (cache, i)));
+    }
+  else
+    {
+      copy = g_ptr_array_new_full (cache->len, (GDestroyNotify) dg_grid_cell_free);
+      for (guint i = 0; i < cache->len; i++)
+        g_ptr_array_add (copy, dg_grid_cell_copy (g_ptr_array_index (cache, i)));
+    }
+
+  return copy;
+}
+
+GPtrArray *
+dg_store_load_roads (DgStore  *self,
+                     GError  **error)
+{
+  g_return_val_if_fail (DG_IS_STORE (self), NULL);
+
+  return load_reference (self, DG_RECORD_ROAD, error);
+}
+
+GPtrArray *
+dg_store_load_grid_cells (DgStore  *self,
+                          GError  **error)
+{
+  g_return_val_if_fail (DG_IS_STORE (self), NULL);
+
+  return load_reference (self, DG_RECORD_GRID_CELL, error);
+}
+
+GPtrArray *
+dg_store_load_road_checks (DgStore     *self,
+                           const char  *month,
+                           GError     **error)
+{
+  g_autoptr(GMutexLocker) locker = dg_store_lock_open (self, error);
+
+  return locker != NULL ? self->backend->load_road_checks (self->db, month, error) : NULL;
+}
+
+GArray *
+dg_store_load_cell_months (DgStore           *self,
+                           const char *const *months,
+                           GError           **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(GArray) out = NULL;
+  gint64 version;
+
+  g_return_val_if_fail (months != NULL, NULL);
+
+  locker = dg_store_lock_open (self, error);
+  if (locker == NULL)
+    return NULL;
+
+  version = self->backend->data_version (self->db);
+  if (version != self->cell_months_data_version)
+    {
+      g_hash_table_remove_all (self->cell_months);
+      self->cell_months_data_version = version;
+    }
+
+  out = g_array_new (FALSE, TRUE, sizeof (DgCellMonth));
+  for (guint m = 0; months[m] != NULL; m++)
+    {
+      GArray *some;
+
+      /* The same month twice would count its cells twice. */
+      for (guint k = 0; k < m; k++)
+        if (strcmp (months[k], months[m]) == 0)
+          goto next_month;
+
+      some = g_hash_table_lookup (self->cell_months, months[m]);
+      if (some == NULL)
+        {
+          some = self->backend->load_cell_months (self->db, months[m], error);
+          if (some == NULL)
+            return NULL;
+          g_hash_table_insert (self->cell_months, g_strdup (months[m]), some);
+        }
+      /* The strings are interned: copying the structs is enough. */
+      g_array_append_vals (out, some->data, some->len);
+
+    next_month:
+      ;
+    }
+
+  return g_steal_pointer (&out);
+}
+
+GPtrArray *
+dg_store_load_dustfall_samples (DgStore           *self,
+                                const char *const *months,
+                                GError           **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+
+  locker = dg_store_lock_open (self, error);
+  if (locker == NULL)
+    return NULL;
+
+  all = g_ptr_array_new_with_free_func (record_data_free_func (DG_RECORD_DUSTFALL_SAMPLE));
+  for (guint i = 0; months[i] != NULL; i++)
+    {
+      if (!load_structs (self, DG_RECORD_DUSTFALL_SAMPLE, months[i], all, error))
+        return NULL;
+    }
+
+  return g_steal_pointer (&all);
+}

@@ -1,0 +1,196 @@
+/* dg-sqlite-changes.c: a record's current state (table records), its revisions (revisions) and
+ * the months (months) in SQLite, as a batch reads and writes them. */
+#define G_LOG_DOMAIN "dg-store"
+
+#include "config.h"
+
+#include "dg-sqlite-private.h"
+
+gboolean
+dg_sqlite_load_record (DgStoreDb   *db,
+                       const char  *id,
+                       DgStoreRow  *row,
+                       gboolean    *found,
+                       GError     **error)
+{
+  DgSqliteDb *self = DG_SQLITE_DB (db);
+  sqlite3_stmt *s;
+  int rc;
+
+  s = dg_sqlite_stmt (self, "SELECT " DG_SQLITE_RECORD_COLUMNS " FROM records WHERE id = ?1",
+                      error);
+  if (s == NULL)
+    return FALSE;
+
+  dg_sqlite_bind_text (s, 1, id);
+  rc = sqlite3_step (s);
+  *found = rc == SQLITE_ROW;
+  if (*found)
+    dg_sqlite_row_from_stmt (row, s);
+  return dg_sqlite_end_rows (self, s, rc, "load record", error);
+}
+
+gboolean
+dg_sqlite_record_exists (DgStoreDb     *db,
+                         const char    *id,
+                         DgRecordType   type,
+                         gboolean      *exists,
+                         GError       **error)
+{
+  DgSqliteDb *self = DG_SQLITE_DB (db);
+  sqlite3_stmt *s;
+  int rc;
+
+  s = dg_sqlite_stmt (self, "SELECT 1 FROM records WHERE id = ?1 AND type = ?2 AND deleted = 0",
+                      error);
+  if (s == NULL)
+    return FALSE;
+
+  dg_sqlite_bind_text (s, 1, id);
+  sqlite3_bind_text (s, 2, dg_record_type_to_string (type), -1, SQLITE_STATIC);
+  rc = sqlite3_step (s);
+  if (!dg_sqlite_end_rows (self, s, rc, "look up reference", error))
+    return FALSE;
+
+  *exists = rc == SQLITE_ROW;
+  return TRUE;
+}
+
+gboolean
+dg_sqlite_put_record (DgStoreDb         *db,
+                      const DgStoreRow  *row,
+                      gboolean           insert_only,
+                      GError           **error)
+{
+  DgSqliteDb *self = DG_SQLITE_DB (db);
+  sqlite3_stmt *s;
+
+  if (insert_only)
+    s = dg_sqlite_stmt (self,
+                        "INSERT INTO records (" DG_SQLITE_RECORD_COLUMNS ")"
+                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)", error);
+  else
+    s = dg_sqlite_stmt (self,
+                        "INSERT INTO records (" DG_SQLITE_RECORD_COLUMNS ")"
+                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+                        " ON CONFLICT (id) DO UPDATE SET rev = excluded.rev, seq = excluded.seq,"
+                        " deleted = excluded.deleted, updated_at = excluded.updated_at,"
+                        " state = excluded.state, reason = excluded.reason, data = excluded.data,"
+                        " computed = excluded.computed, month = excluded.month", error);
+  if (s == NULL)
+    return FALSE;
+
+  dg_sqlite_bind_text (s, 1, row->id);
+  sqlite3_bind_text (s, 2, dg_record_type_to_string (row->type), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (s, 3, row->rev);
+  sqlite3_bind_int64 (s, 4, row->seq);
+  sqlite3_bind_int (s, 5, row->deleted);
+  dg_sqlite_bind_text (s, 6, row->owner);
+  dg_sqlite_bind_text (s, 7, row->updated_at);
+  dg_sqlite_bind_text (s, 8, row->state);
+  dg_sqlite_bind_text (s, 9, row->reason);
+  dg_sqlite_bind_text (s, 10, row->data);
+  dg_sqlite_bind_text (s, 11, row->computed);
+  dg_sqlite_bind_text (s, 12, row->month);
+  return dg_sqlite_step_done (self, s, "store record", error);
+}
+
+gboolean
+dg_sqlite_add_revision (DgStoreDb              *db,
+                        const DgStoreRevision  *revision,
+                        GError                **error)
+{
+  DgSqliteDb *self = DG_SQLITE_DB (db);
+  sqlite3_stmt *s;
+
+  s = dg_sqlite_stmt (self,
+                      "INSERT INTO revisions"
+                      " (record_id, rev, type, author, updated_at, deleted, data, hash)"
+                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", error);
+  if (s == NULL)
+    return FALSE;
+
+  dg_sqlite_bind_text (s, 1, revision->record_id);
+  sqlite3_bind_int64 (s, 2, revision->rev);
+  dg_sqlite_bind_text (s, 3, revision->type);
+  dg_sqlite_bind_text (s, 4, revision->author);
+  dg_sqlite_bind_text (s, 5, revision->updated_at);
+  sqlite3_bind_int (s, 6, revision->deleted);
+  dg_sqlite_bind_text (s, 7, revision->data);
+  dg_sqlite_bind_text (s, 8, revision->hash);
+  return dg_sqlite_step_done (self, s, "store revision", error);
+}
+
+gboolean
+dg_sqlite_return_record (DgStoreDb   *db,
+                         const char  *id,
+                         const char  *reason,
+                         gint64       seq,
+                         GError     **error)
+{
+  DgSqliteDb *self = DG_SQLITE_DB (db);
+  sqlite3_stmt *s;
+
+  s = dg_sqlite_stmt (self,
+                      "UPDATE records SET state = 'returned', reason = ?2, seq = ?3 WHERE id = ?1",
+                      error);
+  if (s == NULL)
+    return FALSE;
+
+  dg_sqlite_bind_text (s, 1, id);
+  dg_sqlite_bind_text (s, 2, reason);
+  sqlite3_bind_int64 (s, 3, seq);
+  return dg_sqlite_step_done (self, s, "return record", error);
+}
+
+gboolean
+dg_sqlite_month_closed (DgStoreDb   *db,
+                        const char  *month,
+                        gboolean    *closed,
+                        GError     **error)
+{
+  DgSqliteDb *self = DG_SQLITE_DB (db);
+  sqlite3_stmt *s;
+  int rc;
+
+  *closed = FALSE;
+  if (month == NULL)
+    return TRUE;
+
+  s = dg_sqlite_stmt (self, "SELECT closed FROM months WHERE month = ?1", error);
+  if (s == NULL)
+    return FALSE;
+
+  dg_sqlite_bind_text (s, 1, month);
+  rc = sqlite3_step (s);
+  if (rc == SQLITE_ROW)
+    *closed = sqlite3_column_int (s, 0) != 0;
+  return dg_sqlite_end_rows (self, s, rc, "look up month", error);
+}
+
+gboolean
+dg_sqlite_set_month_closed (DgStoreDb   *db,
+                            const char  *month,
+                            gboolean     closed,
+                            const char  *user,
+                            const char  *now,
+                            GError     **error)
+{
+  DgSqliteDb *self = DG_SQLITE_DB (db);
+  sqlite3_stmt *s;
+
+  s = dg_sqlite_stmt (self,
+                      "INSERT INTO months (month, closed, changed_by, changed_at)"
+                      " VALUES (?1, ?2, ?3, ?4)"
+                      " ON CONFLICT (month) DO UPDATE SET closed = excluded.closed,"
+                      " changed_by = excluded.changed_by, changed_at = excluded.changed_at",
+                      error);
+  if (s == NULL)
+    return FALSE;
+
+  dg_sqlite_bind_text (s, 1, month);
+  sqlite3_bind_int (s, 2, closed);
+  dg_sqlite_bind_text (s, 3, user);
+  dg_sqlite_bind_text (s, 4, now);
+  return dg_sqlite_step_done (self, s, "close month", error);
+}

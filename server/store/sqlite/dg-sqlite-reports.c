@@ -1,0 +1,294 @@
+/* dg-sqlite-reports.c: what the reports read from SQLite.
+ *
+ * Checks and samples are kept, at write time, in the report tables of schema 3 (check_rows,
+ * check_points, sample_values: see dg-sqlite-schema.c), so that a report reads indexed columns
+ * of the months it needs instead of decoding the JSON of every record. Reference data and whole
+ * samples are read from records.
+ */
+#define G_LOG_DOMAIN "dg-store"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "dg-sqlite-private.h"
+
+/* Removes a record's rows from one report table; @sql deletes by (month, record_id), the
+ * tables' key order, so the delete stays within the month's range. */
+static gboolean
+unindex_rows (DgSqliteDb  *self,
+              const char  *sql,
+              const char  *month,
+              const char  *id,
+              const char  *what,
+              GError     **error)
+{
+  sqlite3_stmt *s = dg_sqlite_stmt (self, sql, error);
+
+  if (s == NULL)
+    return FALSE;
+  dg_sqlite_bind_text (s, 1, month);
+  dg_sqlite_bind_text (s, 2, id);
+  return dg_sqlite_step_done (self, s, what, error);
+}
+
+static gboolean
+index_check (DgSqliteDb         *self,
+             const char         *id,
+             const char         *owner,
+             const DgRoadCheck  *check,
+             const char         *old_month,
+             GError            **error)
+{
+  sqlite3_stmt *s;
+  char month[8];
+
+  if (old_month != NULL)
+    {
+      if (!unindex_rows (self, "DELETE FROM check_rows WHERE month = ?1 AND record_id = ?2",
+                         old_month, id, "unindex check", error) ||
+          !unindex_rows (self, "DELETE FROM check_points WHERE month = ?1 AND record_id = ?2",
+                         old_month, id, "unindex check points", error))
+        return FALSE;
+    }
+  if (check == NULL)
+    return TRUE;
+
+  s = dg_sqlite_stmt (self, "INSERT INTO check_rows (record_id, month, date, road_id, author)"
+                            " VALUES (?1, ?2, ?3, ?4, ?5)", error);
+  if (s == NULL)
+    return FALSE;
+  g_strlcpy (month, check->date, sizeof month);
+  dg_sqlite_bind_text (s, 1, id);
+  sqlite3_bind_text (s, 2, month, -1, SQLITE_TRANSIENT);
+  dg_sqlite_bind_text (s, 3, check->date);
+  dg_sqlite_bind_text (s, 4, check->road_id);
+  dg_sqlite_bind_text (s, 5, owner);
+  if (!dg_sqlite_step_done (self, s, "index check", error))
+    return FALSE;
+
+  s = dg_sqlite_stmt (self, "INSERT OR REPLACE INTO check_points"
+                            " (record_id, seq, surface, area_m2, mass_g, month)"
+                            " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", error);
+  if (s == NULL)
+    return FALSE;
+  for (guint i = 0; i < check->points->len; i++)
+    {
+      const DgRoadPoint *point = dg_road_check_get_point (check, i);
+
+      sqlite3_reset (s);
+      dg_sqlite_bind_text (s, 1, id);
+      sqlite3_bind_int (s, 2, point->seq);
+      sqlite3_bind_text (s, 3, dg_surface_to_string (point->surface), -1, SQLITE_STATIC);
+      sqlite3_bind_double (s, 4, point->area_m2);
+      sqlite3_bind_double (s, 5, point->mass_g);
+      sqlite3_bind_text (s, 6, month, -1, SQLITE_TRANSIENT);
+      if (!dg_sqlite_step_done (self, s, "index check point", error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* A sample's cell, site, jar and computed M (NULL when it cannot be computed). */
+static gboolean
+index_sample (DgSqliteDb              *self,
+              const char              *id,
+              const DgDustfallSample  *sample,
+              const char              *old_month,
+              GError                 **error)
+{
+  DgDustfallResult result;
+  sqlite3_stmt *s;
+  char jar[2] = { 0, 0 };
+
+  if (old_month != NULL)
+    {
+      if (!unindex_rows (self, "DELETE FROM sample_values WHERE month = ?1 AND record_id = ?2",
+                         old_month, id, "unindex sample", error))
+        return FALSE;
+    }
+  if (sample == NULL)
+    return TRUE;
+
+  s = dg_sqlite_stmt (self, "INSERT INTO sample_values"
+                            " (record_id, month, cell_id, site, jar, valid, value)"
+                            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", error);
+  if (s == NULL)
+    return FALSE;
+  jar[0] = sample->jar;
+  dg_sqlite_bind_text (s, 1, id);
+  dg_sqlite_bind_text (s, 2, sample->month);
+  dg_sqlite_bind_text (s, 3, sample->cell_id);
+  dg_sqlite_bind_text (s, 4, sample->site != NULL ? sample->site : "1");
+  sqlite3_bind_text (s, 5, jar, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int (s, 6, sample->valid);
+  if (dg_dustfall_compute (sample, &result, NULL))
+    sqlite3_bind_double (s, 7, result.value);
+  else
+    sqlite3_bind_null (s, 7);
+  return dg_sqlite_step_done (self, s, "index sample", error);
+}
+
+gboolean
+dg_sqlite_index_record (DgStoreDb      *db,
+                        DgRecordType    type,
+                        const char     *id,
+                        const char     *owner,
+                        gconstpointer   data,
+                        const char     *old_month,
+                        GError        **error)
+{
+  DgSqliteDb *self = DG_SQLITE_DB (db);
+
+  if (type == DG_RECORD_ROAD_CHECK)
+    return index_check (self, id, owner, data, old_month, error);
+  if (type == DG_RECORD_DUSTFALL_SAMPLE)
+    return index_sample (self, id, data, old_month, error);
+  return TRUE;
+}
+
+gboolean
+dg_sqlite_load_data (DgStoreDb        *db,
+                     DgRecordType      type,
+                     const char       *month,
+                     DgStoreDataFunc   func,
+                     gpointer          user_data,
+                     GError          **error)
+{
+  DgSqliteDb *self = DG_SQLITE_DB (db);
+  sqlite3_stmt *s;
+  int rc;
+
+  if (month != NULL)
+    s = dg_sqlite_stmt (self, "SELECT id, data, owner FROM records"
+                              " WHERE type = ?1 AND month = ?2 AND deleted = 0", error);
+  else
+    s = dg_sqlite_stmt (self, "SELECT id, data, owner FROM records"
+                              " WHERE type = ?1 AND deleted = 0", error);
+  if (s == NULL)
+    return FALSE;
+
+  sqlite3_bind_text (s, 1, dg_record_type_to_string (type), -1, SQLITE_STATIC);
+  if (month != NULL)
+    dg_sqlite_bind_text (s, 2, month);
+
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
+    func ((const char *) sqlite3_column_text (s, 0), (const char *) sqlite3_column_text (s, 1),
+          (const char *) sqlite3_column_text (s, 2), user_data);
+  return dg_sqlite_end_rows (self, s, rc, "load records", error);
+}
+
+GPtrArray *
+dg_sqlite_load_road_checks (DgStoreDb   *db,
+                            const char  *month,
+                            GError     **error)
+{
+  DgSqliteDb *self = DG_SQLITE_DB (db);
+  g_autoptr(GPtrArray) checks = NULL;
+  DgRoadCheck *check = NULL;
+  sqlite3_stmt *s;
+  int rc;
+
+  /* From the report tables, not the records' JSON: a check's rows come together, its points
+   * in seq order. */
+  s = dg_sqlite_stmt (self,
+                      "SELECT c.record_id, c.road_id, c.date, c.author, p.seq, p.surface,"
+                      " p.area_m2, p.mass_g FROM check_rows c LEFT JOIN check_points p"
+                      " ON p.month = c.month AND p.record_id = c.record_id"
+                      " WHERE c.month = ?1 ORDER BY c.record_id, p.seq", error);
+  if (s == NULL)
+    return NULL;
+
+  dg_sqlite_bind_text (s, 1, month);
+  checks = g_ptr_array_new_with_free_func ((GDestroyNotify) dg_road_check_free);
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
+    {
+      const char *id = (const char *) sqlite3_column_text (s, 0);
+      DgSurface surface;
+
+      if (check == NULL || strcmp (check->id, id) != 0)
+        {
+          check = dg_road_check_new ();
+          check->id = g_strdup (id);
+          check->road_id = dg_sqlite_column_text (s, 1);
+          check->date = dg_sqlite_column_text (s, 2);
+          check->author = dg_sqlite_column_text (s, 3);
+          g_ptr_array_add (checks, check);
+        }
+      if (sqlite3_column_type (s, 4) == SQLITE_NULL)
+        continue;
+      if (!dg_surface_from_string ((const char *) sqlite3_column_text (s, 5), &surface))
+        continue;
+      dg_road_check_add_point (check, sqlite3_column_int (s, 4), surface, NULL,
+                               sqlite3_column_double (s, 6), sqlite3_column_double (s, 7));
+    }
+  if (!dg_sqlite_end_rows (self, s, rc, "load checks", error))
+    return NULL;
+
+  return g_steal_pointer (&checks);
+}
+
+/* Closes the cell-month gathered in @value into @out, its strings interned. */
+static void
+finish_cell_month (GArray      *out,
+                   DgCellValue *value,
+                   const char  *cell_id,
+                   const char  *month)
+{
+  DgCellMonth cm = { 0, };
+
+  cm.cell_id = (char *) g_intern_string (cell_id);
+  cm.month = (char *) g_intern_string (month);
+  dg_cell_value_finish (value, &cm);
+  g_array_append_val (out, cm);
+}
+
+/* The cell-months of one month from sample_values, by the rules of common/ (the DgCellValue
+ * accumulator of dg_cell_months_from_samples()), on the M stored with each sample. */
+GArray *
+dg_sqlite_load_cell_months (DgStoreDb   *db,
+                            const char  *month,
+                            GError     **error)
+{
+  DgSqliteDb *self = DG_SQLITE_DB (db);
+  g_autoptr(GArray) out = g_array_new (FALSE, TRUE, sizeof (DgCellMonth));
+  g_autoptr(DgCellValue) value = dg_cell_value_new ();
+  const char *cell_id = NULL;   /* interned */
+  sqlite3_stmt *s;
+  int rc;
+
+  s = dg_sqlite_stmt (self,
+                      "SELECT cell_id, site, jar, valid, value, record_id FROM sample_values"
+                      " WHERE month = ?1 ORDER BY cell_id, record_id", error);
+  if (s == NULL)
+    return NULL;
+  dg_sqlite_bind_text (s, 1, month);
+
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
+    {
+      const char *cell = (const char *) sqlite3_column_text (s, 0);
+      const char *jar = (const char *) sqlite3_column_text (s, 2);
+
+      if (cell_id == NULL || strcmp (cell_id, cell) != 0)
+        {
+          if (cell_id != NULL)
+            finish_cell_month (out, value, cell_id, month);
+          cell_id = g_intern_string (cell);
+        }
+
+      /* A cell-month with samples but no valid jar still gets an entry (缺测). */
+      dg_cell_value_add (value, (const char *) sqlite3_column_text (s, 1),
+                         jar != NULL ? jar[0] : '\0', sqlite3_column_int (s, 3) != 0,
+                         sqlite3_column_type (s, 4) == SQLITE_NULL ? NAN
+                                                                   : sqlite3_column_double (s, 4),
+                         (const char *) sqlite3_column_text (s, 5));
+    }
+  if (!dg_sqlite_end_rows (self, s, rc, "load dust-fall values", error))
+    return NULL;
+  if (cell_id != NULL)
+    finish_cell_month (out, value, cell_id, month);
+
+  return g_steal_pointer (&out);
+}

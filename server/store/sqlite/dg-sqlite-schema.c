@@ -1,0 +1,215 @@
+/* dg-sqlite-schema.c: the SQLite backend's tables, and the migrations from every schema a
+ * release has written (PRAGMA user_version) to this build's. */
+#define G_LOG_DOMAIN "dg-store"
+
+#include "config.h"
+
+#include "dg-sqlite-private.h"
+
+static const char *const schema_v1[] = {
+  "CREATE TABLE records ("
+  "  id TEXT PRIMARY KEY,"
+  "  type TEXT NOT NULL,"
+  "  rev INTEGER NOT NULL,"
+  "  seq INTEGER NOT NULL,"
+  "  deleted INTEGER NOT NULL DEFAULT 0,"
+  "  owner TEXT NOT NULL,"
+  "  updated_at TEXT NOT NULL,"
+  "  state TEXT NOT NULL DEFAULT 'active',"
+  "  reason TEXT,"
+  "  data TEXT,"
+  "  computed TEXT,"
+  "  month TEXT)",
+  "CREATE UNIQUE INDEX records_by_seq ON records (seq)",
+  "CREATE INDEX records_by_type_month ON records (type, month)",
+  "CREATE TABLE revisions ("
+  "  n INTEGER PRIMARY KEY,"
+  "  record_id TEXT NOT NULL REFERENCES records (id),"
+  "  rev INTEGER NOT NULL,"
+  "  type TEXT NOT NULL,"
+  "  author TEXT NOT NULL,"
+  "  updated_at TEXT NOT NULL,"
+  "  deleted INTEGER NOT NULL,"
+  "  data TEXT,"
+  "  hash TEXT NOT NULL,"
+  "  UNIQUE (record_id, rev))",
+  "CREATE TABLE months ("
+  "  month TEXT PRIMARY KEY,"
+  "  closed INTEGER NOT NULL,"
+  "  changed_by TEXT,"
+  "  changed_at TEXT)",
+  "CREATE TABLE users ("
+  "  username TEXT PRIMARY KEY,"
+  "  role TEXT NOT NULL,"
+  "  password_hash TEXT NOT NULL,"
+  "  created_at TEXT NOT NULL)",
+  "CREATE TABLE tokens ("
+  "  hash TEXT PRIMARY KEY,"
+  "  username TEXT NOT NULL REFERENCES users (username) ON DELETE CASCADE,"
+  "  expires_at INTEGER NOT NULL,"
+  "  revoked INTEGER NOT NULL DEFAULT 0)",
+  NULL
+};
+
+/* What the reports read, kept at write time from each check's and sample's data, so that a
+ * report reads indexed columns of the months it needs instead of decoding the JSON of every
+ * record: a check's road, date and points; a sample's cell, site, jar and computed M (NULL when
+ * it cannot be computed). Only records that are not deleted have rows here. */
+static const char *const schema_v3[] = {
+  /* Clustered by month (WITHOUT ROWID, month first in the key), so a report's rows are one
+   * contiguous range of each table; a record's rows are found by its month and id. */
+  "CREATE TABLE check_rows ("
+  "  month TEXT NOT NULL,"
+  "  record_id TEXT NOT NULL,"
+  "  date TEXT NOT NULL,"
+  "  road_id TEXT NOT NULL,"
+  "  author TEXT NOT NULL,"
+  "  PRIMARY KEY (month, record_id)) WITHOUT ROWID",
+  "CREATE TABLE check_points ("
+  "  month TEXT NOT NULL,"
+  "  record_id TEXT NOT NULL,"
+  "  seq INTEGER NOT NULL,"
+  "  surface TEXT NOT NULL,"
+  "  area_m2 REAL NOT NULL,"
+  "  mass_g REAL NOT NULL,"
+  "  PRIMARY KEY (month, record_id, seq)) WITHOUT ROWID",
+  "CREATE TABLE sample_values ("
+  "  month TEXT NOT NULL,"
+  "  cell_id TEXT NOT NULL,"
+  "  record_id TEXT NOT NULL,"
+  "  site TEXT NOT NULL,"
+  "  jar TEXT NOT NULL,"
+  "  valid INTEGER NOT NULL,"
+  "  value REAL,"
+  "  PRIMARY KEY (month, cell_id, record_id)) WITHOUT ROWID",
+  NULL
+};
+
+/* Fills the report tables of schema 3 from the records of a database made before them. */
+static gboolean
+backfill_report_tables (DgSqliteDb  *self,
+                        GError     **error)
+{
+  sqlite3_stmt *s;
+  int rc;
+
+  if (sqlite3_prepare_v2 (self->db,
+                          "SELECT id, type, owner, data FROM records WHERE deleted = 0"
+                          " AND type IN ('road_check', 'dustfall_sample')", -1, &s,
+                          NULL) != SQLITE_OK)
+    {
+      dg_sqlite_set_error (self, error, sqlite3_errcode (self->db), "prepare");
+      return FALSE;
+    }
+
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
+    {
+      const char *id = (const char *) sqlite3_column_text (s, 0);
+      const char *text = (const char *) sqlite3_column_text (s, 3);
+      g_autoptr(JsonNode) node = text != NULL ? json_from_string (text, NULL) : NULL;
+      DgRecordType type;
+      gpointer data;
+      gboolean ok;
+
+      if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node) ||
+          !dg_record_type_from_string ((const char *) sqlite3_column_text (s, 1), &type))
+        continue;
+      data = dg_record_data_from_json (type, id, json_node_get_object (node), NULL);
+      if (data == NULL)
+        continue;
+      ok = dg_sqlite_index_record (&self->parent, type, id,
+                                   (const char *) sqlite3_column_text (s, 2), data, NULL, error);
+      dg_record_data_free (type, data);
+      if (!ok)
+        {
+          sqlite3_finalize (s);
+          return FALSE;
+        }
+    }
+  sqlite3_finalize (s);
+  if (rc != SQLITE_DONE)
+    {
+      dg_sqlite_set_error (self, error, rc, "fill the report tables");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Runs each of @statements, in the caller's transaction. */
+static gboolean
+exec_all (DgSqliteDb         *self,
+          const char * const *statements,
+          GError            **error)
+{
+  for (guint i = 0; statements[i] != NULL; i++)
+    {
+      if (!dg_sqlite_exec (self, statements[i], error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+dg_sqlite_migrate (DgSqliteDb  *self,
+                   gboolean    *created,
+                   GError     **error)
+{
+  sqlite3_stmt *s;
+  gint64 version = 0;
+
+  *created = FALSE;
+
+  s = dg_sqlite_stmt (self, "PRAGMA user_version", error);
+  if (s == NULL)
+    return FALSE;
+  if (sqlite3_step (s) == SQLITE_ROW)
+    version = sqlite3_column_int64 (s, 0);
+  sqlite3_reset (s);
+
+  if (version > DG_STORE_SCHEMA_VERSION)
+    {
+      dg_set_error (error, DG_ERROR_INTERNAL, NULL,
+                    "the database has schema version %" G_GINT64_FORMAT
+                    ", newer than this server's %d", version, DG_STORE_SCHEMA_VERSION);
+      return FALSE;
+    }
+
+  if (version < 1)
+    {
+      if (!dg_sqlite_exec (self, "BEGIN IMMEDIATE", error))
+        return FALSE;
+      if (!exec_all (self, schema_v1, error) ||
+          !dg_sqlite_exec (self, "PRAGMA user_version = 1", error) ||
+          !dg_sqlite_exec (self, "COMMIT", error))
+        {
+          dg_sqlite_rollback (&self->parent);
+          return FALSE;
+        }
+
+      /* The store starts a new database with the default rules of section 3. */
+      *created = TRUE;
+    }
+
+  /* Version 2 had the report tables with other keys, for a few hours: version 3 makes them
+   * afresh from the records either way. */
+  if (version < 3)
+    {
+      if (!dg_sqlite_exec (self, "BEGIN IMMEDIATE", error))
+        return FALSE;
+      if (!dg_sqlite_exec (self, "DROP TABLE IF EXISTS check_rows", error) ||
+          !dg_sqlite_exec (self, "DROP TABLE IF EXISTS check_points", error) ||
+          !dg_sqlite_exec (self, "DROP TABLE IF EXISTS sample_values", error) ||
+          !exec_all (self, schema_v3, error) ||
+          !backfill_report_tables (self, error) ||
+          !dg_sqlite_exec (self, "PRAGMA user_version = 3", error) ||
+          !dg_sqlite_exec (self, "COMMIT", error))
+        {
+          dg_sqlite_rollback (&self->parent);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}

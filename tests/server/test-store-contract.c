@@ -1,0 +1,834 @@
+/* test-store-contract.c: what every backend of the store must do, asserted through the dg_store_*
+ * API alone, and run once per backend.
+ *
+ * Each case is registered for each entry of `backends`: a second backend (PostgreSQL, design
+ * 6.5) is one more entry, saying where a fresh database of its kind is and how to tamper with one,
+ * and every case below runs against it unchanged.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "dg-demo.h"
+#include "dg-store.h"
+#include "dg-test-server.h"
+
+#define OTHER_ROAD_ID "00000000-0000-4000-8000-000000000000"   /* names no road */
+
+typedef struct
+{
+  const char *name;
+  /* A location for a new, empty database of this backend, in the test's own directory @dir;
+   * NULL when the backend cannot run here (the case is then skipped, saying why). */
+  char       *(*new_location) (const char *dir,
+                               const char *what,
+                               char      **why_not);
+  /* Changes the author of the chain's second revision behind the store's back. */
+  const char *tamper_revision;
+  /* Changes the current data of record %s behind the store's back, its revisions untouched. */
+  const char *tamper_record;
+} Backend;
+
+static char *
+sqlite_location (const char  *dir,
+                 const char  *what,
+                 char       **why_not)
+{
+  g_autofree char *file = g_strconcat (what, ".db", NULL);
+
+  return g_build_filename (dir, file, NULL);
+}
+
+static const Backend backends[] = {
+  {
+    "sqlite", sqlite_location,
+    "UPDATE revisions SET author = 'mallory' WHERE n = 2",
+    "UPDATE records SET data = '{}' WHERE id = '%s'",
+  },
+};
+
+typedef struct
+{
+  const Backend *backend;
+  char          *dir;
+  char          *location;
+  DgStore       *store;
+  guint          counter;
+} Fixture;
+
+/* ---- Setting up ---- */
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *why_not = NULL;
+  g_autofree char *reference = dg_demo_find_reference_file ();
+  g_autofree char *contents = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  gsize length;
+
+  f->backend = data;
+  f->dir = g_dir_make_tmp ("dustgrid-store-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->location = f->backend->new_location (f->dir, "store", &why_not);
+  if (f->location == NULL)
+    {
+      g_test_skip (why_not);
+      return;
+    }
+
+  f->store = dg_store_open_backend (f->backend->name, f->location, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (dg_store_get_backend_name (f->store), ==, f->backend->name);
+
+  g_assert_nonnull (reference);
+  g_file_get_contents (reference, &contents, &length, &error);
+  g_assert_no_error (error);
+  root = dg_json_parse (contents, length, &error);
+  g_assert_no_error (error);
+  g_assert_true (dg_store_import_reference (f->store, root, "admin", NULL, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  g_clear_object (&f->store);
+  /* The backends here keep their files flat in the directory. */
+  dir = g_dir_open (f->dir, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (f->dir, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (f->dir);
+  g_free (f->location);
+  g_free (f->dir);
+}
+
+/* A road check of @road_id on 2025-MM-DD whose first point weighs @mass_g: a CHANGE. */
+static JsonNode *
+check_change (const char *id,
+              gint64      base_rev,
+              const char *road_id,
+              const char *date,
+              double      mass_g)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  char mass[G_ASCII_DTOSTR_BUF_SIZE];
+  JsonNode *node;
+
+  g_ascii_dtostr (mass, sizeof mass, mass_g);
+  text = g_strdup_printf ("{\"type\":\"road_check\",\"id\":\"%s\",\"base_rev\":%" G_GINT64_FORMAT
+                          ",\"data\":{\"road_id\":\"%s\",\"date\":\"%s\",\"points\":["
+                          "{\"seq\":1,\"surface\":\"main\",\"mass_g\":%s},"
+                          "{\"seq\":2,\"surface\":\"main\",\"mass_g\":2.5},"
+                          "{\"seq\":3,\"surface\":\"main\",\"mass_g\":4.0}]}}",
+                          id, base_rev, road_id, date, mass);
+  node = dg_json_parse (text, strlen (text), &error);
+  g_assert_no_error (error);
+  return node;
+}
+
+static JsonNode *
+delete_change (DgRecordType  type,
+               const char   *id,
+               gint64        base_rev)
+{
+  g_autoptr(DgChange) change = dg_change_new (type, id, base_rev, TRUE, NULL);
+
+  return dg_change_to_json (change);
+}
+
+/* A 30-day dust-fall sample of the test cell in 2025-03, @net grams in its jar. */
+static JsonNode *
+sample_change (const char *id,
+               char        jar,
+               double      net)
+{
+  g_autoptr(DgDustfallSample) sample = dg_dustfall_sample_new ();
+  g_autoptr(JsonObject) data = NULL;
+  g_autoptr(DgChange) change = NULL;
+
+  sample->id = g_strdup (id);
+  sample->cell_id = g_strdup (DG_TEST_CELL_ID);
+  sample->jar = jar;
+  g_free (sample->month);
+  sample->month = g_strdup ("2025-03");
+  sample->start = g_strdup ("2025-03-01T09:00");
+  sample->end = g_strdup ("2025-03-31T09:00");
+  sample->w0_g = 20.0;
+  sample->w1_g = 20.0 + net;
+  sample->wc_g = 0.0;
+  data = dg_record_data_to_json (DG_RECORD_DUSTFALL_SAMPLE, sample);
+  change = dg_change_new (DG_RECORD_DUSTFALL_SAMPLE, id, 0, FALSE, data);
+  return dg_change_to_json (change);
+}
+
+/* A fresh record id, in the order they are made. */
+static char *
+new_id (Fixture *f)
+{
+  return g_strdup_printf ("e0000000-0000-4000-8000-%012u", ++f->counter);
+}
+
+/* Applies the one change @node (taken) as @user; returns its result. */
+static DgResult *
+apply (Fixture    *f,
+       const char *user,
+       DgRole      role,
+       JsonNode   *node)
+{
+  g_autoptr(JsonArray) changes = json_array_new ();
+  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(GError) error = NULL;
+
+  json_array_add_element (changes, node);
+  results = dg_store_apply_changes (f->store, user, role, changes, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (results->len, ==, 1);
+  return g_steal_pointer (&g_ptr_array_index (results, 0));
+}
+
+static void
+assert_applied (DgResult *result,
+                gint64    rev)
+{
+  if (result->status != DG_RESULT_APPLIED)
+    g_test_message ("%s: %s", result->id, result->error != NULL ? result->error->message : "");
+  g_assert_cmpint (result->status, ==, DG_RESULT_APPLIED);
+  g_assert_cmpint (result->rev, ==, rev);
+  dg_result_free (result);
+}
+
+static void
+assert_rejected (DgResult    *result,
+                 DgErrorCode  code,
+                 const char  *field)
+{
+  g_assert_cmpint (result->status, ==, DG_RESULT_REJECTED);
+  g_assert_error (result->error, DG_ERROR, (gint) code);
+  if (field != NULL)
+    g_assert_cmpstr (dg_error_get_field (result->error), ==, field);
+  dg_result_free (result);
+}
+
+#define SKIP_IF_UNAVAILABLE(f) G_STMT_START { if ((f)->store == NULL) return; } G_STMT_END
+
+/* ---- Applying changes ---- */
+
+/* A new record is stored at rev 1, an edit at the next rev, the same data again changes
+ * nothing, and the store gives back what was stored. */
+static void
+test_apply_created_updated_unchanged (Fixture       *f,
+                                      gconstpointer  data)
+{
+  g_autofree char *id = new_id (f);
+  g_autoptr(DgRecord) record = NULL;
+  g_autoptr(DgResult) unchanged = NULL;
+  g_autoptr(GError) error = NULL;
+
+  SKIP_IF_UNAVAILABLE (f);
+
+  assert_applied (apply (f, "inspector", DG_ROLE_INSPECTOR,
+                         check_change (id, 0, DG_TEST_ROAD_ID, "2025-03-05", 3.5)), 1);
+  unchanged = apply (f, "inspector", DG_ROLE_INSPECTOR,
+                     check_change (id, 1, DG_TEST_ROAD_ID, "2025-03-05", 3.5));
+  g_assert_cmpint (unchanged->status, ==, DG_RESULT_UNCHANGED);
+  g_assert_cmpint (unchanged->rev, ==, 1);
+  assert_applied (apply (f, "inspector", DG_ROLE_INSPECTOR,
+                         check_change (id, 1, DG_TEST_ROAD_ID, "2025-03-05", 5.0)), 2);
+
+  record = dg_store_get_record (f->store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (record->type, ==, DG_RECORD_ROAD_CHECK);
+  g_assert_cmpint (record->rev, ==, 2);
+  g_assert_cmpstr (record->author, ==, "inspector");
+  g_assert_false (record->deleted);
+  g_assert_cmpint (record->state, ==, DG_RECORD_STATE_ACTIVE);
+  g_assert_nonnull (record->computed);
+  g_assert_cmpstr (json_object_get_string_member (record->data, "date"), ==, "2025-03-05");
+}
+
+/* An edit made on an older rev than the stored one is a conflict that carries the stored record,
+ * and changes nothing. */
+static void
+test_apply_conflict (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *id = new_id (f);
+  g_autoptr(DgResult) conflict = NULL;
+
+  SKIP_IF_UNAVAILABLE (f);
+
+  assert_applied (apply (f, "inspector", DG_ROLE_INSPECTOR,
+                         check_change (id, 0, DG_TEST_ROAD_ID, "2025-03-05", 3.5)), 1);
+  assert_applied (apply (f, "inspector", DG_ROLE_INSPECTOR,
+                         check_change (id, 1, DG_TEST_ROAD_ID, "2025-03-05", 4.5)), 2);
+
+  conflict = apply (f, "inspector", DG_ROLE_INSPECTOR,
+                    check_change (id, 1, DG_TEST_ROAD_ID, "2025-03-05", 9.5));
+  g_assert_cmpint (conflict->status, ==, DG_RESULT_CONFLICT);
+  g_assert_cmpint (conflict->rev, ==, 2);
+  g_assert_nonnull (conflict->current);
+  g_assert_cmpint (conflict->current->rev, ==, 2);
+  g_assert_cmpint (dg_store_count_revisions (f->store, id), ==, 2);
+}
+
+/* Invalid data, a road that does not exist, a role that may not write the type and another
+ * inspector's record are rejected with their reason, and nothing of them is stored. */
+static void
+test_apply_rejected (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *id = new_id (f);
+  g_autofree char *mine = new_id (f);
+  g_autoptr(DgRecord) missing = NULL;
+  g_autoptr(GError) error = NULL;
+  DgResult *invalid;
+
+  SKIP_IF_UNAVAILABLE (f);
+
+  invalid = apply (f, "inspector", DG_ROLE_INSPECTOR,
+                   check_change (id, 0, DG_TEST_ROAD_ID, "2025-03-05", -1.0));
+  g_assert_nonnull (dg_error_get_field (invalid->error));
+  assert_rejected (invalid, DG_ERROR_INVALID_FIELD, NULL);
+  assert_rejected (apply (f, "inspector", DG_ROLE_INSPECTOR,
+                          check_change (id, 0, OTHER_ROAD_ID, "2025-03-05", 3.5)),
+                   DG_ERROR_INVALID_FIELD, "road_id");
+  assert_rejected (apply (f, "unit", DG_ROLE_UNIT,
+                          check_change (id, 0, DG_TEST_ROAD_ID, "2025-03-05", 3.5)),
+                   DG_ERROR_FORBIDDEN, "type");
+  assert_rejected (apply (f, "inspector", DG_ROLE_INSPECTOR,
+                          delete_change (DG_RECORD_ROAD, DG_TEST_ROAD_ID, 1)),
+                   DG_ERROR_FORBIDDEN, "type");
+  assert_rejected (apply (f, "inspector", DG_ROLE_INSPECTOR,
+                          delete_change (DG_RECORD_ROAD_CHECK, id, 0)),
+                   DG_ERROR_NOT_FOUND, "id");
+
+  missing = dg_store_get_record (f->store, id, &error);
+  g_assert_error (error, DG_ERROR, DG_ERROR_NOT_FOUND);
+  g_assert_null (missing);
+  g_assert_cmpint (dg_store_count_revisions (f->store, id), ==, 0);
+
+  assert_applied (apply (f, "inspector", DG_ROLE_INSPECTOR,
+                         check_change (mine, 0, DG_TEST_ROAD_ID, "2025-03-05", 3.5)), 1);
+  assert_rejected (apply (f, "inspector2", DG_ROLE_INSPECTOR,
+                          check_change (mine, 1, DG_TEST_ROAD_ID, "2025-03-05", 4.5)),
+                   DG_ERROR_FORBIDDEN, "id");
+}
+
+/* No change enters or leaves a closed month, and no record of it is returned; reopened, it
+ * takes changes again. */
+static void
+test_apply_month_closed (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *april = new_id (f);
+  g_autofree char *march = new_id (f);
+  g_autoptr(DgRecord) returned = NULL;
+  g_autoptr(GError) error = NULL;
+
+  SKIP_IF_UNAVAILABLE (f);
+
+  assert_applied (apply (f, "inspector", DG_ROLE_INSPECTOR,
+                         check_change (april, 0, DG_TEST_ROAD_ID, "2025-04-02", 3.5)), 1);
+  assert_applied (apply (f, "inspector", DG_ROLE_INSPECTOR,
+                         check_change (march, 0, DG_TEST_ROAD_ID, "2025-03-02", 3.5)), 1);
+
+  g_assert_true (dg_store_set_month_closed (f->store, "2025-03", TRUE, "office", &error));
+  g_assert_no_error (error);
+  g_assert_true (dg_store_is_month_closed (f->store, "2025-03", &error));
+  g_assert_false (dg_store_is_month_closed (f->store, "2025-04", &error));
+  g_assert_no_error (error);
+
+  assert_rejected (apply (f, "inspector", DG_ROLE_INSPECTOR,
+                          check_change (april, 1, DG_TEST_ROAD_ID, "2025-03-30", 3.5)),
+                   DG_ERROR_MONTH_CLOSED, NULL);
+  assert_rejected (apply (f, "inspector", DG_ROLE_INSPECTOR,
+                          check_change (march, 1, DG_TEST_ROAD_ID, "2025-04-30", 3.5)),
+                   DG_ERROR_MONTH_CLOSED, NULL);
+  assert_rejected (apply (f, "inspector", DG_ROLE_INSPECTOR,
+                          delete_change (DG_RECORD_ROAD_CHECK, march, 1)),
+                   DG_ERROR_MONTH_CLOSED, NULL);
+  returned = dg_store_return_record (f->store, march, "weigh again", "office", &error);
+  g_assert_error (error, DG_ERROR, DG_ERROR_MONTH_CLOSED);
+  g_assert_null (returned);
+  g_clear_error (&error);
+
+  g_assert_true (dg_store_set_month_closed (f->store, "2025-03", FALSE, "office", &error));
+  g_assert_no_error (error);
+  g_assert_false (dg_store_is_month_closed (f->store, "2025-03", &error));
+  assert_applied (apply (f, "inspector", DG_ROLE_INSPECTOR,
+                         check_change (april, 1, DG_TEST_ROAD_ID, "2025-03-30", 3.5)), 2);
+}
+
+/* A returned record is pending correction at a new seq and the same rev, until its author's
+ * own edit. */
+static void
+test_return_record (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *id = new_id (f);
+  g_autoptr(DgRecord) before = NULL;
+  g_autoptr(DgRecord) returned = NULL;
+  g_autoptr(DgRecord) after = NULL;
+  g_autoptr(GError) error = NULL;
+
+  SKIP_IF_UNAVAILABLE (f);
+
+  assert_applied (apply (f, "inspector", DG_ROLE_INSPECTOR,
+                         check_change (id, 0, DG_TEST_ROAD_ID, "2025-03-05", 3.5)), 1);
+  before = dg_store_get_record (f->store, id, &error);
+  g_assert_no_error (error);
+
+  returned = dg_store_return_record (f->store, id, "weigh point 1 again", "office", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (returned->state, ==, DG_RECORD_STATE_RETURNED);
+  g_assert_cmpstr (returned->reason, ==, "weigh point 1 again");
+  g_assert_cmpint (returned->rev, ==, 1);
+  g_assert_cmpint (returned->seq, >, before->seq);
+
+  assert_applied (apply (f, "inspector", DG_ROLE_INSPECTOR,
+                         check_change (id, 1, DG_TEST_ROAD_ID, "2025-03-05", 3.6)), 2);
+  after = dg_store_get_record (f->store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (after->state, ==, DG_RECORD_STATE_ACTIVE);
+  g_assert_null (after->reason);
+}
+
+/* ---- Reading back ---- */
+
+static GPtrArray *
+pull (Fixture    *f,
+      const char *user,
+      DgRole      role,
+      gint64      since,
+      guint       limit,
+      gint64     *next,
+      gboolean   *more)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *records = dg_store_pull (f->store, user, role, since, limit, next, more, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (records);
+  return records;
+}
+
+/* Pages of a pull are the whole feed in seq order, each page's next the seq of its last record
+ * and `more` set on every page but the last; past the end there is nothing, and next stays. */
+static void
+test_pull_paging (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GPtrArray) all = NULL;
+  gint64 since = 0, next = -1, last_seq = 0;
+  gboolean more = TRUE;
+  guint seen = 0;
+
+  SKIP_IF_UNAVAILABLE (f);
+
+  for (guint i = 0; i < 7; i++)
+    {
+      g_autofree char *id = new_id (f);
+
+      assert_applied (apply (f, "inspector", DG_ROLE_INSPECTOR,
+                             check_change (id, 0, DG_TEST_ROAD_ID, "2025-03-05", 3.5 + i)), 1);
+    }
+
+  all = pull (f, "office", DG_ROLE_OFFICE, 0, 10000, &next, &more);
+  g_assert_false (more);
+  g_assert_cmpuint (all->len, >, 7);
+
+  for (more = TRUE; more;)
+    {
+      g_autoptr(GPtrArray) page = pull (f, "office", DG_ROLE_OFFICE, since, 3, &next, &more);
+
+      g_assert_cmpuint (page->len, <=, 3);
+      for (guint i = 0; i < page->len; i++)
+        {
+          const DgRecord *record = g_ptr_array_index (page, i);
+          const DgRecord *expected = g_ptr_array_index (all, seen + i);
+
+          g_assert_cmpint (record->seq, >, last_seq);
+          g_assert_cmpstr (record->id, ==, expected->id);
+          last_seq = record->seq;
+        }
+      seen += page->len;
+      if (more)
+        g_assert_cmpuint (page->len, ==, 3);
+      if (page->len > 0)
+        g_assert_cmpint (next, ==, last_seq);
+      since = next;
+    }
+  g_assert_cmpuint (seen, ==, all->len);
+
+  {
+    g_autoptr(GPtrArray) empty = pull (f, "office", DG_ROLE_OFFICE, since, 3, &next, &more);
+
+    g_assert_cmpuint (empty->len, ==, 0);
+    g_assert_false (more);
+    g_assert_cmpint (next, ==, since);
+  }
+}
+
+/* An inspector's pull has the reference data and their own records, not another's; the office
+ * sees both. */
+static void
+test_pull_visibility (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *mine = new_id (f);
+  g_autofree char *theirs = new_id (f);
+  g_autoptr(GPtrArray) inspector = NULL;
+  g_autoptr(GPtrArray) office = NULL;
+  gboolean saw_mine = FALSE, saw_theirs = FALSE, saw_road = FALSE;
+  gint64 next;
+  gboolean more;
+
+  SKIP_IF_UNAVAILABLE (f);
+
+  assert_applied (apply (f, "inspector", DG_ROLE_INSPECTOR,
+                         check_change (mine, 0, DG_TEST_ROAD_ID, "2025-03-05", 3.5)), 1);
+  assert_applied (apply (f, "inspector2", DG_ROLE_INSPECTOR,
+                         check_change (theirs, 0, DG_TEST_ROAD_ID, "2025-03-05", 3.5)), 1);
+
+  inspector = pull (f, "inspector", DG_ROLE_INSPECTOR, 0, 10000, &next, &more);
+  for (guint i = 0; i < inspector->len; i++)
+    {
+      const DgRecord *record = g_ptr_array_index (inspector, i);
+
+      saw_mine |= strcmp (record->id, mine) == 0;
+      saw_theirs |= strcmp (record->id, theirs) == 0;
+      saw_road |= strcmp (record->id, DG_TEST_ROAD_ID) == 0;
+    }
+  g_assert_true (saw_mine);
+  g_assert_false (saw_theirs);
+  g_assert_true (saw_road);
+
+  office = pull (f, "office", DG_ROLE_OFFICE, 0, 10000, &next, &more);
+  g_assert_cmpuint (office->len, ==, inspector->len + 1);
+}
+
+/* Every revision of a record, oldest first, a deletion among them, each with its own hash. */
+static void
+test_history (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autofree char *id = new_id (f);
+  g_autoptr(JsonNode) history = NULL;
+  g_autoptr(JsonNode) none = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonArray *revisions;
+
+  SKIP_IF_UNAVAILABLE (f);
+
+  assert_applied (apply (f, "inspector", DG_ROLE_INSPECTOR,
+                         check_change (id, 0, DG_TEST_ROAD_ID, "2025-03-05", 3.5)), 1);
+  assert_applied (apply (f, "inspector", DG_ROLE_INSPECTOR,
+                         check_change (id, 1, DG_TEST_ROAD_ID, "2025-03-06", 3.5)), 2);
+  assert_applied (apply (f, "inspector", DG_ROLE_INSPECTOR,
+                         delete_change (DG_RECORD_ROAD_CHECK, id, 2)), 3);
+
+  history = dg_store_get_history (f->store, id, &error);
+  g_assert_no_error (error);
+  revisions = json_object_get_array_member (json_node_get_object (history), "revisions");
+  g_assert_cmpuint (json_array_get_length (revisions), ==, 3);
+  g_assert_cmpint (dg_store_count_revisions (f->store, id), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      JsonObject *revision = json_array_get_object_element (revisions, i);
+      const char *hash = json_object_get_string_member (revision, "hash");
+
+      g_assert_cmpint (json_object_get_int_member (revision, "rev"), ==, i + 1);
+      g_assert_cmpstr (json_object_get_string_member (revision, "author"), ==, "inspector");
+      g_assert_nonnull (json_object_get_string_member (revision, "updated_at"));
+      g_assert_cmpuint (strlen (hash), ==, 64);
+      g_assert_cmpint (json_object_get_boolean_member (revision, "deleted"), ==, i == 2);
+      g_assert_cmpint (json_object_get_null_member (revision, "data"), ==, i == 2);
+      if (i > 0)
+        g_assert_cmpstr (hash, !=, json_object_get_string_member (
+                           json_array_get_object_element (revisions, i - 1), "hash"));
+    }
+  g_assert_cmpstr (json_object_get_string_member (
+                     json_object_get_object_member (json_array_get_object_element (revisions, 1),
+                                                    "data"), "date"), ==, "2025-03-06");
+
+  none = dg_store_get_history (f->store, OTHER_ROAD_ID, &error);
+  g_assert_error (error, DG_ERROR, DG_ERROR_NOT_FOUND);
+  g_assert_null (none);
+}
+
+/* What the reports read comes back as it was written: the reference data, the rules, a month's
+ * checks with their points, and its cell-months as common/ makes them from the samples. */
+static void
+test_report_loaders (Fixture       *f,
+                     gconstpointer  data)
+{
+  const char *months[] = { "2025-03", NULL };
+  g_autofree char *check = new_id (f);
+  g_autofree char *jar_a = new_id (f);
+  g_autofree char *jar_b = new_id (f);
+  g_autoptr(GPtrArray) roads = NULL;
+  g_autoptr(GPtrArray) cells = NULL;
+  g_autoptr(DgRuleSet) rules = NULL;
+  g_autoptr(GPtrArray) checks = NULL;
+  g_autoptr(GPtrArray) samples = NULL;
+  g_autoptr(GArray) expected = NULL;
+  g_autoptr(GArray) got = NULL;
+  g_autoptr(GError) error = NULL;
+  const DgRoadCheck *loaded;
+  const DgCellMonth *e, *g;
+
+  SKIP_IF_UNAVAILABLE (f);
+
+  assert_applied (apply (f, "inspector", DG_ROLE_INSPECTOR,
+                         check_change (check, 0, DG_TEST_ROAD_ID, "2025-03-05", 3.5)), 1);
+  assert_applied (apply (f, "inspector", DG_ROLE_INSPECTOR, sample_change (jar_a, DG_JAR_A, 0.1)),
+                  1);
+  assert_applied (apply (f, "inspector", DG_ROLE_INSPECTOR, sample_change (jar_b, DG_JAR_B, 0.2)),
+                  1);
+
+  roads = dg_store_load_roads (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (roads->len, >, 0);
+  cells = dg_store_load_grid_cells (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (cells->len, >, 0);
+  rules = dg_store_load_rules (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (rules);
+
+  checks = dg_store_load_road_checks (f->store, "2025-03", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (checks->len, ==, 1);
+  loaded = g_ptr_array_index (checks, 0);
+  g_assert_cmpstr (loaded->id, ==, check);
+  g_assert_cmpstr (loaded->road_id, ==, DG_TEST_ROAD_ID);
+  g_assert_cmpstr (loaded->author, ==, "inspector");
+  g_assert_cmpuint (loaded->points->len, ==, 3);
+  g_assert_cmpfloat (dg_road_check_get_point (loaded, 0)->mass_g, ==, 3.5);
+
+  samples = dg_store_load_dustfall_samples (f->store, months, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (samples->len, ==, 2);
+  expected = dg_cell_months_from_samples (samples);
+  got = dg_store_load_cell_months (f->store, months, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (got->len, ==, 1);
+  g_assert_cmpuint (expected->len, ==, 1);
+  e = &g_array_index (expected, DgCellMonth, 0);
+  g = &g_array_index (got, DgCellMonth, 0);
+  g_assert_cmpstr (g->cell_id, ==, DG_TEST_CELL_ID);
+  g_assert_true (g->has_value);
+  g_assert_cmpfloat (g->value, ==, e->value);
+  g_assert_cmpuint (g->sites, ==, 1);
+}
+
+/* ---- Users and tokens ---- */
+
+static void
+test_auth_token_round_trip (Fixture       *f,
+                            gconstpointer  data)
+{
+  const gint64 now = 1767225600;   /* 2026-01-01 */
+  g_autofree char *hash = NULL;
+  g_autofree char *username = NULL;
+  g_autoptr(GError) error = NULL;
+  DgRole role = DG_ROLE_ADMIN;
+
+  SKIP_IF_UNAVAILABLE (f);
+
+  g_assert_false (dg_store_get_user (f->store, "nobody", &role, &hash, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (dg_store_put_user (f->store, "anna", DG_ROLE_INSPECTOR, "hash-1", &error));
+  g_assert_true (dg_store_put_user (f->store, "anna", DG_ROLE_OFFICE, "hash-2", &error));
+  g_assert_no_error (error);
+  g_assert_true (dg_store_get_user (f->store, "anna", &role, &hash, &error));
+  g_assert_cmpint (role, ==, DG_ROLE_OFFICE);
+  g_assert_cmpstr (hash, ==, "hash-2");
+
+  g_assert_true (dg_store_add_token (f->store, "token-hash", "anna", now + 60, &error));
+  g_assert_no_error (error);
+  role = DG_ROLE_ADMIN;
+  g_assert_true (dg_store_lookup_token (f->store, "token-hash", now, &username, &role, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (username, ==, "anna");
+  g_assert_cmpint (role, ==, DG_ROLE_OFFICE);
+
+  g_assert_false (dg_store_lookup_token (f->store, "token-hash", now + 60, NULL, &role, &error));
+  g_assert_false (dg_store_lookup_token (f->store, "token-hasi", now, NULL, &role, &error));
+  g_assert_true (dg_store_revoke_token (f->store, "token-hash", &error));
+  g_assert_false (dg_store_lookup_token (f->store, "token-hash", now, NULL, &role, &error));
+  g_assert_no_error (error);
+}
+
+/* ---- Integrity ---- */
+
+/* The chain verifies, and so does a backup, opened as a database of its own; a revision or a
+ * record changed behind the store's back does not. */
+static void
+test_backup_and_verify (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *id = new_id (f);
+  g_autofree char *why_not = NULL;
+  g_autofree char *copy_location = NULL;
+  g_autofree char *tamper = NULL;
+  g_autoptr(DgStore) copy = NULL;
+  g_autoptr(DgRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 n = 0, n_copy = 0;
+
+  SKIP_IF_UNAVAILABLE (f);
+
+  assert_applied (apply (f, "inspector", DG_ROLE_INSPECTOR,
+                         check_change (id, 0, DG_TEST_ROAD_ID, "2025-03-05", 3.5)), 1);
+  assert_applied (apply (f, "inspector", DG_ROLE_INSPECTOR,
+                         check_change (id, 1, DG_TEST_ROAD_ID, "2025-03-05", 4.5)), 2);
+
+  g_assert_true (dg_store_verify (f->store, &n, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (n, >, 2);
+
+  copy_location = f->backend->new_location (f->dir, "backup", &why_not);
+  g_assert_nonnull (copy_location);
+  g_assert_true (dg_store_backup (f->store, copy_location, &error));
+  g_assert_no_error (error);
+  copy = dg_store_open_backend (f->backend->name, copy_location, &error);
+  g_assert_no_error (error);
+  g_assert_true (dg_store_verify (copy, &n_copy, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (n_copy, ==, n);
+  record = dg_store_get_record (copy, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (record->rev, ==, 2);
+
+  /* The copy is a database of its own: changing it leaves the original as it was. */
+  tamper = g_strdup_printf (f->backend->tamper_record, id);
+  g_assert_true (dg_store_exec (copy, tamper, &error));
+  g_assert_no_error (error);
+  g_assert_false (dg_store_verify (copy, NULL, &error));
+  g_assert_error (error, DG_ERROR, DG_ERROR_CONFLICT);
+  g_assert_nonnull (strstr (error->message, id));
+  g_clear_error (&error);
+  g_assert_true (dg_store_verify (f->store, NULL, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (dg_store_exec (f->store, f->backend->tamper_revision, &error));
+  g_assert_no_error (error);
+  g_assert_false (dg_store_verify (f->store, NULL, &error));
+  g_assert_error (error, DG_ERROR, DG_ERROR_CONFLICT);
+  g_assert_nonnull (strstr (error->message, "revision 2 "));
+}
+
+/* Closed and opened again, the database has what it had, the default rules once; a closed store
+ * answers that it is unavailable. */
+static void
+test_reopen_and_close (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *id = new_id (f);
+  g_autoptr(JsonArray) changes = json_array_new ();
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(DgRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 next;
+  gboolean more;
+
+  SKIP_IF_UNAVAILABLE (f);
+
+  assert_applied (apply (f, "inspector", DG_ROLE_INSPECTOR,
+                         check_change (id, 0, DG_TEST_ROAD_ID, "2025-03-05", 3.5)), 1);
+  before = pull (f, "office", DG_ROLE_OFFICE, 0, 10000, &next, &more);
+
+  g_clear_object (&f->store);
+  f->store = dg_store_open_backend (f->backend->name, f->location, &error);
+  g_assert_no_error (error);
+  after = pull (f, "office", DG_ROLE_OFFICE, 0, 10000, &next, &more);
+  g_assert_cmpuint (after->len, ==, before->len);
+  record = dg_store_get_record (f->store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (record->rev, ==, 1);
+
+  dg_store_close (f->store);
+  json_array_add_element (changes, check_change (id, 1, DG_TEST_ROAD_ID, "2025-03-05", 4.5));
+  results = dg_store_apply_changes (f->store, "inspector", DG_ROLE_INSPECTOR, changes, &error);
+  g_assert_error (error, DG_ERROR, DG_ERROR_UNAVAILABLE);
+  g_assert_null (results);
+}
+
+/* A backend this build does not have is refused by name, and so is a database that only such a
+ * backend could open, rather than taken for a file name. */
+static void
+test_unknown_backend (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DgStore) store = dg_store_open_backend ("no-such-backend", "anywhere", &error);
+
+  g_assert_error (error, DG_ERROR, DG_ERROR_INVALID_FIELD);
+  g_assert_null (store);
+  g_clear_error (&error);
+
+  for (guint b = 0; b < G_N_ELEMENTS (backends); b++)
+    if (strcmp (backends[b].name, "postgresql") == 0)
+      return;
+  store = dg_store_open ("postgresql://localhost/dustgrid", &error);
+  g_assert_error (error, DG_ERROR, DG_ERROR_INVALID_FIELD);
+  g_assert_null (store);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  static const struct
+  {
+    const char *path;
+    void      (*func) (Fixture *, gconstpointer);
+  } cases[] = {
+    { "apply/created-updated-unchanged", test_apply_created_updated_unchanged },
+    { "apply/conflict", test_apply_conflict },
+    { "apply/rejected", test_apply_rejected },
+    { "apply/month-closed", test_apply_month_closed },
+    { "return/pending-until-author-edits", test_return_record },
+    { "pull/paging", test_pull_paging },
+    { "pull/inspector-sees-own-and-reference", test_pull_visibility },
+    { "history/every-revision-oldest-first", test_history },
+    { "reports/loaders-read-what-was-written", test_report_loaders },
+    { "auth/token-round-trip", test_auth_token_round_trip },
+    { "integrity/backup-and-verify", test_backup_and_verify },
+    { "lifecycle/reopen-and-close", test_reopen_and_close },
+  };
+
+  g_test_init (&argc, &argv, NULL);
+  /* DgStore's warnings about stored data that no longer validates are not expected here. */
+  g_log_set_always_fatal (G_LOG_LEVEL_WARNING | G_LOG_LEVEL_CRITICAL);
+
+  for (guint b = 0; b < G_N_ELEMENTS (backends); b++)
+    for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+      {
+        g_autofree char *path = g_strdup_printf ("/store/contract/%s/%s", backends[b].name,
+                                                 cases[c].path);
+
+        g_test_add (path, Fixture, &backends[b], fixture_setup, cases[c].func,
+                    fixture_teardown);
+      }
+  g_test_add_func ("/store/contract/unknown-backend-refused", test_unknown_backend);
+
+  return g_test_run ();
+}
