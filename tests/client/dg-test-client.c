@@ -43,16 +43,16 @@ dg_test_client_free (DgTestClient *client)
   g_free (client);
 }
 
-static void
-got_result_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
+void
+dg_test_got_result_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
 {
   *(GAsyncResult **) user_data = g_object_ref (result);
 }
 
-static GAsyncResult *
-wait_for (GAsyncResult **result)
+GAsyncResult *
+dg_test_wait_result (GAsyncResult **result)
 {
   while (*result == NULL)
     g_main_context_iteration (NULL, TRUE);
@@ -67,9 +67,9 @@ dg_test_client_sign_in (DgTestClient  *client,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  dg_sync_engine_sign_in_async (client->engine, url, username, username, NULL, got_result_cb,
-                                &result);
-  return dg_sync_engine_sign_in_finish (client->engine, wait_for (&result), error);
+  dg_sync_engine_sign_in_async (client->engine, url, username, username, NULL,
+                                dg_test_got_result_cb, &result);
+  return dg_sync_engine_sign_in_finish (client->engine, dg_test_wait_result (&result), error);
 }
 
 gboolean
@@ -78,8 +78,8 @@ dg_test_client_sync (DgTestClient  *client,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  dg_sync_engine_sync_async (client->engine, NULL, got_result_cb, &result);
-  return dg_sync_engine_sync_finish (client->engine, wait_for (&result), error);
+  dg_sync_engine_sync_async (client->engine, NULL, dg_test_got_result_cb, &result);
+  return dg_sync_engine_sync_finish (client->engine, dg_test_wait_result (&result), error);
 }
 
 static JsonObject *
@@ -157,21 +157,47 @@ dg_test_held_checks (SoupSession *session,
   return held;
 }
 
+static void
+hold_check (JsonObject *change,
+            gpointer    user_data)
+{
+  GHashTable *held = user_data;
+  const char *id = json_object_get_string_member (change, "id");
+
+  if (g_strcmp0 (json_object_get_string_member (change, "type"), "road_check") != 0)
+    return;
+  /* Seen again: a second revision of a record that was pushed once. */
+  if (g_hash_table_contains (held, id))
+    g_error ("%s is held twice (now at revision %" G_GINT64_FORMAT ")", id,
+             json_object_get_int_member (change, "rev"));
+  g_hash_table_insert (held, g_strdup (id),
+                       GSIZE_TO_POINTER (json_object_get_int_member (change, "rev")));
+}
+
 void
 dg_test_held_checks_update (SoupSession *session,
                             const char  *url,
                             GHashTable  *held,
                             gint64      *since)
 {
-  g_autoptr(JsonNode) login = NULL;
-  const char *token;
+  g_autofree char *token = dg_test_process_login (session, url, "office");
+
+  dg_test_walk_feed (session, url, token, since, hold_check, held);
+}
+
+void
+dg_test_walk_feed (SoupSession      *session,
+                   const char       *url,
+                   const char       *token,
+                   gint64           *since,
+                   DgTestChangeFunc  func,
+                   gpointer          user_data)
+{
+  gint64 from_start = 0;
   gboolean more = TRUE;
 
-  g_assert_cmpuint (dg_test_http (session, url, "POST", "/api/v1/login", NULL,
-                                  "{\"username\":\"office\",\"password\":\"office\"}", &login),
-                    ==, 200);
-  token = json_object_get_string_member (json_node_get_object (login), "token");
-
+  if (since == NULL)
+    since = &from_start;
   while (more)
     {
       g_autofree char *path = g_strdup_printf ("/api/v1/changes?since=%" G_GINT64_FORMAT
@@ -184,22 +210,84 @@ dg_test_held_checks_update (SoupSession *session,
       object = json_node_get_object (root);
       changes = json_object_get_array_member (object, "changes");
       for (guint i = 0; i < json_array_get_length (changes); i++)
-        {
-          JsonObject *change = json_array_get_object_element (changes, i);
-          const char *id = json_object_get_string_member (change, "id");
-
-          if (g_strcmp0 (json_object_get_string_member (change, "type"), "road_check") != 0)
-            continue;
-          /* Seen again: a second revision of a record that was pushed once. */
-          if (g_hash_table_contains (held, id))
-            g_error ("%s is held twice (now at revision %" G_GINT64_FORMAT ")", id,
-                     json_object_get_int_member (change, "rev"));
-          g_hash_table_insert (held, g_strdup (id),
-                               GSIZE_TO_POINTER (json_object_get_int_member (change, "rev")));
-        }
+        func (json_array_get_object_element (changes, i), user_data);
       *since = json_object_get_int_member (object, "next");
       more = json_object_get_boolean_member (object, "more");
     }
+}
+
+char *
+dg_test_process_login (SoupSession *session,
+                       const char  *url,
+                       const char  *username)
+{
+  g_autofree char *body = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"%s\"}",
+                                           username, username);
+  g_autoptr(JsonNode) root = NULL;
+
+  g_assert_cmpuint (dg_test_http (session, url, "POST", "/api/v1/login", NULL, body, &root),
+                    ==, 200);
+  return g_strdup (json_object_get_string_member (json_node_get_object (root), "token"));
+}
+
+typedef struct
+{
+  const char *id;
+  JsonObject *found;
+} PullRecord;
+
+static void
+find_record (JsonObject *change,
+             gpointer    user_data)
+{
+  PullRecord *pull = user_data;
+
+  if (g_strcmp0 (json_object_get_string_member (change, "id"), pull->id) != 0)
+    return;
+  /* A later revision in the feed replaces an earlier one. */
+  g_clear_pointer (&pull->found, json_object_unref);
+  pull->found = json_object_ref (change);
+}
+
+JsonObject *
+dg_test_pull_record (SoupSession *session,
+                     const char  *url,
+                     const char  *token,
+                     const char  *id)
+{
+  PullRecord pull = { id, NULL };
+
+  dg_test_walk_feed (session, url, token, NULL, find_record, &pull);
+  return pull.found;
+}
+
+DgTestProcess *
+dg_test_private_ca_server_start (const char  *dir,
+                                 char       **ca_file)
+{
+  g_autofree char *openssl = g_find_program_in_path ("openssl");
+  g_autofree char *db = g_build_filename (dir, "server.db", NULL);
+  g_autofree char *cert = g_build_filename (dir, "server.pem", NULL);
+  g_autofree char *key = g_build_filename (dir, "server.key", NULL);
+  const char *options[] = { "--listen", "127.0.0.1", "--tls-cert", cert, "--tls-key", key,
+                            NULL };
+  DgTestProcess *server;
+
+  if (openssl == NULL)
+    {
+      g_test_skip ("the openssl command line is not installed");
+      return NULL;
+    }
+  if (!dg_test_make_certificates (dir))
+    {
+      g_test_fail_printf ("openssl could not make the test certificates");
+      return NULL;
+    }
+  dg_test_make_db (db, TRUE);
+  server = dg_test_process_start (db, TRUE, options);
+  g_assert_true (g_str_has_prefix (server->url, "https://127.0.0.1:"));
+  *ca_file = g_build_filename (dir, "ca.pem", NULL);
+  return server;
 }
 
 void

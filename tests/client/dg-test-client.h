@@ -11,6 +11,7 @@
 
 #include "dg-local-store.h"
 #include "dg-sync-engine.h"
+#include "dg-test-server.h"
 #include "dg-token-store.h"
 
 G_BEGIN_DECLS
@@ -43,6 +44,15 @@ void          dg_test_client_save_checks  (DgTestClient  *client,
                                            guint          n,
                                            GPtrArray     *ids);
 
+/* A GAsyncReadyCallback that keeps a reference to the result in the GAsyncResult * that
+ * @user_data points to, for dg_test_wait_result(). */
+void          dg_test_got_result_cb       (GObject       *source,
+                                           GAsyncResult  *result,
+                                           gpointer       user_data);
+/* Iterates the default main context until *@result is set by dg_test_got_result_cb(); returns
+ * it (still owned by *@result). */
+GAsyncResult *dg_test_wait_result         (GAsyncResult **result);
+
 /* Iterates the default main context until @done is TRUE or @timeout_s passes; returns @done. */
 gboolean      dg_test_wait_until          (const gboolean *done,
                                            guint           timeout_s);
@@ -58,6 +68,37 @@ void          dg_test_held_checks_update  (SoupSession   *session,
                                            const char    *url,
                                            GHashTable    *held,
                                            gint64        *since);
+
+/* Logs @username in (password = user name) at the server at @url; asserts success and returns
+ * the token. */
+char         *dg_test_process_login       (SoupSession   *session,
+                                           const char    *url,
+                                           const char    *username);
+/* The record @id as @token's user pulls it from the whole feed (its latest revision, a new
+ * reference), or NULL. */
+JsonObject   *dg_test_pull_record         (SoupSession   *session,
+                                           const char    *url,
+                                           const char    *token,
+                                           const char    *id);
+
+/* Called for each change of the feed, in order. */
+typedef void (*DgTestChangeFunc) (JsonObject *change,
+                                  gpointer    user_data);
+/* Reads the feed of GET /api/v1/changes as @token's user, page by page, from *@since (from the
+ * start when @since is NULL) to its end, moving *@since there. */
+void          dg_test_walk_feed           (SoupSession      *session,
+                                           const char       *url,
+                                           const char       *token,
+                                           gint64           *since,
+                                           DgTestChangeFunc  func,
+                                           gpointer          user_data);
+
+/* A server on a CA of its own: a new CA and certificate (dg_test_make_certificates()) and a
+ * database (dg_test_make_db()) in @dir, served over HTTPS on 127.0.0.1. *@ca_file gets the
+ * CA's PEM file. NULL, with the test skipped, when the openssl command line is missing, or
+ * failed when it cannot make the certificates. */
+DgTestProcess *dg_test_private_ca_server_start (const char  *dir,
+                                                char       **ca_file);
 
 /* dg_test_make_certificates() comes from tests/server/dg-test-server.h. */
 /* Removes @path and the files in it (not recursive). */
