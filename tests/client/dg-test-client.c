@@ -32,8 +32,7 @@ void
 dg_test_client_free (DgTestClient *client)
 {
   /* Lets the engine's last callbacks (progress, outbox-changed) run before it goes. */
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  dg_test_spin_until_idle ();
   g_clear_object (&client->engine);
   g_clear_object (&client->tokens);
   g_clear_object (&client->store);
@@ -82,19 +81,43 @@ dg_test_client_sync (DgTestClient  *client,
   return dg_sync_engine_sync_finish (client->engine, dg_test_wait_result (&result), error);
 }
 
-static JsonObject *
-make_check (const char *id,
-            const char *road_id,
-            const char *date,
-            double      mass)
+void
+dg_test_client_sync_ok (DgTestClient *client)
 {
-  g_autoptr(DgRoadCheck) check = dg_road_check_new ();
+  g_autoptr(GError) error = NULL;
+
+  dg_test_client_sync (client, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (dg_sync_engine_get_state (client->engine), ==, DG_SYNC_STATE_SYNCED);
+  g_assert_cmpuint (dg_local_store_count_pending (client->store), ==, 0);
+}
+
+DgRoadCheck *
+dg_test_road_check (const char *id,
+                    const char *road_id,
+                    const char *date,
+                    guint       n_points,
+                    double      mass)
+{
+  DgRoadCheck *check = dg_road_check_new ();
 
   check->id = g_strdup (id);
   check->road_id = g_strdup (road_id);
   check->date = g_strdup (date);
-  for (guint i = 0; i < 6; i++)
+  for (guint i = 0; i < n_points; i++)
     dg_road_check_add_point (check, i + 1, DG_SURFACE_MAIN, "K0+100", 1.0, mass);
+  return check;
+}
+
+JsonObject *
+dg_test_road_check_data (const char *id,
+                         const char *road_id,
+                         const char *date,
+                         guint       n_points,
+                         double      mass)
+{
+  g_autoptr(DgRoadCheck) check = dg_test_road_check (id, road_id, date, n_points, mass);
+
   return dg_record_data_to_json (DG_RECORD_ROAD_CHECK, check);
 }
 
@@ -117,12 +140,120 @@ dg_test_client_save_checks (DgTestClient *client,
       char *id = dg_uuid_new ();
 
       g_ptr_array_add (new_ids, id);
-      g_ptr_array_add (datas, make_check (id, road_id, today, 1.0 + (i % 50) / 10.0));
+      g_ptr_array_add (datas, dg_test_road_check_data (id, road_id, today, 6,
+                                                       1.0 + (i % 50) / 10.0));
     }
   dg_local_store_save_many (client->store, DG_RECORD_ROAD_CHECK, new_ids, datas, &error);
   g_assert_no_error (error);
   for (guint i = 0; i < new_ids->len; i++)
     g_ptr_array_add (ids, g_strdup (g_ptr_array_index (new_ids, i)));
+}
+
+/* ---- The window ---- */
+
+void
+dg_test_window_setup (DgTestWindow  *fixture,
+                      gconstpointer  user_data)
+{
+  g_autofree char *path = dg_local_store_default_path ();
+  g_autoptr(GError) error = NULL;
+
+  fixture->store = dg_local_store_new (path, &error);
+  g_assert_no_error (error);
+  dg_local_store_ensure_reference (fixture->store, &error);
+  g_assert_no_error (error);
+  fixture->tokens = dg_token_store_new (NULL);
+  fixture->engine = dg_sync_engine_new (fixture->store, fixture->tokens);
+  fixture->window = dg_window_new (NULL, fixture->store, fixture->engine);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  dg_test_spin (100);
+}
+
+void
+dg_test_window_teardown (DgTestWindow  *fixture,
+                         gconstpointer  user_data)
+{
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  dg_test_spin (50);
+  g_clear_object (&fixture->engine);
+  g_clear_object (&fixture->tokens);
+  g_clear_object (&fixture->store);
+}
+
+GtkWidget *
+dg_test_show_in_window (GtkWidget *child,
+                        int        width,
+                        int        height)
+{
+  GtkWidget *window = gtk_window_new ();
+
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_set_child (GTK_WINDOW (window), child);
+  gtk_window_present (GTK_WINDOW (window));
+  for (int i = 0;
+       i < 200 && (!gtk_widget_get_mapped (child) || gtk_widget_get_width (child) == 0);
+       i++)
+    dg_test_spin (10);
+  dg_test_spin (50);
+  g_assert_true (gtk_widget_get_mapped (child));
+  return window;
+}
+
+/* ---- Waiting on the main loop ---- */
+
+static gboolean
+spin_done_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+void
+dg_test_spin (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, spin_done_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+void
+dg_test_spin_until_idle (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+gboolean
+dg_test_spin_until (gboolean (*predicate) (gpointer),
+                    gpointer  data,
+                    guint     timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * DG_TEST_SLOWDOWN * 1000;
+
+  while (!predicate (data))
+    {
+      if (g_get_monotonic_time () > end)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  return TRUE;
+}
+
+void
+dg_test_spin_until_true (const gboolean *flag,
+                         guint           timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * DG_TEST_SLOWDOWN * 1000;
+
+  while (!*flag)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (500);
+    }
 }
 
 static gboolean

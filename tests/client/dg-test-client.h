@@ -1,18 +1,21 @@
-/* dg-test-client.h: what the client's reliability tests share.
+/* dg-test-client.h: what the client's tests share.
  *
- * A client (local store, token store, sync engine) in a directory of its own, the main-loop
- * waits its async calls need, a view of the road checks a server holds (through the API, as the
- * office), and a CA with a server certificate made by the openssl command line.
+ * A client (local store, token store, sync engine) in a directory of its own, the app's window
+ * on a first start offline, a widget shown in a window of its own, the main-loop waits their
+ * async calls and widgets need, road checks as the editor builds them, and, against the real
+ * server (tests/server/dg-test-server.h starts it): logins, the feed, the road checks a server
+ * holds (as the office sees them), and a server on a CA of its own.
  */
 #pragma once
 
-#include <gio/gio.h>
+#include <adwaita.h>
 #include <libsoup/soup.h>
 
 #include "dg-local-store.h"
 #include "dg-sync-engine.h"
 #include "dg-test-server.h"
 #include "dg-token-store.h"
+#include "dg-window.h"
 
 G_BEGIN_DECLS
 
@@ -38,11 +41,67 @@ gboolean      dg_test_client_sign_in      (DgTestClient  *client,
 /* One complete run, waited for on the main context. */
 gboolean      dg_test_client_sync         (DgTestClient  *client,
                                            GError       **error);
+/* The same, asserting that it succeeded and left nothing in the outbox. */
+void          dg_test_client_sync_ok      (DgTestClient  *client);
 /* Saves @n new road checks on the bundled district's first road in one transaction; their ids
  * are appended to @ids. */
 void          dg_test_client_save_checks  (DgTestClient  *client,
                                            guint          n,
                                            GPtrArray     *ids);
+
+/* A road check on @date of @n_points points on the main surface at K0+100, 1 m² each, @mass
+ * grams each, as the editor builds it; and the same as the record's data object. */
+DgRoadCheck  *dg_test_road_check          (const char    *id,
+                                           const char    *road_id,
+                                           const char    *date,
+                                           guint          n_points,
+                                           double         mass);
+JsonObject   *dg_test_road_check_data     (const char    *id,
+                                           const char    *road_id,
+                                           const char    *date,
+                                           guint          n_points,
+                                           double         mass);
+
+/* ---- The window ---- */
+
+/* The app's window on a first start offline (no server, no session, only the bundled district,
+ * the store at its default path). A g_test_add() fixture. */
+typedef struct
+{
+  DgLocalStore *store;
+  DgTokenStore *tokens;
+  DgSyncEngine *engine;
+  DgWindow     *window;
+} DgTestWindow;
+
+/* Opens the store, makes the window, presents it and runs the main loop for 100 ms. */
+void          dg_test_window_setup        (DgTestWindow  *fixture,
+                                           gconstpointer  user_data);
+/* Destroys the window, runs the main loop for 50 ms and drops the rest. */
+void          dg_test_window_teardown     (DgTestWindow  *fixture,
+                                           gconstpointer  user_data);
+/* @child in a window of its own of @width × @height, presented; waits until it is mapped and
+ * has a width. Returns the window. */
+GtkWidget    *dg_test_show_in_window      (GtkWidget     *child,
+                                           int            width,
+                                           int            height);
+
+/* ---- Waiting on the main loop ---- */
+
+/* Runs the main loop for @ms, sleeping while nothing is due (a busy loop would take a core
+ * from the server process some tests talk to). */
+void          dg_test_spin                (guint          ms);
+/* Runs what is due until nothing is. */
+void          dg_test_spin_until_idle     (void);
+/* Runs the main loop until @predicate (@data) holds: FALSE when @timeout_ms (times
+ * DG_TEST_SLOWDOWN) passes first. */
+gboolean      dg_test_spin_until          (gboolean     (*predicate) (gpointer),
+                                           gpointer       data,
+                                           guint          timeout_ms);
+/* Runs the main loop until *@flag; fails the test when @timeout_ms (times DG_TEST_SLOWDOWN)
+ * passes first. */
+void          dg_test_spin_until_true     (const gboolean *flag,
+                                           guint           timeout_ms);
 
 /* A GAsyncReadyCallback that keeps a reference to the result in the GAsyncResult * that
  * @user_data points to, for dg_test_wait_result(). */
