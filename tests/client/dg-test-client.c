@@ -152,6 +152,18 @@ dg_test_client_save_checks (DgTestClient *client,
 /* ---- The window ---- */
 
 void
+dg_test_init_gtk (int    *argc,
+                  char ***argv)
+{
+  g_test_init (argc, argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_setenv ("LANGUAGE", "C", TRUE);
+  if (g_getenv ("DBUS_SESSION_BUS_ADDRESS") == NULL)
+    g_setenv ("GTK_A11Y", "none", TRUE);
+  gtk_init ();
+  adw_init ();
+}
+
+void
 dg_test_window_setup (DgTestWindow  *fixture,
                       gconstpointer  user_data)
 {

@@ -64,6 +64,13 @@ JsonObject   *dg_test_road_check_data     (const char    *id,
 
 /* ---- The window ---- */
 
+/* g_test_init() with isolated directories for a test of widgets, and GTK and libadwaita
+ * initialised, the texts in the source language (LANGUAGE=C, so that tests can check them),
+ * and without the AT-SPI bridge when there is no session bus (plain xvfb-run), where it would
+ * warn, fatally in a test. */
+void          dg_test_init_gtk            (int           *argc,
+                                           char        ***argv);
+
 /* The app's window on a first start offline (no server, no session, only the bundled district,
  * the store at its default path). A g_test_add() fixture. */
 typedef struct

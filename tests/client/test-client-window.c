@@ -327,14 +327,8 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  /* The figures are checked in the source language. */
-  g_setenv ("LANGUAGE", "C", TRUE);
-  /* Without a session bus (plain xvfb-run) GTK's AT-SPI bridge would warn, fatally here. */
-  if (g_getenv ("DBUS_SESSION_BUS_ADDRESS") == NULL)
-    g_setenv ("GTK_A11Y", "none", TRUE);
-  gtk_init ();
-  adw_init ();
+  /* The figures and texts are checked in the source language. */
+  dg_test_init_gtk (&argc, &argv);
 
   g_test_add ("/client/window/six-point-check", Fixture, NULL,
               dg_test_window_setup, test_six_point_check, dg_test_window_teardown);

@@ -1029,13 +1029,8 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  /* The texts are checked in the source language. */
-  g_setenv ("LANGUAGE", "C", TRUE);
-  if (g_getenv ("DBUS_SESSION_BUS_ADDRESS") == NULL)
-    g_setenv ("GTK_A11Y", "none", TRUE);
-  gtk_init ();
-  adw_init ();
+  /* The figures and texts are checked in the source language. */
+  dg_test_init_gtk (&argc, &argv);
 
   g_test_add_func ("/client/office/ranking-chart", test_ranking_chart);
   g_test_add_func ("/client/office/grid-map", test_grid_map);
