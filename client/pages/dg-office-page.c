@@ -1,9 +1,10 @@
 /* dg-office-page.c
  *
- * Every figure on this page comes from a DgMonthReport, built off the main loop by common/'s
- * report builders over the local store; the page only formats them. Colours come from
- * common/ too: the charts draw with dg-chart.h and dg-trend.h, and the tables mark the rows
- * common/ flagged (DgCellRank.exceeds, DgRoadRow.points_over, DgQuotaDay.state).
+ * The page is a shell: it holds the month, loads its DgMonthReport off the main loop (common/'s
+ * report builders over the local store) and hands it to one widget per tab (office/), which
+ * only format it. What concerns the whole month stays here: the month picker and its summary,
+ * the export, and the server actions (close, reopen, and the returns the Records tab asks
+ * for), offered as common/'s policy table allows the session's role.
  */
 
 #define G_LOG_DOMAIN "dg-office-page"
@@ -14,33 +15,16 @@
 
 #include "dg-messages.h"
 #include "dg-office-actions.h"
-#include "dg-office-item.h"
 #include "dg-office-page.h"
-#include "dg-trend.h"
 #include "dg-trend-dialog.h"
 #include "dg-utils.h"
+#include "office/dg-charts-tab.h"
+#include "office/dg-office-export.h"
+#include "office/dg-quota-tab.h"
+#include "office/dg-records-tab.h"
+#include "office/dg-roads-tab.h"
 
 #define RELOAD_DELAY_MS 250
-
-/* ---- The page ---- */
-
-typedef enum
-{
-  ROAD_COLUMN_RANK,
-  ROAD_COLUMN_NAME,
-  ROAD_COLUMN_UNIT,
-  ROAD_COLUMN_CHECKS,
-  ROAD_COLUMN_COMPLETE,
-  ROAD_COLUMN_POINTS,
-  ROAD_COLUMN_MEAN,
-  ROAD_COLUMN_MAIN,
-  ROAD_COLUMN_SIDE,
-  ROAD_COLUMN_PARK,
-  ROAD_COLUMN_MAX,
-  ROAD_COLUMN_OVER,
-  ROAD_COLUMN_PASSED,
-  N_ROAD_COLUMNS
-} RoadColumn;
 
 struct _DgOfficePage
 {
@@ -52,17 +36,11 @@ struct _DgOfficePage
   GtkProgressBar    *export_progress;
   GtkLabel          *summary_label;
   AdwViewStack      *stack;
-  GtkColumnView     *ranking_view;
-  DgRankingChart    *ranking_chart;
-  DgGridMap         *grid_map;
-  GtkColumnView     *roads_view;
-  GtkDrawingArea    *roads_chart;
-  GtkLabel          *quota_label;
-  GtkGrid           *quota_grid;
-  GtkListBox        *records_list;
-
-  GListStore        *ranking_store;
-  GListStore        *roads_store;
+  DgRankingTab      *ranking_tab;
+  DgChartsTab       *charts_tab;
+  DgRoadsTab        *roads_tab;
+  DgQuotaTab        *quota_tab;
+  DgRecordsTab      *records_tab;
 
   DgLocalStore      *store;
   DgSyncEngine      *engine;
@@ -73,8 +51,6 @@ struct _DgOfficePage
   GCancellable      *cancellable;      /* server calls and exports; cancelled in dispose */
   guint              reload_id;
   gboolean           stale;            /* the store or the month changed while hidden */
-
-  gboolean           can_return;       /* the session is the office's */
 
   GtkNativeDialog   *chooser;
   DgAssessmentFormat export_format;
@@ -92,8 +68,6 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
-
-static void reload (DgOfficePage *self);
 
 /* ---- Helpers ---- */
 
@@ -116,304 +90,30 @@ get_window (DgOfficePage *self)
   return GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
 }
 
-static char *
-format1 (double value)
-{
-  return dg_format_number (value, 1);
-}
-
-static char *
-format_signed (gboolean    has,
-               double      value,
-               const char *suffix)
-{
-  if (!has)
-    return g_strdup ("—");
-  return g_strdup_printf ("%+.1f%s", value + 0.0, suffix);
-}
-
-static const char *
-yes_no (gboolean value)
-{
-  return value ? _("Yes") : _("No");
-}
-
-static char *
-ranking_text (const DgDustfallReport *dustfall,
-              const DgCellRank       *cell,
-              DgOfficeColumn          column)
-{
-  switch (column)
-    {
-    case DG_OFFICE_COLUMN_RANK:
-      /* Translators: a cell without a valid sample this month (缺测), in place of its rank */
-      return cell->rank > 0 ? g_strdup_printf ("%d", cell->rank) : g_strdup (_("No data"));
-    case DG_OFFICE_COLUMN_CODE:
-      return g_strdup (cell->code);
-    case DG_OFFICE_COLUMN_NAME:
-      return g_strdup (cell->name);
-    case DG_OFFICE_COLUMN_UNIT:
-      return g_strdup (cell->unit);
-    case DG_OFFICE_COLUMN_VALUE:
-      return cell->has_value ? format1 (cell->value) : g_strdup (_("No data"));
-    case DG_OFFICE_COLUMN_CAP:
-      return format1 (dustfall->cap);
-    case DG_OFFICE_COLUMN_EXCEEDS:
-      return g_strdup (cell->has_value ? yes_no (cell->exceeds) : "—");
-    case DG_OFFICE_COLUMN_SITE_MAX:
-      return cell->has_value ? format1 (cell->site_max) : g_strdup ("—");
-    case DG_OFFICE_COLUMN_SITE_MIN:
-      return cell->has_value ? format1 (cell->site_min) : g_strdup ("—");
-    case DG_OFFICE_COLUMN_MOM_CHANGE:
-      return format_signed (cell->has_mom, cell->mom_change, "");
-    case DG_OFFICE_COLUMN_MOM_PCT:
-      return format_signed (cell->has_mom, cell->mom_pct, " %");
-    case DG_OFFICE_COLUMN_YOY_PCT:
-      return format_signed (cell->has_yoy, cell->yoy_pct, " %");
-    case DG_OFFICE_COLUMN_YTD_MEAN:
-      return cell->has_ytd ? format1 (cell->ytd_mean) : g_strdup ("—");
-    case DG_OFFICE_COLUMN_YTD_EXCEEDS:
-      return g_strdup (cell->has_ytd ? yes_no (cell->ytd_exceeds) : "—");
-    case DG_OFFICE_N_COLUMNS:
-    default:
-      g_return_val_if_reached (NULL);
-    }
-}
-
-static char *
-road_text (const DgRoadRow *row,
-           RoadColumn       column)
-{
-  switch (column)
-    {
-    case ROAD_COLUMN_RANK:
-      return row->rank > 0 ? g_strdup_printf ("%d", row->rank) : g_strdup ("—");
-    case ROAD_COLUMN_NAME:
-      return g_strdup (row->name);
-    case ROAD_COLUMN_UNIT:
-      return g_strdup (row->unit);
-    case ROAD_COLUMN_CHECKS:
-      return g_strdup_printf ("%u", row->checks);
-    case ROAD_COLUMN_COMPLETE:
-      return g_strdup_printf ("%u", row->complete);
-    case ROAD_COLUMN_POINTS:
-      return g_strdup_printf ("%u", row->points);
-    case ROAD_COLUMN_MEAN:
-      return row->has_mean ? format1 (row->mean) : g_strdup ("—");
-    case ROAD_COLUMN_MAIN:
-    case ROAD_COLUMN_SIDE:
-    case ROAD_COLUMN_PARK:
-      {
-        DgSurface surface = DG_SURFACE_MAIN + (column - ROAD_COLUMN_MAIN);
-
-        return row->has_means[surface] ? format1 (row->means[surface]) : g_strdup ("—");
-      }
-    case ROAD_COLUMN_MAX:
-      return format1 (row->max);
-    case ROAD_COLUMN_OVER:
-      return g_strdup_printf ("%u", row->points_over);
-    case ROAD_COLUMN_PASSED:
-      /* Translators: checks passed / checks, in the road table */
-      return g_strdup_printf (_("%u / %u"), row->passed, row->checks);
-    case N_ROAD_COLUMNS:
-    default:
-      g_return_val_if_reached (NULL);
-    }
-}
-
-static void
-set_label_classes (GtkWidget *label,
-                   gboolean   error,
-                   gboolean   dim)
-{
-  if (error)
-    gtk_widget_add_css_class (label, "error");
-  else
-    gtk_widget_remove_css_class (label, "error");
-  if (dim)
-    gtk_widget_add_css_class (label, "dim-label");
-  else
-    gtk_widget_remove_css_class (label, "dim-label");
-}
-
-/* ---- Table columns ---- */
-
-static void
-column_setup_cb (GtkSignalListItemFactory *factory,
-                 GtkListItem              *list_item,
-                 gpointer                  user_data)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-  gboolean numeric = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (factory), "dg-numeric"));
-
-  gtk_label_set_xalign (GTK_LABEL (label), numeric ? 1.0 : 0.0);
-  if (numeric)
-    gtk_widget_add_css_class (label, "numeric");
-  gtk_list_item_set_child (list_item, label);
-}
-
-static void
-ranking_bind_cb (GtkSignalListItemFactory *factory,
-                 GtkListItem              *list_item,
-                 gpointer                  user_data)
-{
-  DgOfficeItem *item = gtk_list_item_get_item (list_item);
-  GtkWidget *label = gtk_list_item_get_child (list_item);
-  DgOfficeColumn column = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (factory), "dg-column"));
-  DgMonthReport *report = dg_office_item_get_report (item);
-  const DgCellRank *cell = dg_office_item_get_row (item);
-  g_autofree char *text = ranking_text (dg_month_report_get_dustfall (report), cell, column);
-
-  gtk_label_set_label (GTK_LABEL (label), text);
-  /* The whole row of an exceeding cell is marked, not only its value; 缺测 rows are dimmed. */
-  set_label_classes (label, cell->exceeds, !cell->has_value);
-}
-
-static void
-roads_bind_cb (GtkSignalListItemFactory *factory,
-               GtkListItem              *list_item,
-               gpointer                  user_data)
-{
-  DgOfficeItem *item = gtk_list_item_get_item (list_item);
-  GtkWidget *label = gtk_list_item_get_child (list_item);
-  RoadColumn column = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (factory), "dg-column"));
-  const DgRoadRow *row = dg_office_item_get_row (item);
-  g_autofree char *text = road_text (row, column);
-
-  gtk_label_set_label (GTK_LABEL (label), text);
-  /* Most roads have a point or a check over the limit in a month: marking whole rows would mark
-   * them all, so only the figures that say so are. */
-  set_label_classes (label,
-                     (column == ROAD_COLUMN_OVER && row->points_over > 0)
-                     || (column == ROAD_COLUMN_PASSED && row->passed < row->checks),
-                     row->points == 0);
-}
-
-static void
-add_column (GtkColumnView *view,
-            const char    *title,
-            int            column,
-            gboolean       numeric,
-            GCallback      bind)
-{
-  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-  GtkColumnViewColumn *view_column;
-
-  g_object_set_data (G_OBJECT (factory), "dg-column", GINT_TO_POINTER (column));
-  g_object_set_data (G_OBJECT (factory), "dg-numeric", GINT_TO_POINTER (numeric));
-  g_signal_connect (factory, "setup", G_CALLBACK (column_setup_cb), NULL);
-  g_signal_connect (factory, "bind", bind, NULL);
-
-  view_column = gtk_column_view_column_new (title, factory);
-  gtk_column_view_column_set_resizable (view_column, TRUE);
-  gtk_column_view_append_column (view, view_column);
-  g_object_unref (view_column);
-}
-
-static void
-setup_ranking_view (DgOfficePage *self)
-{
-  static const struct
-  {
-    const char *title;
-    gboolean    numeric;
-  } columns[DG_OFFICE_N_COLUMNS] = {
-    /* Translators: the ranking table's column headings (design 3.3) */
-    { N_("Rank"), TRUE },
-    { N_("Code"), FALSE },
-    { N_("Name"), FALSE },
-    { N_("Responsible Unit"), FALSE },
-    { N_("Value"), TRUE },
-    { N_("Cap"), TRUE },
-    { N_("Exceeds"), FALSE },
-    { N_("Site Max"), TRUE },
-    { N_("Site Min"), TRUE },
-    /* Translators: change against the previous month (环比) */
-    { N_("Month Change"), TRUE },
-    { N_("Month Change %"), TRUE },
-    /* Translators: change against the same month a year before (同比) */
-    { N_("Year Change %"), TRUE },
-    /* Translators: year-to-date mean of the monthly values */
-    { N_("Year-to-Date Mean"), TRUE },
-    { N_("Year-to-Date Exceeds"), FALSE },
-  };
-  g_autoptr(GtkSingleSelection) selection = NULL;
-
-  self->ranking_store = g_list_store_new (DG_TYPE_OFFICE_ITEM);
-  selection = gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->ranking_store)));
-  gtk_single_selection_set_autoselect (selection, FALSE);
-  gtk_single_selection_set_can_unselect (selection, TRUE);
-  gtk_column_view_set_model (self->ranking_view, GTK_SELECTION_MODEL (selection));
-
-  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
-    add_column (self->ranking_view, _(columns[i].title), i, columns[i].numeric,
-                G_CALLBACK (ranking_bind_cb));
-}
-
-static void
-setup_roads_view (DgOfficePage *self)
-{
-  static const struct
-  {
-    const char *title;
-    gboolean    numeric;
-  } columns[N_ROAD_COLUMNS] = {
-    /* Translators: the road table's column headings (design 3.3) */
-    { N_("Rank"), TRUE },
-    { N_("Road"), FALSE },
-    { N_("Responsible Unit"), FALSE },
-    { N_("Checks"), TRUE },
-    { N_("Complete"), TRUE },
-    { N_("Points"), TRUE },
-    { N_("Mean g/m²"), TRUE },
-    { NULL, TRUE },
-    { NULL, TRUE },
-    { NULL, TRUE },
-    { N_("Max Point"), TRUE },
-    { N_("Points Over"), TRUE },
-    { N_("Passed"), TRUE },
-  };
-  g_autoptr(GtkNoSelection) selection = NULL;
-
-  self->roads_store = g_list_store_new (DG_TYPE_OFFICE_ITEM);
-  selection = gtk_no_selection_new (G_LIST_MODEL (g_object_ref (self->roads_store)));
-  gtk_column_view_set_model (self->roads_view, GTK_SELECTION_MODEL (selection));
-
-  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
-    {
-      const char *title = columns[i].title ? _(columns[i].title)
-                                           : dg_surface_label (i - ROAD_COLUMN_MAIN);
-
-      add_column (self->roads_view, title, i, columns[i].numeric, G_CALLBACK (roads_bind_cb));
-    }
-}
-
-/* ---- Filling the views ---- */
+/* ---- The month shown ---- */
 
 static void
 fill_summary (DgOfficePage *self)
 {
   const DgDustfallReport *dustfall = dg_month_report_get_dustfall (self->report);
   g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *cap = NULL;
 
   if (dustfall == NULL)
     return;
 
   if (dustfall->has_district_mean)
     {
-      g_autofree char *mean = format1 (dustfall->district_mean);
+      g_autofree char *mean = dg_format_number (dustfall->district_mean, 1);
 
       /* Translators: the district mean of the month's dust-fall, t/(km²·30d) */
       g_string_append_printf (text, _("District mean %s"), mean);
       g_string_append (text, " · ");
     }
-  {
-    g_autofree char *cap = format1 (dustfall->cap);
-
-    /* Translators: exceeding cells of all cells, and the month's cap */
-    g_string_append_printf (text, _("%u of %u cells above the cap of %s"),
-                            dustfall->n_exceeding, dustfall->cells->len, cap);
-  }
+  cap = dg_format_number (dustfall->cap, 1);
+  /* Translators: exceeding cells of all cells, and the month's cap */
+  g_string_append_printf (text, _("%u of %u cells above the cap of %s"),
+                          dustfall->n_exceeding, dustfall->cells->len, cap);
   if (dustfall->n_ranked < dustfall->cells->len)
     {
       g_string_append (text, " · ");
@@ -425,190 +125,20 @@ fill_summary (DgOfficePage *self)
 }
 
 static void
-fill_tables (DgOfficePage *self)
-{
-  const DgDustfallReport *dustfall = dg_month_report_get_dustfall (self->report);
-  const DgRoadReport *roads = dg_month_report_get_roads (self->report);
-  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
-
-  for (guint i = 0; dustfall != NULL && i < dustfall->cells->len; i++)
-    g_ptr_array_add (items, dg_office_item_new (self->report,
-                                                g_ptr_array_index (dustfall->cells, i)));
-  g_list_store_splice (self->ranking_store, 0, g_list_model_get_n_items (
-                         G_LIST_MODEL (self->ranking_store)), items->pdata, items->len);
-
-  g_ptr_array_set_size (items, 0);
-  for (guint i = 0; roads != NULL && i < roads->roads->len; i++)
-    g_ptr_array_add (items, dg_office_item_new (self->report,
-                                                g_ptr_array_index (roads->roads, i)));
-  g_list_store_splice (self->roads_store, 0, g_list_model_get_n_items (
-                         G_LIST_MODEL (self->roads_store)), items->pdata, items->len);
-
-  /* The road chart grows with the roads, a bar each, and scrolls with the page. */
-  gtk_drawing_area_set_content_height (self->roads_chart,
-                                       40 + 24 * (roads != NULL ? roads->roads->len : 0));
-  gtk_widget_queue_draw (GTK_WIDGET (self->roads_chart));
-}
-
-static void
-fill_quota (DgOfficePage *self)
-{
-  const DgQuotaReport *quota = dg_month_report_get_quota (self->report);
-  g_autoptr(GDateTime) monday = g_date_time_new_utc (2024, 1, 1, 0, 0, 0);  /* a Monday */
-  GtkWidget *child;
-  int offset = 0;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->quota_grid))))
-    gtk_grid_remove (self->quota_grid, child);
-
-  if (quota == NULL)
-    return;
-
-  {
-    g_autofree char *text = NULL;
-
-    /* Translators: days the district met its quota, of the days elapsed, and the quota */
-    text = g_strdup_printf (_("Quota met on %u of %u days · %u complete roads a day"),
-                            quota->days_met, quota->days_elapsed, quota->roads_required);
-    gtk_label_set_label (self->quota_label, text);
-  }
-
-  for (int d = 0; d < 7; d++)
-    {
-      g_autoptr(GDateTime) day = g_date_time_add_days (monday, d);
-      g_autofree char *name = g_date_time_format (day, "%a");
-      GtkWidget *label = gtk_label_new (name);
-
-      gtk_widget_add_css_class (label, "dim-label");
-      gtk_widget_add_css_class (label, "caption-heading");
-      gtk_grid_attach (self->quota_grid, label, d, 0, 1, 1);
-    }
-
-  for (guint i = 0; i < quota->days->len; i++)
-    {
-      const DgQuotaDay *day = &g_array_index (quota->days, DgQuotaDay, i);
-      GtkWidget *box, *number, *count;
-      g_autofree char *count_text = NULL;
-      g_autofree char *accessible = NULL;
-      const char *mark, *state, *css;
-      GDate date;
-
-      if (!dg_date_parse (day->date, &date))
-        continue;
-      if (i == 0)
-        offset = g_date_get_weekday (&date) - G_DATE_MONDAY;
-
-      switch (day->state)
-        {
-        case DG_QUOTA_MET:
-          mark = "✓", css = "success";
-          /* Translators: a day of the quota calendar */
-          state = _("met");
-          break;
-        case DG_QUOTA_SHORT:
-          mark = "✗", css = "error";
-          state = _("short");
-          break;
-        case DG_QUOTA_PENDING:
-        default:
-          mark = "·", css = "dim-label";
-          state = _("pending");
-          break;
-        }
-
-      box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-      gtk_widget_add_css_class (box, "card");
-      number = gtk_label_new (day->date + 8);
-      gtk_widget_add_css_class (number, "heading");
-      count_text = g_strdup_printf ("%s %u/%u", mark, day->roads, day->required);
-      count = gtk_label_new (count_text);
-      gtk_widget_add_css_class (count, "caption");
-      gtk_widget_add_css_class (count, "numeric");
-      /* libadwaita colours labels, not boxes, by these classes; the mark says it without colour. */
-      gtk_widget_add_css_class (number, css);
-      gtk_widget_add_css_class (count, css);
-      gtk_box_append (GTK_BOX (box), number);
-      gtk_box_append (GTK_BOX (box), count);
-      gtk_widget_set_margin_top (number, 4);
-      gtk_widget_set_margin_bottom (count, 4);
-
-      /* Translators: a calendar day read aloud: date, met/short/pending, roads of required */
-      accessible = g_strdup_printf (_("%s: %s, %u of %u roads"), day->date, state, day->roads,
-                                    day->required);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (box), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      accessible, -1);
-      gtk_widget_set_tooltip_text (box, accessible);
-      gtk_grid_attach (self->quota_grid, box, (offset + i) % 7, 1 + (offset + i) / 7, 1, 1);
-    }
-}
-
-static void return_clicked_cb (DgOfficePage *self,
-                               GtkButton    *button);
-
-static void
-fill_records (DgOfficePage *self)
-{
-  GPtrArray *records = dg_month_report_get_records (self->report);
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->records_list))))
-    gtk_list_box_remove (self->records_list, child);
-
-  for (guint i = 0; i < records->len; i++)
-    {
-      const DgMonthRecord *record = g_ptr_array_index (records, i);
-      GtkWidget *row = adw_action_row_new ();
-      GtkWidget *button = gtk_button_new_with_mnemonic (_("_Return…"));
-      g_autofree char *subtitle = NULL;
-      g_autofree char *accessible = NULL;
-
-      if (record->state == DG_RECORD_STATE_RETURNED)
-        /* Translators: a record's subtitle once returned: author, then the office's reason */
-        subtitle = g_strdup_printf (_("%s · returned: %s"), record->subtitle,
-                                    record->reason ? record->reason : "");
-      else if (!record->on_server)
-        /* Translators: a record not yet on the server cannot be returned */
-        subtitle = g_strdup_printf (_("%s · not synced yet"), record->subtitle);
-      else
-        subtitle = g_strdup (record->subtitle);
-
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), record->title);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-
-      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-      gtk_widget_set_sensitive (button, self->can_return && record->on_server
-                                        && record->state == DG_RECORD_STATE_ACTIVE);
-      /* Translators: the accessible name of a record's Return button */
-      accessible = g_strdup_printf (_("Return %s to its inspector"), record->title);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      accessible, -1);
-      g_object_set_data_full (G_OBJECT (button), "dg-id", g_strdup (record->id), g_free);
-      g_object_set_data_full (G_OBJECT (button), "dg-title", g_strdup (record->title), g_free);
-      g_signal_connect_object (button, "clicked", G_CALLBACK (return_clicked_cb), self,
-                               G_CONNECT_SWAPPED);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
-      gtk_list_box_append (self->records_list, row);
-    }
-}
-
-static void
 set_report (DgOfficePage  *self,
             DgMonthReport *report)
 {
   if (!g_set_object (&self->report, report))
     return;
 
-  dg_ranking_chart_set_report (self->ranking_chart, report);
-  dg_grid_map_set_report (self->grid_map, report);
   gtk_label_set_label (self->summary_label, "");
   if (report != NULL)
-    {
-      fill_summary (self);
-      fill_tables (self);
-      fill_quota (self);
-      fill_records (self);
-    }
+    fill_summary (self);
+  dg_ranking_tab_set_report (self->ranking_tab, report);
+  dg_charts_tab_set_report (self->charts_tab, report);
+  dg_roads_tab_set_report (self->roads_tab, report);
+  dg_quota_tab_set_report (self->quota_tab, report);
+  dg_records_tab_set_report (self->records_tab, report);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "office.export", report != NULL);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REPORT]);
 }
@@ -703,11 +233,10 @@ store_changed_cb (DgOfficePage *self)
   self->reload_id = g_timeout_add (RELOAD_DELAY_MS, reload_timeout_cb, self);
 }
 
-/* ---- Trend ---- */
-
+/* A row of the ranking, a bar of its chart or a cell of the map: that cell's trend. */
 static void
-open_trend (DgOfficePage *self,
-            const char   *cell_id)
+cell_activated_cb (DgOfficePage *self,
+                   const char   *cell_id)
 {
   GtkWidget *dialog;
 
@@ -718,63 +247,30 @@ open_trend (DgOfficePage *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-static void
-ranking_activated_cb (DgOfficePage  *self,
-                      guint          position,
-                      GtkColumnView *view)
-{
-  g_autoptr(DgOfficeItem) item = g_list_model_get_item (G_LIST_MODEL (self->ranking_store),
-                                                        position);
-
-  if (item != NULL)
-    open_trend (self, ((const DgCellRank *) dg_office_item_get_row (item))->cell_id);
-}
-
-/* ---- Road chart ---- */
-
-static void
-roads_draw_cb (GtkDrawingArea *area,
-               cairo_t        *cr,
-               int             width,
-               int             height,
-               gpointer        user_data)
-{
-  DgOfficePage *self = user_data;
-  GdkRGBA color;
-
-  if (self->report == NULL)
-    return;
-
-  gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (area)), &color);
-  gdk_cairo_set_source_rgba (cr, &color);
-  dg_road_chart_draw (cr, dg_month_report_get_roads (self->report),
-                      dg_month_report_get_rules (self->report), width, height);
-}
-
 /* ---- Server actions: close, reopen, return ---- */
 
-/* The server lets the office close a month and return records, and an administrator close and
- * reopen one: offer only what the session's role will be allowed. */
+/* Offer only what common/'s policy table lets the session's role do: the server asks the same
+ * table before it runs the action. */
 static void
 update_session_actions (DgOfficePage *self)
 {
-  const char *role = NULL;
-  gboolean admin, office, can_return;
+  const char *name = NULL;
+  DgRole role;
+  gboolean known;
 
   if (self->engine != NULL && dg_sync_engine_get_signed_in (self->engine))
-    role = dg_token_store_get_role (dg_sync_engine_get_tokens (self->engine));
-  admin = g_strcmp0 (role, "admin") == 0;
-  office = g_strcmp0 (role, "office") == 0;
-  can_return = office;
+    name = dg_token_store_get_role (dg_sync_engine_get_tokens (self->engine));
+  known = dg_role_from_string (name, &role);
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "office.close-month", office || admin);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "office.reopen-month", admin);
-  if (self->can_return != can_return)
-    {
-      self->can_return = can_return;
-      if (self->report != NULL)
-        fill_records (self);
-    }
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "office.close-month",
+                                 known && dg_policy_allows (role, DG_ACTION_CLOSE_MONTH,
+                                                            DG_SCOPE_ANY));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "office.reopen-month",
+                                 known && dg_policy_allows (role, DG_ACTION_REOPEN_MONTH,
+                                                            DG_SCOPE_ANY));
+  dg_records_tab_set_can_return (self->records_tab,
+                                 known && dg_policy_allows (role, DG_ACTION_RETURN_RECORD,
+                                                            DG_SCOPE_ANY));
 }
 
 static DgOfficeActions *
@@ -909,178 +405,29 @@ confirm_month (DgOfficePage *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* The Records tab asked for the record back, with the reason the user gave. */
 static void
-reason_changed_cb (AdwMessageDialog *dialog,
-                   GtkEditable      *entry)
+return_record_cb (DgOfficePage *self,
+                  const char   *id,
+                  const char   *reason,
+                  DgRecordsTab *tab)
 {
-  g_autofree char *reason = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
+  g_autoptr(DgOfficeActions) actions = make_actions (self);
 
-  adw_message_dialog_set_response_enabled (dialog, "return", reason[0] != '\0');
-}
-
-static void
-return_response_cb (DgOfficePage     *self,
-                    const char       *response,
-                    AdwMessageDialog *dialog)
-{
-  g_autoptr(DgOfficeActions) actions = NULL;
-  GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
-  g_autofree char *reason = NULL;
-
-  if (g_strcmp0 (response, "return") != 0)
-    return;
-
-  reason = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
-  if (reason[0] == '\0')
-    return;
-
-  actions = make_actions (self);
-  dg_office_actions_return_record_async (actions, g_object_get_data (G_OBJECT (dialog), "dg-id"),
-                                         reason, self->cancellable, return_done_cb,
+  dg_office_actions_return_record_async (actions, id, reason, self->cancellable, return_done_cb,
                                          g_object_ref (self));
-}
-
-static void
-return_clicked_cb (DgOfficePage *self,
-                   GtkButton    *button)
-{
-  GtkWidget *dialog;
-  GtkWidget *entry;
-  g_autofree char *body = NULL;
-
-  /* Translators: %s names the record (road and date, or cell and jar) */
-  body = g_strdup_printf (_("“%s” goes back to its inspector, who sees the reason and "
-                            "corrects the record."),
-                          (const char *) g_object_get_data (G_OBJECT (button), "dg-title"));
-  dialog = adw_message_dialog_new (get_window (self), _("Return Record?"), body);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "return", _("_Return"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "return",
-                                              ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), "return", FALSE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "return");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-
-  entry = gtk_entry_new ();
-  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("Reason"));
-  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Reason for returning"), -1);
-  g_signal_connect_object (entry, "changed", G_CALLBACK (reason_changed_cb), dialog,
-                           G_CONNECT_SWAPPED);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
-
-  g_object_set_data_full (G_OBJECT (dialog), "dg-id",
-                          g_strdup (g_object_get_data (G_OBJECT (button), "dg-id")), g_free);
-  g_signal_connect_object (dialog, "response", G_CALLBACK (return_response_cb), self,
-                           G_CONNECT_SWAPPED);
-  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /* ---- Export ---- */
 
-typedef struct
-{
-  DgOfficePage       *page;
-  GMainContext       *context;
-  DgMonthReport      *report;
-  DgAssessmentFormat  format;
-  char               *path;
-} ExportData;
-
 static void
-export_data_free (ExportData *data)
+export_progress_cb (GObject *source,
+                    double   fraction)
 {
-  g_clear_object (&data->page);
-  g_clear_pointer (&data->context, g_main_context_unref);
-  g_clear_object (&data->report);
-  g_free (data->path);
-  g_free (data);
-}
+  DgOfficePage *self = DG_OFFICE_PAGE (source);
 
-typedef struct
-{
-  DgOfficePage *page;
-  double        fraction;
-} ExportProgress;
-
-static void
-export_progress_free (ExportProgress *progress)
-{
-  g_object_unref (progress->page);
-  g_free (progress);
-}
-
-static gboolean
-export_progress_cb (gpointer user_data)
-{
-  ExportProgress *progress = user_data;
-
-  if (progress->page->exporting)
-    gtk_progress_bar_set_fraction (progress->page->export_progress, progress->fraction);
-  return G_SOURCE_REMOVE;
-}
-
-/* Called in the worker thread by the writers. */
-static void
-export_report_progress (double   fraction,
-                        gpointer user_data)
-{
-  ExportData *data = user_data;
-  ExportProgress *progress = g_new0 (ExportProgress, 1);
-
-  progress->page = g_object_ref (data->page);
-  progress->fraction = fraction;
-  g_main_context_invoke_full (data->context, G_PRIORITY_DEFAULT, export_progress_cb, progress,
-                              (GDestroyNotify) export_progress_free);
-}
-
-static void
-export_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
-{
-  ExportData *data = task_data;
-  GError *error = NULL;
-  gboolean ok = FALSE;
-  /* The writers borrow the reports and never change them. */
-  DgAssessment assessment = {
-    .district = NULL,
-    .month = dg_month_report_get_month (data->report),
-    .generated_at = NULL,
-    .dustfall = (DgDustfallReport *) dg_month_report_get_dustfall (data->report),
-    .roads = (DgRoadReport *) dg_month_report_get_roads (data->report),
-    .quota = (DgQuotaReport *) dg_month_report_get_quota (data->report),
-  };
-
-  switch (data->format)
-    {
-    case DG_ASSESSMENT_FORMAT_XLSX:
-      ok = dg_assessment_write_xlsx (&assessment, data->path, export_report_progress, data,
-                                     &error);
-      break;
-    case DG_ASSESSMENT_FORMAT_PDF:
-      ok = dg_assessment_write_pdf (&assessment, data->path, export_report_progress, data,
-                                    &error);
-      break;
-    case DG_ASSESSMENT_FORMAT_CSV:
-      ok = dg_assessment_write_csv (&assessment, DG_ASSESSMENT_SECTION_DUSTFALL, data->path,
-                                    &error);
-      export_report_progress (1.0, data);
-      break;
-    case DG_ASSESSMENT_FORMAT_JSON:
-    default:
-      g_set_error (&error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "unsupported format");
-      break;
-    }
-
-  if (ok)
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
+  if (self->exporting)
+    gtk_progress_bar_set_fraction (self->export_progress, fraction);
 }
 
 static void
@@ -1096,7 +443,7 @@ export_thread_done_cb (GObject      *source,
   gtk_revealer_set_reveal_child (self->progress_revealer, FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "office.export", self->report != NULL);
 
-  if (g_task_propagate_boolean (G_TASK (result), &error))
+  if (dg_office_export_finish (result, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
@@ -1280,8 +627,6 @@ dg_office_page_dispose (GObject *object)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
     gtk_widget_unparent (child);
 
-  g_clear_object (&self->ranking_store);
-  g_clear_object (&self->roads_store);
   g_clear_object (&self->report);
   g_clear_object (&self->store);
   g_clear_object (&self->engine);
@@ -1367,8 +712,11 @@ dg_office_page_class_init (DgOfficePageClass *klass)
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  g_type_ensure (DG_TYPE_RANKING_CHART);
-  g_type_ensure (DG_TYPE_GRID_MAP);
+  g_type_ensure (DG_TYPE_RANKING_TAB);
+  g_type_ensure (DG_TYPE_CHARTS_TAB);
+  g_type_ensure (DG_TYPE_ROADS_TAB);
+  g_type_ensure (DG_TYPE_QUOTA_TAB);
+  g_type_ensure (DG_TYPE_RECORDS_TAB);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/dustgrid/DustGrid/ui/dg-office-page.ui");
@@ -1378,14 +726,13 @@ dg_office_page_class_init (DgOfficePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DgOfficePage, export_progress);
   gtk_widget_class_bind_template_child (widget_class, DgOfficePage, summary_label);
   gtk_widget_class_bind_template_child (widget_class, DgOfficePage, stack);
-  gtk_widget_class_bind_template_child (widget_class, DgOfficePage, ranking_view);
-  gtk_widget_class_bind_template_child (widget_class, DgOfficePage, ranking_chart);
-  gtk_widget_class_bind_template_child (widget_class, DgOfficePage, grid_map);
-  gtk_widget_class_bind_template_child (widget_class, DgOfficePage, roads_view);
-  gtk_widget_class_bind_template_child (widget_class, DgOfficePage, roads_chart);
-  gtk_widget_class_bind_template_child (widget_class, DgOfficePage, quota_label);
-  gtk_widget_class_bind_template_child (widget_class, DgOfficePage, quota_grid);
-  gtk_widget_class_bind_template_child (widget_class, DgOfficePage, records_list);
+  gtk_widget_class_bind_template_child (widget_class, DgOfficePage, ranking_tab);
+  gtk_widget_class_bind_template_child (widget_class, DgOfficePage, charts_tab);
+  gtk_widget_class_bind_template_child (widget_class, DgOfficePage, roads_tab);
+  gtk_widget_class_bind_template_child (widget_class, DgOfficePage, quota_tab);
+  gtk_widget_class_bind_template_child (widget_class, DgOfficePage, records_tab);
+  gtk_widget_class_bind_template_callback (widget_class, cell_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, return_record_cb);
 
   gtk_widget_class_install_action (widget_class, "office.previous-month", NULL,
                                    previous_month_action);
@@ -1410,16 +757,6 @@ dg_office_page_init (DgOfficePage *self)
   self->cancellable = g_cancellable_new ();
   self->month = dg_date_month (today);
   gtk_label_set_label (self->month_label, self->month);
-
-  setup_ranking_view (self);
-  setup_roads_view (self);
-  gtk_drawing_area_set_draw_func (self->roads_chart, roads_draw_cb, self, NULL);
-
-  g_signal_connect_swapped (self->ranking_view, "activate", G_CALLBACK (ranking_activated_cb),
-                            self);
-  g_signal_connect_swapped (self->ranking_chart, "cell-activated", G_CALLBACK (open_trend),
-                            self);
-  g_signal_connect_swapped (self->grid_map, "cell-activated", G_CALLBACK (open_trend), self);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "office.export", FALSE);
   update_session_actions (self);
@@ -1518,58 +855,50 @@ dg_office_page_dup_ranking_text (DgOfficePage   *self,
                                  guint           position,
                                  DgOfficeColumn  column)
 {
-  g_autoptr(DgOfficeItem) item = NULL;
-
   g_return_val_if_fail (DG_IS_OFFICE_PAGE (self), NULL);
-  g_return_val_if_fail (column < DG_OFFICE_N_COLUMNS, NULL);
-
-  item = g_list_model_get_item (G_LIST_MODEL (self->ranking_store), position);
-  if (item == NULL)
-    return NULL;
-  return ranking_text (dg_month_report_get_dustfall (dg_office_item_get_report (item)),
-                       dg_office_item_get_row (item), column);
+  return dg_ranking_tab_dup_text (self->ranking_tab, position, column);
 }
 
 GtkColumnView *
 dg_office_page_get_ranking_view (DgOfficePage *self)
 {
   g_return_val_if_fail (DG_IS_OFFICE_PAGE (self), NULL);
-  return self->ranking_view;
+  return dg_ranking_tab_get_view (self->ranking_tab);
 }
 
 GtkColumnView *
 dg_office_page_get_roads_view (DgOfficePage *self)
 {
   g_return_val_if_fail (DG_IS_OFFICE_PAGE (self), NULL);
-  return self->roads_view;
+  return dg_roads_tab_get_view (self->roads_tab);
 }
 
 DgRankingChart *
 dg_office_page_get_ranking_chart (DgOfficePage *self)
 {
   g_return_val_if_fail (DG_IS_OFFICE_PAGE (self), NULL);
-  return self->ranking_chart;
+  return dg_charts_tab_get_ranking_chart (self->charts_tab);
 }
 
 DgGridMap *
 dg_office_page_get_grid_map (DgOfficePage *self)
 {
   g_return_val_if_fail (DG_IS_OFFICE_PAGE (self), NULL);
-  return self->grid_map;
+  return dg_charts_tab_get_grid_map (self->charts_tab);
 }
 
 GtkGrid *
 dg_office_page_get_quota_grid (DgOfficePage *self)
 {
   g_return_val_if_fail (DG_IS_OFFICE_PAGE (self), NULL);
-  return self->quota_grid;
+  return dg_quota_tab_get_grid (self->quota_tab);
 }
 
 GtkListBox *
 dg_office_page_get_records_list (DgOfficePage *self)
 {
   g_return_val_if_fail (DG_IS_OFFICE_PAGE (self), NULL);
-  return self->records_list;
+  return dg_records_tab_get_list (self->records_tab);
 }
 
 void
@@ -1581,8 +910,6 @@ dg_office_page_export_async (DgOfficePage        *self,
                              gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GTask) thread_task = NULL;
-  ExportData *data;
 
   g_return_if_fail (DG_IS_OFFICE_PAGE (self));
   g_return_if_fail (path != NULL);
@@ -1603,13 +930,6 @@ dg_office_page_export_async (DgOfficePage        *self,
       return;
     }
 
-  data = g_new0 (ExportData, 1);
-  data->page = g_object_ref (self);
-  data->context = g_main_context_ref_thread_default ();
-  data->report = g_object_ref (self->report);
-  data->format = format;
-  data->path = g_strdup (path);
-
   self->exporting = TRUE;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "office.export", FALSE);
   gtk_progress_bar_set_fraction (self->export_progress, 0.0);
@@ -1617,10 +937,8 @@ dg_office_page_export_async (DgOfficePage        *self,
 
   /* The writers run in a worker thread; the page's state is put back on the main context
    * before the caller hears of the result. */
-  thread_task = g_task_new (self, cancellable, export_thread_done_cb, g_steal_pointer (&task));
-  g_task_set_source_tag (thread_task, dg_office_page_export_async);
-  g_task_set_task_data (thread_task, data, (GDestroyNotify) export_data_free);
-  g_task_run_in_thread (thread_task, export_thread);
+  dg_office_export_async (G_OBJECT (self), self->report, format, path, export_progress_cb,
+                          cancellable, export_thread_done_cb, g_steal_pointer (&task));
 }
 
 gboolean

@@ -1,11 +1,13 @@
 /* dg-office-page.h: the dust-control office's view of a month (design 1, 3.3).
  *
- * A month picker over tabs: the dust-fall ranking with every column of design 3.3, the ranking
- * chart and the district grid map, the road table and chart, the quota calendar, and the
- * month's records. Figures are built from the local store by common/'s builders in a worker
- * thread (DgMonthReport), so the page works offline and agrees with the server. Actions: export
- * the assessment (XLSX, PDF, CSV), close or reopen the month, return a record to its inspector;
- * the last three ask the server through DgOfficeActions with the sync engine's session.
+ * A month picker over tabs, each its own widget in office/: the dust-fall ranking with every
+ * column of design 3.3 (DgRankingTab), the ranking chart and the district grid map
+ * (DgChartsTab), the road table and chart (DgRoadsTab), the quota calendar (DgQuotaTab), and
+ * the month's records (DgRecordsTab). Figures are built from the local store by common/'s
+ * builders in a worker thread (DgMonthReport), so the page works offline and agrees with the
+ * server. Actions: export the assessment (XLSX, PDF, CSV), close or reopen the month, return a
+ * record to its inspector; the last three ask the server through DgOfficeActions with the sync
+ * engine's session.
  */
 #pragma once
 
@@ -16,31 +18,12 @@
 #include "dg-month-report.h"
 #include "dg-ranking-chart.h"
 #include "dg-sync-engine.h"
+#include "office/dg-ranking-tab.h"    /* DgOfficeColumn */
 
 G_BEGIN_DECLS
 
 #define DG_TYPE_OFFICE_PAGE (dg_office_page_get_type ())
 G_DECLARE_FINAL_TYPE (DgOfficePage, dg_office_page, DG, OFFICE_PAGE, GtkWidget)
-
-/* The ranking table's columns, in order. */
-typedef enum
-{
-  DG_OFFICE_COLUMN_RANK,
-  DG_OFFICE_COLUMN_CODE,
-  DG_OFFICE_COLUMN_NAME,
-  DG_OFFICE_COLUMN_UNIT,
-  DG_OFFICE_COLUMN_VALUE,
-  DG_OFFICE_COLUMN_CAP,
-  DG_OFFICE_COLUMN_EXCEEDS,
-  DG_OFFICE_COLUMN_SITE_MAX,
-  DG_OFFICE_COLUMN_SITE_MIN,
-  DG_OFFICE_COLUMN_MOM_CHANGE,
-  DG_OFFICE_COLUMN_MOM_PCT,
-  DG_OFFICE_COLUMN_YOY_PCT,
-  DG_OFFICE_COLUMN_YTD_MEAN,
-  DG_OFFICE_COLUMN_YTD_EXCEEDS,
-  DG_OFFICE_N_COLUMNS
-} DgOfficeColumn;
 
 GtkWidget      *dg_office_page_new               (void);
 

@@ -32,8 +32,7 @@ void
 dg_test_client_free (DgTestClient *client)
 {
   /* Lets the engine's last callbacks (progress, outbox-changed) run before it goes. */
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  dg_test_spin_until_idle ();
   g_clear_object (&client->engine);
   g_clear_object (&client->tokens);
   g_clear_object (&client->store);
@@ -43,16 +42,16 @@ dg_test_client_free (DgTestClient *client)
   g_free (client);
 }
 
-static void
-got_result_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
+void
+dg_test_got_result_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
 {
   *(GAsyncResult **) user_data = g_object_ref (result);
 }
 
-static GAsyncResult *
-wait_for (GAsyncResult **result)
+GAsyncResult *
+dg_test_wait_result (GAsyncResult **result)
 {
   while (*result == NULL)
     g_main_context_iteration (NULL, TRUE);
@@ -67,9 +66,9 @@ dg_test_client_sign_in (DgTestClient  *client,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  dg_sync_engine_sign_in_async (client->engine, url, username, username, NULL, got_result_cb,
-                                &result);
-  return dg_sync_engine_sign_in_finish (client->engine, wait_for (&result), error);
+  dg_sync_engine_sign_in_async (client->engine, url, username, username, NULL,
+                                dg_test_got_result_cb, &result);
+  return dg_sync_engine_sign_in_finish (client->engine, dg_test_wait_result (&result), error);
 }
 
 gboolean
@@ -78,23 +77,47 @@ dg_test_client_sync (DgTestClient  *client,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  dg_sync_engine_sync_async (client->engine, NULL, got_result_cb, &result);
-  return dg_sync_engine_sync_finish (client->engine, wait_for (&result), error);
+  dg_sync_engine_sync_async (client->engine, NULL, dg_test_got_result_cb, &result);
+  return dg_sync_engine_sync_finish (client->engine, dg_test_wait_result (&result), error);
 }
 
-static JsonObject *
-make_check (const char *id,
-            const char *road_id,
-            const char *date,
-            double      mass)
+void
+dg_test_client_sync_ok (DgTestClient *client)
 {
-  g_autoptr(DgRoadCheck) check = dg_road_check_new ();
+  g_autoptr(GError) error = NULL;
+
+  dg_test_client_sync (client, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (dg_sync_engine_get_state (client->engine), ==, DG_SYNC_STATE_SYNCED);
+  g_assert_cmpuint (dg_local_store_count_pending (client->store), ==, 0);
+}
+
+DgRoadCheck *
+dg_test_road_check (const char *id,
+                    const char *road_id,
+                    const char *date,
+                    guint       n_points,
+                    double      mass)
+{
+  DgRoadCheck *check = dg_road_check_new ();
 
   check->id = g_strdup (id);
   check->road_id = g_strdup (road_id);
   check->date = g_strdup (date);
-  for (guint i = 0; i < 6; i++)
+  for (guint i = 0; i < n_points; i++)
     dg_road_check_add_point (check, i + 1, DG_SURFACE_MAIN, "K0+100", 1.0, mass);
+  return check;
+}
+
+JsonObject *
+dg_test_road_check_data (const char *id,
+                         const char *road_id,
+                         const char *date,
+                         guint       n_points,
+                         double      mass)
+{
+  g_autoptr(DgRoadCheck) check = dg_test_road_check (id, road_id, date, n_points, mass);
+
   return dg_record_data_to_json (DG_RECORD_ROAD_CHECK, check);
 }
 
@@ -117,12 +140,132 @@ dg_test_client_save_checks (DgTestClient *client,
       char *id = dg_uuid_new ();
 
       g_ptr_array_add (new_ids, id);
-      g_ptr_array_add (datas, make_check (id, road_id, today, 1.0 + (i % 50) / 10.0));
+      g_ptr_array_add (datas, dg_test_road_check_data (id, road_id, today, 6,
+                                                       1.0 + (i % 50) / 10.0));
     }
   dg_local_store_save_many (client->store, DG_RECORD_ROAD_CHECK, new_ids, datas, &error);
   g_assert_no_error (error);
   for (guint i = 0; i < new_ids->len; i++)
     g_ptr_array_add (ids, g_strdup (g_ptr_array_index (new_ids, i)));
+}
+
+/* ---- The window ---- */
+
+void
+dg_test_init_gtk (int    *argc,
+                  char ***argv)
+{
+  g_test_init (argc, argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_setenv ("LANGUAGE", "C", TRUE);
+  if (g_getenv ("DBUS_SESSION_BUS_ADDRESS") == NULL)
+    g_setenv ("GTK_A11Y", "none", TRUE);
+  gtk_init ();
+  adw_init ();
+}
+
+void
+dg_test_window_setup (DgTestWindow  *fixture,
+                      gconstpointer  user_data)
+{
+  g_autofree char *path = dg_local_store_default_path ();
+  g_autoptr(GError) error = NULL;
+
+  fixture->store = dg_local_store_new (path, &error);
+  g_assert_no_error (error);
+  dg_local_store_ensure_reference (fixture->store, &error);
+  g_assert_no_error (error);
+  fixture->tokens = dg_token_store_new (NULL);
+  fixture->engine = dg_sync_engine_new (fixture->store, fixture->tokens);
+  fixture->window = dg_window_new (NULL, fixture->store, fixture->engine);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  dg_test_spin (100);
+}
+
+void
+dg_test_window_teardown (DgTestWindow  *fixture,
+                         gconstpointer  user_data)
+{
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  dg_test_spin (50);
+  g_clear_object (&fixture->engine);
+  g_clear_object (&fixture->tokens);
+  g_clear_object (&fixture->store);
+}
+
+GtkWidget *
+dg_test_show_in_window (GtkWidget *child,
+                        int        width,
+                        int        height)
+{
+  GtkWidget *window = gtk_window_new ();
+
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_set_child (GTK_WINDOW (window), child);
+  gtk_window_present (GTK_WINDOW (window));
+  for (int i = 0;
+       i < 200 && (!gtk_widget_get_mapped (child) || gtk_widget_get_width (child) == 0);
+       i++)
+    dg_test_spin (10);
+  dg_test_spin (50);
+  g_assert_true (gtk_widget_get_mapped (child));
+  return window;
+}
+
+/* ---- Waiting on the main loop ---- */
+
+static gboolean
+spin_done_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+void
+dg_test_spin (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, spin_done_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+void
+dg_test_spin_until_idle (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+gboolean
+dg_test_spin_until (gboolean (*predicate) (gpointer),
+                    gpointer  data,
+                    guint     timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * DG_TEST_SLOWDOWN * 1000;
+
+  while (!predicate (data))
+    {
+      if (g_get_monotonic_time () > end)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  return TRUE;
+}
+
+void
+dg_test_spin_until_true (const gboolean *flag,
+                         guint           timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * DG_TEST_SLOWDOWN * 1000;
+
+  while (!*flag)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (500);
+    }
 }
 
 static gboolean
@@ -157,21 +300,47 @@ dg_test_held_checks (SoupSession *session,
   return held;
 }
 
+static void
+hold_check (JsonObject *change,
+            gpointer    user_data)
+{
+  GHashTable *held = user_data;
+  const char *id = json_object_get_string_member (change, "id");
+
+  if (g_strcmp0 (json_object_get_string_member (change, "type"), "road_check") != 0)
+    return;
+  /* Seen again: a second revision of a record that was pushed once. */
+  if (g_hash_table_contains (held, id))
+    g_error ("%s is held twice (now at revision %" G_GINT64_FORMAT ")", id,
+             json_object_get_int_member (change, "rev"));
+  g_hash_table_insert (held, g_strdup (id),
+                       GSIZE_TO_POINTER (json_object_get_int_member (change, "rev")));
+}
+
 void
 dg_test_held_checks_update (SoupSession *session,
                             const char  *url,
                             GHashTable  *held,
                             gint64      *since)
 {
-  g_autoptr(JsonNode) login = NULL;
-  const char *token;
+  g_autofree char *token = dg_test_process_login (session, url, "office");
+
+  dg_test_walk_feed (session, url, token, since, hold_check, held);
+}
+
+void
+dg_test_walk_feed (SoupSession      *session,
+                   const char       *url,
+                   const char       *token,
+                   gint64           *since,
+                   DgTestChangeFunc  func,
+                   gpointer          user_data)
+{
+  gint64 from_start = 0;
   gboolean more = TRUE;
 
-  g_assert_cmpuint (dg_test_http (session, url, "POST", "/api/v1/login", NULL,
-                                  "{\"username\":\"office\",\"password\":\"office\"}", &login),
-                    ==, 200);
-  token = json_object_get_string_member (json_node_get_object (login), "token");
-
+  if (since == NULL)
+    since = &from_start;
   while (more)
     {
       g_autofree char *path = g_strdup_printf ("/api/v1/changes?since=%" G_GINT64_FORMAT
@@ -184,22 +353,84 @@ dg_test_held_checks_update (SoupSession *session,
       object = json_node_get_object (root);
       changes = json_object_get_array_member (object, "changes");
       for (guint i = 0; i < json_array_get_length (changes); i++)
-        {
-          JsonObject *change = json_array_get_object_element (changes, i);
-          const char *id = json_object_get_string_member (change, "id");
-
-          if (g_strcmp0 (json_object_get_string_member (change, "type"), "road_check") != 0)
-            continue;
-          /* Seen again: a second revision of a record that was pushed once. */
-          if (g_hash_table_contains (held, id))
-            g_error ("%s is held twice (now at revision %" G_GINT64_FORMAT ")", id,
-                     json_object_get_int_member (change, "rev"));
-          g_hash_table_insert (held, g_strdup (id),
-                               GSIZE_TO_POINTER (json_object_get_int_member (change, "rev")));
-        }
+        func (json_array_get_object_element (changes, i), user_data);
       *since = json_object_get_int_member (object, "next");
       more = json_object_get_boolean_member (object, "more");
     }
+}
+
+char *
+dg_test_process_login (SoupSession *session,
+                       const char  *url,
+                       const char  *username)
+{
+  g_autofree char *body = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"%s\"}",
+                                           username, username);
+  g_autoptr(JsonNode) root = NULL;
+
+  g_assert_cmpuint (dg_test_http (session, url, "POST", "/api/v1/login", NULL, body, &root),
+                    ==, 200);
+  return g_strdup (json_object_get_string_member (json_node_get_object (root), "token"));
+}
+
+typedef struct
+{
+  const char *id;
+  JsonObject *found;
+} PullRecord;
+
+static void
+find_record (JsonObject *change,
+             gpointer    user_data)
+{
+  PullRecord *pull = user_data;
+
+  if (g_strcmp0 (json_object_get_string_member (change, "id"), pull->id) != 0)
+    return;
+  /* A later revision in the feed replaces an earlier one. */
+  g_clear_pointer (&pull->found, json_object_unref);
+  pull->found = json_object_ref (change);
+}
+
+JsonObject *
+dg_test_pull_record (SoupSession *session,
+                     const char  *url,
+                     const char  *token,
+                     const char  *id)
+{
+  PullRecord pull = { id, NULL };
+
+  dg_test_walk_feed (session, url, token, NULL, find_record, &pull);
+  return pull.found;
+}
+
+DgTestProcess *
+dg_test_private_ca_server_start (const char  *dir,
+                                 char       **ca_file)
+{
+  g_autofree char *openssl = g_find_program_in_path ("openssl");
+  g_autofree char *db = g_build_filename (dir, "server.db", NULL);
+  g_autofree char *cert = g_build_filename (dir, "server.pem", NULL);
+  g_autofree char *key = g_build_filename (dir, "server.key", NULL);
+  const char *options[] = { "--listen", "127.0.0.1", "--tls-cert", cert, "--tls-key", key,
+                            NULL };
+  DgTestProcess *server;
+
+  if (openssl == NULL)
+    {
+      g_test_skip ("the openssl command line is not installed");
+      return NULL;
+    }
+  if (!dg_test_make_certificates (dir))
+    {
+      g_test_fail_printf ("openssl could not make the test certificates");
+      return NULL;
+    }
+  dg_test_make_db (db, TRUE);
+  server = dg_test_process_start (db, TRUE, options);
+  g_assert_true (g_str_has_prefix (server->url, "https://127.0.0.1:"));
+  *ca_file = g_build_filename (dir, "ca.pem", NULL);
+  return server;
 }
 
 void

@@ -10,10 +10,7 @@
 #include <glib/gi18n.h>
 #include <locale.h>
 
-#include "dg-local-store.h"
-#include "dg-sync-engine.h"
-#include "dg-token-store.h"
-#include "dg-window.h"
+#include "dg-test-client.h"
 
 /* TRUE when @text holds a character of the CJK Unified Ideographs block. */
 static gboolean
@@ -29,38 +26,15 @@ has_han (const char *text)
 }
 
 static void
-spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
-static void
 test_window_and_pages_are_chinese (void)
 {
-  g_autofree char *path = dg_local_store_default_path ();
-  g_autoptr(GError) error = NULL;
-  g_autoptr(DgLocalStore) store = NULL;
-  g_autoptr(DgTokenStore) tokens = NULL;
-  g_autoptr(DgSyncEngine) engine = NULL;
+  DgTestWindow fixture = { 0 };
   g_autoptr(GtkSelectionModel) pages = NULL;
   DgWindow *window;
   guint n_titles = 0;
 
-  store = dg_local_store_new (path, &error);
-  g_assert_no_error (error);
-  dg_local_store_ensure_reference (store, &error);
-  g_assert_no_error (error);
-  tokens = dg_token_store_new (NULL);
-  engine = dg_sync_engine_new (store, tokens);
-  window = dg_window_new (NULL, store, engine);
-  gtk_window_present (GTK_WINDOW (window));
-  spin (100);
+  dg_test_window_setup (&fixture, NULL);
+  window = fixture.window;
 
   g_test_message ("window title: %s", gtk_window_get_title (GTK_WINDOW (window)));
   g_assert_true (has_han (gtk_window_get_title (GTK_WINDOW (window))));
@@ -77,8 +51,8 @@ test_window_and_pages_are_chinese (void)
     }
   g_assert_cmpuint (n_titles, >=, 2);
 
-  gtk_window_destroy (GTK_WINDOW (window));
-  spin (50);
+  g_clear_object (&pages);
+  dg_test_window_teardown (&fixture, NULL);
 }
 
 int

@@ -7,6 +7,7 @@
 #include "dg-local-store.h"
 #include "dg-messages.h"
 #include "dg-sync-engine.h"
+#include "dg-test-client.h"
 #include "dg-token-store.h"
 
 typedef struct
@@ -14,13 +15,6 @@ typedef struct
   DgLocalStore *store;
   DgRoad       *road;    /* a road of the bundled sample district */
 } Fixture;
-
-static void
-spin_until_idle (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
 
 static void
 fixture_setup (Fixture       *fixture,
@@ -46,11 +40,11 @@ fixture_teardown (Fixture       *fixture,
 {
   g_clear_pointer (&fixture->road, dg_road_free);
   /* Queued "changed" emissions hold a reference until they run. */
-  spin_until_idle ();
+  dg_test_spin_until_idle ();
   g_assert_finalize_object (fixture->store);
 }
 
-/* A check with @n points of @mass grams on @road, as the editor builds it. */
+/* A check with @n points of @mass grams on @road, as the editor builds it, and valid. */
 static JsonObject *
 make_check (const char *id,
             const char *road_id,
@@ -58,14 +52,9 @@ make_check (const char *id,
             guint       n,
             double      mass)
 {
-  g_autoptr(DgRoadCheck) check = dg_road_check_new ();
+  g_autoptr(DgRoadCheck) check = dg_test_road_check (id, road_id, date, n, mass);
   g_autoptr(GError) error = NULL;
 
-  check->id = g_strdup (id);
-  check->road_id = g_strdup (road_id);
-  check->date = g_strdup (date);
-  for (guint i = 0; i < n; i++)
-    dg_road_check_add_point (check, i + 1, DG_SURFACE_MAIN, "K0+100", 1.0, mass);
   g_assert_true (dg_road_check_validate (check, &error));
   g_assert_no_error (error);
   return dg_record_data_to_json (DG_RECORD_ROAD_CHECK, check);
@@ -131,7 +120,7 @@ test_save_and_outbox (Fixture       *fixture,
   g_assert_cmpuint (checks->len, ==, 1);
   g_assert_cmpfloat (dg_road_check_get_point ((DgRoadCheck *) g_ptr_array_index (checks, 0),
                                               0)->mass_g, ==, 7.0);
-  spin_until_idle ();
+  dg_test_spin_until_idle ();
 }
 
 static DgResult *
@@ -235,7 +224,7 @@ test_results (Fixture       *fixture,
       if (g_str_equal (item->change->id, conflict))
         g_assert_cmpint (item->change->base_rev, ==, 4);
     }
-  spin_until_idle ();
+  dg_test_spin_until_idle ();
 }
 
 static void
@@ -289,7 +278,7 @@ test_pull (Fixture       *fixture,
   g_assert_cmpint (entry->status, ==, DG_SYNC_STATUS_RETURNED);
   g_assert_cmpstr (entry->reason, ==, "Weigh point 3 again");
   g_assert_cmpint (entry->rev, ==, 2);
-  spin_until_idle ();
+  dg_test_spin_until_idle ();
 }
 
 static void
@@ -308,7 +297,7 @@ test_reopen (Fixture       *fixture,
   again = dg_local_store_new (dg_local_store_get_path (fixture->store), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (dg_local_store_count_pending (again), ==, 1);
-  spin_until_idle ();
+  dg_test_spin_until_idle ();
 }
 
 static void

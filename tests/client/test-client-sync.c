@@ -9,39 +9,32 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
-#include <signal.h>
-#include <sys/prctl.h>
 #include <sqlite3.h>
 
 #include "dg-local-store.h"
 #include "dg-sync-engine.h"
+#include "dg-test-client.h"
 #include "dg-token-store.h"
 
 static const char *server_bin;
 static char *template_dir;
 static char *template_db;
 
+/* The server process, restarted on the same database by some tests. */
 typedef struct
 {
-  GSubprocess      *proc;
-  GDataInputStream *out;
-  char             *db;
-  char             *url;
+  char          *db;
+  DgTestProcess *process;
+  SoupSession   *session;   /* the office's, to see what the server holds */
+  char          *url;
 } Server;
 
 typedef struct
 {
-  DgLocalStore *store;
-  DgTokenStore *tokens;
-  DgSyncEngine *engine;
-} Client;
-
-typedef struct
-{
-  Server  server;
-  Client  a;
-  Client  b;
-  char   *road_id;
+  Server        server;
+  DgTestClient *a;
+  DgTestClient *b;
+  char         *road_id;
 } Fixture;
 
 /* ---- The server process ---- */
@@ -63,246 +56,92 @@ run_cli (const char * const *argv,
 }
 
 static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
-static void
 server_start (Server *server)
 {
-  const char *argv[] = { server_bin, "serve", "--db", server->db, "--listen", "127.0.0.1",
-                         "--port", "0", NULL };
-  g_autoptr(GError) error = NULL;
-  g_autofree char *line = NULL;
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  const char *options[] = { "--listen", "127.0.0.1", NULL };
 
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  /* A failed assertion must not leave the server running (and meson waiting on its stderr). */
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  server->proc = g_subprocess_launcher_spawnv (launcher, argv, &error);
-  g_assert_no_error (error);
-  /* The stream stays open: a server writing to a closed pipe would die of SIGPIPE. */
-  server->out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->proc));
-  line = g_data_input_stream_read_line_utf8 (server->out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:"));
+  g_clear_pointer (&server->process, dg_test_process_free);
+  server->process = dg_test_process_start (server->db, FALSE, options);
+  g_assert_true (g_str_has_prefix (server->process->url, "http://127.0.0.1:"));
   g_free (server->url);
-  server->url = g_strdup (line + strlen ("listening on "));
+  server->url = g_strdup (server->process->url);
+  if (server->session == NULL)
+    server->session = dg_test_session_new ();
 }
 
 static void
 server_kill (Server *server)
 {
-  if (server->proc == NULL)
-    return;
-  g_subprocess_send_signal (server->proc, SIGKILL);
-  g_subprocess_wait (server->proc, NULL, NULL);
-  g_clear_object (&server->out);
-  g_clear_object (&server->proc);
+  if (server->process != NULL)
+    dg_test_process_kill (server->process);
 }
 
-/* ---- HTTP as another user (the office), to see what the server holds ---- */
-
-static JsonNode *
-http (const char *method,
-      const char *url,
-      const char *token,
-      const char *body,
-      guint      *status)
+static void
+hold_record (JsonObject *change,
+             gpointer    user_data)
 {
-  g_autoptr(SoupSession) session = soup_session_new ();
-  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
-  g_autoptr(GBytes) response = NULL;
+  GHashTable *records = user_data;
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), change);
   g_autoptr(GError) error = NULL;
-  const char *data;
-  gsize size;
+  DgRecord *record = dg_record_from_json (node, &error);
 
-  if (token)
-    {
-      g_autofree char *bearer = g_strdup_printf ("Bearer %s", token);
-      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
-                                    bearer);
-    }
-  if (body)
-    {
-      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
-      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
-    }
-  response = soup_session_send_and_read (session, msg, NULL, &error);
   g_assert_no_error (error);
-  *status = soup_message_get_status (msg);
-  data = g_bytes_get_data (response, &size);
-  return size ? dg_json_parse (data, size, NULL) : NULL;
-}
-
-static char *
-login (Server     *server,
-       const char *username)
-{
-  g_autofree char *url = g_strconcat (server->url, "/api/v1/login", NULL);
-  g_autofree char *body = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"%s\"}",
-                                           username, username);
-  g_autoptr(JsonNode) root = NULL;
-  guint status;
-
-  root = http ("POST", url, NULL, body, &status);
-  g_assert_cmpuint (status, ==, 200);
-  return g_strdup (json_object_get_string_member (json_node_get_object (root), "token"));
+  if (record->type != DG_RECORD_ROAD_CHECK)
+    {
+      dg_record_free (record);
+      return;
+    }
+  /* A record pulled twice would be a duplicate: ids are unique. */
+  g_hash_table_replace (records, record->id, record);
 }
 
 /* Every road check the server holds, as seen by the office: id → DgRecord. */
 static GHashTable *
 server_checks (Server *server)
 {
-  g_autofree char *token = login (server, "office");
+  g_autofree char *token = dg_test_process_login (server->session, server->url, "office");
   GHashTable *records = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                                (GDestroyNotify) dg_record_free);
-  gint64 since = 0;
-  gboolean more = TRUE;
 
-  while (more)
-    {
-      g_autofree char *url = g_strdup_printf ("%s/api/v1/changes?since=%" G_GINT64_FORMAT
-                                              "&limit=1000", server->url, since);
-      g_autoptr(JsonNode) root = NULL;
-      JsonObject *object;
-      JsonArray *changes;
-      guint status;
-
-      root = http ("GET", url, token, NULL, &status);
-      g_assert_cmpuint (status, ==, 200);
-      object = json_node_get_object (root);
-      changes = json_object_get_array_member (object, "changes");
-      for (guint i = 0; i < json_array_get_length (changes); i++)
-        {
-          g_autoptr(GError) error = NULL;
-          DgRecord *record = dg_record_from_json (json_array_get_element (changes, i), &error);
-
-          g_assert_no_error (error);
-          if (record->type != DG_RECORD_ROAD_CHECK)
-            {
-              dg_record_free (record);
-              continue;
-            }
-          /* A record pulled twice would be a duplicate: ids are unique. */
-          g_hash_table_replace (records, record->id, record);
-        }
-      since = json_object_get_int_member (object, "next");
-      more = json_object_get_boolean_member (object, "more");
-    }
+  dg_test_walk_feed (server->session, server->url, token, NULL, hold_record, records);
   return records;
 }
 
 /* ---- The client ---- */
 
-static void
-client_init (Client     *client,
-             const char *name)
+/* A client of its own in the test's data directory, under @name. */
+static DgTestClient *
+client_new (const char *name)
 {
-  g_autofree char *path = g_build_filename (g_get_user_data_dir (), name, "dustgrid.db", NULL);
-  g_autofree char *session = g_build_filename (g_get_user_config_dir (), name, "session.json",
-                                               NULL);
+  g_autofree char *dir = g_build_filename (g_get_user_data_dir (), name, NULL);
+
+  return dg_test_client_new (dir);
+}
+
+static void
+client_sign_in (DgTestClient *client,
+                Server       *server,
+                const char   *username)
+{
   g_autoptr(GError) error = NULL;
 
-  client->store = dg_local_store_new (path, &error);
-  g_assert_no_error (error);
-  dg_local_store_ensure_reference (client->store, &error);
-  g_assert_no_error (error);
-  client->tokens = dg_token_store_new (session);
-  client->engine = dg_sync_engine_new (client->store, client->tokens);
-}
-
-static void
-client_clear (Client *client)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_clear_object (&client->engine);
-  g_clear_object (&client->tokens);
-  g_clear_object (&client->store);
-}
-
-static void
-got_result_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **result)
-{
-  while (*result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *result;
-}
-
-static void
-client_sign_in (Client     *client,
-                Server     *server,
-                const char *username)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-
-  dg_sync_engine_sign_in_async (client->engine, server->url, username, username, NULL,
-                                got_result_cb, &result);
-  dg_sync_engine_sign_in_finish (client->engine, wait_for (&result), &error);
+  dg_test_client_sign_in (client, server->url, username, &error);
   g_assert_no_error (error);
   g_assert_true (dg_sync_engine_get_signed_in (client->engine));
 }
 
-static gboolean
-client_sync (Client  *client,
-             GError **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  dg_sync_engine_sync_async (client->engine, NULL, got_result_cb, &result);
-  return dg_sync_engine_sync_finish (client->engine, wait_for (&result), error);
-}
-
-static void
-client_sync_ok (Client *client)
-{
-  g_autoptr(GError) error = NULL;
-
-  client_sync (client, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (dg_sync_engine_get_state (client->engine), ==, DG_SYNC_STATE_SYNCED);
-  g_assert_cmpuint (dg_local_store_count_pending (client->store), ==, 0);
-}
-
-static JsonObject *
-make_check (const char *id,
-            const char *road_id,
-            double      mass)
-{
-  g_autoptr(DgRoadCheck) check = dg_road_check_new ();
-  g_autofree char *today = dg_date_today ();
-
-  check->id = g_strdup (id);
-  check->road_id = g_strdup (road_id);
-  check->date = g_strdup (today);
-  for (guint i = 0; i < 6; i++)
-    dg_road_check_add_point (check, i + 1, DG_SURFACE_MAIN, "K0+100", 1.0, mass);
-  return dg_record_data_to_json (DG_RECORD_ROAD_CHECK, check);
-}
-
 static char *
-save_check (Client     *client,
+save_check (DgTestClient *client,
             const char *id,
             const char *road_id,
             double      mass)
 {
   g_autoptr(JsonObject) data = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *today = dg_date_today ();
   char *new_id = id ? g_strdup (id) : dg_uuid_new ();
 
-  data = make_check (new_id, road_id, mass);
+  data = dg_test_road_check_data (new_id, road_id, today, 6, mass);
   dg_local_store_save (client->store, DG_RECORD_ROAD_CHECK, new_id, data, &error);
   g_assert_no_error (error);
   return new_id;
@@ -337,10 +176,10 @@ fixture_setup (Fixture       *fixture,
   g_assert_no_error (error);
   server_start (&fixture->server);
 
-  client_init (&fixture->a, "a");
-  client_sign_in (&fixture->a, &fixture->server, "inspector");
+  fixture->a = client_new ("a");
+  client_sign_in (fixture->a, &fixture->server, "inspector");
 
-  roads = dg_local_store_list_roads (fixture->a.store);
+  roads = dg_local_store_list_roads (fixture->a->store);
   g_assert_cmpuint (roads->len, >, 0);
   fixture->road_id = g_strdup (((DgRoad *) g_ptr_array_index (roads, 0))->id);
 }
@@ -349,9 +188,10 @@ static void
 fixture_teardown (Fixture       *fixture,
                   gconstpointer  user_data)
 {
-  client_clear (&fixture->a);
-  client_clear (&fixture->b);
-  server_kill (&fixture->server);
+  g_clear_pointer (&fixture->a, dg_test_client_free);
+  g_clear_pointer (&fixture->b, dg_test_client_free);
+  g_clear_pointer (&fixture->server.process, dg_test_process_free);
+  g_clear_object (&fixture->server.session);
   g_free (fixture->server.db);
   g_free (fixture->server.url);
   g_free (fixture->road_id);
@@ -371,23 +211,23 @@ test_offline_then_synced (Fixture       *fixture,
   /* The server goes away; the inspector keeps recording. */
   server_kill (&fixture->server);
   for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
-    ids[i] = save_check (&fixture->a, NULL, fixture->road_id, 2.0 + i);
+    ids[i] = save_check (fixture->a, NULL, fixture->road_id, 2.0 + i);
 
-  g_assert_false (client_sync (&fixture->a, &error));
+  g_assert_false (dg_test_client_sync (fixture->a, &error));
   g_assert_error (error, DG_SYNC_ERROR, DG_SYNC_ERROR_NETWORK);
-  g_assert_cmpint (dg_sync_engine_get_state (fixture->a.engine), ==, DG_SYNC_STATE_OFFLINE);
-  g_assert_cmpuint (dg_local_store_count_pending (fixture->a.store), ==, 3);
+  g_assert_cmpint (dg_sync_engine_get_state (fixture->a->engine), ==, DG_SYNC_STATE_OFFLINE);
+  g_assert_cmpuint (dg_local_store_count_pending (fixture->a->store), ==, 3);
 
   /* Back on the same database (on another port). */
   server_start (&fixture->server);
-  dg_sync_engine_set_server_url (fixture->a.engine, fixture->server.url);
-  client_sync_ok (&fixture->a);
+  dg_sync_engine_set_server_url (fixture->a->engine, fixture->server.url);
+  dg_test_client_sync_ok (fixture->a);
 
   held = server_checks (&fixture->server);
   g_assert_cmpuint (g_hash_table_size (held), ==, 3);
   for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
     {
-      g_autoptr(DgStoreEntry) entry = dg_local_store_get_entry (fixture->a.store, ids[i]);
+      g_autoptr(DgStoreEntry) entry = dg_local_store_get_entry (fixture->a->store, ids[i]);
       DgRecord *record = g_hash_table_lookup (held, ids[i]);
 
       g_assert_nonnull (record);
@@ -402,19 +242,21 @@ test_offline_then_synced (Fixture       *fixture,
 }
 
 static void
-save_many (Client     *client,
-           const char *road_id,
-           guint       n,
-           GPtrArray  *ids)
+save_many (DgTestClient *client,
+           const char   *road_id,
+           guint         n,
+           GPtrArray    *ids)
 {
   g_autoptr(GPtrArray) datas = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   g_autoptr(GError) error = NULL;
+  g_autofree char *today = dg_date_today ();
 
   for (guint i = 0; i < n; i++)
     {
       char *id = dg_uuid_new ();
       g_ptr_array_add (ids, id);
-      g_ptr_array_add (datas, make_check (id, road_id, 1.0 + (i % 50) / 10.0));
+      g_ptr_array_add (datas, dg_test_road_check_data (id, road_id, today, 6,
+                                                       1.0 + (i % 50) / 10.0));
     }
   dg_local_store_save_many (client->store, DG_RECORD_ROAD_CHECK, ids, datas, &error);
   g_assert_no_error (error);
@@ -445,11 +287,11 @@ test_thousand (Fixture       *fixture,
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) entries = NULL;
 
-  save_many (&fixture->a, fixture->road_id, 1000, ids);
-  client_sync_ok (&fixture->a);
+  save_many (fixture->a, fixture->road_id, 1000, ids);
+  dg_test_client_sync_ok (fixture->a);
   assert_all_held_once (fixture, ids);
 
-  entries = dg_local_store_list_entries (fixture->a.store, DG_RECORD_ROAD_CHECK);
+  entries = dg_local_store_list_entries (fixture->a->store, DG_RECORD_ROAD_CHECK);
   g_assert_cmpuint (entries->len, ==, 1000);
   for (guint i = 0; i < entries->len; i++)
     g_assert_cmpint (((DgStoreEntry *) g_ptr_array_index (entries, i))->status, ==,
@@ -481,10 +323,10 @@ test_large_batch (Fixture       *fixture,
       g_ptr_array_add (ids, id);
       g_ptr_array_add (datas, dg_record_data_to_json (DG_RECORD_ROAD_CHECK, check));
     }
-  dg_local_store_save_many (fixture->a.store, DG_RECORD_ROAD_CHECK, ids, datas, &error);
+  dg_local_store_save_many (fixture->a->store, DG_RECORD_ROAD_CHECK, ids, datas, &error);
   g_assert_no_error (error);
 
-  client_sync_ok (&fixture->a);
+  dg_test_client_sync_ok (fixture->a);
   assert_all_held_once (fixture, ids);
 }
 
@@ -506,20 +348,20 @@ test_killed_mid_sync (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   gulong handler;
 
-  save_many (&fixture->a, fixture->road_id, 1000, ids);
+  save_many (fixture->a, fixture->road_id, 1000, ids);
 
-  handler = g_signal_connect (fixture->a.engine, "notify::progress",
+  handler = g_signal_connect (fixture->a->engine, "notify::progress",
                               G_CALLBACK (kill_on_progress_cb), &fixture->server);
-  g_assert_false (client_sync (&fixture->a, &error));
-  g_signal_handler_disconnect (fixture->a.engine, handler);
+  g_assert_false (dg_test_client_sync (fixture->a, &error));
+  g_signal_handler_disconnect (fixture->a->engine, handler);
   g_assert_error (error, DG_SYNC_ERROR, DG_SYNC_ERROR_NETWORK);
-  g_assert_cmpuint (dg_local_store_count_pending (fixture->a.store), >, 0);
+  g_assert_cmpuint (dg_local_store_count_pending (fixture->a->store), >, 0);
   server_kill (&fixture->server);
 
   /* Restarted on the same database: nothing lost, nothing stored twice. */
   server_start (&fixture->server);
-  dg_sync_engine_set_server_url (fixture->a.engine, fixture->server.url);
-  client_sync_ok (&fixture->a);
+  dg_sync_engine_set_server_url (fixture->a->engine, fixture->server.url);
+  dg_test_client_sync_ok (fixture->a);
   assert_all_held_once (fixture, ids);
 }
 
@@ -527,16 +369,16 @@ static void
 test_duplicate_retry (Fixture       *fixture,
                       gconstpointer  user_data)
 {
-  g_autofree char *id = save_check (&fixture->a, NULL, fixture->road_id, 3.0);
+  g_autofree char *id = save_check (fixture->a, NULL, fixture->road_id, 3.0);
   g_autoptr(DgStoreEntry) entry = NULL;
   g_autoptr(GHashTable) held = NULL;
   sqlite3 *db = NULL;
   sqlite3_stmt *stmt = NULL;
 
-  client_sync_ok (&fixture->a);
+  dg_test_client_sync_ok (fixture->a);
 
   /* The answer to that push was lost: the same change is queued again, as before it went. */
-  g_assert_cmpint (sqlite3_open (dg_local_store_get_path (fixture->a.store), &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_open (dg_local_store_get_path (fixture->a->store), &db), ==, SQLITE_OK);
   sqlite3_busy_timeout (db, 5000);
   g_assert_cmpint (sqlite3_prepare_v2 (db,
                                        "INSERT INTO outbox (id, type, base_rev, deleted, data,"
@@ -547,11 +389,11 @@ test_duplicate_retry (Fixture       *fixture,
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
   sqlite3_finalize (stmt);
   sqlite3_close (db);
-  g_assert_cmpuint (dg_local_store_count_pending (fixture->a.store), ==, 1);
+  g_assert_cmpuint (dg_local_store_count_pending (fixture->a->store), ==, 1);
 
   /* The server recognises the retry ("unchanged"): no new revision, the outbox clears. */
-  client_sync_ok (&fixture->a);
-  entry = dg_local_store_get_entry (fixture->a.store, id);
+  dg_test_client_sync_ok (fixture->a);
+  entry = dg_local_store_get_entry (fixture->a->store, id);
   g_assert_cmpint (entry->status, ==, DG_SYNC_STATUS_SYNCED);
   g_assert_cmpint (entry->rev, ==, 1);
   held = server_checks (&fixture->server);
@@ -562,7 +404,7 @@ static void
 test_conflict (Fixture       *fixture,
                gconstpointer  user_data)
 {
-  g_autofree char *id = save_check (&fixture->a, NULL, fixture->road_id, 3.0);
+  g_autofree char *id = save_check (fixture->a, NULL, fixture->road_id, 3.0);
   g_autoptr(DgStoreEntry) entry = NULL;
   g_autoptr(DgStoreEntry) after = NULL;
   g_autoptr(DgStoreEntry) on_b = NULL;
@@ -570,38 +412,38 @@ test_conflict (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autofree char *unused = NULL;
 
-  client_sync_ok (&fixture->a);
+  dg_test_client_sync_ok (fixture->a);
 
   /* The same inspector on a second device changes the check first. */
-  client_init (&fixture->b, "b");
-  client_sign_in (&fixture->b, &fixture->server, "inspector");
-  client_sync_ok (&fixture->b);
+  fixture->b = client_new ("b");
+  client_sign_in (fixture->b, &fixture->server, "inspector");
+  dg_test_client_sync_ok (fixture->b);
   {
-    g_autoptr(DgStoreEntry) pulled = dg_local_store_get_entry (fixture->b.store, id);
+    g_autoptr(DgStoreEntry) pulled = dg_local_store_get_entry (fixture->b->store, id);
     g_assert_nonnull (pulled);
   }
-  g_free (save_check (&fixture->b, id, fixture->road_id, 4.0));
-  client_sync_ok (&fixture->b);
+  g_free (save_check (fixture->b, id, fixture->road_id, 4.0));
+  dg_test_client_sync_ok (fixture->b);
 
   /* Then on the first device, from revision 1. */
-  g_free (save_check (&fixture->a, id, fixture->road_id, 5.0));
-  client_sync (&fixture->a, &error);
+  g_free (save_check (fixture->a, id, fixture->road_id, 5.0));
+  dg_test_client_sync (fixture->a, &error);
   g_assert_no_error (error);
 
   /* Both versions are kept, and the record is marked. */
-  entry = dg_local_store_get_entry (fixture->a.store, id);
+  entry = dg_local_store_get_entry (fixture->a->store, id);
   g_assert_cmpint (entry->status, ==, DG_SYNC_STATUS_CONFLICT);
   g_assert_cmpfloat (first_mass (entry->data), ==, 5.0);
   g_assert_nonnull (entry->server_data);
   g_assert_cmpfloat (first_mass (entry->server_data), ==, 4.0);
   g_assert_cmpint (entry->server_rev, ==, 2);
-  g_assert_cmpuint (dg_local_store_count_pending (fixture->a.store), ==, 0);
+  g_assert_cmpuint (dg_local_store_count_pending (fixture->a->store), ==, 0);
 
   /* The inspector keeps theirs... no: keeps their own version; it goes on top of revision 2. */
-  dg_local_store_resolve_conflict (fixture->a.store, id, TRUE, &error);
+  dg_local_store_resolve_conflict (fixture->a->store, id, TRUE, &error);
   g_assert_no_error (error);
-  client_sync_ok (&fixture->a);
-  after = dg_local_store_get_entry (fixture->a.store, id);
+  dg_test_client_sync_ok (fixture->a);
+  after = dg_local_store_get_entry (fixture->a->store, id);
   g_assert_cmpint (after->status, ==, DG_SYNC_STATUS_SYNCED);
   g_assert_cmpint (after->rev, ==, 3);
 
@@ -610,8 +452,8 @@ test_conflict (Fixture       *fixture,
   g_assert_cmpfloat (first_mass (((DgRecord *) g_hash_table_lookup (held, id))->data), ==, 5.0);
 
   /* The other device follows. */
-  client_sync_ok (&fixture->b);
-  on_b = dg_local_store_get_entry (fixture->b.store, id);
+  dg_test_client_sync_ok (fixture->b);
+  on_b = dg_local_store_get_entry (fixture->b->store, id);
   g_assert_cmpint (on_b->rev, ==, 3);
   g_assert_cmpfloat (first_mass (on_b->data), ==, 5.0);
 }
@@ -620,63 +462,63 @@ static void
 test_conflict_theirs (Fixture       *fixture,
                       gconstpointer  user_data)
 {
-  g_autofree char *id = save_check (&fixture->a, NULL, fixture->road_id, 3.0);
+  g_autofree char *id = save_check (fixture->a, NULL, fixture->road_id, 3.0);
   g_autoptr(DgStoreEntry) entry = NULL;
   g_autoptr(GError) error = NULL;
 
-  client_sync_ok (&fixture->a);
-  client_init (&fixture->b, "b");
-  client_sign_in (&fixture->b, &fixture->server, "inspector");
-  client_sync_ok (&fixture->b);
-  g_free (save_check (&fixture->b, id, fixture->road_id, 4.0));
-  client_sync_ok (&fixture->b);
+  dg_test_client_sync_ok (fixture->a);
+  fixture->b = client_new ("b");
+  client_sign_in (fixture->b, &fixture->server, "inspector");
+  dg_test_client_sync_ok (fixture->b);
+  g_free (save_check (fixture->b, id, fixture->road_id, 4.0));
+  dg_test_client_sync_ok (fixture->b);
 
-  g_free (save_check (&fixture->a, id, fixture->road_id, 5.0));
-  client_sync (&fixture->a, &error);
+  g_free (save_check (fixture->a, id, fixture->road_id, 5.0));
+  dg_test_client_sync (fixture->a, &error);
   g_assert_no_error (error);
 
   /* Taking theirs: the server's version becomes the local one, nothing to send. */
-  dg_local_store_resolve_conflict (fixture->a.store, id, FALSE, &error);
+  dg_local_store_resolve_conflict (fixture->a->store, id, FALSE, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (dg_local_store_count_pending (fixture->a.store), ==, 0);
-  entry = dg_local_store_get_entry (fixture->a.store, id);
+  g_assert_cmpuint (dg_local_store_count_pending (fixture->a->store), ==, 0);
+  entry = dg_local_store_get_entry (fixture->a->store, id);
   g_assert_cmpint (entry->status, ==, DG_SYNC_STATUS_SYNCED);
   g_assert_cmpint (entry->rev, ==, 2);
   g_assert_cmpfloat (first_mass (entry->data), ==, 4.0);
-  client_sync_ok (&fixture->a);
+  dg_test_client_sync_ok (fixture->a);
 }
 
 static void
 test_returned (Fixture       *fixture,
                gconstpointer  user_data)
 {
-  g_autofree char *id = save_check (&fixture->a, NULL, fixture->road_id, 3.0);
+  g_autofree char *id = save_check (fixture->a, NULL, fixture->road_id, 3.0);
   g_autofree char *office = NULL;
-  g_autofree char *url = NULL;
+  g_autofree char *path = NULL;
   g_autoptr(JsonNode) answer = NULL;
   g_autoptr(DgStoreEntry) entry = NULL;
   g_autoptr(DgStoreEntry) after = NULL;
   g_autoptr(GHashTable) held = NULL;
-  guint status;
 
-  client_sync_ok (&fixture->a);
+  dg_test_client_sync_ok (fixture->a);
 
   /* The office returns the check for correction. */
-  office = login (&fixture->server, "office");
-  url = g_strdup_printf ("%s/api/v1/records/%s/return", fixture->server.url, id);
-  answer = http ("POST", url, office, "{\"reason\":\"Weigh point 2 again\"}", &status);
-  g_assert_cmpuint (status, ==, 200);
+  office = dg_test_process_login (fixture->server.session, fixture->server.url, "office");
+  path = g_strdup_printf ("/api/v1/records/%s/return", id);
+  g_assert_cmpuint (dg_test_http (fixture->server.session, fixture->server.url, "POST", path,
+                                  office, "{\"reason\":\"Weigh point 2 again\"}", &answer),
+                    ==, 200);
 
-  client_sync_ok (&fixture->a);
-  entry = dg_local_store_get_entry (fixture->a.store, id);
+  dg_test_client_sync_ok (fixture->a);
+  entry = dg_local_store_get_entry (fixture->a->store, id);
   g_assert_cmpint (entry->status, ==, DG_SYNC_STATUS_RETURNED);
   g_assert_cmpint (entry->state, ==, DG_RECORD_STATE_RETURNED);
   g_assert_cmpstr (entry->reason, ==, "Weigh point 2 again");
 
   /* Corrected and sent again: active, at revision 2. */
-  g_free (save_check (&fixture->a, id, fixture->road_id, 3.5));
-  client_sync_ok (&fixture->a);
-  after = dg_local_store_get_entry (fixture->a.store, id);
+  g_free (save_check (fixture->a, id, fixture->road_id, 3.5));
+  dg_test_client_sync_ok (fixture->a);
+  after = dg_local_store_get_entry (fixture->a->store, id);
   g_assert_cmpint (after->status, ==, DG_SYNC_STATUS_SYNCED);
   g_assert_cmpint (after->state, ==, DG_RECORD_STATE_ACTIVE);
   g_assert_cmpint (after->rev, ==, 2);
@@ -698,33 +540,31 @@ static void
 test_expired_token (Fixture       *fixture,
                     gconstpointer  user_data)
 {
-  g_autofree char *url = g_strconcat (fixture->server.url, "/api/v1/logout", NULL);
-  g_autofree char *token = g_strdup (dg_token_store_get_token (fixture->a.tokens));
+  g_autofree char *token = g_strdup (dg_token_store_get_token (fixture->a->tokens));
   g_autofree char *id = NULL;
   g_autoptr(JsonNode) answer = NULL;
   g_autoptr(GHashTable) held = NULL;
   g_autoptr(GError) error = NULL;
   guint requests = 0;
-  guint status;
 
   /* The session ends on the server (as after 30 days, or a logout elsewhere). */
-  answer = http ("POST", url, token, "{}", &status);
-  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpuint (dg_test_http (fixture->server.session, fixture->server.url, "POST",
+                                  "/api/v1/logout", token, "{}", &answer), ==, 200);
 
-  id = save_check (&fixture->a, NULL, fixture->road_id, 3.0);
-  g_signal_connect (fixture->a.engine, "sign-in-required", G_CALLBACK (count_cb), &requests);
-  g_assert_false (client_sync (&fixture->a, &error));
+  id = save_check (fixture->a, NULL, fixture->road_id, 3.0);
+  g_signal_connect (fixture->a->engine, "sign-in-required", G_CALLBACK (count_cb), &requests);
+  g_assert_false (dg_test_client_sync (fixture->a, &error));
   g_assert_error (error, DG_SYNC_ERROR, DG_SYNC_ERROR_UNAUTHORIZED);
 
   /* Sign-in is asked for, and the edit waits. */
   g_assert_cmpuint (requests, ==, 1);
-  g_assert_cmpint (dg_sync_engine_get_state (fixture->a.engine), ==,
+  g_assert_cmpint (dg_sync_engine_get_state (fixture->a->engine), ==,
                    DG_SYNC_STATE_SIGN_IN_REQUIRED);
-  g_assert_false (dg_sync_engine_get_signed_in (fixture->a.engine));
-  g_assert_cmpuint (dg_local_store_count_pending (fixture->a.store), ==, 1);
+  g_assert_false (dg_sync_engine_get_signed_in (fixture->a->engine));
+  g_assert_cmpuint (dg_local_store_count_pending (fixture->a->store), ==, 1);
 
-  client_sign_in (&fixture->a, &fixture->server, "inspector");
-  client_sync_ok (&fixture->a);
+  client_sign_in (fixture->a, &fixture->server, "inspector");
+  dg_test_client_sync_ok (fixture->a);
   held = server_checks (&fixture->server);
   g_assert_nonnull (g_hash_table_lookup (held, id));
 }
@@ -734,12 +574,12 @@ test_rejected (Fixture       *fixture,
                gconstpointer  user_data)
 {
   g_autofree char *no_road = dg_uuid_new ();
-  g_autofree char *id = save_check (&fixture->a, NULL, no_road, 3.0);
+  g_autofree char *id = save_check (fixture->a, NULL, no_road, 3.0);
   g_autoptr(DgStoreEntry) entry = NULL;
 
   /* A road the server does not know: refused, and the record says why. */
-  client_sync_ok (&fixture->a);
-  entry = dg_local_store_get_entry (fixture->a.store, id);
+  dg_test_client_sync_ok (fixture->a);
+  entry = dg_local_store_get_entry (fixture->a->store, id);
   g_assert_cmpint (entry->status, ==, DG_SYNC_STATUS_REJECTED);
   g_assert_nonnull (entry->message);
   g_test_message ("rejected: %s", entry->message);
@@ -749,26 +589,26 @@ static void
 test_other_user (Fixture       *fixture,
                  gconstpointer  user_data)
 {
-  g_autofree char *id = save_check (&fixture->a, NULL, fixture->road_id, 3.0);
+  g_autofree char *id = save_check (fixture->a, NULL, fixture->road_id, 3.0);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GPtrArray) entries = NULL;
   g_autoptr(GError) error = NULL;
 
   /* inspector's check has not gone out: inspector2 may not sign in on this device yet. */
-  dg_sync_engine_sign_in_async (fixture->a.engine, fixture->server.url, "inspector2",
-                                "inspector2", NULL, got_result_cb, &result);
-  g_assert_false (dg_sync_engine_sign_in_finish (fixture->a.engine, wait_for (&result), &error));
+  dg_sync_engine_sign_in_async (fixture->a->engine, fixture->server.url, "inspector2",
+                                "inspector2", NULL, dg_test_got_result_cb, &result);
+  g_assert_false (dg_sync_engine_sign_in_finish (fixture->a->engine, dg_test_wait_result (&result), &error));
   g_assert_error (error, DG_SYNC_ERROR, DG_SYNC_ERROR_OTHER_USER);
-  g_assert_cmpuint (dg_local_store_count_pending (fixture->a.store), ==, 1);
+  g_assert_cmpuint (dg_local_store_count_pending (fixture->a->store), ==, 1);
 
   /* Once it has, inspector2 starts with no record of inspector's. */
-  client_sync_ok (&fixture->a);
-  client_sign_in (&fixture->a, &fixture->server, "inspector2");
-  entries = dg_local_store_list_entries (fixture->a.store, DG_RECORD_ROAD_CHECK);
+  dg_test_client_sync_ok (fixture->a);
+  client_sign_in (fixture->a, &fixture->server, "inspector2");
+  entries = dg_local_store_list_entries (fixture->a->store, DG_RECORD_ROAD_CHECK);
   g_assert_cmpuint (entries->len, ==, 0);
-  client_sync_ok (&fixture->a);
+  dg_test_client_sync_ok (fixture->a);
   g_clear_pointer (&entries, g_ptr_array_unref);
-  entries = dg_local_store_list_entries (fixture->a.store, DG_RECORD_ROAD_CHECK);
+  entries = dg_local_store_list_entries (fixture->a->store, DG_RECORD_ROAD_CHECK);
   g_assert_cmpuint (entries->len, ==, 0);
 }
 

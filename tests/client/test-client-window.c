@@ -4,93 +4,10 @@
 
 #include <adwaita.h>
 
-#include "dg-local-store.h"
-#include "dg-sync-engine.h"
-#include "dg-token-store.h"
-#include "dg-window.h"
+#include "dg-test-client.h"
 
-typedef struct
-{
-  DgLocalStore *store;
-  DgTokenStore *tokens;
-  DgSyncEngine *engine;
-  DgWindow     *window;
-} Fixture;
-
-/* How many times slower than a plain build this one runs: the waits below guard against a
- * hang, and AddressSanitizer, with the slow unwinder ./dev test --sanitize needs for its
- * suppressions, makes GTK about ten times slower. */
-#if defined(__SANITIZE_ADDRESS__)
-# define SLOWDOWN 10
-#else
-# define SLOWDOWN 1
-#endif
-
-static gboolean
-spin_done_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs the main loop for @ms, sleeping while nothing is due (a busy loop would take a core
- * from the server process some tests talk to). */
-static void
-spin (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, spin_done_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-static gboolean
-spin_until (gboolean (*predicate) (gpointer),
-            gpointer  data,
-            guint     timeout_ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * SLOWDOWN * 1000;
-
-  while (!predicate (data))
-    {
-      if (g_get_monotonic_time () > end)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-  return TRUE;
-}
-
-static void
-fixture_setup (Fixture       *fixture,
-               gconstpointer  user_data)
-{
-  g_autofree char *path = dg_local_store_default_path ();
-  g_autoptr(GError) error = NULL;
-
-  /* An offline first start: no server, no session, only the bundled district. */
-  fixture->store = dg_local_store_new (path, &error);
-  g_assert_no_error (error);
-  dg_local_store_ensure_reference (fixture->store, &error);
-  g_assert_no_error (error);
-  fixture->tokens = dg_token_store_new (NULL);
-  fixture->engine = dg_sync_engine_new (fixture->store, fixture->tokens);
-  fixture->window = dg_window_new (NULL, fixture->store, fixture->engine);
-  gtk_window_present (GTK_WINDOW (fixture->window));
-  spin (100);
-}
-
-static void
-fixture_teardown (Fixture       *fixture,
-                  gconstpointer  user_data)
-{
-  gtk_window_destroy (GTK_WINDOW (fixture->window));
-  spin (50);
-  g_clear_object (&fixture->engine);
-  g_clear_object (&fixture->tokens);
-  g_clear_object (&fixture->store);
-}
+/* The window on a first start offline. */
+typedef DgTestWindow Fixture;
 
 static gboolean
 back_on_main_page (gpointer data)
@@ -184,7 +101,7 @@ test_six_point_check (Fixture       *fixture,
   /* Ctrl+N's action. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.new-check",
                                              NULL));
-  spin (50);
+  dg_test_spin (50);
   g_assert_cmpstr (dg_window_get_visible_page (fixture->window), ==, "check");
   editor = dg_window_get_check_editor (fixture->window);
 
@@ -225,7 +142,7 @@ test_six_point_check (Fixture       *fixture,
                                       g_ascii_strtod (masses[i], NULL) <= 5.0 ? "success"
                                                                               : "error"));
     }
-  spin (20);
+  dg_test_spin (20);
 
   text = group_text (editor);
   g_test_message ("group: %s", text);
@@ -264,7 +181,7 @@ test_six_point_check (Fixture       *fixture,
     g_assert_true (dg_check_editor_get_dirty (editor));
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.new-check",
                                                NULL));
-    spin (50);
+    dg_test_spin (50);
     g_assert_cmpstr (dg_check_editor_get_id (editor), ==, id);
     g_assert_cmpstr (dg_window_get_visible_page (fixture->window), ==, "check");
     for (guint i = 0; i < g_list_model_get_n_items (gtk_window_get_toplevels ()); i++)
@@ -277,14 +194,14 @@ test_six_point_check (Fixture       *fixture,
             break;
           }
       }
-    spin (50);
+    dg_test_spin (50);
     g_assert_cmpstr (dg_check_editor_get_id (editor), ==, id);
   }
 
   /* Ctrl+S's action: saved offline, back to the main page, quota up by one road. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL));
-  g_assert_true (spin_until (back_on_main_page, fixture->window, 5000));
-  spin (50);
+  g_assert_true (dg_test_spin_until (back_on_main_page, fixture->window, 5000));
+  dg_test_spin (50);
 
   g_assert_cmpuint (dg_today_page_get_complete_roads (today), ==, 1);
   g_assert_nonnull (strstr (gtk_label_get_label (dg_today_page_get_quota_label (today)),
@@ -296,7 +213,7 @@ test_six_point_check (Fixture       *fixture,
   g_assert_cmpstr (dg_sync_indicator_get_text (dg_window_get_sync_indicator (fixture->window)),
                    ==, "Not signed in, 1 pending");
   adw_view_stack_set_visible_child_name (dg_window_get_view_stack (fixture->window), "records");
-  spin (50);
+  dg_test_spin (50);
   g_assert_nonnull (find_label_with_text (GTK_WIDGET (dg_window_get_records_page (fixture->window)),
                                           "Pending"));
 }
@@ -325,7 +242,7 @@ test_dustfall_sample (Fixture       *fixture,
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.new-sample",
                                              NULL));
-  spin (50);
+  dg_test_spin (50);
   g_assert_cmpstr (dg_window_get_visible_page (fixture->window), ==, "sample");
 
   gtk_drop_down_set_selected (dg_dustfall_editor_get_cell_dropdown (editor), 0);
@@ -371,7 +288,7 @@ test_dustfall_sample (Fixture       *fixture,
   gtk_editable_set_text (dg_dustfall_editor_get_entry (editor, "w1_g"), "30.1530");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL));
-  g_assert_true (spin_until (back_on_main_page, fixture->window, 5000));
+  g_assert_true (dg_test_spin_until (back_on_main_page, fixture->window, 5000));
   entries = dg_local_store_list_entries (fixture->store, DG_RECORD_DUSTFALL_SAMPLE);
   g_assert_cmpuint (entries->len, ==, 1);
   g_assert_cmpint (((DgStoreEntry *) g_ptr_array_index (entries, 0))->status, ==,
@@ -391,7 +308,7 @@ test_dialogs (Fixture       *fixture,
 
   /* F5 without a session asks to sign in. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.sync", NULL));
-  spin (50);
+  dg_test_spin (50);
   for (guint i = 0; i < g_list_model_get_n_items (gtk_window_get_toplevels ()); i++)
     {
       GtkWindow *window = g_list_model_get_item (gtk_window_get_toplevels (), i);
@@ -410,22 +327,16 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  /* The figures are checked in the source language. */
-  g_setenv ("LANGUAGE", "C", TRUE);
-  /* Without a session bus (plain xvfb-run) GTK's AT-SPI bridge would warn, fatally here. */
-  if (g_getenv ("DBUS_SESSION_BUS_ADDRESS") == NULL)
-    g_setenv ("GTK_A11Y", "none", TRUE);
-  gtk_init ();
-  adw_init ();
+  /* The figures and texts are checked in the source language. */
+  dg_test_init_gtk (&argc, &argv);
 
   g_test_add ("/client/window/six-point-check", Fixture, NULL,
-              fixture_setup, test_six_point_check, fixture_teardown);
+              dg_test_window_setup, test_six_point_check, dg_test_window_teardown);
   g_test_add ("/client/window/dustfall-sample", Fixture, NULL,
-              fixture_setup, test_dustfall_sample, fixture_teardown);
+              dg_test_window_setup, test_dustfall_sample, dg_test_window_teardown);
 
   g_test_add ("/client/window/dialogs", Fixture, NULL,
-              fixture_setup, test_dialogs, fixture_teardown);
+              dg_test_window_setup, test_dialogs, dg_test_window_teardown);
 
   return g_test_run ();
 }

@@ -10,9 +10,7 @@
 #include "config.h"
 
 #include <math.h>
-#include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
@@ -24,6 +22,7 @@
 #include "dg-office-actions.h"
 #include "dg-office-page.h"
 #include "dg-ranking-chart.h"
+#include "dg-test-client.h"
 #include "dg-trend.h"
 #include "dg-trend-chart.h"
 #include "dg-trend-dialog.h"
@@ -46,48 +45,6 @@ static const struct
 };
 
 /* ---- Helpers ---- */
-
-/* How many times slower than a plain build this one runs: the waits below guard against a
- * hang, and AddressSanitizer, with the slow unwinder ./dev test --sanitize needs for its
- * suppressions, makes GTK about ten times slower. */
-#if defined(__SANITIZE_ADDRESS__)
-# define SLOWDOWN 10
-#else
-# define SLOWDOWN 1
-#endif
-
-static gboolean
-spin_done_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs the main loop for @ms, sleeping while nothing is due (a busy loop would take a core
- * from the server process some tests talk to). */
-static void
-spin (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, spin_done_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-static void
-spin_until_true (gboolean *flag,
-                 guint     timeout_ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * SLOWDOWN * 1000;
-
-  while (!*flag)
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, end);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (500);
-    }
-}
 
 static DgDustfallSample *
 known_sample (guint i,
@@ -237,25 +194,6 @@ assert_value_color (cairo_surface_t *surface,
   assert_pixel (surface, x, y, r, g, b);
 }
 
-static GtkWidget *
-show_in_window (GtkWidget *child,
-                int        width,
-                int        height)
-{
-  GtkWidget *window = gtk_window_new ();
-
-  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
-  gtk_window_set_child (GTK_WINDOW (window), child);
-  gtk_window_present (GTK_WINDOW (window));
-  for (int i = 0;
-       i < 200 && (!gtk_widget_get_mapped (child) || gtk_widget_get_width (child) == 0);
-       i++)
-    spin (10);
-  spin (50);
-  g_assert_true (gtk_widget_get_mapped (child));
-  return window;
-}
-
 /* ---- Charts ---- */
 
 static void
@@ -264,13 +202,13 @@ test_ranking_chart (void)
   g_autoptr(DgMonthReport) report = known_report (0);
   const DgDustfallReport *dustfall = dg_month_report_get_dustfall (report);
   GtkWidget *chart = dg_ranking_chart_new ();
-  GtkWidget *window = show_in_window (chart, 480, 320);
+  GtkWidget *window = dg_test_show_in_window (chart, 480, 320);
   int good = find_cell (dustfall, "C01");
   int over = find_cell (dustfall, "C02");
 
   dg_ranking_chart_set_report (DG_RANKING_CHART (chart), report);
   g_assert_true (dg_ranking_chart_get_report (DG_RANKING_CHART (chart)) == report);
-  spin (50);
+  dg_test_spin (50);
 
   /* The ranking itself is common/'s: 3.0, 7.0, 12.0, then 缺测. */
   g_assert_cmpint (good, ==, 0);
@@ -330,13 +268,13 @@ test_grid_map (void)
   g_autoptr(DgMonthReport) report = known_report (0);
   const DgDustfallReport *dustfall = dg_month_report_get_dustfall (report);
   GtkWidget *map = dg_grid_map_new ();
-  GtkWidget *window = show_in_window (map, 400, 400);
+  GtkWidget *window = dg_test_show_in_window (map, 400, 400);
   int good = find_cell (dustfall, "C01");
   int over = find_cell (dustfall, "C02");
   int missing = find_cell (dustfall, "C03");
 
   dg_grid_map_set_report (DG_GRID_MAP (map), report);
-  spin (50);
+  dg_test_spin (50);
 
   for (int scale = 1; scale <= 2; scale++)
     {
@@ -379,7 +317,7 @@ test_grid_map (void)
     g_signal_connect (map, "cell-activated", G_CALLBACK (cell_activated_cb), &activated);
     g_assert_true (gtk_widget_get_focusable (map));
     g_assert_true (gtk_widget_grab_focus (map));
-    spin (20);
+    dg_test_spin (20);
     g_assert_true (press_key (map, GDK_KEY_Home));
     g_assert_true (press_key (map, GDK_KEY_Return));
     g_assert_cmpstr (activated, ==, known_cells[0].id);
@@ -405,12 +343,12 @@ test_trend_chart (void)
 {
   g_autoptr(DgMonthReport) report = known_report (13);
   GtkWidget *chart = dg_trend_chart_new ();
-  GtkWidget *window = show_in_window (chart, 520, 300);
+  GtkWidget *window = dg_test_show_in_window (chart, 520, 300);
   const GArray *series;
 
   dg_trend_chart_set_report (DG_TREND_CHART (chart), report);
   dg_trend_chart_set_cell_id (DG_TREND_CHART (chart), known_cells[1].id);
-  spin (50);
+  dg_test_spin (50);
 
   series = dg_trend_chart_get_series (DG_TREND_CHART (chart));
   g_assert_nonnull (series);
@@ -438,7 +376,7 @@ test_trend_chart (void)
 
   /* The compliant cell's bars are the compliant colour. */
   dg_trend_chart_set_cell_id (DG_TREND_CHART (chart), known_cells[0].id);
-  spin (50);
+  dg_test_spin (50);
   series = dg_trend_chart_get_series (DG_TREND_CHART (chart));
   {
     cairo_surface_t *surface = render (chart, 1);
@@ -491,14 +429,7 @@ road_check (const char *id,
             const char *road_id,
             double      mass_g)
 {
-  DgRoadCheck *check = dg_road_check_new ();
-
-  check->id = g_strdup (id);
-  check->road_id = g_strdup (road_id);
-  check->date = g_strdup (MONTH "-10");
-  for (int seq = 1; seq <= 6; seq++)
-    dg_road_check_add_point (check, seq, DG_SURFACE_MAIN, "K0+100", 1.0, mass_g);
-  return check;
+  return dg_test_road_check (id, road_id, MONTH "-10", 6, mass_g);
 }
 
 static void
@@ -555,7 +486,7 @@ test_trend_dialog (void)
   g_assert_cmpstr (dg_trend_chart_get_cell_id (chart), ==, known_cells[1].id);
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (dialog)), ==, "C02 Cell 2");
   gtk_window_present (GTK_WINDOW (dialog));
-  spin (50);
+  dg_test_spin (50);
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
@@ -703,16 +634,16 @@ test_page (void)
   page = DG_OFFICE_PAGE (dg_office_page_new ());
   dg_office_page_set_month (page, MONTH);
   dg_office_page_set_store (page, store);
-  window = show_in_window (GTK_WIDGET (page), 900, 700);
+  window = dg_test_show_in_window (GTK_WIDGET (page), 900, 700);
 
-  end = g_get_monotonic_time () + 10 * SLOWDOWN * G_USEC_PER_SEC;
+  end = g_get_monotonic_time () + 10 * DG_TEST_SLOWDOWN * G_USEC_PER_SEC;
   while (!page_loaded (page))
     {
       g_assert_cmpint (g_get_monotonic_time (), <, end);
       g_main_context_iteration (NULL, FALSE);
       g_usleep (1000);
     }
-  spin (100);
+  dg_test_spin (100);
 
   g_assert_cmpstr (dg_office_page_get_month (page), ==, MONTH);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (
@@ -784,7 +715,7 @@ test_page (void)
     gboolean done = FALSE;
 
     dg_office_page_export_async (page, DG_ASSESSMENT_FORMAT_CSV, csv, NULL, export_cb, &done);
-    spin_until_true (&done, 20000);
+    dg_test_spin_until_true (&done, 20000);
     g_file_get_contents (csv, &contents, &length, &error);
     g_assert_no_error (error);
     g_assert_true (g_str_has_prefix (contents, "\xEF\xBB\xBF"));
@@ -794,7 +725,7 @@ test_page (void)
 
     done = FALSE;
     dg_office_page_export_async (page, DG_ASSESSMENT_FORMAT_XLSX, xlsx, NULL, export_cb, &done);
-    spin_until_true (&done, 30000);
+    dg_test_spin_until_true (&done, 30000);
     g_file_get_contents (xlsx, &contents, &length, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (length, >, 4);
@@ -805,7 +736,7 @@ test_page (void)
   g_assert_null (find_trend_dialog ());
   g_signal_emit_by_name (dg_office_page_get_grid_map (page), "cell-activated",
                          known_cells[1].id);
-  spin (100);
+  dg_test_spin (100);
   {
     DgTrendDialog *dialog = find_trend_dialog ();
 
@@ -818,7 +749,7 @@ test_page (void)
   /* Another month: nothing there, every cell 缺测. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "office.next-month", NULL));
   g_assert_cmpstr (dg_office_page_get_month (page), ==, "2025-04");
-  end = g_get_monotonic_time () + 10 * SLOWDOWN * G_USEC_PER_SEC;
+  end = g_get_monotonic_time () + 10 * DG_TEST_SLOWDOWN * G_USEC_PER_SEC;
   while (!page_loaded (page)
          || g_strcmp0 (dg_month_report_get_month (dg_office_page_get_report (page)), "2025-04"))
     {
@@ -833,178 +764,70 @@ test_page (void)
   }
 
   gtk_window_destroy (GTK_WINDOW (window));
-  spin (50);
+  dg_test_spin (50);
 }
 
 /* ---- DgOfficeActions against the real server ---- */
 
 typedef struct
 {
-  GSubprocess      *proc;
-  GDataInputStream *out;
-  char             *dir;
-  char             *url;
+  char          *dir;
+  DgTestProcess *process;
+  SoupSession   *session;
+  char          *url;
 } Server;
-
-static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
 
 static void
 server_start (Server *server)
 {
-  const char *bin = g_getenv ("DUSTGRID_SERVER");
-  g_autofree char *db = NULL;
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) demo = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *line = NULL;
+  g_autofree char *db = NULL;
+  const char *options[] = { "--listen", "127.0.0.1", NULL };
 
   server->dir = g_dir_make_tmp ("dg-office-XXXXXX", &error);
   g_assert_no_error (error);
   db = g_build_filename (server->dir, "server.db", NULL);
 
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-
   /* The demo district: users office, admin, inspector (password = name), months to March. */
-  demo = g_subprocess_launcher_spawn (launcher, &error, bin, "demo", "--db", db,
-                                      "--today", "2025-03-20", NULL);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (demo, NULL, NULL, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_subprocess_wait_check (demo, NULL, &error);
-  g_assert_no_error (error);
-
-  server->proc = g_subprocess_launcher_spawn (launcher, &error, bin, "serve", "--db", db,
-                                              "--listen", "127.0.0.1", "--port", "0", NULL);
-  g_assert_no_error (error);
-  server->out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->proc));
-  line = g_data_input_stream_read_line_utf8 (server->out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:"));
-  server->url = g_strdup (line + strlen ("listening on "));
+  g_assert_cmpint (dg_test_run_binary ("demo", "--db", db, "--today", "2025-03-20", NULL), ==,
+                   0);
+  server->process = dg_test_process_start (db, FALSE, options);
+  g_assert_true (g_str_has_prefix (server->process->url, "http://127.0.0.1:"));
+  server->url = g_strdup (server->process->url);
+  server->session = dg_test_session_new ();
 }
 
 static void
 server_stop (Server *server)
 {
-  g_autoptr(GFile) dir = NULL;
-  g_autoptr(GFileEnumerator) children = NULL;
-  GFileInfo *info;
-
-  if (server->proc != NULL)
-    {
-      g_subprocess_send_signal (server->proc, SIGKILL);
-      g_subprocess_wait (server->proc, NULL, NULL);
-    }
-  g_clear_object (&server->out);
-  g_clear_object (&server->proc);
-
-  dir = g_file_new_for_path (server->dir);
-  children = g_file_enumerate_children (dir, G_FILE_ATTRIBUTE_STANDARD_NAME, 0, NULL, NULL);
-  while (children && (info = g_file_enumerator_next_file (children, NULL, NULL)))
-    {
-      g_autoptr(GFile) child = g_file_get_child (dir, g_file_info_get_name (info));
-
-      g_file_delete (child, NULL, NULL);
-      g_object_unref (info);
-    }
-  g_file_delete (dir, NULL, NULL);
+  g_clear_pointer (&server->process, dg_test_process_free);
+  g_clear_object (&server->session);
+  /* The database and its -wal and -shm files. */
+  dg_test_remove_dir (server->dir);
   g_clear_pointer (&server->dir, g_free);
   g_clear_pointer (&server->url, g_free);
 }
 
-static JsonNode *
-http (Server     *server,
-      const char *method,
-      const char *path,
-      const char *token,
-      const char *body,
-      guint      *status)
+typedef struct
 {
-  g_autoptr(SoupSession) session = soup_session_new ();
-  g_autofree char *url = g_strconcat (server->url, path, NULL);
-  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
-  g_autoptr(GBytes) response = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *data;
-  gsize size;
+  const char *month;
+  char       *id;
+} FindCheck;
 
-  if (token)
-    {
-      g_autofree char *bearer = g_strdup_printf ("Bearer %s", token);
-
-      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
-                                    bearer);
-    }
-  if (body)
-    {
-      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
-
-      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
-    }
-  response = soup_session_send_and_read (session, msg, NULL, &error);
-  g_assert_no_error (error);
-  *status = soup_message_get_status (msg);
-  data = g_bytes_get_data (response, &size);
-  return size ? dg_json_parse (data, size, NULL) : NULL;
-}
-
-static char *
-login (Server     *server,
-       const char *user)
+static void
+find_check_cb (JsonObject *record,
+               gpointer    user_data)
 {
-  g_autofree char *body = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"%s\"}", user,
-                                           user);
-  g_autoptr(JsonNode) root = NULL;
-  guint status;
+  FindCheck *find = user_data;
+  JsonObject *data;
 
-  root = http (server, "POST", "/api/v1/login", NULL, body, &status);
-  g_assert_cmpuint (status, ==, 200);
-  return g_strdup (json_object_get_string_member (json_node_get_object (root), "token"));
-}
-
-/* The record @id as @token's user pulls it (a copy), or NULL. */
-static JsonObject *
-pull_record (Server     *server,
-             const char *token,
-             const char *id)
-{
-  gint64 since = 0;
-  JsonObject *found = NULL;
-
-  for (;;)
-    {
-      g_autofree char *path = g_strdup_printf ("/api/v1/changes?since=%" G_GINT64_FORMAT
-                                               "&limit=1000", since);
-      g_autoptr(JsonNode) root = NULL;
-      JsonObject *object;
-      JsonArray *changes;
-      guint status;
-
-      root = http (server, "GET", path, token, NULL, &status);
-      g_assert_cmpuint (status, ==, 200);
-      object = json_node_get_object (root);
-      changes = json_object_get_array_member (object, "changes");
-      for (guint i = 0; i < json_array_get_length (changes); i++)
-        {
-          JsonObject *record = json_array_get_object_element (changes, i);
-
-          if (g_strcmp0 (json_object_get_string_member (record, "id"), id) == 0)
-            {
-              g_clear_pointer (&found, json_object_unref);
-              found = json_object_ref (record);
-            }
-        }
-      since = json_object_get_int_member (object, "next");
-      if (!json_object_get_boolean_member (object, "more"))
-        break;
-    }
-  return found;
+  if (find->id != NULL
+      || g_strcmp0 (json_object_get_string_member (record, "type"), "road_check") != 0
+      || json_object_get_boolean_member (record, "deleted"))
+    return;
+  data = json_object_get_object_member (record, "data");
+  if (g_str_has_prefix (json_object_get_string_member (data, "date"), find->month))
+    find->id = g_strdup (json_object_get_string_member (record, "id"));
 }
 
 /* The first road check of @month by the inspector: its id. */
@@ -1013,39 +836,10 @@ find_check (Server     *server,
             const char *token,
             const char *month)
 {
-  g_autoptr(JsonNode) root = NULL;
-  gint64 since = 0;
+  FindCheck find = { month, NULL };
 
-  for (;;)
-    {
-      g_autofree char *path = g_strdup_printf ("/api/v1/changes?since=%" G_GINT64_FORMAT
-                                               "&limit=1000", since);
-      JsonObject *object;
-      JsonArray *changes;
-      guint status;
-
-      g_clear_pointer (&root, json_node_unref);
-      root = http (server, "GET", path, token, NULL, &status);
-      g_assert_cmpuint (status, ==, 200);
-      object = json_node_get_object (root);
-      changes = json_object_get_array_member (object, "changes");
-      for (guint i = 0; i < json_array_get_length (changes); i++)
-        {
-          JsonObject *record = json_array_get_object_element (changes, i);
-          JsonObject *data;
-
-          if (g_strcmp0 (json_object_get_string_member (record, "type"), "road_check") != 0
-              || json_object_get_boolean_member (record, "deleted"))
-            continue;
-          data = json_object_get_object_member (record, "data");
-          if (g_str_has_prefix (json_object_get_string_member (data, "date"), month))
-            return g_strdup (json_object_get_string_member (record, "id"));
-        }
-      since = json_object_get_int_member (object, "next");
-      if (!json_object_get_boolean_member (object, "more"))
-        break;
-    }
-  return NULL;
+  dg_test_walk_feed (server->session, server->url, token, NULL, find_check_cb, &find);
+  return find.id;
 }
 
 /* Pushes @record back with a changed note, as its inspector would: the RESULT object. */
@@ -1060,7 +854,6 @@ push_edit (Server     *server,
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(JsonNode) data = json_node_copy (json_object_get_member (record, "data"));
   g_autofree char *text = NULL;
-  guint status;
 
   json_object_set_string_member (json_node_get_object (data), "notes", notes);
   json_builder_begin_object (builder);
@@ -1081,8 +874,8 @@ push_edit (Server     *server,
   body = json_builder_get_root (builder);
   text = dg_json_to_string (body);
 
-  root = http (server, "POST", "/api/v1/changes", token, text, &status);
-  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpuint (dg_test_http (server->session, server->url, "POST", "/api/v1/changes", token,
+                                  text, &root), ==, 200);
   return json_object_ref (json_array_get_object_element (
     json_object_get_array_member (json_node_get_object (root), "results"), 0));
 }
@@ -1155,9 +948,9 @@ test_actions (void)
     }
 
   server_start (&server);
-  office = login (&server, "office");
-  admin = login (&server, "admin");
-  inspector = login (&server, "inspector");
+  office = dg_test_process_login (server.session, server.url, "office");
+  admin = dg_test_process_login (server.session, server.url, "admin");
+  inspector = dg_test_process_login (server.session, server.url, "inspector");
   check_id = find_check (&server, inspector, MONTH);
   g_assert_nonnull (check_id);
 
@@ -1170,24 +963,24 @@ test_actions (void)
   /* Without a session nothing is sent. */
   signed_out = dg_office_actions_new (server.url, NULL);
   dg_office_actions_close_month_async (signed_out, MONTH, NULL, close_cb, &wait);
-  spin_until_true (&wait.done, 10000);
+  dg_test_spin_until_true (&wait.done, 10000);
   g_assert_error (wait.error, DG_ERROR, DG_ERROR_UNAUTHORIZED);
   wait_reset (&wait);
 
   /* Return: an empty reason is refused, a real one lands in the record's state. */
   dg_office_actions_return_record_async (actions, check_id, "   ", NULL, return_cb, &wait);
-  spin_until_true (&wait.done, 10000);
+  dg_test_spin_until_true (&wait.done, 10000);
   g_assert_error (wait.error, DG_ERROR, DG_ERROR_INVALID_FIELD);
   wait_reset (&wait);
 
   dg_office_actions_return_record_async (actions, check_id, "Point 3 mass looks wrong", NULL,
                                          return_cb, &wait);
-  spin_until_true (&wait.done, 10000);
+  dg_test_spin_until_true (&wait.done, 10000);
   g_assert_no_error (wait.error);
   g_assert_true (wait.ok);
   wait_reset (&wait);
 
-  record = pull_record (&server, inspector, check_id);
+  record = dg_test_pull_record (server.session, server.url, inspector, check_id);
   g_assert_nonnull (record);
   g_assert_cmpstr (json_object_get_string_member (record, "state"), ==, "returned");
   g_assert_cmpstr (json_object_get_string_member (record, "reason"), ==,
@@ -1195,7 +988,7 @@ test_actions (void)
 
   /* Close: the inspector's late correction is refused with month_closed. */
   dg_office_actions_close_month_async (actions, MONTH, NULL, close_cb, &wait);
-  spin_until_true (&wait.done, 10000);
+  dg_test_spin_until_true (&wait.done, 10000);
   g_assert_no_error (wait.error);
   g_assert_true (wait.ok);
   wait_reset (&wait);
@@ -1208,12 +1001,12 @@ test_actions (void)
 
   /* Reopen: the office may not, an administrator may; then the correction goes through. */
   dg_office_actions_reopen_month_async (actions, MONTH, NULL, reopen_cb, &wait);
-  spin_until_true (&wait.done, 10000);
+  dg_test_spin_until_true (&wait.done, 10000);
   g_assert_error (wait.error, DG_ERROR, DG_ERROR_FORBIDDEN);
   wait_reset (&wait);
 
   dg_office_actions_reopen_month_async (admin_actions, MONTH, NULL, reopen_cb, &wait);
-  spin_until_true (&wait.done, 10000);
+  dg_test_spin_until_true (&wait.done, 10000);
   g_assert_no_error (wait.error);
   g_assert_true (wait.ok);
   wait_reset (&wait);
@@ -1221,13 +1014,13 @@ test_actions (void)
   result = push_edit (&server, inspector, record, "corrected after the reopen");
   g_assert_cmpstr (json_object_get_string_member (result, "status"), ==, "applied");
   g_clear_pointer (&record, json_object_unref);
-  record = pull_record (&server, inspector, check_id);
+  record = dg_test_pull_record (server.session, server.url, inspector, check_id);
   g_assert_cmpstr (json_object_get_string_member (record, "state"), ==, "active");
 
   /* A server that is gone is a network error, not a refusal. */
   server_stop (&server);
   dg_office_actions_close_month_async (actions, MONTH, NULL, close_cb, &wait);
-  spin_until_true (&wait.done, 35000);
+  dg_test_spin_until_true (&wait.done, 35000);
   g_assert_error (wait.error, DG_API_ERROR, DG_API_ERROR_NETWORK);
   wait_reset (&wait);
 }
@@ -1236,13 +1029,8 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  /* The texts are checked in the source language. */
-  g_setenv ("LANGUAGE", "C", TRUE);
-  if (g_getenv ("DBUS_SESSION_BUS_ADDRESS") == NULL)
-    g_setenv ("GTK_A11Y", "none", TRUE);
-  gtk_init ();
-  adw_init ();
+  /* The figures and texts are checked in the source language. */
+  dg_test_init_gtk (&argc, &argv);
 
   g_test_add_func ("/client/office/ranking-chart", test_ranking_chart);
   g_test_add_func ("/client/office/grid-map", test_grid_map);
