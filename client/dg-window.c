@@ -7,6 +7,8 @@
 #include <glib/gi18n.h>
 
 #include "dg-office-page.h"
+#include "dg-policy.h"
+#include "dg-role.h"
 #include "dg-signin-dialog.h"
 #include "dg-sync-indicator.h"
 #include "dg-window.h"
@@ -159,15 +161,17 @@ static const GActionEntry win_entries[] = {
   { "sign-out", sign_out_action },
 };
 
-/* The office view is for the office and administrators: shown when the session has that role. */
+/* The office view is shown to a session whose role may read the rankings it opens on (the
+ * office and administrators): the policy table decides, not a list of role names here. */
 static void
 update_office_visible (DgWindow *self)
 {
-  const char *role = dg_token_store_get_role (dg_sync_engine_get_tokens (self->engine));
+  const char *name = dg_token_store_get_role (dg_sync_engine_get_tokens (self->engine));
+  DgRole role;
 
   adw_view_stack_page_set_visible (self->office_stack_page,
-                                   g_strcmp0 (role, "office") == 0 ||
-                                   g_strcmp0 (role, "admin") == 0);
+                                   dg_role_from_string (name, &role) &&
+                                   dg_policy_allows (role, DG_ACTION_READ_RANKING, DG_SCOPE_ANY));
 }
 
 static void
