@@ -37,6 +37,7 @@ struct _DgLocalStore
   GMainContext *context;
   gboolean      changed_queued;
   gint          n_pending;     /* cached outbox size, read without the mutex */
+  gint          open;          /* set once opened, migrated (and seeded, when asked) */
 };
 
 G_DEFINE_FINAL_TYPE (DgLocalStore, dg_local_store, G_TYPE_OBJECT)
@@ -48,6 +49,21 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
+
+enum {
+  PROP_0,
+  PROP_OPEN,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* Every public call that runs SQL starts with this: see dg_local_store_check_thread(). */
+#define GUARD_SQL(error, value) \
+  G_STMT_START { \
+    if (!dg_local_store_check_thread (G_STRFUNC, (error))) \
+      return (value); \
+  } G_STMT_END
 
 #define SCHEMA_VERSION 1
 
@@ -236,6 +252,41 @@ emit_outbox_changed_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Whether SQL on the main thread is refused. DUSTGRID_STORE_GUARD=1 or 0 says so (the test
+ * suite sets 1, whatever the build type); without it, builds with debug information refuse (the
+ * default debugoptimized build a developer runs), and release and packaged builds (plain) do
+ * not, so that a field tablet is never stopped by the guard itself. */
+static gboolean
+guard_enabled (void)
+{
+  static gsize once = 0;
+  static gboolean enabled;
+
+  if (g_once_init_enter (&once))
+    {
+      const char *env = g_getenv ("DUSTGRID_STORE_GUARD");
+
+      enabled = env != NULL && *env != '\0' ? g_strcmp0 (env, "0") != 0 : DG_STORE_GUARD_DEFAULT;
+      g_once_init_leave (&once, 1);
+    }
+  return enabled;
+}
+
+gboolean
+dg_local_store_check_thread (const char  *caller,
+                             GError     **error)
+{
+  /* The thread that runs the default main context is the one that draws: the owner while it
+   * dispatches, i.e. in every handler of the app. Worker threads never own it. */
+  if (!guard_enabled () || !g_main_context_is_owner (g_main_context_default ()))
+    return TRUE;
+  g_critical ("%s: SQL on the main thread would stall drawing; use an asynchronous call "
+              "(dg_local_store_run_async() and the _async functions)", caller);
+  g_set_error (error, DG_ERROR, DG_ERROR_UNAVAILABLE,
+               "Local store: %s refused on the main thread", caller);
+  return FALSE;
+}
+
 /* Always deferred to an idle on the store's context, even from the main thread: the mutex is
  * held here, and handlers call back into the store. */
 static void
@@ -404,6 +455,8 @@ read_lock (DgLocalStore *self)
 {
   sqlite3 *db = NULL;
 
+  if (!dg_local_store_check_thread (G_STRFUNC, NULL))
+    return NULL;
   if (self->shared_reads)
     {
       g_mutex_lock (&self->mutex);
@@ -434,6 +487,8 @@ static void
 read_unlock (DgLocalStore *self,
              sqlite3      *db)
 {
+  if (db == NULL)
+    return;
   if (self->shared_reads)
     {
       g_mutex_unlock (&self->mutex);
@@ -601,11 +656,40 @@ dg_local_store_finalize (GObject *object)
 }
 
 static void
+dg_local_store_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  DgLocalStore *self = DG_LOCAL_STORE (object);
+
+  switch (prop_id)
+    {
+    case PROP_OPEN:
+      g_value_set_boolean (value, dg_local_store_get_open (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 dg_local_store_class_init (DgLocalStoreClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->finalize = dg_local_store_finalize;
+  object_class->get_property = dg_local_store_get_property;
+
+  /**
+   * DgLocalStore:open:
+   *
+   * Whether the file is open: set once, notified on the store's main context.
+   */
+  properties[PROP_OPEN] =
+    g_param_spec_boolean ("open", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
    * DgLocalStore::changed:
@@ -665,32 +749,46 @@ dg_local_store_default_path (void)
 }
 
 DgLocalStore *
-dg_local_store_new (const char  *path,
-                    GError     **error)
+dg_local_store_new_for_path (const char *path)
 {
-  g_autoptr(DgLocalStore) self = NULL;
-  g_autofree char *dir = NULL;
+  DgLocalStore *self;
 
   g_return_val_if_fail (path != NULL, NULL);
 
   self = g_object_new (DG_TYPE_LOCAL_STORE, NULL);
   self->path = g_strdup (path);
+  /* Another connection to a database in memory would be another database. */
+  self->shared_reads = g_strcmp0 (path, ":memory:") == 0 || path[0] == '\0' ||
+                       g_str_has_prefix (path, "file:");
+  return self;
+}
 
-  dir = g_path_get_dirname (path);
+/* Opens and migrates the file; the caller holds the mutex. On failure the store stays closed
+ * and may be opened again. */
+static gboolean
+open_locked (DgLocalStore  *self,
+             GError       **error)
+{
+  g_autofree char *dir = g_path_get_dirname (self->path);
+
+  if (self->db != NULL)
+    return TRUE;
+
   if (g_mkdir_with_parents (dir, 0700) != 0)
     {
       int saved = errno;
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
                    "Cannot create %s: %s", dir, g_strerror (saved));
-      return NULL;
+      return FALSE;
     }
 
-  if (sqlite3_open_v2 (path, &self->db,
+  if (sqlite3_open_v2 (self->path, &self->db,
                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
                        NULL) != SQLITE_OK)
     {
       set_sqlite_error (self, error);
-      return NULL;
+      g_clear_pointer (&self->db, sqlite3_close);
+      return FALSE;
     }
   sqlite3_busy_timeout (self->db, 5000);
 
@@ -698,14 +796,103 @@ dg_local_store_new (const char  *path,
   if (!exec (self, "PRAGMA journal_mode = WAL", error) ||
       !exec (self, "PRAGMA synchronous = FULL", error) ||
       !migrate (self, error))
-    return NULL;
+    {
+      g_clear_pointer (&self->db, sqlite3_close);
+      return FALSE;
+    }
   refresh_pending_locked (self);
+  return TRUE;
+}
 
-  /* Another connection to a database in memory would be another database. */
-  self->shared_reads = g_strcmp0 (path, ":memory:") == 0 || path[0] == '\0' ||
-                       g_str_has_prefix (path, "file:");
+static gboolean
+emit_open_cb (gpointer user_data)
+{
+  g_object_notify_by_pspec (user_data, properties[PROP_OPEN]);
+  return G_SOURCE_REMOVE;
+}
 
+static gboolean
+open_store (DgLocalStore  *self,
+            gboolean       with_reference,
+            GError       **error)
+{
+  gboolean ok;
+
+  GUARD_SQL (error, FALSE);
+
+  g_mutex_lock (&self->mutex);
+  ok = open_locked (self, error);
+  g_mutex_unlock (&self->mutex);
+  if (!ok)
+    return FALSE;
+  if (with_reference && !dg_local_store_ensure_reference (self, error))
+    return FALSE;
+
+  /* Only now: whoever waits for the store to open finds the sample district in it. */
+  if (!g_atomic_int_exchange (&self->open, TRUE))
+    defer (self, emit_open_cb);
+  return TRUE;
+}
+
+DgLocalStore *
+dg_local_store_new (const char  *path,
+                    GError     **error)
+{
+  g_autoptr(DgLocalStore) self = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  self = dg_local_store_new_for_path (path);
+  if (!open_store (self, FALSE, error))
+    return NULL;
   return g_steal_pointer (&self);
+}
+
+static void
+open_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  GError *error = NULL;
+
+  if (open_store (source_object, GPOINTER_TO_INT (task_data), &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+dg_local_store_open_async (DgLocalStore        *self,
+                           gboolean             ensure_reference,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (DG_IS_LOCAL_STORE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, dg_local_store_open_async);
+  g_task_set_task_data (task, GINT_TO_POINTER (ensure_reference), NULL);
+  g_task_run_in_thread (task, open_thread);
+}
+
+gboolean
+dg_local_store_open_finish (DgLocalStore  *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+gboolean
+dg_local_store_get_open (DgLocalStore *self)
+{
+  g_return_val_if_fail (DG_IS_LOCAL_STORE (self), FALSE);
+  return g_atomic_int_get (&self->open);
 }
 
 const char *
@@ -730,6 +917,7 @@ dg_local_store_import_reference (DgLocalStore  *self,
   JsonObject *object;
 
   g_return_val_if_fail (DG_IS_LOCAL_STORE (self), FALSE);
+  GUARD_SQL (error, FALSE);
 
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
@@ -816,6 +1004,7 @@ dg_local_store_ensure_reference (DgLocalStore  *self,
   const char *text;
 
   g_return_val_if_fail (DG_IS_LOCAL_STORE (self), FALSE);
+  GUARD_SQL (error, FALSE);
 
   roads = dg_local_store_list_roads (self);
   if (roads->len > 0)
@@ -869,6 +1058,7 @@ GPtrArray *
 dg_local_store_list_roads (DgLocalStore *self)
 {
   g_return_val_if_fail (DG_IS_LOCAL_STORE (self), NULL);
+  GUARD_SQL (NULL, g_ptr_array_new ());
   return list_reference (self, DG_RECORD_ROAD, (GDestroyNotify) dg_road_free);
 }
 
@@ -876,6 +1066,7 @@ GPtrArray *
 dg_local_store_list_grid_cells (DgLocalStore *self)
 {
   g_return_val_if_fail (DG_IS_LOCAL_STORE (self), NULL);
+  GUARD_SQL (NULL, g_ptr_array_new ());
   return list_reference (self, DG_RECORD_GRID_CELL, (GDestroyNotify) dg_grid_cell_free);
 }
 
@@ -886,6 +1077,7 @@ dg_local_store_get_rules (DgLocalStore *self)
   DgRuleSet *set;
 
   g_return_val_if_fail (DG_IS_LOCAL_STORE (self), NULL);
+  GUARD_SQL (NULL, dg_rule_set_new_default ());
 
   rules = list_reference (self, DG_RECORD_RULE, (GDestroyNotify) dg_rule_free);
   /* No rule stored yet: the defaults of section 3 apply, as on a new server. */
@@ -906,6 +1098,7 @@ dg_local_store_list_entries (DgLocalStore *self,
   GPtrArray *entries;
 
   g_return_val_if_fail (DG_IS_LOCAL_STORE (self), NULL);
+  GUARD_SQL (NULL, g_ptr_array_new ());
 
   db = read_lock (self);
   entries = list_entries_locked (db,
@@ -927,6 +1120,7 @@ dg_local_store_list_recent (DgLocalStore *self,
   GPtrArray *entries;
 
   g_return_val_if_fail (DG_IS_LOCAL_STORE (self), NULL);
+  GUARD_SQL (NULL, g_ptr_array_new ());
 
   /* Only the rows shown are read and their JSON parsed: the main thread calls this. */
   db = read_lock (self);
@@ -950,6 +1144,7 @@ dg_local_store_list_entries_on (DgLocalStore *self,
 
   g_return_val_if_fail (DG_IS_LOCAL_STORE (self), NULL);
   g_return_val_if_fail (key != NULL, NULL);
+  GUARD_SQL (NULL, g_ptr_array_new ());
 
   db = read_lock (self);
   entries = list_entries_locked (db,
@@ -970,6 +1165,7 @@ dg_local_store_get_entry (DgLocalStore *self,
 
   g_return_val_if_fail (DG_IS_LOCAL_STORE (self), NULL);
   g_return_val_if_fail (id != NULL, NULL);
+  GUARD_SQL (NULL, NULL);
 
   db = read_lock (self);
   entries = list_entries_locked (db,
@@ -991,6 +1187,7 @@ dg_local_store_list_checks_on (DgLocalStore *self,
   GPtrArray *checks = g_ptr_array_new_with_free_func ((GDestroyNotify) dg_road_check_free);
 
   g_return_val_if_fail (DG_IS_LOCAL_STORE (self), checks);
+  GUARD_SQL (NULL, checks);
 
   db = read_lock (self);
   entries = list_entries_locked (db,
@@ -1026,6 +1223,7 @@ dg_local_store_save_many (DgLocalStore  *self,
   g_autoptr(GError) local_error = NULL;
 
   g_return_val_if_fail (DG_IS_LOCAL_STORE (self), FALSE);
+  GUARD_SQL (error, FALSE);
   g_return_val_if_fail (ids->len == datas->len, FALSE);
 
   g_mutex_lock (&self->mutex);
@@ -1141,6 +1339,173 @@ dg_local_store_save_finish (DgLocalStore  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+typedef struct
+{
+  DgLocalStoreFunc  func;
+  gpointer          data;
+  GDestroyNotify    data_free;
+  GDestroyNotify    result_free;
+} RunData;
+
+static void
+run_data_free (RunData *run)
+{
+  if (run->data_free && run->data)
+    run->data_free (run->data);
+  g_free (run);
+}
+
+static void
+run_thread (GTask        *task,
+            gpointer      source_object,
+            gpointer      task_data,
+            GCancellable *cancellable)
+{
+  RunData *run = task_data;
+  GError *error = NULL;
+  gpointer result;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  result = run->func (source_object, run->data, cancellable, &error);
+  if (error != NULL)
+    {
+      if (result && run->result_free)
+        run->result_free (result);
+      g_task_return_error (task, error);
+    }
+  else
+    g_task_return_pointer (task, result, run->result_free);
+}
+
+void
+dg_local_store_run_async (DgLocalStore        *self,
+                          DgLocalStoreFunc     func,
+                          gpointer             data,
+                          GDestroyNotify       data_free,
+                          GDestroyNotify       result_free,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  RunData *run;
+
+  g_return_if_fail (DG_IS_LOCAL_STORE (self));
+  g_return_if_fail (func != NULL);
+
+  run = g_new0 (RunData, 1);
+  run->func = func;
+  run->data = data;
+  run->data_free = data_free;
+  run->result_free = result_free;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, dg_local_store_run_async);
+  g_task_set_task_data (task, run, (GDestroyNotify) run_data_free);
+  g_task_run_in_thread (task, run_thread);
+}
+
+gpointer
+dg_local_store_run_finish (DgLocalStore  *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static gpointer
+get_entry_func (DgLocalStore  *self,
+                gpointer       data,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  DgStoreEntry *entry = dg_local_store_get_entry (self, data);
+
+  if (entry == NULL)
+    g_set_error (error, DG_ERROR, DG_ERROR_NOT_FOUND, "No record %s", (const char *) data);
+  return entry;
+}
+
+void
+dg_local_store_get_entry_async (DgLocalStore        *self,
+                                const char          *id,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_return_if_fail (DG_IS_LOCAL_STORE (self));
+  g_return_if_fail (id != NULL);
+
+  dg_local_store_run_async (self, get_entry_func, g_strdup (id), g_free,
+                            (GDestroyNotify) dg_store_entry_free, cancellable, callback,
+                            user_data);
+}
+
+DgStoreEntry *
+dg_local_store_get_entry_finish (DgLocalStore  *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  return dg_local_store_run_finish (self, result, error);
+}
+
+typedef struct
+{
+  char     *id;
+  gboolean  keep_mine;
+} ResolveData;
+
+static void
+resolve_data_free (ResolveData *resolve)
+{
+  g_free (resolve->id);
+  g_free (resolve);
+}
+
+static gpointer
+resolve_func (DgLocalStore  *self,
+              gpointer       data,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  ResolveData *resolve = data;
+
+  /* Any non-NULL pointer says done: the store outlives its tasks. */
+  if (!dg_local_store_resolve_conflict (self, resolve->id, resolve->keep_mine, error))
+    return NULL;
+  return self;
+}
+
+void
+dg_local_store_resolve_conflict_async (DgLocalStore        *self,
+                                       const char          *id,
+                                       gboolean             keep_mine,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  ResolveData *resolve;
+
+  g_return_if_fail (DG_IS_LOCAL_STORE (self));
+  g_return_if_fail (id != NULL);
+
+  resolve = g_new0 (ResolveData, 1);
+  resolve->id = g_strdup (id);
+  resolve->keep_mine = keep_mine;
+  dg_local_store_run_async (self, resolve_func, resolve, (GDestroyNotify) resolve_data_free,
+                            NULL, cancellable, callback, user_data);
+}
+
+gboolean
+dg_local_store_resolve_conflict_finish (DgLocalStore  *self,
+                                        GAsyncResult  *result,
+                                        GError       **error)
+{
+  return dg_local_store_run_finish (self, result, error) != NULL;
+}
+
 gboolean
 dg_local_store_resolve_conflict (DgLocalStore  *self,
                                  const char    *id,
@@ -1153,6 +1518,7 @@ dg_local_store_resolve_conflict (DgLocalStore  *self,
   gboolean ok;
 
   g_return_val_if_fail (DG_IS_LOCAL_STORE (self), FALSE);
+  GUARD_SQL (error, FALSE);
 
   entry = dg_local_store_get_entry (self, id);
   if (entry == NULL || entry->status != DG_SYNC_STATUS_CONFLICT)
@@ -1211,6 +1577,7 @@ dg_local_store_count_pending (DgLocalStore *self)
   guint count = 0;
 
   g_return_val_if_fail (DG_IS_LOCAL_STORE (self), 0);
+  GUARD_SQL (NULL, 0);
 
   g_mutex_lock (&self->mutex);
   stmt = prepare (self, "SELECT COUNT(*) FROM outbox", NULL);
@@ -1229,6 +1596,7 @@ dg_local_store_outbox_peek (DgLocalStore *self,
   sqlite3_stmt *stmt;
 
   g_return_val_if_fail (DG_IS_LOCAL_STORE (self), items);
+  GUARD_SQL (NULL, items);
 
   g_mutex_lock (&self->mutex);
   stmt = prepare (self,
@@ -1382,6 +1750,7 @@ dg_local_store_apply_results (DgLocalStore  *self,
   g_autoptr(GError) local_error = NULL;
 
   g_return_val_if_fail (DG_IS_LOCAL_STORE (self), FALSE);
+  GUARD_SQL (error, FALSE);
 
   for (guint i = 0; i < items->len; i++)
     {
@@ -1427,6 +1796,7 @@ dg_local_store_get_cursor (DgLocalStore *self,
   g_autofree char *cursor = NULL;
 
   g_return_val_if_fail (DG_IS_LOCAL_STORE (self), 0);
+  GUARD_SQL (NULL, 0);
 
   g_mutex_lock (&self->mutex);
   url = meta_get_locked (self, "cursor_server");
@@ -1504,6 +1874,7 @@ dg_local_store_apply_pull (DgLocalStore  *self,
   g_autofree char *cursor = g_strdup_printf ("%" G_GINT64_FORMAT, next);
 
   g_return_val_if_fail (DG_IS_LOCAL_STORE (self), FALSE);
+  GUARD_SQL (error, FALSE);
 
   g_mutex_lock (&self->mutex);
   if (!exec (self, "BEGIN IMMEDIATE", error))
@@ -1541,6 +1912,7 @@ dg_local_store_dup_owner (DgLocalStore *self)
   char *owner;
 
   g_return_val_if_fail (DG_IS_LOCAL_STORE (self), NULL);
+  GUARD_SQL (NULL, NULL);
 
   g_mutex_lock (&self->mutex);
   owner = meta_get_locked (self, "owner");
@@ -1556,6 +1928,7 @@ dg_local_store_set_owner (DgLocalStore  *self,
   gboolean ok;
 
   g_return_val_if_fail (DG_IS_LOCAL_STORE (self), FALSE);
+  GUARD_SQL (error, FALSE);
 
   g_mutex_lock (&self->mutex);
   ok = meta_set_locked (self, "owner", username, error);
@@ -1570,6 +1943,7 @@ dg_local_store_forget_records (DgLocalStore  *self,
   g_autoptr(GError) local_error = NULL;
 
   g_return_val_if_fail (DG_IS_LOCAL_STORE (self), FALSE);
+  GUARD_SQL (error, FALSE);
 
   g_mutex_lock (&self->mutex);
   if (exec (self, "BEGIN IMMEDIATE", &local_error) &&
