@@ -2,6 +2,9 @@
  *
  * Owns the long-lived objects: one GSettings, the local store, the token store and the sync
  * engine; the window only borrows them.
+ *
+ * The window comes first: the store is opened, migrated and seeded with the sample district on
+ * a worker thread while the window shows a progress bar; the engine starts once the store is open.
  */
 
 #define G_LOG_DOMAIN "dg-application"
@@ -27,6 +30,7 @@ struct _DgApplication
   DgTokenStore   *tokens;
   DgSyncEngine   *engine;
   GError         *store_error;
+  gboolean        store_opening;
   gint64          created_us;
 };
 
@@ -80,16 +84,48 @@ signed_in_cb (GObject      *object,
 
 /* DUSTGRID_REPORT_FIRST_FRAME=1, for tests/bench/bench-client.c: once the window's first frame
  * is painted, print on stderr how long after the application was made, and the monotonic clock,
- * which the benchmark compares with its own time of spawning us. */
+ * which the benchmark compares with its own time of spawning us; then the same for the first
+ * frame painted once the window is ready (the store open and the today page showing it). */
+static void
+ready_frame_cb (GdkFrameClock *clock,
+                DgApplication *self)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  g_signal_handlers_disconnect_by_func (clock, ready_frame_cb, self);
+  g_printerr ("ready-frame-ms %.1f ready-monotonic-us %" G_GINT64_FORMAT "\n",
+              (now - self->created_us) / 1000.0, now);
+}
+
+static void
+window_ready_cb (DgWindow      *window,
+                 GParamSpec    *pspec,
+                 DgApplication *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+
+  if (!dg_window_get_ready (window) || clock == NULL)
+    return;
+  g_signal_handlers_disconnect_by_func (window, window_ready_cb, self);
+  g_signal_connect (clock, "after-paint", G_CALLBACK (ready_frame_cb), self);
+  gtk_widget_queue_draw (GTK_WIDGET (window));
+}
+
 static void
 first_frame_cb (GdkFrameClock *clock,
                 DgApplication *self)
 {
   gint64 now = g_get_monotonic_time ();
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
 
   g_signal_handlers_disconnect_by_func (clock, first_frame_cb, self);
-  g_printerr ("first-frame-ms %.1f monotonic-us %" G_GINT64_FORMAT "\n",
-              (now - self->created_us) / 1000.0, now);
+  g_printerr ("first-frame-ms %.1f monotonic-us %" G_GINT64_FORMAT "%s\n",
+              (now - self->created_us) / 1000.0, now, DG_IS_WINDOW (window) ? " ready-follows" : "");
+  if (DG_IS_WINDOW (window))
+    {
+      g_signal_connect (window, "notify::ready", G_CALLBACK (window_ready_cb), self);
+      window_ready_cb (DG_WINDOW (window), NULL, self);
+    }
 }
 
 static void
@@ -129,11 +165,72 @@ static const GActionEntry app_entries[] = {
 };
 
 static void
+show_store_error (DgApplication *self)
+{
+  GtkWidget *dialog = adw_message_dialog_new (NULL, _("Cannot Open the Records"),
+                                              self->store_error->message);
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_set_application (GTK_WINDOW (dialog), GTK_APPLICATION (self));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* The store is open: the engine may sync, and ./dev run signs in for the developer (the address
+ * is kept like any other sign-in). */
+static void
+start_engine (DgApplication *self)
+{
+  const char *url = g_getenv ("DUSTGRID_SERVER_URL");
+  const char *username = g_getenv ("DUSTGRID_USERNAME");
+  const char *password = g_getenv ("DUSTGRID_PASSWORD");
+
+  dg_sync_engine_start (self->engine);
+  if (url && *url && username && *username && password)
+    dg_sync_engine_sign_in_async (self->engine, url, username, password, NULL, signed_in_cb,
+                                  g_object_ref (self));
+}
+
+static void
+store_opened_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(DgApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  GtkWindow *window;
+
+  self->store_opening = FALSE;
+  g_application_release (G_APPLICATION (self));
+
+  if (dg_local_store_open_finish (DG_LOCAL_STORE (object), result, &error))
+    {
+      start_engine (self);
+      return;
+    }
+
+  /* Opened but the sample district could not be read: the records are there all the same. */
+  if (dg_local_store_get_open (DG_LOCAL_STORE (object)))
+    {
+      g_warning ("No sample district: %s", error->message);
+      start_engine (self);
+      return;
+    }
+
+  /* The window, if already shown, cannot show anything: the message replaces it. */
+  self->store_error = g_steal_pointer (&error);
+  window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  if (window != NULL)
+    {
+      show_store_error (self);
+      gtk_window_destroy (window);
+    }
+}
+
+static void
 dg_application_startup (GApplication *application)
 {
   DgApplication *self = DG_APPLICATION (application);
   g_autofree char *path = dg_local_store_default_path ();
-  g_autoptr(GError) error = NULL;
   static const char *new_check[] = { "<Control>n", NULL };
   static const char *sync[] = { "F5", NULL };
   static const char *quit[] = { "<Control>q", NULL };
@@ -148,12 +245,8 @@ dg_application_startup (GApplication *application)
 
   self->settings = dg_settings_new ();
 
-  self->store = dg_local_store_new (path, &self->store_error);
-  if (self->store == NULL)
-    return;
-  if (!dg_local_store_ensure_reference (self->store, &error))
-    g_warning ("No sample district: %s", error->message);
-
+  /* Made now, opened on a worker thread: the window shows before the file is read. */
+  self->store = dg_local_store_new_for_path (path);
   self->tokens = dg_token_store_new (NULL);
   self->engine = dg_sync_engine_new (self->store, self->tokens);
 
@@ -173,6 +266,11 @@ dg_application_startup (GApplication *application)
       g_settings_bind (self->settings, "sync-interval", self->engine, "interval",
                        G_SETTINGS_BIND_GET);
     }
+
+  /* Held until the store has answered: the app does not quit under a window about to come. */
+  self->store_opening = TRUE;
+  g_application_hold (application);
+  dg_local_store_open_async (self->store, TRUE, NULL, store_opened_cb, g_object_ref (self));
 }
 
 static void
@@ -180,9 +278,6 @@ dg_application_activate (GApplication *application)
 {
   DgApplication *self = DG_APPLICATION (application);
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
-  const char *url = g_getenv ("DUSTGRID_SERVER_URL");
-  const char *username = g_getenv ("DUSTGRID_USERNAME");
-  const char *password = g_getenv ("DUSTGRID_PASSWORD");
 
   if (window)
     {
@@ -190,13 +285,9 @@ dg_application_activate (GApplication *application)
       return;
     }
 
-  if (self->store == NULL)
+  if (self->store_error != NULL)
     {
-      GtkWidget *dialog = adw_message_dialog_new (NULL, _("Cannot Open the Records"),
-                                                  self->store_error->message);
-      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-      gtk_window_set_application (GTK_WINDOW (dialog), GTK_APPLICATION (self));
-      gtk_window_present (GTK_WINDOW (dialog));
+      show_store_error (self);
       return;
     }
 
@@ -214,13 +305,6 @@ dg_application_activate (GApplication *application)
   if (g_getenv ("DUSTGRID_REPORT_FIRST_FRAME"))
     g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "after-paint",
                       G_CALLBACK (first_frame_cb), self);
-
-  dg_sync_engine_start (self->engine);
-
-  /* ./dev run signs in for the developer; the address is kept like any other sign-in. */
-  if (url && *url && username && *username && password)
-    dg_sync_engine_sign_in_async (self->engine, url, username, password, NULL, signed_in_cb,
-                                  g_object_ref (self));
 }
 
 static void

@@ -124,3 +124,64 @@ dg_list_box_set_placeholder_text (GtkListBox *list,
   gtk_widget_add_css_class (label, "dim-label");
   gtk_list_box_set_placeholder (list, label);
 }
+
+char *
+dg_entry_status_message (const DgStoreEntry *entry)
+{
+  g_return_val_if_fail (entry != NULL, NULL);
+
+  if (entry->status == DG_SYNC_STATUS_RETURNED)
+    return g_strdup_printf (_("Returned for correction: %s"), entry->reason ? entry->reason : "");
+  if (entry->status == DG_SYNC_STATUS_REJECTED)
+    return g_strdup_printf (_("Rejected by the server: %s"), entry->message ? entry->message : "");
+  return NULL;
+}
+
+static void
+editor_entry_read_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(DgStoreEntry) entry = NULL;
+  GError *error = NULL;
+  DgEditorFillFunc fill = g_task_get_task_data (task);
+
+  entry = dg_local_store_get_entry_finish (DG_LOCAL_STORE (object), result, &error);
+  /* Cancelled through the guard: the editor is disposed, and is not touched. */
+  if (entry == NULL || !fill (g_task_get_source_object (task), entry, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+dg_editor_load_async (gpointer             editor,
+                      DgLocalStore        *store,
+                      const char          *id,
+                      DgEditorFillFunc     fill,
+                      GCancellable        *guard,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (G_IS_OBJECT (editor));
+  g_return_if_fail (DG_IS_LOCAL_STORE (store));
+  g_return_if_fail (id != NULL && fill != NULL);
+
+  task = g_task_new (editor, cancellable, callback, user_data);
+  g_task_set_source_tag (task, dg_editor_load_async);
+  g_task_set_task_data (task, fill, NULL);
+  dg_local_store_get_entry_async (store, id, guard, editor_entry_read_cb, g_steal_pointer (&task));
+}
+
+gboolean
+dg_editor_load_finish (gpointer       editor,
+                       GAsyncResult  *result,
+                       GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, editor), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

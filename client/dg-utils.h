@@ -20,6 +20,28 @@ const char  *dg_surface_label         (DgSurface    surface);
 const char  *dg_dustfall_flag_label   (guint        index);
 /* "Pending", "Synced", … */
 const char  *dg_sync_status_label     (DgSyncStatus status);
+/* What an editor says above a record the office returned or the server rejected, with the
+ * reason or the message; NULL for any other state. Newly allocated. */
+char        *dg_entry_status_message  (const DgStoreEntry *entry);
+
+/* How an editor opens a stored record: @entry is read on a worker thread, then handed to @fill
+ * on the main thread unless @guard (the editor's own cancellable, cancelled on its dispose)
+ * was cancelled meanwhile. @fill returns FALSE with an error when the entry is not one the
+ * editor shows. Finishes on @editor with dg_editor_load_finish(). */
+typedef gboolean (*DgEditorFillFunc) (gpointer       editor,
+                                      DgStoreEntry  *entry,
+                                      GError       **error);
+void         dg_editor_load_async     (gpointer             editor,
+                                       DgLocalStore        *store,
+                                       const char          *id,
+                                       DgEditorFillFunc     fill,
+                                       GCancellable        *guard,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data);
+gboolean     dg_editor_load_finish    (gpointer       editor,
+                                       GAsyncResult  *result,
+                                       GError       **error);
 
 /* Adds or removes the "error" style class and the accessible invalid state. */
 void         dg_widget_set_invalid    (GtkWidget   *widget,

@@ -1,4 +1,9 @@
-/* dg-window.c */
+/* dg-window.c
+ *
+ * The window may be made before its store is open (the app opens it on a worker thread after
+ * the first frame): it then shows a progress bar, and gives the store to its pages once it is open.
+ * The pages and editors read and write the store only through its asynchronous calls.
+ */
 
 #define G_LOG_DOMAIN "dg-window"
 
@@ -7,6 +12,8 @@
 #include <glib/gi18n.h>
 
 #include "dg-office-page.h"
+#include "dg-policy.h"
+#include "dg-role.h"
 #include "dg-signin-dialog.h"
 #include "dg-sync-indicator.h"
 #include "dg-window.h"
@@ -32,6 +39,12 @@ struct _DgWindow
   GtkWindow            *signin_dialog;   /* weak */
   DgOfficePage         *office_page;
   AdwViewStackPage     *office_stack_page;
+  GtkProgressBar       *loading_bar;
+  guint                 pulse_id;
+
+  GCancellable         *cancellable;     /* editors opening a record, cancelled on dispose */
+  gboolean              attached;        /* the pages have the store */
+  gboolean              ready;           /* ... and the today page has shown it */
 };
 
 G_DEFINE_FINAL_TYPE (DgWindow, dg_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -40,6 +53,7 @@ enum {
   PROP_0,
   PROP_STORE,
   PROP_ENGINE,
+  PROP_READY,
   N_PROPS
 };
 
@@ -77,11 +91,37 @@ sample_saved_cb (DgWindow   *self,
 }
 
 static void
+check_loaded_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* Cancelled, the window is gone; not found, there is nothing to show. */
+  if (dg_check_editor_load_finish (DG_CHECK_EDITOR (object), result, &error))
+    adw_leaflet_set_visible_child_name (DG_WINDOW (user_data)->leaflet, "check");
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_debug ("Not opening: %s", error->message);
+}
+
+static void
+sample_loaded_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (dg_dustfall_editor_load_finish (DG_DUSTFALL_EDITOR (object), result, &error))
+    adw_leaflet_set_visible_child_name (DG_WINDOW (user_data)->leaflet, "sample");
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_debug ("Not opening: %s", error->message);
+}
+
+static void
 open_check_cb (DgWindow   *self,
                const char *id)
 {
-  if (dg_check_editor_load (self->check_editor, id))
-    adw_leaflet_set_visible_child_name (self->leaflet, "check");
+  dg_check_editor_load_async (self->check_editor, id, self->cancellable, check_loaded_cb, self);
 }
 
 static void
@@ -91,9 +131,9 @@ open_record_cb (DgWindow     *self,
 {
   if (type == DG_RECORD_ROAD_CHECK)
     open_check_cb (self, id);
-  else if (type == DG_RECORD_DUSTFALL_SAMPLE &&
-           dg_dustfall_editor_load (self->dustfall_editor, id))
-    adw_leaflet_set_visible_child_name (self->leaflet, "sample");
+  else if (type == DG_RECORD_DUSTFALL_SAMPLE)
+    dg_dustfall_editor_load_async (self->dustfall_editor, id, self->cancellable,
+                                   sample_loaded_cb, self);
 }
 
 static void
@@ -159,15 +199,74 @@ static const GActionEntry win_entries[] = {
   { "sign-out", sign_out_action },
 };
 
-/* The office view is for the office and administrators: shown when the session has that role. */
+/* The office view is shown to a session whose role may read the rankings it opens on (the
+ * office and administrators): the policy table decides, not a list of role names here. */
 static void
 update_office_visible (DgWindow *self)
 {
-  const char *role = dg_token_store_get_role (dg_sync_engine_get_tokens (self->engine));
+  const char *name = dg_token_store_get_role (dg_sync_engine_get_tokens (self->engine));
+  DgRole role;
 
   adw_view_stack_page_set_visible (self->office_stack_page,
-                                   g_strcmp0 (role, "office") == 0 ||
-                                   g_strcmp0 (role, "admin") == 0);
+                                   dg_role_from_string (name, &role) &&
+                                   dg_policy_allows (role, DG_ACTION_READ_RANKING, DG_SCOPE_ANY));
+}
+
+/* Ready: the store is open and the today page shows what it holds (the first frame after this
+ * is the one the inspector can use). */
+static void
+today_loading_cb (DgWindow *self)
+{
+  if (self->ready || !self->attached || dg_today_page_get_loading (self->today_page))
+    return;
+  self->ready = TRUE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_READY]);
+}
+
+static gboolean
+pulse_cb (gpointer user_data)
+{
+  DgWindow *self = user_data;
+
+  gtk_progress_bar_pulse (self->loading_bar);
+  return G_SOURCE_CONTINUE;
+}
+
+/* The actions that need the store wait for it to open. */
+static void
+set_store_actions_enabled (DgWindow *self,
+                           gboolean  enabled)
+{
+  static const char *names[] = { "new-check", "new-sample", "sync", "sign-in" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self),
+                                                                              names[i])),
+                                 enabled);
+}
+
+/* The store is open: the pages may read it. */
+static void
+attach_store (DgWindow *self)
+{
+  if (self->attached || !dg_local_store_get_open (self->store))
+    return;
+  self->attached = TRUE;
+  g_signal_handlers_disconnect_by_func (self->store, attach_store, self);
+
+  g_signal_connect_object (self->today_page, "notify::loading", G_CALLBACK (today_loading_cb),
+                           self, G_CONNECT_SWAPPED);
+  dg_today_page_set_store (self->today_page, self->store);
+  dg_records_page_set_store (self->records_page, self->store);
+  dg_check_editor_set_store (self->check_editor, self->store);
+  dg_dustfall_editor_set_store (self->dustfall_editor, self->store);
+  dg_office_page_set_store (self->office_page, self->store);
+  set_store_actions_enabled (self, TRUE);
+
+  g_clear_handle_id (&self->pulse_id, g_source_remove);
+  if (g_strcmp0 (adw_leaflet_get_visible_child_name (self->leaflet), "loading") == 0)
+    show_main (self);
+  today_loading_cb (self);
 }
 
 static void
@@ -180,17 +279,12 @@ dg_window_constructed (GObject *object)
   g_assert (DG_IS_LOCAL_STORE (self->store));
   g_assert (DG_IS_SYNC_ENGINE (self->engine));
 
-  dg_today_page_set_store (self->today_page, self->store);
-  dg_records_page_set_store (self->records_page, self->store);
-  dg_check_editor_set_store (self->check_editor, self->store);
-  dg_dustfall_editor_set_store (self->dustfall_editor, self->store);
   dg_sync_indicator_set_engine (self->sync_indicator, self->engine);
 
   g_signal_connect_object (self->engine, "sign-in-required", G_CALLBACK (sign_in_required_cb),
                            self, G_CONNECT_SWAPPED);
 
   self->office_page = DG_OFFICE_PAGE (dg_office_page_new ());
-  dg_office_page_set_store (self->office_page, self->store);
   dg_office_page_set_engine (self->office_page, self->engine);
   self->office_stack_page = adw_view_stack_add_titled (self->view_stack,
                                                        GTK_WIDGET (self->office_page),
@@ -199,6 +293,18 @@ dg_window_constructed (GObject *object)
   update_office_visible (self);
   g_signal_connect_object (self->engine, "notify::signed-in",
                            G_CALLBACK (update_office_visible), self, G_CONNECT_SWAPPED);
+
+  if (dg_local_store_get_open (self->store))
+    attach_store (self);
+  else
+    {
+      /* Not mapped yet: no transition, the first frame shows the progress bar. */
+      adw_leaflet_set_visible_child_name (self->leaflet, "loading");
+      self->pulse_id = g_timeout_add (100, pulse_cb, self);
+      set_store_actions_enabled (self, FALSE);
+      g_signal_connect_object (self->store, "notify::open", G_CALLBACK (attach_store), self,
+                               G_CONNECT_SWAPPED);
+    }
 }
 
 static void
@@ -210,6 +316,10 @@ dg_window_dispose (GObject *object)
     g_object_remove_weak_pointer (G_OBJECT (self->signin_dialog),
                                   (gpointer *) &self->signin_dialog);
   self->signin_dialog = NULL;
+  /* An editor still reading a record does not call back into a window that is gone. */
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->pulse_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), DG_TYPE_WINDOW);
   g_clear_object (&self->engine);
   g_clear_object (&self->store);
@@ -232,6 +342,9 @@ dg_window_get_property (GObject    *object,
       break;
     case PROP_ENGINE:
       g_value_set_object (value, self->engine);
+      break;
+    case PROP_READY:
+      g_value_set_boolean (value, self->ready);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -276,6 +389,14 @@ dg_window_class_init (DgWindowClass *klass)
   properties[PROP_ENGINE] =
     g_param_spec_object ("engine", NULL, NULL, DG_TYPE_SYNC_ENGINE,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /**
+   * DgWindow:ready:
+   *
+   * Set once the store is open and the today page shows what it holds.
+   */
+  properties[PROP_READY] =
+    g_param_spec_boolean ("ready", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* The library is static: referencing the resource keeps it (and its registration) linked. */
@@ -298,12 +419,14 @@ dg_window_class_init (DgWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DgWindow, records_page);
   gtk_widget_class_bind_template_child (widget_class, DgWindow, check_editor);
   gtk_widget_class_bind_template_child (widget_class, DgWindow, dustfall_editor);
+  gtk_widget_class_bind_template_child (widget_class, DgWindow, loading_bar);
 }
 
 static void
 dg_window_init (DgWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_entries, G_N_ELEMENTS (win_entries),
                                    self);
@@ -339,6 +462,13 @@ dg_window_get_store (DgWindow *self)
 {
   g_return_val_if_fail (DG_IS_WINDOW (self), NULL);
   return self->store;
+}
+
+gboolean
+dg_window_get_ready (DgWindow *self)
+{
+  g_return_val_if_fail (DG_IS_WINDOW (self), FALSE);
+  return self->ready;
 }
 
 DgSyncIndicator *

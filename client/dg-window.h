@@ -17,9 +17,13 @@ G_BEGIN_DECLS
 #define DG_TYPE_WINDOW (dg_window_get_type ())
 G_DECLARE_FINAL_TYPE (DgWindow, dg_window, DG, WINDOW, AdwApplicationWindow)
 
+/* @store may not be open yet (dg_local_store_new_for_path()): the window then shows a progress bar
+ * until it is. */
 DgWindow         *dg_window_new                 (GtkApplication *application,
                                                  DgLocalStore   *store,
                                                  DgSyncEngine   *engine);
+/* TRUE once the store is open and the today page shows it ("ready" is notified). */
+gboolean          dg_window_get_ready           (DgWindow       *self);
 DgLocalStore     *dg_window_get_store           (DgWindow       *self);
 DgSyncEngine     *dg_window_get_engine          (DgWindow       *self);
 
@@ -35,7 +39,7 @@ DgTodayPage      *dg_window_get_today_page      (DgWindow       *self);
 DgRecordsPage    *dg_window_get_records_page    (DgWindow       *self);
 DgCheckEditor    *dg_window_get_check_editor    (DgWindow       *self);
 DgDustfallEditor *dg_window_get_dustfall_editor (DgWindow       *self);
-/* "main", "check" or "sample". */
+/* "main", "check", "sample", or "loading" while the store opens. */
 const char       *dg_window_get_visible_page    (DgWindow       *self);
 DgSyncIndicator  *dg_window_get_sync_indicator  (DgWindow       *self);
 

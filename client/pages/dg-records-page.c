@@ -8,6 +8,9 @@
  * PAGE_SIZE and a row that shows PAGE_SIZE more, so that building the page (at start, and after
  * every batch a sync stores) costs the same whatever the store holds. A hidden page does not
  * rebuild at each change of the store, only once shown.
+ *
+ * The store is read on a worker thread (load_func, through a DgStoreReader) and the rows are
+ * built from its snapshot on the main thread; resolving a conflict writes on a worker thread.
  */
 
 #define G_LOG_DOMAIN "dg-records-page"
@@ -18,6 +21,7 @@
 #include <glib/gi18n.h>
 
 #include "dg-records-page.h"
+#include "dg-store-reader.h"
 #include "dg-utils.h"
 
 #define PAGE_SIZE 50
@@ -33,6 +37,7 @@ struct _DgRecordsPage
   guint         checks_limit;
   guint         samples_limit;
   gboolean      stale;         /* the store changed while the page was hidden */
+  DgStoreReader *reader;
 };
 
 G_DEFINE_FINAL_TYPE (DgRecordsPage, dg_records_page, GTK_TYPE_WIDGET)
@@ -43,6 +48,41 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
+
+/* What the lists show, as read on the worker thread. */
+typedef struct
+{
+  guint      checks_limit;
+  guint      samples_limit;
+  GPtrArray *roads;     /* DgRoad * */
+  GPtrArray *cells;     /* DgGridCell * */
+  GPtrArray *checks;    /* DgStoreEntry *, up to checks_limit + 1 */
+  GPtrArray *samples;   /* DgStoreEntry *, up to samples_limit + 1 */
+} RecordsData;
+
+static void
+records_data_free (RecordsData *data)
+{
+  g_clear_pointer (&data->roads, g_ptr_array_unref);
+  g_clear_pointer (&data->cells, g_ptr_array_unref);
+  g_clear_pointer (&data->checks, g_ptr_array_unref);
+  g_clear_pointer (&data->samples, g_ptr_array_unref);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RecordsData, records_data_free)
+
+static void     show_data    (DgRecordsPage  *self,
+                              RecordsData    *data);
+static gpointer load_func    (DgLocalStore   *store,
+                              gpointer        user_data,
+                              GCancellable   *cancellable,
+                              GError        **error);
+static gpointer prepare_load (gpointer        owner,
+                              GDestroyNotify *free_func);
+static void     loaded       (gpointer        owner,
+                              gpointer        result,
+                              const GError   *error);
 
 /* Rows only: the placeholder is a child of the list too, and must stay. */
 static void
@@ -182,20 +222,31 @@ resolve_free (Resolve *resolve)
   g_free (resolve);
 }
 
+/* The write is not cancelled with the page: the inspector's choice is kept once made, and
+ * the answer only needs the store. */
+static void
+resolved_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!dg_local_store_resolve_conflict_finish (DG_LOCAL_STORE (object), result, &error))
+    g_warning ("Could not resolve the conflict: %s", error->message);
+}
+
 static void
 conflict_response_cb (AdwMessageDialog *dialog,
                       const char       *response,
                       gpointer          user_data)
 {
   Resolve *resolve = user_data;
-  g_autoptr(GError) error = NULL;
 
-  if (g_str_equal (response, "mine") || g_str_equal (response, "theirs"))
-    {
-      if (!dg_local_store_resolve_conflict (resolve->self->store, resolve->id,
-                                            g_str_equal (response, "mine"), &error))
-        g_warning ("Could not resolve the conflict: %s", error->message);
-    }
+  if ((g_str_equal (response, "mine") || g_str_equal (response, "theirs")) &&
+      resolve->self->store != NULL)
+    dg_local_store_resolve_conflict_async (resolve->self->store, resolve->id,
+                                           g_str_equal (response, "mine"), NULL, resolved_cb,
+                                           NULL);
   else if (g_str_equal (response, "open"))
     g_signal_emit (resolve->self, signals[OPEN_RECORD], 0, resolve->type, resolve->id);
 }
@@ -270,7 +321,7 @@ dg_records_page_map (GtkWidget *widget)
 {
   DgRecordsPage *self = DG_RECORDS_PAGE (widget);
 
-  /* Before chaining up: the new rows are then mapped with the page. */
+  /* The read starts as the page is shown; its rows come a moment later. */
   if (self->stale)
     dg_records_page_refresh (self);
 
@@ -287,6 +338,8 @@ dg_records_page_dispose (GObject *object)
   /* The template's root box is not a bound child: unparent it too (GTK 4.8). */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
     gtk_widget_unparent (child);
+  /* A read in flight ends without touching the page. */
+  g_clear_object (&self->reader);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (dg_records_page_parent_class)->dispose (object);
@@ -322,6 +375,8 @@ static void
 dg_records_page_init (DgRecordsPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->reader = dg_store_reader_new (load_func, prepare_load, (GDestroyNotify) records_data_free,
+                                      loaded, self, FALSE);
   self->checks_limit = PAGE_SIZE;
   self->samples_limit = PAGE_SIZE;
   dg_list_box_set_placeholder_text (self->checks_list, _("No road checks"));
@@ -341,10 +396,14 @@ dg_records_page_set_store (DgRecordsPage *self,
 {
   g_return_if_fail (DG_IS_RECORDS_PAGE (self));
 
+  if (self->store == store)
+    return;
   if (self->store)
     g_signal_handlers_disconnect_by_data (self->store, self);
-  if (!g_set_object (&self->store, store))
-    return;
+  g_set_object (&self->store, store);
+  /* Not following the store: the page reads it when shown (store_changed_cb). A read of the
+   * previous store is not shown. */
+  dg_store_reader_set_store (self->reader, NULL);
   if (store)
     g_signal_connect_object (store, "changed", G_CALLBACK (store_changed_cb), self,
                              G_CONNECT_SWAPPED);
@@ -352,29 +411,93 @@ dg_records_page_set_store (DgRecordsPage *self,
   store_changed_cb (self);
 }
 
+/* On a worker thread: one more row than shown tells whether there are more. */
+static gpointer
+load_func (DgLocalStore  *store,
+           gpointer       user_data,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  RecordsData *data = user_data;
+  RecordsData *out = g_new0 (RecordsData, 1);
+
+  out->checks_limit = data->checks_limit;
+  out->samples_limit = data->samples_limit;
+  out->roads = dg_local_store_list_roads (store);
+  out->cells = dg_local_store_list_grid_cells (store);
+  out->checks = dg_local_store_list_recent (store, DG_RECORD_ROAD_CHECK, out->checks_limit + 1);
+  out->samples = dg_local_store_list_recent (store, DG_RECORD_DUSTFALL_SAMPLE,
+                                             out->samples_limit + 1);
+  return out;
+}
+
+/* On the main thread, as a read starts: how many rows to read. */
+static gpointer
+prepare_load (gpointer        owner,
+              GDestroyNotify *free_func)
+{
+  DgRecordsPage *self = DG_RECORDS_PAGE (owner);
+  RecordsData *data = g_new0 (RecordsData, 1);
+
+  data->checks_limit = self->checks_limit;
+  data->samples_limit = self->samples_limit;
+  *free_func = (GDestroyNotify) records_data_free;
+  return data;
+}
+
+static void
+loaded (gpointer      owner,
+        gpointer      result,
+        const GError *error)
+{
+  g_autoptr(RecordsData) data = result;
+
+  if (data != NULL)
+    show_data (DG_RECORDS_PAGE (owner), data);
+  else
+    g_warning ("Cannot read the records: %s", error->message);
+}
+
 void
 dg_records_page_refresh (DgRecordsPage *self)
 {
-  g_autoptr(GPtrArray) checks = NULL;
-  g_autoptr(GPtrArray) samples = NULL;
-  g_autoptr(GPtrArray) roads = NULL;
-  g_autoptr(GPtrArray) cells = NULL;
-  g_autoptr(GHashTable) road_names = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GHashTable) cell_names = g_hash_table_new (g_str_hash, g_str_equal);
-
   g_return_if_fail (DG_IS_RECORDS_PAGE (self));
 
   if (self->store == NULL)
     return;
   self->stale = FALSE;
+  /* The first time: the reader gets the store (and reads it). */
+  if (dg_store_reader_get_store (self->reader) != self->store)
+    dg_store_reader_set_store (self->reader, self->store);
+  else
+    dg_store_reader_refresh (self->reader);
+}
 
-  roads = dg_local_store_list_roads (self->store);
+gboolean
+dg_records_page_get_loading (DgRecordsPage *self)
+{
+  g_return_val_if_fail (DG_IS_RECORDS_PAGE (self), FALSE);
+  return self->reader != NULL && dg_store_reader_get_loading (self->reader);
+}
+
+static void
+show_data (DgRecordsPage *self,
+           RecordsData   *data)
+{
+  GPtrArray *checks = data->checks;
+  GPtrArray *samples = data->samples;
+  GPtrArray *roads = data->roads;
+  GPtrArray *cells = data->cells;
+  guint checks_limit = data->checks_limit;
+  guint samples_limit = data->samples_limit;
+  g_autoptr(GHashTable) road_names = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) cell_names = g_hash_table_new (g_str_hash, g_str_equal);
+
   for (guint i = 0; i < roads->len; i++)
     {
       DgRoad *road = g_ptr_array_index (roads, i);
       g_hash_table_insert (road_names, road->id, road->name);
     }
-  cells = dg_local_store_list_grid_cells (self->store);
   for (guint i = 0; i < cells->len; i++)
     {
       DgGridCell *cell = g_ptr_array_index (cells, i);
@@ -382,9 +505,7 @@ dg_records_page_refresh (DgRecordsPage *self)
     }
 
   clear_list (self->checks_list);
-  /* One more than shown tells whether there are more. */
-  checks = dg_local_store_list_recent (self->store, DG_RECORD_ROAD_CHECK, self->checks_limit + 1);
-  for (guint i = 0; i < MIN (checks->len, self->checks_limit); i++)
+  for (guint i = 0; i < MIN (checks->len, checks_limit); i++)
     {
       DgStoreEntry *entry = g_ptr_array_index (checks, i);
       const char *road_id = NULL;
@@ -407,13 +528,11 @@ dg_records_page_refresh (DgRecordsPage *self)
                                name ? name : _("Unknown road"), n_points);
       add_row (self->checks_list, entry, title);
     }
-  if (checks->len > self->checks_limit)
+  if (checks->len > checks_limit)
     add_more_row (self->checks_list, _("Show Older Checks"));
 
   clear_list (self->samples_list);
-  samples = dg_local_store_list_recent (self->store, DG_RECORD_DUSTFALL_SAMPLE,
-                                       self->samples_limit + 1);
-  for (guint i = 0; i < MIN (samples->len, self->samples_limit); i++)
+  for (guint i = 0; i < MIN (samples->len, samples_limit); i++)
     {
       DgStoreEntry *entry = g_ptr_array_index (samples, i);
       const char *cell_id = NULL;
@@ -434,6 +553,6 @@ dg_records_page_refresh (DgRecordsPage *self)
                                site ? site : "", jar ? jar : "");
       add_row (self->samples_list, entry, title);
     }
-  if (samples->len > self->samples_limit)
+  if (samples->len > samples_limit)
     add_more_row (self->samples_list, _("Show Older Samples"));
 }

@@ -12,6 +12,9 @@ G_DECLARE_FINAL_TYPE (DgRecordsPage, dg_records_page, DG, RECORDS_PAGE, GtkWidge
 
 void        dg_records_page_set_store   (DgRecordsPage *self,
                                          DgLocalStore  *store);
+/* Reads the store again, on a worker thread: the rows follow once it has answered. */
 void        dg_records_page_refresh     (DgRecordsPage *self);
+/* Whether a read is in flight. */
+gboolean    dg_records_page_get_loading (DgRecordsPage *self);
 
 G_END_DECLS

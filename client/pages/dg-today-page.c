@@ -5,6 +5,9 @@
  *
  * The page follows every change of the store, and a sync changes it after each batch of records,
  * mostly of other days: the rows are rebuilt only when what they show has changed.
+ *
+ * The store is read on a worker thread (load_func, through a DgStoreReader) and the rows are
+ * built from its snapshot on the main thread.
  */
 
 #define G_LOG_DOMAIN "dg-today-page"
@@ -14,6 +17,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "dg-store-reader.h"
 #include "dg-today-page.h"
 #include "dg-utils.h"
 
@@ -30,6 +34,7 @@ struct _DgTodayPage
   DgLocalStore          *store;
   guint                  complete_roads;
   char                  *shown;   /* what the rows were built from: see shown_key() */
+  DgStoreReader         *reader;
 };
 
 G_DEFINE_FINAL_TYPE (DgTodayPage, dg_today_page, GTK_TYPE_WIDGET)
@@ -39,7 +44,40 @@ enum {
   N_SIGNALS
 };
 
+enum {
+  PROP_0,
+  PROP_LOADING,
+  N_PROPS
+};
+
 static guint signals[N_SIGNALS];
+static GParamSpec *properties[N_PROPS];
+
+/* What the page shows, as read on the worker thread. */
+typedef struct
+{
+  char       *today;
+  DgRuleSet  *rules;
+  GPtrArray  *roads;     /* DgRoad * */
+  GPtrArray  *entries;   /* DgStoreEntry *, today's checks */
+  GPtrArray  *checks;    /* DgRoadCheck *, the same decoded, author filled in */
+} TodayData;
+
+static void
+today_data_free (TodayData *data)
+{
+  g_free (data->today);
+  g_clear_pointer (&data->rules, dg_rule_set_unref);
+  g_clear_pointer (&data->roads, g_ptr_array_unref);
+  g_clear_pointer (&data->entries, g_ptr_array_unref);
+  g_clear_pointer (&data->checks, g_ptr_array_unref);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TodayData, today_data_free)
+
+static void show_data (DgTodayPage *self,
+                       TodayData   *data);
 
 /* Rows only: the placeholder is a child of the list too, and must stay. */
 static void
@@ -129,6 +167,20 @@ check_activated_cb (DgTodayPage   *self,
 }
 
 static void
+loading_cb (DgTodayPage *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+static gpointer load_func (DgLocalStore  *store,
+                           gpointer       user_data,
+                           GCancellable  *cancellable,
+                           GError       **error);
+static void     loaded    (gpointer       owner,
+                           gpointer       result,
+                           const GError  *error);
+
+static void
 dg_today_page_dispose (GObject *object)
 {
   DgTodayPage *self = (DgTodayPage *)object;
@@ -138,10 +190,30 @@ dg_today_page_dispose (GObject *object)
   /* The template's root box is not a bound child: unparent it too (GTK 4.8). */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
     gtk_widget_unparent (child);
+  /* A read in flight ends without touching the page. */
+  g_clear_object (&self->reader);
   g_clear_object (&self->store);
   g_clear_pointer (&self->shown, g_free);
 
   G_OBJECT_CLASS (dg_today_page_parent_class)->dispose (object);
+}
+
+static void
+dg_today_page_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  DgTodayPage *self = DG_TODAY_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOADING:
+      g_value_set_boolean (value, dg_today_page_get_loading (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -151,6 +223,17 @@ dg_today_page_class_init (DgTodayPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = dg_today_page_dispose;
+  object_class->get_property = dg_today_page_get_property;
+
+  /**
+   * DgTodayPage:loading:
+   *
+   * Whether a read of the store is in flight: the rows are then about to change.
+   */
+  properties[PROP_LOADING] =
+    g_param_spec_boolean ("loading", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
    * DgTodayPage::open-check:
@@ -174,6 +257,10 @@ static void
 dg_today_page_init (DgTodayPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->reader = dg_store_reader_new (load_func, NULL, (GDestroyNotify) today_data_free, loaded,
+                                      self, TRUE);
+  g_signal_connect_object (self->reader, "notify::loading", G_CALLBACK (loading_cb), self,
+                           G_CONNECT_SWAPPED);
   dg_list_box_set_placeholder_text (self->checks_list, _("No checks yet today"));
   g_signal_connect_swapped (self->checks_list, "row-activated",
                             G_CALLBACK (check_activated_cb), self);
@@ -185,51 +272,77 @@ dg_today_page_set_store (DgTodayPage  *self,
 {
   g_return_if_fail (DG_IS_TODAY_PAGE (self));
 
+  if (self->store == store)
+    return;
   if (self->store)
     g_signal_handlers_disconnect_by_data (self->store, self);
-  if (!g_set_object (&self->store, store))
-    return;
-  if (store)
-    g_signal_connect_object (store, "changed", G_CALLBACK (dg_today_page_refresh), self,
-                             G_CONNECT_SWAPPED);
-  dg_today_page_refresh (self);
+  g_set_object (&self->store, store);
+  /* Follows the store's changes; a read of the previous store is not shown. */
+  dg_store_reader_set_store (self->reader, store);
+}
+
+/* On a worker thread: everything the page shows, today's only (the store may hold a year). */
+static gpointer
+load_func (DgLocalStore  *store,
+           gpointer       user_data,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  TodayData *data = g_new0 (TodayData, 1);
+
+  data->today = dg_date_today ();
+  data->rules = dg_local_store_get_rules (store);
+  data->roads = dg_local_store_list_roads (store);
+  data->entries = dg_local_store_list_entries_on (store, DG_RECORD_ROAD_CHECK, data->today);
+  data->checks = dg_local_store_list_checks_on (store, data->today);
+  return data;
+}
+
+static void
+loaded (gpointer      owner,
+        gpointer      result,
+        const GError *error)
+{
+  g_autoptr(TodayData) data = result;
+
+  if (data != NULL)
+    show_data (DG_TODAY_PAGE (owner), data);
+  else
+    g_warning ("Cannot read today's checks: %s", error->message);
 }
 
 void
 dg_today_page_refresh (DgTodayPage *self)
 {
-  g_autofree char *today = dg_date_today ();
+  g_return_if_fail (DG_IS_TODAY_PAGE (self));
+  dg_store_reader_refresh (self->reader);
+}
+
+static void
+show_data (DgTodayPage *self,
+           TodayData   *data)
+{
+  const char *today = data->today;
+  DgRuleSet *rules = data->rules;
+  GPtrArray *roads = data->roads;
+  GPtrArray *entries = data->entries;
+  GPtrArray *checks = data->checks;
   g_autofree char *quota = NULL;
   g_autofree char *description = NULL;
   g_autofree char *key = NULL;
-  g_autoptr(GPtrArray) checks = NULL;
-  g_autoptr(GPtrArray) entries = NULL;
-  g_autoptr(GPtrArray) roads = NULL;
-  g_autoptr(DgRuleSet) rules = NULL;
   g_autoptr(GHashTable) best = NULL;   /* road id → most points in one check today */
   g_autoptr(GList) road_ids = NULL;
   guint roads_required, points_required;
   gboolean in_place;
 
-  g_return_if_fail (DG_IS_TODAY_PAGE (self));
-
-  if (self->store == NULL)
-    return;
-
-  rules = dg_local_store_get_rules (self->store);
-  roads = dg_local_store_list_roads (self->store);
   roads_required = dg_rule_set_quota_roads (rules, today);
   points_required = dg_rule_set_quota_points (rules, today);
-  /* Today's only: the store may hold a year of checks, and this runs on the main thread. */
-  entries = dg_local_store_list_entries_on (self->store, DG_RECORD_ROAD_CHECK, today);
 
   key = shown_key (today, roads_required, points_required, roads, entries);
   if (g_strcmp0 (key, self->shown) == 0)
     return;
   g_free (self->shown);
   self->shown = g_steal_pointer (&key);
-
-  checks = dg_local_store_list_checks_on (self->store, today);
 
   self->complete_roads = dg_quota_roads_on (checks, today, rules);
 
@@ -325,6 +438,13 @@ dg_today_page_refresh (DgTodayPage *self)
       g_object_set_data_full (G_OBJECT (row), "dg-id", g_strdup (entry->id), g_free);
       gtk_list_box_append (self->checks_list, row);
     }
+}
+
+gboolean
+dg_today_page_get_loading (DgTodayPage *self)
+{
+  g_return_val_if_fail (DG_IS_TODAY_PAGE (self), FALSE);
+  return self->reader != NULL && dg_store_reader_get_loading (self->reader);
 }
 
 guint

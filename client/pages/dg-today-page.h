@@ -12,8 +12,11 @@ G_DECLARE_FINAL_TYPE (DgTodayPage, dg_today_page, DG, TODAY_PAGE, GtkWidget)
 
 void        dg_today_page_set_store        (DgTodayPage  *self,
                                             DgLocalStore *store);
-/* Re-reads the store (also done on DgLocalStore::changed). */
+/* Re-reads the store (also done on DgLocalStore::changed), on a worker thread: the rows follow
+ * once it has answered. */
 void        dg_today_page_refresh          (DgTodayPage  *self);
+/* Whether a read is in flight ("loading" is notified when it changes). */
+gboolean    dg_today_page_get_loading      (DgTodayPage  *self);
 /* For tests: complete roads today, and the label shown. */
 guint       dg_today_page_get_complete_roads (DgTodayPage *self);
 GtkLabel   *dg_today_page_get_quota_label  (DgTodayPage  *self);

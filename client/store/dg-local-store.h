@@ -5,7 +5,11 @@
  * cells, rules), seeded from the bundled sample district until a first sync replaces it.
  *
  * The store is thread-safe: the sync engine calls it from its worker thread. Widgets never run
- * SQL; they call this API. "changed" is always emitted on the main context the store was made in.
+ * SQL; they call this API, and only its asynchronous calls: the blocking ones are for worker
+ * threads (the sync engine, the month report, the functions given to dg_local_store_run_async()).
+ * In the test suite and in builds with debug information the blocking calls refuse to run on
+ * the thread that draws (see dg_local_store_check_thread()). "changed" and the notification of
+ * "open" are always emitted on the main context the store was made in.
  */
 #pragma once
 
@@ -65,9 +69,54 @@ void          dg_outbox_item_free    (DgOutboxItem *item);
 /* g_get_user_data_dir()/dustgrid/dustgrid.db */
 char         *dg_local_store_default_path (void);
 
+/* Opens (creating and migrating) the file at @path, blocking: for worker threads and tests. */
 DgLocalStore *dg_local_store_new           (const char    *path,
                                             GError       **error);
+/* A store for @path not opened yet: nothing else may be called on it before it is open, except
+ * dg_local_store_open_async(), dg_local_store_get_open() and dg_local_store_get_path(). The app
+ * makes its window with it, then opens it. */
+DgLocalStore *dg_local_store_new_for_path  (const char    *path);
+/* Opens, creates and migrates the file on a worker thread and, when @ensure_reference, imports
+ * the bundled sample district into a store without roads (dg_local_store_ensure_reference()).
+ * "open" is notified once done. */
+void          dg_local_store_open_async    (DgLocalStore        *self,
+                                            gboolean             ensure_reference,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+gboolean      dg_local_store_open_finish   (DgLocalStore  *self,
+                                            GAsyncResult  *result,
+                                            GError       **error);
+gboolean      dg_local_store_get_open      (DgLocalStore  *self);
 const char   *dg_local_store_get_path      (DgLocalStore  *self);
+
+/* The guard: TRUE when SQL may run on this thread. When it is the thread running the default
+ * main context (and the guard is on: DUSTGRID_STORE_GUARD=1, or a build with debug information
+ * without DUSTGRID_STORE_GUARD=0), logs a critical naming @caller, sets @error and returns FALSE;
+ * every blocking call of the store then returns at once, empty or with that error. */
+gboolean      dg_local_store_check_thread  (const char    *caller,
+                                            GError       **error);
+
+/* Work on the store for the main thread: @func runs on a worker thread with the blocking API
+ * and returns a result (or NULL and an error), handed to @callback on the caller's main context
+ * by dg_local_store_run_finish(), which transfers it (freed with @result_free if nobody takes
+ * it). @data is freed with @data_free. A cancelled call ends with G_IO_ERROR_CANCELLED: the
+ * callback must then not touch a widget, which may be gone. */
+typedef gpointer (*DgLocalStoreFunc) (DgLocalStore  *self,
+                                      gpointer       data,
+                                      GCancellable  *cancellable,
+                                      GError       **error);
+void          dg_local_store_run_async     (DgLocalStore        *self,
+                                            DgLocalStoreFunc     func,
+                                            gpointer             data,
+                                            GDestroyNotify       data_free,
+                                            GDestroyNotify       result_free,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+gpointer      dg_local_store_run_finish    (DgLocalStore  *self,
+                                            GAsyncResult  *result,
+                                            GError       **error);
 
 /* Reference data: {"roads":[…],"grid_cells":[…],"rules":[…]}, each element its data fields plus
  * "id". @bundled marks the rows as sample data that the first complete pull replaces. */
@@ -97,6 +146,15 @@ GPtrArray    *dg_local_store_list_entries_on (DgLocalStore *self,
                                               const char   *key);
 DgStoreEntry *dg_local_store_get_entry       (DgLocalStore *self,
                                               const char   *id);
+/* The same on a worker thread; a missing record is DG_ERROR_NOT_FOUND. */
+void          dg_local_store_get_entry_async (DgLocalStore        *self,
+                                              const char          *id,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+DgStoreEntry *dg_local_store_get_entry_finish (DgLocalStore  *self,
+                                               GAsyncResult  *result,
+                                               GError       **error);
 /* Road checks dated @date, decoded (DgRoadCheck *, author filled in). */
 GPtrArray    *dg_local_store_list_checks_on  (DgLocalStore *self,
                                               const char   *date);
@@ -129,6 +187,15 @@ gboolean      dg_local_store_resolve_conflict (DgLocalStore *self,
                                                const char   *id,
                                                gboolean      keep_mine,
                                                GError      **error);
+void          dg_local_store_resolve_conflict_async  (DgLocalStore        *self,
+                                                      const char          *id,
+                                                      gboolean             keep_mine,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+gboolean      dg_local_store_resolve_conflict_finish (DgLocalStore  *self,
+                                                      GAsyncResult  *result,
+                                                      GError       **error);
 
 /* The outbox size, counted in SQL. */
 guint         dg_local_store_count_pending   (DgLocalStore *self);

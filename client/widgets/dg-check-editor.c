@@ -3,6 +3,11 @@
  * Every keystroke rebuilds a DgRoadCheck from the rows and hands it to common/: validation for
  * the inline errors (by field path), evaluation for the loads, group means and pass colours.
  * Nothing here knows a formula or a limit.
+ *
+ * The roads and rules are read on a worker thread when the store is set and after each change
+ * of it; a check opened or begun takes the latest read (ref_roads, ref_rules), and keeps them
+ * while it is edited (roads, rules: the picker's order). A stored check is read on a worker
+ * thread too (dg_check_editor_load_async()).
  */
 
 #define G_LOG_DOMAIN "dg-check-editor"
@@ -14,6 +19,7 @@
 
 #include "dg-check-editor.h"
 #include "dg-messages.h"
+#include "dg-store-reader.h"
 #include "dg-utils.h"
 
 struct _DgCheckEditor
@@ -37,6 +43,9 @@ struct _DgCheckEditor
   DgLocalStore   *store;
   DgRuleSet      *rules;
   GPtrArray      *roads;       /* DgRoad *, in the order of the picker */
+  DgRuleSet      *ref_rules;   /* the latest read of the store, for the next check */
+  GPtrArray      *ref_roads;
+  DgStoreReader  *reader;      /* reads ref_roads and ref_rules */
   GPtrArray      *rows;        /* DgPointRow *, in order */
   char           *id;
   gboolean        loading;
@@ -85,6 +94,7 @@ selected_road_id (DgCheckEditor *self)
   return NULL;
 }
 
+/* Puts the latest reference data read in the picker. */
 static void
 reload_reference (DgCheckEditor *self)
 {
@@ -92,11 +102,11 @@ reload_reference (DgCheckEditor *self)
 
   g_clear_pointer (&self->roads, g_ptr_array_unref);
   g_clear_pointer (&self->rules, dg_rule_set_unref);
-  if (self->store == NULL)
+  if (self->store == NULL || self->ref_roads == NULL)
     return;
 
-  self->roads = dg_local_store_list_roads (self->store);
-  self->rules = dg_local_store_get_rules (self->store);
+  self->roads = g_ptr_array_ref (self->ref_roads);
+  self->rules = dg_rule_set_ref (self->ref_rules);
   for (guint i = 0; i < self->roads->len; i++)
     gtk_string_list_append (names, ((DgRoad *) g_ptr_array_index (self->roads, i))->name);
 
@@ -104,6 +114,61 @@ reload_reference (DgCheckEditor *self)
   gtk_drop_down_set_model (self->road_dropdown, G_LIST_MODEL (names));
   gtk_drop_down_set_selected (self->road_dropdown, GTK_INVALID_LIST_POSITION);
   self->loading = FALSE;
+}
+
+typedef struct
+{
+  GPtrArray *roads;
+  DgRuleSet *rules;
+} Reference;
+
+static void
+reference_free (Reference *reference)
+{
+  g_clear_pointer (&reference->roads, g_ptr_array_unref);
+  g_clear_pointer (&reference->rules, dg_rule_set_unref);
+  g_free (reference);
+}
+
+/* On a worker thread. */
+static gpointer
+read_reference_func (DgLocalStore  *store,
+                     gpointer       data,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  Reference *reference = g_new0 (Reference, 1);
+
+  reference->roads = dg_local_store_list_roads (store);
+  reference->rules = dg_local_store_get_rules (store);
+  return reference;
+}
+
+static void
+reference_read (gpointer      owner,
+                gpointer      result,
+                const GError *error)
+{
+  DgCheckEditor *self = DG_CHECK_EDITOR (owner);
+  Reference *reference = result;
+  gboolean first = self->ref_roads == NULL;
+
+  if (reference == NULL)
+    {
+      g_warning ("Cannot read the roads: %s", error->message);
+      return;
+    }
+  g_clear_pointer (&self->ref_roads, g_ptr_array_unref);
+  g_clear_pointer (&self->ref_rules, dg_rule_set_unref);
+  self->ref_roads = g_steal_pointer (&reference->roads);
+  self->ref_rules = g_steal_pointer (&reference->rules);
+  reference_free (reference);
+  /* A check begun before the first read gets its picker now. */
+  if (first && !self->dirty)
+    {
+      reload_reference (self);
+      update (self);
+    }
 }
 
 static void
@@ -511,6 +576,9 @@ dg_check_editor_dispose (GObject *object)
   g_clear_object (&self->store);
   g_clear_pointer (&self->roads, g_ptr_array_unref);
   g_clear_pointer (&self->rules, dg_rule_set_unref);
+  g_clear_object (&self->reader);
+  g_clear_pointer (&self->ref_roads, g_ptr_array_unref);
+  g_clear_pointer (&self->ref_rules, dg_rule_set_unref);
 
   G_OBJECT_CLASS (dg_check_editor_parent_class)->dispose (object);
 }
@@ -630,6 +698,8 @@ dg_check_editor_init (DgCheckEditor *self)
 
   self->rows = g_ptr_array_new ();
   self->cancellable = g_cancellable_new ();
+  self->reader = dg_store_reader_new (read_reference_func, NULL, (GDestroyNotify) reference_free,
+                                      reference_read, self, TRUE);
 
   expression = gtk_property_expression_new (GTK_TYPE_STRING_OBJECT, NULL, "string");
   gtk_drop_down_set_expression (self->road_dropdown, expression);
@@ -662,9 +732,17 @@ dg_check_editor_set_store (DgCheckEditor *self,
                            DgLocalStore  *store)
 {
   g_return_if_fail (DG_IS_CHECK_EDITOR (self));
+  g_return_if_fail (store == NULL || DG_IS_LOCAL_STORE (store));
 
-  if (g_set_object (&self->store, store))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
+  if (self->store == store)
+    return;
+  g_set_object (&self->store, store);
+  g_clear_pointer (&self->ref_roads, g_ptr_array_unref);
+  g_clear_pointer (&self->ref_rules, dg_rule_set_unref);
+  /* Roads and rules arrive with a sync: the reader follows the store, and the next check has
+   * them. */
+  dg_store_reader_set_store (self->reader, store);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
 }
 
 static void
@@ -703,29 +781,30 @@ dg_check_editor_new_check (DgCheckEditor *self)
   gtk_widget_grab_focus (GTK_WIDGET (self->road_dropdown));
 }
 
-gboolean
-dg_check_editor_load (DgCheckEditor *self,
-                      const char    *id)
+/* On the main thread, with the record read (dg_editor_load_async()). */
+static gboolean
+fill_from_entry (gpointer       editor,
+                 DgStoreEntry  *entry,
+                 GError       **error)
 {
-  g_autoptr(DgStoreEntry) entry = NULL;
+  DgCheckEditor *self = DG_CHECK_EDITOR (editor);
   g_autoptr(DgRoadCheck) check = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autofree char *status = NULL;
 
-  g_return_val_if_fail (DG_IS_CHECK_EDITOR (self), FALSE);
-  g_return_val_if_fail (self->store != NULL, FALSE);
-
-  entry = dg_local_store_get_entry (self->store, id);
-  if (entry == NULL || entry->type != DG_RECORD_ROAD_CHECK || entry->data == NULL)
-    return FALSE;
-  check = dg_record_data_from_json (DG_RECORD_ROAD_CHECK, id, entry->data, &error);
+  if (entry->type != DG_RECORD_ROAD_CHECK || entry->data == NULL)
+    {
+      g_set_error (error, DG_ERROR, DG_ERROR_NOT_FOUND, "No road check %s", entry->id);
+      return FALSE;
+    }
+  check = dg_record_data_from_json (DG_RECORD_ROAD_CHECK, entry->id, entry->data, error);
   if (check == NULL)
     {
-      g_warning ("Cannot open check %s: %s", id, error->message);
+      g_warning ("Cannot open check %s: %s", entry->id, (*error)->message);
       return FALSE;
     }
 
   self->loading = TRUE;
-  reset (self, id);
+  reset (self, entry->id);
   adw_window_title_set_title (self->window_title, _("Road Check"));
   adw_window_title_set_subtitle (self->window_title, dg_sync_status_label (entry->status));
   dg_check_editor_select_road (self, check->road_id);
@@ -736,24 +815,37 @@ dg_check_editor_load (DgCheckEditor *self,
     dg_point_row_set_point (append_row (self), dg_road_check_get_point (check, i));
   append_row (self);
 
-  if (entry->status == DG_SYNC_STATUS_RETURNED)
-    {
-      g_autofree char *text = g_strdup_printf (_("Returned for correction: %s"),
-                                               entry->reason ? entry->reason : "");
-      show_status (self, text);
-    }
-  else if (entry->status == DG_SYNC_STATUS_REJECTED)
-    {
-      g_autofree char *text = g_strdup_printf (_("Rejected by the server: %s"),
-                                               entry->message ? entry->message : "");
-      show_status (self, text);
-    }
+  status = dg_entry_status_message (entry);
+  if (status != NULL)
+    show_status (self, status);
   else if (entry->status == DG_SYNC_STATUS_CONFLICT)
     show_status (self, _("This check was also changed on the server. Saving keeps your version."));
 
   self->loading = FALSE;
   update (self);
   return TRUE;
+}
+
+void
+dg_check_editor_load_async (DgCheckEditor       *self,
+                            const char          *id,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_return_if_fail (DG_IS_CHECK_EDITOR (self));
+  g_return_if_fail (self->store != NULL);
+
+  dg_editor_load_async (self, self->store, id, fill_from_entry, self->cancellable, cancellable,
+                        callback, user_data);
+}
+
+gboolean
+dg_check_editor_load_finish (DgCheckEditor  *self,
+                             GAsyncResult   *result,
+                             GError        **error)
+{
+  return dg_editor_load_finish (self, result, error);
 }
 
 const char *

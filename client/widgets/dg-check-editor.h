@@ -17,9 +17,16 @@ void          dg_check_editor_set_store     (DgCheckEditor *self,
 
 /* A new check: a new id, today's date, one empty point. */
 void          dg_check_editor_new_check     (DgCheckEditor *self);
-/* Opens a stored check; FALSE when @id names no road check. */
-gboolean      dg_check_editor_load          (DgCheckEditor *self,
-                                             const char    *id);
+/* Opens a stored check, read on a worker thread; finishes with DG_ERROR_NOT_FOUND when @id
+ * names no road check (the editor is then unchanged). */
+void          dg_check_editor_load_async    (DgCheckEditor       *self,
+                                             const char          *id,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+gboolean      dg_check_editor_load_finish   (DgCheckEditor  *self,
+                                             GAsyncResult   *result,
+                                             GError        **error);
 const char   *dg_check_editor_get_id        (DgCheckEditor *self);
 /* TRUE when the inspector changed something since the check was opened or saved. */
 gboolean      dg_check_editor_get_dirty     (DgCheckEditor *self);

@@ -2,6 +2,10 @@
  *
  * As in the check editor, each edit rebuilds a DgDustfallSample and asks common/ for the
  * validation errors (by field) and for n, S, M and the flags.
+ *
+ * The grid cells are read on a worker thread when the store is set and after each change of it;
+ * a sample opened or begun takes the latest read. A stored sample is read on a worker thread
+ * too (dg_dustfall_editor_load_async()).
  */
 
 #define G_LOG_DOMAIN "dg-dustfall-editor"
@@ -13,7 +17,7 @@
 
 #include "dg-dustfall-editor.h"
 #include "dg-messages.h"
-#include "dg-messages.h"
+#include "dg-store-reader.h"
 #include "dg-utils.h"
 
 #define N_ENTRIES 12
@@ -47,7 +51,9 @@ struct _DgDustfallEditor
   GtkLabel       *error_label;
 
   DgLocalStore   *store;
-  GPtrArray      *cells;
+  GPtrArray      *cells;       /* DgGridCell *, in the order of the picker */
+  GPtrArray      *ref_cells;   /* the latest read of the store, for the next sample */
+  DgStoreReader  *reader;      /* reads ref_cells */
   char           *id;
   gboolean        loading;
   gboolean        saving;
@@ -63,6 +69,14 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
+
+static gpointer read_cells_func (DgLocalStore  *store,
+                                 gpointer       data,
+                                 GCancellable  *cancellable,
+                                 GError       **error);
+static void     cells_read      (gpointer       owner,
+                                 gpointer       result,
+                                 const GError  *error);
 
 /* The entry rows in keyboard order, with the field path validation uses for each. */
 static AdwEntryRow **
@@ -364,6 +378,8 @@ dg_dustfall_editor_dispose (GObject *object)
     gtk_widget_unparent (child);
   g_clear_object (&self->store);
   g_clear_pointer (&self->cells, g_ptr_array_unref);
+  g_clear_object (&self->reader);
+  g_clear_pointer (&self->ref_cells, g_ptr_array_unref);
 
   G_OBJECT_CLASS (dg_dustfall_editor_parent_class)->dispose (object);
 }
@@ -438,6 +454,8 @@ dg_dustfall_editor_init (DgDustfallEditor *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+  self->reader = dg_store_reader_new (read_cells_func, NULL, (GDestroyNotify) g_ptr_array_unref,
+                                      cells_read, self, TRUE);
 
   expression = gtk_property_expression_new (GTK_TYPE_STRING_OBJECT, NULL, "string");
   gtk_drop_down_set_expression (self->cell_dropdown, expression);
@@ -459,12 +477,60 @@ dg_dustfall_editor_init (DgDustfallEditor *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.save", FALSE);
 }
 
+static void reset (DgDustfallEditor *self,
+                   const char       *id);
+
+/* On a worker thread. */
+static gpointer
+read_cells_func (DgLocalStore  *store,
+                 gpointer       data,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  return dg_local_store_list_grid_cells (store);
+}
+
+static void
+cells_read (gpointer      owner,
+            gpointer      result,
+            const GError *error)
+{
+  DgDustfallEditor *self = DG_DUSTFALL_EDITOR (owner);
+  gboolean first = self->ref_cells == NULL;
+
+  if (result == NULL)
+    {
+      g_warning ("Cannot read the grid cells: %s", error->message);
+      return;
+    }
+  g_clear_pointer (&self->ref_cells, g_ptr_array_unref);
+  self->ref_cells = result;
+  /* A sample begun before the first read gets its picker now. */
+  if (first && self->id != NULL &&
+      gtk_drop_down_get_selected (self->cell_dropdown) == GTK_INVALID_LIST_POSITION)
+    {
+      g_autofree char *id = g_strdup (self->id);
+
+      self->loading = TRUE;
+      reset (self, id);
+      self->loading = FALSE;
+      update (self);
+    }
+}
+
 void
 dg_dustfall_editor_set_store (DgDustfallEditor *self,
                               DgLocalStore     *store)
 {
   g_return_if_fail (DG_IS_DUSTFALL_EDITOR (self));
+  g_return_if_fail (store == NULL || DG_IS_LOCAL_STORE (store));
+
+  if (self->store == store)
+    return;
   g_set_object (&self->store, store);
+  g_clear_pointer (&self->ref_cells, g_ptr_array_unref);
+  /* Cells arrive with a sync: the reader follows the store, and the next sample has them. */
+  dg_store_reader_set_store (self->reader, store);
 }
 
 static void
@@ -478,7 +544,8 @@ reset (DgDustfallEditor *self,
   self->saving = FALSE;
 
   g_clear_pointer (&self->cells, g_ptr_array_unref);
-  self->cells = dg_local_store_list_grid_cells (self->store);
+  self->cells = self->ref_cells ? g_ptr_array_ref (self->ref_cells)
+                                : g_ptr_array_new_with_free_func ((GDestroyNotify) dg_grid_cell_free);
   for (guint i = 0; i < self->cells->len; i++)
     {
       DgGridCell *cell = g_ptr_array_index (self->cells, i);
@@ -535,42 +602,57 @@ dg_dustfall_editor_new_sample (DgDustfallEditor *self)
   gtk_widget_grab_focus (GTK_WIDGET (self->cell_dropdown));
 }
 
-gboolean
-dg_dustfall_editor_load (DgDustfallEditor *self,
-                         const char       *id)
+/* On the main thread, with the record read (dg_editor_load_async()). */
+static gboolean
+fill_from_entry (gpointer       editor,
+                 DgStoreEntry  *entry,
+                 GError       **error)
 {
-  g_autoptr(DgStoreEntry) entry = NULL;
+  DgDustfallEditor *self = DG_DUSTFALL_EDITOR (editor);
   g_autoptr(DgDustfallSample) sample = NULL;
+  g_autofree char *status = NULL;
 
-  g_return_val_if_fail (DG_IS_DUSTFALL_EDITOR (self), FALSE);
-
-  entry = dg_local_store_get_entry (self->store, id);
-  if (entry == NULL || entry->type != DG_RECORD_DUSTFALL_SAMPLE || entry->data == NULL)
-    return FALSE;
-  sample = dg_record_data_from_json (DG_RECORD_DUSTFALL_SAMPLE, id, entry->data, NULL);
+  if (entry->type == DG_RECORD_DUSTFALL_SAMPLE && entry->data != NULL)
+    sample = dg_record_data_from_json (DG_RECORD_DUSTFALL_SAMPLE, entry->id, entry->data, NULL);
   if (sample == NULL)
-    return FALSE;
+    {
+      g_set_error (error, DG_ERROR, DG_ERROR_NOT_FOUND, "No dust-fall sample %s", entry->id);
+      return FALSE;
+    }
 
   self->loading = TRUE;
-  reset (self, id);
+  reset (self, entry->id);
   fill (self, sample);
   adw_window_title_set_title (self->window_title, _("Dust-fall Sample"));
   adw_window_title_set_subtitle (self->window_title, dg_sync_status_label (entry->status));
-  if (entry->status == DG_SYNC_STATUS_RETURNED)
-    {
-      g_autofree char *text = g_strdup_printf (_("Returned for correction: %s"),
-                                               entry->reason ? entry->reason : "");
-      show_label (self->status_label, self->status_label, text);
-    }
-  else if (entry->status == DG_SYNC_STATUS_REJECTED)
-    {
-      g_autofree char *text = g_strdup_printf (_("Rejected by the server: %s"),
-                                               entry->message ? entry->message : "");
-      show_label (self->status_label, self->status_label, text);
-    }
+  status = dg_entry_status_message (entry);
+  if (status != NULL)
+    show_label (self->status_label, self->status_label, status);
   self->loading = FALSE;
   update (self);
   return TRUE;
+}
+
+void
+dg_dustfall_editor_load_async (DgDustfallEditor    *self,
+                               const char          *id,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_return_if_fail (DG_IS_DUSTFALL_EDITOR (self));
+  g_return_if_fail (self->store != NULL);
+
+  dg_editor_load_async (self, self->store, id, fill_from_entry, self->cancellable, cancellable,
+                        callback, user_data);
+}
+
+gboolean
+dg_dustfall_editor_load_finish (DgDustfallEditor  *self,
+                                GAsyncResult      *result,
+                                GError           **error)
+{
+  return dg_editor_load_finish (self, result, error);
 }
 
 const char *

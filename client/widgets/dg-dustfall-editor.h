@@ -13,8 +13,16 @@ G_DECLARE_FINAL_TYPE (DgDustfallEditor, dg_dustfall_editor, DG, DUSTFALL_EDITOR,
 void        dg_dustfall_editor_set_store   (DgDustfallEditor *self,
                                             DgLocalStore     *store);
 void        dg_dustfall_editor_new_sample  (DgDustfallEditor *self);
-gboolean    dg_dustfall_editor_load        (DgDustfallEditor *self,
-                                            const char       *id);
+/* Opens a stored sample, read on a worker thread; finishes with DG_ERROR_NOT_FOUND when @id
+ * names no dust-fall sample (the editor is then unchanged). */
+void        dg_dustfall_editor_load_async  (DgDustfallEditor    *self,
+                                            const char          *id,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+gboolean    dg_dustfall_editor_load_finish (DgDustfallEditor  *self,
+                                            GAsyncResult      *result,
+                                            GError           **error);
 const char *dg_dustfall_editor_get_id      (DgDustfallEditor *self);
 
 /* The widgets, for keyboard focus and for tests that drive the editor. @field is a field path

@@ -179,6 +179,15 @@ dg_test_window_setup (DgTestWindow  *fixture,
   fixture->window = dg_window_new (NULL, fixture->store, fixture->engine);
   gtk_window_present (GTK_WINDOW (fixture->window));
   dg_test_spin (100);
+  g_assert_true (dg_test_spin_until (dg_test_window_pages_idle, fixture->window, 5000));
+}
+
+gboolean
+dg_test_window_pages_idle (gpointer window)
+{
+  return dg_window_get_ready (window) &&
+         !dg_today_page_get_loading (dg_window_get_today_page (window)) &&
+         !dg_records_page_get_loading (dg_window_get_records_page (window));
 }
 
 void

@@ -87,6 +87,9 @@ void          dg_test_window_setup        (DgTestWindow  *fixture,
 /* Destroys the window, runs the main loop for 50 ms and drops the rest. */
 void          dg_test_window_teardown     (DgTestWindow  *fixture,
                                            gconstpointer  user_data);
+/* Whether the window (a DgWindow) is ready and its pages have answered their worker-thread
+ * reads: a test looks once they have. */
+gboolean      dg_test_window_pages_idle   (gpointer       window);
 /* @child in a window of its own of @width × @height, presented; waits until it is mapped and
  * has a width. Returns the window. */
 GtkWidget    *dg_test_show_in_window      (GtkWidget     *child,

@@ -339,6 +339,136 @@ test_backoff (void)
   g_assert_cmpuint (dg_sync_engine_backoff_ms (1, 0.999), <=, 2400);
 }
 
+/* ---- The main-thread guard (DUSTGRID_STORE_GUARD=1, set for the whole suite) ---- */
+
+static gboolean
+read_roads_cb (gpointer data)
+{
+  g_autoptr(GPtrArray) roads = dg_local_store_list_roads (data);
+
+  /* Only reached when the guard let the read through. */
+  g_print ("read %u roads on the main thread\n", roads->len);
+  return G_SOURCE_REMOVE;
+}
+
+static gpointer
+count_roads_func (DgLocalStore  *store,
+                  gpointer       data,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  g_autoptr(GPtrArray) roads = dg_local_store_list_roads (store);
+
+  return GUINT_TO_POINTER (roads->len + 1);
+}
+
+static void
+counted_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  *(guint *) user_data = GPOINTER_TO_UINT (dg_local_store_run_finish (DG_LOCAL_STORE (object),
+                                                                      result, &error));
+  g_assert_no_error (error);
+}
+
+/* In a child: a blocking read from a handler the main loop dispatches, as a page's would be. */
+static void
+read_in_handler (void)
+{
+  g_autofree char *path = dg_local_store_default_path ();
+  g_autoptr(DgLocalStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  guint counted = 0;
+
+  /* Outside a dispatch the test's thread does not run the main loop: allowed. */
+  store = dg_local_store_new (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (dg_local_store_ensure_reference (store, &error));
+
+  /* The same read from a worker thread, while the main loop runs, is allowed. */
+  dg_local_store_run_async (store, count_roads_func, NULL, NULL, NULL, NULL, counted_cb,
+                            &counted);
+  while (counted == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (counted, >, 1);
+
+  g_idle_add (read_roads_cb, store);
+  g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+test_guard_refuses_main_thread (void)
+{
+  if (g_test_subprocess ())
+    {
+      read_in_handler ();
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_failed ();
+  g_test_trap_assert_stderr ("*CRITICAL*dg_local_store_list_roads: SQL on the main thread*");
+  g_test_trap_assert_stdout_unmatched ("*read * roads on the main thread*");
+}
+
+/* Without the guard (a release build, or DUSTGRID_STORE_GUARD=0) the same read runs: the
+ * failure above is the guard's, not the read's. */
+static void
+test_guard_off (void)
+{
+  if (g_test_subprocess ())
+    {
+      read_in_handler ();
+      return;
+    }
+  g_setenv ("DUSTGRID_STORE_GUARD", "0", TRUE);
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_setenv ("DUSTGRID_STORE_GUARD", "1", TRUE);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stdout ("*read * roads on the main thread*");
+}
+
+static void
+got_result_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static void
+notified_cb (gboolean *notified)
+{
+  *notified = TRUE;
+}
+
+/* A store made for a path is opened on a worker thread, with the sample district. */
+static void
+test_open_async (void)
+{
+  g_autofree char *path = dg_local_store_default_path ();
+  g_autoptr(DgLocalStore) store = dg_local_store_new_for_path (path);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) roads = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean notified = FALSE;
+
+  g_assert_false (dg_local_store_get_open (store));
+  g_signal_connect_swapped (store, "notify::open", G_CALLBACK (notified_cb), &notified);
+  dg_local_store_open_async (store, TRUE, NULL, got_result_cb, &result);
+  while (result == NULL || !notified)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (dg_local_store_open_finish (store, result, &error));
+  g_assert_no_error (error);
+  g_assert_true (dg_local_store_get_open (store));
+
+  roads = dg_local_store_list_roads (store);
+  g_assert_cmpuint (roads->len, >, 0);
+  dg_test_spin_until_idle ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -356,6 +486,10 @@ main (int   argc,
   g_test_add ("/client/store/reopen", Fixture, NULL,
               fixture_setup, test_reopen, fixture_teardown);
   g_test_add_func ("/client/store/token", test_token_store);
+  g_test_add_func ("/client/store/guard/refuses-sql-on-the-main-thread",
+                   test_guard_refuses_main_thread);
+  g_test_add_func ("/client/store/guard/off-lets-it-run", test_guard_off);
+  g_test_add_func ("/client/store/open-async", test_open_async);
   g_test_add_func ("/client/sync/backoff", test_backoff);
 
   return g_test_run ();

@@ -202,6 +202,7 @@ test_six_point_check (Fixture       *fixture,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL));
   g_assert_true (dg_test_spin_until (back_on_main_page, fixture->window, 5000));
   dg_test_spin (50);
+  g_assert_true (dg_test_spin_until (dg_test_window_pages_idle, fixture->window, 5000));
 
   g_assert_cmpuint (dg_today_page_get_complete_roads (today), ==, 1);
   g_assert_nonnull (strstr (gtk_label_get_label (dg_today_page_get_quota_label (today)),
@@ -214,6 +215,7 @@ test_six_point_check (Fixture       *fixture,
                    ==, "Not signed in, 1 pending");
   adw_view_stack_set_visible_child_name (dg_window_get_view_stack (fixture->window), "records");
   dg_test_spin (50);
+  g_assert_true (dg_test_spin_until (dg_test_window_pages_idle, fixture->window, 5000));
   g_assert_nonnull (find_label_with_text (GTK_WIDGET (dg_window_get_records_page (fixture->window)),
                                           "Pending"));
 }
@@ -323,6 +325,112 @@ test_dialogs (Fixture       *fixture,
   g_assert_not_reached ();
 }
 
+static void
+got_result_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* The app's start: the window is made and shown on a store not open yet, with a spinner, and
+ * its pages fill once the store has been opened on a worker thread. */
+static void
+test_window_before_store (void)
+{
+  g_autofree char *path = dg_local_store_default_path ();
+  g_autoptr(DgLocalStore) store = dg_local_store_new_for_path (path);
+  g_autoptr(DgTokenStore) tokens = dg_token_store_new (NULL);
+  g_autoptr(DgSyncEngine) engine = dg_sync_engine_new (store, tokens);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  DgWindow *window = dg_window_new (NULL, store, engine);
+
+  gtk_window_present (GTK_WINDOW (window));
+  dg_test_spin (50);
+  g_assert_cmpstr (dg_window_get_visible_page (window), ==, "loading");
+  g_assert_false (dg_window_get_ready (window));
+  /* Nothing to write into yet. */
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "new-check"));
+
+  dg_local_store_open_async (store, TRUE, NULL, got_result_cb, &result);
+  g_assert_true (dg_test_spin_until (dg_test_window_pages_idle, window, 5000));
+  g_assert_nonnull (result);
+  g_assert_true (dg_local_store_open_finish (store, result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (dg_window_get_visible_page (window), ==, "main");
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "new-check"));
+  g_assert_nonnull (strstr (gtk_label_get_label (
+    dg_today_page_get_quota_label (dg_window_get_today_page (window))), "0 of 6"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  dg_test_spin (50);
+}
+
+static gboolean
+on_check_page (gpointer data)
+{
+  return g_strcmp0 (dg_window_get_visible_page (data), "check") == 0;
+}
+
+static void
+save_check (Fixture    *fixture,
+            const char *id)
+{
+  g_autoptr(GPtrArray) roads = dg_local_store_list_roads (fixture->store);
+  g_autoptr(DgRoadCheck) check = dg_road_check_new ();
+  g_autoptr(JsonObject) data = NULL;
+  g_autoptr(GError) error = NULL;
+
+  check->id = g_strdup (id);
+  check->road_id = g_strdup (((DgRoad *) g_ptr_array_index (roads, 0))->id);
+  check->date = dg_date_today ();
+  dg_road_check_add_point (check, 1, ((DgRoad *) g_ptr_array_index (roads, 0))->surface,
+                           "K0+100", 1.0, 2.0);
+  data = dg_record_data_to_json (DG_RECORD_ROAD_CHECK, check);
+  g_assert_true (dg_local_store_save (fixture->store, DG_RECORD_ROAD_CHECK, id, data, &error));
+  g_assert_no_error (error);
+}
+
+/* A check chosen on the today page is read on a worker thread, then shown in the editor. */
+static void
+test_open_check (Fixture       *fixture,
+                 gconstpointer  user_data)
+{
+  g_autofree char *id = dg_uuid_new ();
+  DgTodayPage *today = dg_window_get_today_page (fixture->window);
+
+  save_check (fixture, id);
+  dg_test_spin (50);
+  g_assert_true (dg_test_spin_until (dg_test_window_pages_idle, fixture->window, 5000));
+
+  g_signal_emit_by_name (today, "open-check", id);
+  /* Not before the read has answered. */
+  g_assert_cmpstr (dg_window_get_visible_page (fixture->window), ==, "main");
+  g_assert_true (dg_test_spin_until (on_check_page, fixture->window, 5000));
+  g_assert_cmpstr (dg_check_editor_get_id (dg_window_get_check_editor (fixture->window)), ==, id);
+  g_assert_cmpuint (dg_check_editor_get_n_points (dg_window_get_check_editor (fixture->window)),
+                    ==, 2);
+}
+
+/* A window closed while its pages and an editor are reading gets no callback: the reads are
+ * cancelled with it (under ./dev test --sanitize a late callback would touch freed memory). */
+static void
+test_close_while_reading (Fixture       *fixture,
+                          gconstpointer  user_data)
+{
+  g_autofree char *id = dg_uuid_new ();
+
+  save_check (fixture, id);
+  /* The save's "changed" starts the pages' reads, and the editor starts its own. */
+  g_main_context_iteration (NULL, FALSE);
+  g_signal_emit_by_name (dg_window_get_today_page (fixture->window), "open-check", id);
+  dg_today_page_refresh (dg_window_get_today_page (fixture->window));
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  fixture->window = NULL;
+  dg_test_spin (200);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -337,6 +445,11 @@ main (int   argc,
 
   g_test_add ("/client/window/dialogs", Fixture, NULL,
               dg_test_window_setup, test_dialogs, dg_test_window_teardown);
+  g_test_add_func ("/client/window/shown-before-the-store-opens", test_window_before_store);
+  g_test_add ("/client/window/open-check-from-today", Fixture, NULL,
+              dg_test_window_setup, test_open_check, dg_test_window_teardown);
+  g_test_add ("/client/window/closed-while-reading", Fixture, NULL,
+              dg_test_window_setup, test_close_while_reading, dg_test_window_teardown);
 
   return g_test_run ();
 }
