@@ -20,6 +20,15 @@
 #define KIB 1024
 #define MIB (1024 * 1024)
 
+/* What a 64 MiB body cut off at 8 MiB may cost the server besides those 8 MiB: the allocator's
+ * own, and under AddressSanitizer the drained pieces too, which it keeps in quarantine after
+ * they are freed. */
+#if defined(__SANITIZE_ADDRESS__)
+# define MEMORY_SLACK_KIB (40 * 1024)
+#else
+# define MEMORY_SLACK_KIB (16 * 1024)
+#endif
+
 /* Writes what it can of @data; the server may close before it has read it all. */
 static gboolean
 send_all (GSocketConnection *connection,
@@ -161,7 +170,7 @@ test_chunked_memory_bounded (void)
   after = dg_test_process_status_kib (server, "VmHWM:");
   g_test_message ("peak resident: %zu KiB before, %zu KiB after", before, after);
   /* The 8 MiB a body may take, and room for the allocator; far below the 64 sent. */
-  g_assert_cmpuint (after - before, <, 24 * 1024);
+  g_assert_cmpuint (after - before, <, (DG_MAX_BODY_BYTES / KIB) + MEMORY_SLACK_KIB);
 
   g_assert_cmpint (dg_test_process_stop (server), ==, 0);
   remove_dir (dir);
