@@ -137,6 +137,10 @@ struct _DgStoreBackend
   gboolean   (*revoke_token)     (DgStoreDb      *db,
                                   const char     *token_hash,
                                   GError        **error);
+  /* Revokes every token of @username. */
+  gboolean   (*revoke_user_tokens) (DgStoreDb    *db,
+                                    const char   *username,
+                                    GError      **error);
 
   /* ---- Records ---- */
 

@@ -254,6 +254,8 @@ dg_store_put_user (DgStore     *self,
 {
   g_autoptr(GMutexLocker) locker = NULL;
   g_autofree char *now = NULL;
+  g_autofree char *prev_hash = NULL;
+  gint64 seq;
 
   g_return_val_if_fail (username != NULL && password_hash != NULL, FALSE);
 
@@ -262,7 +264,19 @@ dg_store_put_user (DgStore     *self,
     return FALSE;
 
   now = dg_timestamp_now ();
-  return self->backend->put_user (self->db, username, role, password_hash, now, error);
+  /* A new password or role ends every session of the user at once, in the same transaction:
+   * a token handed out under the old password must not outlive it (design 6.6). */
+  if (!self->backend->begin_write (self->db, &seq, &prev_hash, error))
+    return FALSE;
+  if (!self->backend->put_user (self->db, username, role, password_hash, now, error) ||
+      !self->backend->revoke_user_tokens (self->db, username, error) ||
+      !self->backend->commit (self->db, error))
+    {
+      self->backend->rollback (self->db);
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 gboolean

@@ -673,6 +673,34 @@ test_auth_token_round_trip (Fixture       *f,
   g_assert_true (dg_store_revoke_token (f->store, "token-hash", &error));
   g_assert_false (dg_store_lookup_token (f->store, "token-hash", now, NULL, &role, &error));
   g_assert_no_error (error);
+  g_assert_no_error (error);
+}
+
+/* A new password (or role) ends every session of the user at once, and no one else's: a
+ * token handed out under the old password must not outlive it. */
+static void
+test_auth_new_password_ends_sessions (Fixture       *f,
+                                      gconstpointer  data)
+{
+  const gint64 now = 1767225600;   /* 2026-01-01 */
+  g_autoptr(GError) error = NULL;
+  DgRole role = DG_ROLE_ADMIN;
+
+  SKIP_IF_UNAVAILABLE (f);
+
+  g_assert_true (dg_store_put_user (f->store, "anna", DG_ROLE_OFFICE, "hash-2", &error));
+
+  g_assert_true (dg_store_put_user (f->store, "ben", DG_ROLE_INSPECTOR, "hash-b", &error));
+  g_assert_true (dg_store_add_token (f->store, "anna-1", "anna", now + 60, &error));
+  g_assert_true (dg_store_add_token (f->store, "anna-2", "anna", now + 60, &error));
+  g_assert_true (dg_store_add_token (f->store, "ben-1", "ben", now + 60, &error));
+  g_assert_no_error (error);
+  g_assert_true (dg_store_put_user (f->store, "anna", DG_ROLE_OFFICE, "hash-3", &error));
+  g_assert_no_error (error);
+  g_assert_false (dg_store_lookup_token (f->store, "anna-1", now, NULL, &role, &error));
+  g_assert_false (dg_store_lookup_token (f->store, "anna-2", now, NULL, &role, &error));
+  g_assert_true (dg_store_lookup_token (f->store, "ben-1", now, NULL, &role, &error));
+  g_assert_no_error (error);
 }
 
 /* ---- Integrity ---- */
@@ -811,6 +839,7 @@ main (int   argc,
     { "history/every-revision-oldest-first", test_history },
     { "reports/loaders-read-what-was-written", test_report_loaders },
     { "auth/token-round-trip", test_auth_token_round_trip },
+    { "auth/new-password-ends-sessions", test_auth_new_password_ends_sessions },
     { "integrity/backup-and-verify", test_backup_and_verify },
     { "lifecycle/reopen-and-close", test_reopen_and_close },
   };

@@ -133,3 +133,20 @@ dg_sqlite_revoke_token (DgStoreDb   *db,
   dg_sqlite_bind_text (s, 1, token_hash);
   return dg_sqlite_step_done (self, s, "revoke token", error);
 }
+
+gboolean
+dg_sqlite_revoke_user_tokens (DgStoreDb   *db,
+                              const char  *username,
+                              GError     **error)
+{
+  DgSqliteDb *self = DG_SQLITE_DB (db);
+  sqlite3_stmt *s;
+
+  s = dg_sqlite_stmt (self, "UPDATE tokens SET revoked = 1 WHERE username = ?1 AND revoked = 0",
+                      error);
+  if (s == NULL)
+    return FALSE;
+
+  dg_sqlite_bind_text (s, 1, username);
+  return dg_sqlite_step_done (self, s, "revoke the user's tokens", error);
+}

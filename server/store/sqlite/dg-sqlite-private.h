@@ -85,6 +85,7 @@ gboolean   dg_sqlite_lookup_token       (DgStoreDb *db, const char *token_hash, 
                                          gboolean *found, char **username, DgRole *role,
                                          char **stored_hash, GError **error);
 gboolean   dg_sqlite_revoke_token       (DgStoreDb *db, const char *token_hash, GError **error);
+gboolean   dg_sqlite_revoke_user_tokens (DgStoreDb *db, const char *username, GError **error);
 
 /* ---- dg-sqlite-changes.c ---- */
 
