@@ -86,6 +86,8 @@ dg_sqlite_backup (DgStoreDb   *db,
   sqlite3_backup *backup;
   int rc;
 
+  if (!dg_sqlite_create_private (dest_path, error))
+    return FALSE;
   rc = sqlite3_open_v2 (dest_path, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
   if (rc != SQLITE_OK)
     {

@@ -131,6 +131,10 @@ gboolean   dg_sqlite_verify             (DgStoreDb *db, DgStoreRevisionFunc func
                                          gpointer user_data, char **stale_id,
                                          gint64 *stale_rev, GError **error);
 gboolean   dg_sqlite_backup             (DgStoreDb *db, const char *dest, GError **error);
+/* Creates @path empty with mode 0600 when it does not exist, before SQLite opens it: SQLite
+ * gives its -wal and -shm files the database's mode, so none of them is ever world-readable,
+ * whatever the umask. */
+gboolean   dg_sqlite_create_private     (const char *path, GError **error);
 gboolean   dg_sqlite_exec_sql           (DgStoreDb *db, const char *sql, GError **error);
 
 G_END_DECLS

@@ -9,6 +9,10 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
 #include "dg-sqlite-private.h"
 
 void
@@ -168,6 +172,31 @@ sqlite_close (DgStoreDb *db)
   g_free (self);
 }
 
+gboolean
+dg_sqlite_create_private (const char  *path,
+                          GError     **error)
+{
+  int fd;
+
+  /* ":memory:" and "file:" URIs are SQLite's to create. */
+  if (g_str_equal (path, ":memory:") || g_str_has_prefix (path, "file:"))
+    return TRUE;
+
+  fd = open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0 && errno == EEXIST)
+    return TRUE;
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      dg_set_error (error, DG_ERROR_UNAVAILABLE, NULL, "cannot create %s: %s", path,
+                    g_strerror (saved));
+      return FALSE;
+    }
+  close (fd);
+  return TRUE;
+}
+
 static DgStoreDb *
 sqlite_open (const char  *path,
              gboolean    *created,
@@ -179,6 +208,11 @@ sqlite_open (const char  *path,
   self->parent.backend = &dg_sqlite_backend;
   self->stmts = g_hash_table_new (g_str_hash, g_str_equal);
 
+  if (!dg_sqlite_create_private (path, error))
+    {
+      sqlite_close (&self->parent);
+      return NULL;
+    }
   rc = sqlite3_open_v2 (path, &self->db,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
   if (rc != SQLITE_OK)
