@@ -4,7 +4,8 @@
  * report builders over the local store) and hands it to one widget per tab (office/), which
  * only format it. What concerns the whole month stays here: the month picker and its summary,
  * the export, and the server actions (close, reopen, and the returns the Records tab asks
- * for), offered as common/'s policy table allows the session's role.
+ * for), which DgOfficeRequests sends and offers as common/'s policy table allows the
+ * session's role.
  */
 
 #define G_LOG_DOMAIN "dg-office-page"
@@ -13,13 +14,12 @@
 
 #include <glib/gi18n.h>
 
-#include "dg-messages.h"
-#include "dg-office-actions.h"
 #include "dg-office-page.h"
 #include "dg-trend-dialog.h"
 #include "dg-utils.h"
 #include "office/dg-charts-tab.h"
 #include "office/dg-office-export.h"
+#include "office/dg-office-requests.h"
 #include "office/dg-quota-tab.h"
 #include "office/dg-records-tab.h"
 #include "office/dg-roads-tab.h"
@@ -43,12 +43,12 @@ struct _DgOfficePage
   DgRecordsTab      *records_tab;
 
   DgLocalStore      *store;
-  DgSyncEngine      *engine;
+  DgOfficeRequests  *requests;         /* close, reopen, return, and whether they are allowed */
   char              *month;
   DgMonthReport     *report;
   gboolean           loading;
   GCancellable      *load_cancellable;
-  GCancellable      *cancellable;      /* server calls and exports; cancelled in dispose */
+  GCancellable      *cancellable;      /* exports; cancelled in dispose */
   guint              reload_id;
   gboolean           stale;            /* the store or the month changed while hidden */
 
@@ -249,160 +249,16 @@ cell_activated_cb (DgOfficePage *self,
 
 /* ---- Server actions: close, reopen, return ---- */
 
-/* Offer only what common/'s policy table lets the session's role do: the server asks the same
- * table before it runs the action. */
+/* The requests say what common/'s policy table lets the session's role do. */
 static void
 update_session_actions (DgOfficePage *self)
 {
-  const char *name = NULL;
-  DgRole role;
-  gboolean known;
-
-  if (self->engine != NULL && dg_sync_engine_get_signed_in (self->engine))
-    name = dg_token_store_get_role (dg_sync_engine_get_tokens (self->engine));
-  known = dg_role_from_string (name, &role);
-
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "office.close-month",
-                                 known && dg_policy_allows (role, DG_ACTION_CLOSE_MONTH,
-                                                            DG_SCOPE_ANY));
+                                 dg_office_requests_get_can_close (self->requests));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "office.reopen-month",
-                                 known && dg_policy_allows (role, DG_ACTION_REOPEN_MONTH,
-                                                            DG_SCOPE_ANY));
+                                 dg_office_requests_get_can_reopen (self->requests));
   dg_records_tab_set_can_return (self->records_tab,
-                                 known && dg_policy_allows (role, DG_ACTION_RETURN_RECORD,
-                                                            DG_SCOPE_ANY));
-}
-
-static DgOfficeActions *
-make_actions (DgOfficePage *self)
-{
-  if (self->engine != NULL)
-    return dg_office_actions_new_for_engine (self->engine);
-  return dg_office_actions_new (NULL, NULL);
-}
-
-static void
-after_action (DgOfficePage *self,
-              GError       *error,
-              const char   *done)
-{
-  if (error != NULL)
-    {
-      g_autofree char *why = dg_describe_error (error);
-      /* Translators: an office action the server refused or could not take; %s says why */
-      g_autofree char *text = g_strdup_printf (_("Not done: %s"), why);
-
-      show_toast (self, text);
-      return;
-    }
-
-  show_toast (self, done);
-  /* The server's new states (a returned record) reach this device with the next pull. */
-  if (self->engine != NULL)
-    dg_sync_engine_sync_now (self->engine);
-}
-
-static void
-close_done_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(DgOfficePage) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!dg_office_actions_close_month_finish (DG_OFFICE_ACTIONS (source), result, &error)
-      && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  after_action (self, error, _("Month closed: its records are frozen"));
-}
-
-static void
-reopen_done_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(DgOfficePage) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!dg_office_actions_reopen_month_finish (DG_OFFICE_ACTIONS (source), result, &error)
-      && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  after_action (self, error, _("Month reopened"));
-}
-
-static void
-return_done_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(DgOfficePage) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!dg_office_actions_return_record_finish (DG_OFFICE_ACTIONS (source), result, &error)
-      && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  after_action (self, error, _("Record returned to its inspector"));
-}
-
-static void
-month_response_cb (DgOfficePage     *self,
-                   const char       *response,
-                   AdwMessageDialog *dialog)
-{
-  g_autoptr(DgOfficeActions) actions = NULL;
-  const char *month = g_object_get_data (G_OBJECT (dialog), "dg-month");
-
-  actions = make_actions (self);
-  if (g_strcmp0 (response, "close") == 0)
-    dg_office_actions_close_month_async (actions, month, self->cancellable, close_done_cb,
-                                         g_object_ref (self));
-  else if (g_strcmp0 (response, "reopen") == 0)
-    dg_office_actions_reopen_month_async (actions, month, self->cancellable, reopen_done_cb,
-                                          g_object_ref (self));
-}
-
-static void
-confirm_month (DgOfficePage *self,
-               gboolean      close)
-{
-  GtkWidget *dialog;
-  g_autofree char *heading = NULL;
-
-  if (close)
-    {
-      /* Translators: %s is a month, YYYY-MM */
-      heading = g_strdup_printf (_("Close %s?"), self->month);
-      dialog = adw_message_dialog_new (get_window (self), heading,
-                                       _("The month’s records are frozen: inspectors can no "
-                                         "longer change them until an administrator reopens "
-                                         "the month."));
-      adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                        "cancel", _("_Cancel"),
-                                        "close", _("C_lose Month"),
-                                        NULL);
-      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "close",
-                                                  ADW_RESPONSE_DESTRUCTIVE);
-    }
-  else
-    {
-      /* Translators: %s is a month, YYYY-MM */
-      heading = g_strdup_printf (_("Reopen %s?"), self->month);
-      dialog = adw_message_dialog_new (get_window (self), heading,
-                                       _("Inspectors can change the month’s records again. "
-                                         "Only an administrator may reopen a month."));
-      adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                        "cancel", _("_Cancel"),
-                                        "reopen", _("_Reopen Month"),
-                                        NULL);
-      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "reopen",
-                                                  ADW_RESPONSE_SUGGESTED);
-    }
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_object_set_data_full (G_OBJECT (dialog), "dg-month", g_strdup (self->month), g_free);
-  g_signal_connect_object (dialog, "response", G_CALLBACK (month_response_cb), self,
-                           G_CONNECT_SWAPPED);
-  gtk_window_present (GTK_WINDOW (dialog));
+                                 dg_office_requests_get_can_return (self->requests));
 }
 
 /* The Records tab asked for the record back, with the reason the user gave. */
@@ -412,10 +268,7 @@ return_record_cb (DgOfficePage *self,
                   const char   *reason,
                   DgRecordsTab *tab)
 {
-  g_autoptr(DgOfficeActions) actions = make_actions (self);
-
-  dg_office_actions_return_record_async (actions, id, reason, self->cancellable, return_done_cb,
-                                         g_object_ref (self));
+  dg_office_requests_return_record (self->requests, id, reason);
 }
 
 /* ---- Export ---- */
@@ -586,7 +439,9 @@ close_month_action (GtkWidget  *widget,
                     const char *action_name,
                     GVariant   *parameter)
 {
-  confirm_month (DG_OFFICE_PAGE (widget), TRUE);
+  DgOfficePage *self = DG_OFFICE_PAGE (widget);
+
+  dg_office_requests_close_month (self->requests, get_window (self), self->month);
 }
 
 static void
@@ -594,7 +449,9 @@ reopen_month_action (GtkWidget  *widget,
                      const char *action_name,
                      GVariant   *parameter)
 {
-  confirm_month (DG_OFFICE_PAGE (widget), FALSE);
+  DgOfficePage *self = DG_OFFICE_PAGE (widget);
+
+  dg_office_requests_reopen_month (self->requests, get_window (self), self->month);
 }
 
 /* ---- GObject ---- */
@@ -617,6 +474,12 @@ dg_office_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->load_cancellable);
   g_cancellable_cancel (self->cancellable);
+  if (self->requests != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->requests, self);
+      dg_office_requests_cancel (self->requests);
+    }
+  g_clear_object (&self->requests);
   g_clear_handle_id (&self->reload_id, g_source_remove);
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (self->chooser);
@@ -629,7 +492,6 @@ dg_office_page_dispose (GObject *object)
 
   g_clear_object (&self->report);
   g_clear_object (&self->store);
-  g_clear_object (&self->engine);
   g_clear_object (&self->load_cancellable);
   g_clear_object (&self->cancellable);
 
@@ -758,6 +620,12 @@ dg_office_page_init (DgOfficePage *self)
   self->month = dg_date_month (today);
   gtk_label_set_label (self->month_label, self->month);
 
+  self->requests = dg_office_requests_new ();
+  g_signal_connect_object (self->requests, "notify", G_CALLBACK (update_session_actions), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->requests, "finished", G_CALLBACK (show_toast), self,
+                           G_CONNECT_SWAPPED);
+
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "office.export", FALSE);
   update_session_actions (self);
 }
@@ -795,15 +663,7 @@ dg_office_page_set_engine (DgOfficePage *self,
   g_return_if_fail (DG_IS_OFFICE_PAGE (self));
   g_return_if_fail (engine == NULL || DG_IS_SYNC_ENGINE (engine));
 
-  if (self->engine == engine)
-    return;
-  if (self->engine != NULL)
-    g_signal_handlers_disconnect_by_data (self->engine, self);
-  g_set_object (&self->engine, engine);
-  if (engine != NULL)
-    g_signal_connect_object (engine, "notify::signed-in", G_CALLBACK (update_session_actions),
-                             self, G_CONNECT_SWAPPED);
-  update_session_actions (self);
+  dg_office_requests_set_engine (self->requests, engine);
 }
 
 const char *

@@ -21,6 +21,7 @@
 #include "dg-month-report.h"
 #include "dg-office-actions.h"
 #include "dg-office-page.h"
+#include "office/dg-office-requests.h"
 #include "dg-ranking-chart.h"
 #include "dg-test-client.h"
 #include "dg-trend.h"
@@ -1025,6 +1026,60 @@ test_actions (void)
   wait_reset (&wait);
 }
 
+/* What the page offers follows common/'s policy table for the signed-in role, as the server
+ * does: the office closes months and returns records, an administrator only reopens them, an
+ * inspector does none of it, and nobody signed in does nothing. */
+static void
+test_requests_follow_policy (void)
+{
+  static const struct
+  {
+    const char *user;
+    gboolean    close, reopen, ret;
+  } expected[] = {
+    { "office", TRUE, FALSE, TRUE },
+    { "admin", FALSE, TRUE, FALSE },
+    { "inspector", FALSE, FALSE, FALSE },
+  };
+  Server server = { 0 };
+
+  if (g_getenv ("DUSTGRID_SERVER") == NULL)
+    {
+      g_test_skip ("DUSTGRID_SERVER is not set");
+      return;
+    }
+
+  server_start (&server);
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      g_autofree char *dir = g_build_filename (server.dir, expected[i].user, NULL);
+      g_autoptr(DgTestClient) client = dg_test_client_new (dir);
+      g_autoptr(DgOfficeRequests) requests = dg_office_requests_new ();
+      g_autoptr(GError) error = NULL;
+
+      /* Not signed in: nothing. */
+      dg_office_requests_set_engine (requests, client->engine);
+      g_assert_false (dg_office_requests_get_can_close (requests));
+      g_assert_false (dg_office_requests_get_can_reopen (requests));
+      g_assert_false (dg_office_requests_get_can_return (requests));
+
+      dg_test_client_sign_in (client, server.url, expected[i].user, &error);
+      g_assert_no_error (error);
+      g_test_message ("%s", expected[i].user);
+      g_assert_cmpint (dg_office_requests_get_can_close (requests), ==, expected[i].close);
+      g_assert_cmpint (dg_office_requests_get_can_reopen (requests), ==, expected[i].reopen);
+      g_assert_cmpint (dg_office_requests_get_can_return (requests), ==, expected[i].ret);
+
+      dg_office_requests_set_engine (requests, NULL);
+      g_assert_false (dg_office_requests_get_can_close (requests));
+      g_assert_false (dg_office_requests_get_can_reopen (requests));
+      g_assert_false (dg_office_requests_get_can_return (requests));
+      g_clear_pointer (&client, dg_test_client_free);
+      dg_test_remove_dir (dir);
+    }
+  server_stop (&server);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1040,6 +1095,7 @@ main (int   argc,
   g_test_add_func ("/client/office/trend-dialog", test_trend_dialog);
   g_test_add_func ("/client/office/page", test_page);
   g_test_add_func ("/client/office/actions", test_actions);
+  g_test_add_func ("/client/office/requests-follow-policy", test_requests_follow_policy);
 
   return g_test_run ();
 }
