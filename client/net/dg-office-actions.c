@@ -86,7 +86,12 @@ post (DgOfficeActions     *self,
     return;
 
   if (body == NULL)
-    body = empty = json_node_init_object (json_node_alloc (), json_object_new ());
+    {
+      /* json_node_init_object() takes a reference of its own on the object. */
+      g_autoptr(JsonObject) object = json_object_new ();
+
+      body = empty = json_node_init_object (json_node_alloc (), object);
+    }
   dg_api_client_call_async (self->api, DG_API_CALL_DEFAULT, "POST", path, body, cancellable,
                             call_cb, g_steal_pointer (&task));
 }
