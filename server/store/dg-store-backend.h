@@ -137,6 +137,12 @@ struct _DgStoreBackend
   gboolean   (*revoke_token)     (DgStoreDb      *db,
                                   const char     *token_hash,
                                   GError        **error);
+  /* Deletes the tokens of @username that are revoked or expired at @now: they answer nothing
+   * any more, and a user who signs in every day would otherwise pile them up. */
+  gboolean   (*purge_tokens)     (DgStoreDb      *db,
+                                  const char     *username,
+                                  gint64          now,
+                                  GError        **error);
   /* Revokes every token of @username. */
   gboolean   (*revoke_user_tokens) (DgStoreDb    *db,
                                     const char   *username,

@@ -306,8 +306,11 @@ dg_store_add_token (DgStore     *self,
                     GError     **error)
 {
   g_autoptr(GMutexLocker) locker = dg_store_lock_open (self, error);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
+  /* Each sign-in clears the user's dead tokens, so the table holds live sessions only. */
   return locker != NULL &&
+         self->backend->purge_tokens (self->db, username, now, error) &&
          self->backend->add_token (self->db, token_hash, username, expires_at, error);
 }
 

@@ -1,10 +1,12 @@
-/* test-store-files.c: the SQLite database, its -wal and -shm files and its backups are created
- * 0600 whatever the umask, since they hold password hashes and every record (issue 18, item 6). */
+/* test-store-files.c: what the SQLite backend leaves in its files. The database, its -wal and
+ * -shm files and its backups are created 0600 whatever the umask, since they hold password
+ * hashes and every record; and the tokens table holds live sessions only. */
 #include "config.h"
 
 #include <sys/stat.h>
 
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 
 #include "dg-store.h"
 
@@ -16,6 +18,22 @@ assert_mode_0600 (const char *path)
   g_assert_cmpint (g_stat (path, &st), ==, 0);
   if ((st.st_mode & 0777) != 0600)
     g_test_fail_printf ("%s has mode %03o, not 600", path, st.st_mode & 0777);
+}
+
+/* The database's files and the folder: what a store of these tests leaves. */
+static void
+remove_store (const char *dir,
+              const char *path)
+{
+  const char *suffixes[] = { "", "-wal", "-shm" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+
+      g_remove (file);
+    }
+  g_rmdir (dir);
 }
 
 static void
@@ -49,10 +67,58 @@ test_files_private (void)
   umask (old_umask);
   g_clear_object (&store);
   g_remove (copy);
-  g_remove (wal);
-  g_remove (shm);
-  g_remove (path);
-  g_rmdir (dir);
+  remove_store (dir, path);
+}
+
+static gint64
+count_tokens (const char *path)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *s = NULL;
+  gint64 n;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT count(*) FROM tokens", -1, &s, NULL), ==,
+                   SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (s), ==, SQLITE_ROW);
+  n = sqlite3_column_int64 (s, 0);
+  sqlite3_finalize (s);
+  sqlite3_close (db);
+  return n;
+}
+
+/* A sign-in deletes the user's revoked and expired tokens; another user's stay. */
+static void
+test_dead_tokens_purged (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("dg-store-tokens-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "dustgrid.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DgStore) store = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  store = dg_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (dg_store_put_user (store, "anna", DG_ROLE_INSPECTOR, "hash", &error));
+  g_assert_true (dg_store_put_user (store, "ben", DG_ROLE_INSPECTOR, "hash", &error));
+  g_assert_true (dg_store_add_token (store, "anna-expired", "anna", now - 10, &error));
+  g_assert_true (dg_store_add_token (store, "anna-revoked", "anna", now + 3600, &error));
+  g_assert_true (dg_store_revoke_token (store, "anna-revoked", &error));
+  g_assert_true (dg_store_add_token (store, "anna-live", "anna", now + 3600, &error));
+  g_assert_true (dg_store_add_token (store, "ben-expired", "ben", now - 10, &error));
+  g_assert_no_error (error);
+  /* anna's third sign-in cleared her two dead ones; ben's stays until he signs in. */
+  g_assert_cmpint (count_tokens (path), ==, 2);
+
+  g_assert_true (dg_store_add_token (store, "ben-live", "ben", now + 3600, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_tokens (path), ==, 2);
+  g_assert_true (dg_store_lookup_token (store, "anna-live", now, NULL, NULL, &error));
+  g_assert_true (dg_store_lookup_token (store, "ben-live", now, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  g_clear_object (&store);
+  remove_store (dir, path);
 }
 
 int
@@ -62,6 +128,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/server/store/files-are-the-owners-alone", test_files_private);
+  g_test_add_func ("/server/store/dead-tokens-purged-at-sign-in", test_dead_tokens_purged);
 
   return g_test_run ();
 }

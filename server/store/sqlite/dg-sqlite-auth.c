@@ -150,3 +150,22 @@ dg_sqlite_revoke_user_tokens (DgStoreDb   *db,
   dg_sqlite_bind_text (s, 1, username);
   return dg_sqlite_step_done (self, s, "revoke the user's tokens", error);
 }
+
+gboolean
+dg_sqlite_purge_tokens (DgStoreDb   *db,
+                        const char  *username,
+                        gint64       now,
+                        GError     **error)
+{
+  DgSqliteDb *self = DG_SQLITE_DB (db);
+  sqlite3_stmt *s;
+
+  s = dg_sqlite_stmt (self, "DELETE FROM tokens WHERE username = ?1"
+                            " AND (revoked = 1 OR expires_at <= ?2)", error);
+  if (s == NULL)
+    return FALSE;
+
+  dg_sqlite_bind_text (s, 1, username);
+  sqlite3_bind_int64 (s, 2, now);
+  return dg_sqlite_step_done (self, s, "purge tokens", error);
+}

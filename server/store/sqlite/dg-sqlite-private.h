@@ -86,6 +86,8 @@ gboolean   dg_sqlite_lookup_token       (DgStoreDb *db, const char *token_hash, 
                                          char **stored_hash, GError **error);
 gboolean   dg_sqlite_revoke_token       (DgStoreDb *db, const char *token_hash, GError **error);
 gboolean   dg_sqlite_revoke_user_tokens (DgStoreDb *db, const char *username, GError **error);
+gboolean   dg_sqlite_purge_tokens       (DgStoreDb *db, const char *username, gint64 now,
+                                         GError **error);
 
 /* ---- dg-sqlite-changes.c ---- */
 

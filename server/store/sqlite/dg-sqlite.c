@@ -334,6 +334,7 @@ const DgStoreBackend dg_sqlite_backend = {
   .lookup_token = dg_sqlite_lookup_token,
   .revoke_token = dg_sqlite_revoke_token,
   .revoke_user_tokens = dg_sqlite_revoke_user_tokens,
+  .purge_tokens = dg_sqlite_purge_tokens,
 
   .load_record = dg_sqlite_load_record,
   .record_exists = dg_sqlite_record_exists,
