@@ -252,7 +252,7 @@ dg_local_store_list_recent (DgLocalStore *self,
   g_return_val_if_fail (DG_IS_LOCAL_STORE (self), NULL);
   GUARD_SQL (NULL, g_ptr_array_new ());
 
-  /* Only the rows shown are read and their JSON parsed: the main thread calls this. */
+  /* Only the rows shown are read and their JSON parsed: a page shows the latest first. */
   db = dg_ls_read_lock (self);
   entries = dg_ls_list_entries_locked (db,
                                        "SELECT " DG_LS_ENTRY_COLUMNS " FROM records r"
