@@ -610,9 +610,9 @@ holds_value_of_type (JsonNode *node,
   return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == type;
 }
 
-static gboolean
-node_get_number (JsonNode *node,
-                 double   *out)
+gboolean
+dg_json_node_get_number (JsonNode *node,
+                         double   *out)
 {
   GType type;
 
@@ -722,7 +722,7 @@ get_double (JsonObject  *object,
     }
 
   /* Integers and doubles are both numbers: a client may well write 1 for 1.0. */
-  if (!node_get_number (node, &value))
+  if (!dg_json_node_get_number (node, &value))
     return wrong_type (member, "a number", error);
   if (!isfinite (value))
     return wrong_type (member, "a finite number", error);

@@ -89,6 +89,10 @@ gboolean    dg_json_get_object      (JsonObject  *object,
                                      JsonObject **out,
                                      GError     **error);
 
+/* A number node (integer or double) as a double; FALSE for anything else. */
+gboolean    dg_json_node_get_number (JsonNode    *node,
+                                     double      *out);
+
 /* Convenience for writers: a double, or null when NAN. */
 void        dg_json_builder_add_double_or_null (JsonBuilder *builder,
                                                 double       value);

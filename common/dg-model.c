@@ -9,6 +9,7 @@
 #include "dg-dustfall.h"
 #include "dg-enum.h"
 #include "dg-model.h"
+#include "dg-round.h"
 
 static const DgEnumName record_type_names[] = {
   { DG_RECORD_ROAD_CHECK, "road_check" },
@@ -132,6 +133,7 @@ dg_road_copy (const DgRoad *road)
   copy->id = g_strdup (road->id);
   copy->name = g_strdup (road->name);
   copy->unit = g_strdup (road->unit);
+  copy->geometry = road->geometry != NULL ? dg_geometry_copy (road->geometry) : NULL;
   return copy;
 }
 
@@ -144,6 +146,7 @@ dg_road_free (DgRoad *road)
   g_free (road->id);
   g_free (road->name);
   g_free (road->unit);
+  dg_geometry_free (road->geometry);
   g_free (road);
 }
 
@@ -170,6 +173,7 @@ dg_grid_cell_copy (const DgGridCell *cell)
   copy->code = g_strdup (cell->code);
   copy->name = g_strdup (cell->name);
   copy->unit = g_strdup (cell->unit);
+  copy->geometry = cell->geometry != NULL ? dg_geometry_copy (cell->geometry) : NULL;
   return copy;
 }
 
@@ -183,7 +187,21 @@ dg_grid_cell_free (DgGridCell *cell)
   g_free (cell->code);
   g_free (cell->name);
   g_free (cell->unit);
+  dg_geometry_free (cell->geometry);
   g_free (cell);
+}
+
+double
+dg_grid_cell_area_km2 (const DgGridCell *cell)
+{
+  g_return_val_if_fail (cell != NULL, NAN);
+
+  if (isfinite (cell->area_km2))
+    return cell->area_km2;
+  if (cell->geometry != NULL && dg_geometry_is_area (cell->geometry))
+    return dg_round (dg_geometry_area_km2 (cell->geometry), 4);
+
+  return NAN;
 }
 
 /* ---- Rule ---- */

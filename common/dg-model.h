@@ -8,6 +8,8 @@
 
 #include <glib.h>
 
+#include "dg-geometry.h"
+
 G_BEGIN_DECLS
 
 #define DG_UUID_LEN 36
@@ -57,6 +59,7 @@ typedef struct
   char      *unit;        /* responsible unit */
   DgSurface  surface;     /* default surface of its sampling points */
   double     length_km;   /* NAN when absent */
+  DgGeometry *geometry;   /* LineString or MultiLineString; NULL when absent (6.4) */
 } DgRoad;
 
 typedef struct
@@ -65,10 +68,15 @@ typedef struct
   char   *code;
   char   *name;
   char   *unit;           /* responsible unit, e.g. 府城街道 */
-  int     row;            /* position on the district map, from 0 */
-  int     col;
+  int     row;            /* position on the district map, from 0; -1 when absent, which */
+  int     col;            /* only a cell with geometry may be */
   double  area_km2;       /* NAN when absent */
+  DgGeometry *geometry;   /* Polygon or MultiPolygon; NULL when absent (6.4) */
 } DgGridCell;
+
+/* The area the formulas use: the given area_km2, else the geodesic area of the geometry to
+ * 4 decimals (design 6.4), else NAN. */
+double            dg_grid_cell_area_km2     (const DgGridCell *cell);
 
 typedef enum
 {

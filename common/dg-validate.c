@@ -192,6 +192,134 @@ check_surface (DgSurface    surface,
   return TRUE;
 }
 
+/* ---- Geometry (6.4) ---- */
+
+/* The GeoJSON path of ring @ring (of polygon @part) below "@field.coordinates", as the document
+ * nests it: a LineString has no ring index, a Polygon no polygon index. */
+static char *
+ring_path (const DgGeometry *geometry,
+           const char       *field,
+           guint             part,
+           guint             ring_in_part,
+           guint             ring)
+{
+  switch (geometry->type)
+    {
+    case DG_GEOMETRY_LINE_STRING:
+      return g_strdup_printf ("%s.coordinates", field);
+    case DG_GEOMETRY_MULTI_LINE_STRING:
+      return g_strdup_printf ("%s.coordinates[%u]", field, ring);
+    case DG_GEOMETRY_POLYGON:
+      return g_strdup_printf ("%s.coordinates[%u]", field, ring_in_part);
+    case DG_GEOMETRY_MULTIPOLYGON:
+      return g_strdup_printf ("%s.coordinates[%u][%u]", field, part, ring_in_part);
+    case DG_N_GEOMETRY_TYPES:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static gboolean
+check_ring (const DgGeometry  *geometry,
+            const char        *path,
+            guint              first,
+            guint              n,
+            GError           **error)
+{
+  const DgLonLat *ring = &g_array_index (geometry->positions, DgLonLat, first);
+  gboolean area = dg_geometry_is_area (geometry);
+
+  for (guint i = 0; i < n; i++)
+    {
+      if (!isfinite (ring[i].lon) || !isfinite (ring[i].lat) ||
+          fabs (ring[i].lon) > 180.0 || fabs (ring[i].lat) > 90.0)
+        {
+          g_autofree char *position = g_strdup_printf ("%s[%u]", path, i);
+
+          return must_be (position, "[lon, lat] in degrees, lon −180 to 180, lat −90 to 90",
+                          error);
+        }
+    }
+
+  if (area && n < 4)
+    return must_be (path, "a ring of at least 4 positions", error);
+  if (!area && n < 2)
+    return must_be (path, "a line of at least 2 positions", error);
+  if (area && (ring[0].lon != ring[n - 1].lon || ring[0].lat != ring[n - 1].lat))
+    return must_be (path, "a closed ring (its last position the same as its first)", error);
+
+  return TRUE;
+}
+
+/* @area: a cell's (Polygon, MultiPolygon) rather than a road's (LineString, MultiLineString). */
+static gboolean
+check_geometry (const DgGeometry  *geometry,
+                const char        *field,
+                gboolean           area,
+                GError           **error)
+{
+  g_autofree char *type_path = g_strdup_printf ("%s.type", field);
+  g_autofree char *coordinates_path = g_strdup_printf ("%s.coordinates", field);
+  guint first = 0, ring = 0;
+
+  if (geometry == NULL)
+    return TRUE;
+
+  if ((guint) geometry->type >= DG_N_GEOMETRY_TYPES || dg_geometry_is_area (geometry) != area)
+    return must_be (type_path, area ? "Polygon or MultiPolygon" : "LineString or MultiLineString",
+                    error);
+
+  if (geometry->positions->len > DG_GEOMETRY_MAX_POSITIONS)
+    {
+      dg_set_error (error, DG_ERROR_INVALID_FIELD, coordinates_path,
+                    "%s must hold at most %d positions", coordinates_path,
+                    DG_GEOMETRY_MAX_POSITIONS);
+      return FALSE;
+    }
+
+  if (geometry->ring_sizes->len == 0)
+    return must_be (coordinates_path, area ? "at least one ring" : "at least one line", error);
+
+  if (!area)
+    {
+      for (; ring < geometry->ring_sizes->len; ring++)
+        {
+          guint n = g_array_index (geometry->ring_sizes, guint, ring);
+          g_autofree char *path = ring_path (geometry, field, 0, 0, ring);
+
+          if (!check_ring (geometry, path, first, n, error))
+            return FALSE;
+          first += n;
+        }
+      return TRUE;
+    }
+
+  for (guint part = 0; part < geometry->part_sizes->len; part++)
+    {
+      guint n_rings = g_array_index (geometry->part_sizes, guint, part);
+
+      if (n_rings == 0)
+        {
+          g_autofree char *path = geometry->type == DG_GEOMETRY_POLYGON
+            ? g_strdup (coordinates_path) : g_strdup_printf ("%s[%u]", coordinates_path, part);
+
+          return must_be (path, "a polygon of at least one ring", error);
+        }
+
+      for (guint r = 0; r < n_rings; r++, ring++)
+        {
+          guint n = g_array_index (geometry->ring_sizes, guint, ring);
+          g_autofree char *path = ring_path (geometry, field, part, r, ring);
+
+          if (!check_ring (geometry, path, first, n, error))
+            return FALSE;
+          first += n;
+        }
+    }
+
+  return TRUE;
+}
+
 /* ---- Reference data ---- */
 
 gboolean
@@ -204,7 +332,8 @@ dg_road_validate (const DgRoad  *road,
   if (!check_uuid (road->id, "id", FALSE, error) ||
       !check_text (road->name, "name", DG_MAX_STRING_BYTES, TRUE, error) ||
       !check_text (road->unit, "unit", DG_MAX_STRING_BYTES, FALSE, error) ||
-      !check_surface (road->surface, "surface", error))
+      !check_surface (road->surface, "surface", error) ||
+      !check_geometry (road->geometry, "geometry", FALSE, error))
     return FALSE;
 
   if (!isnan (road->length_km) &&
@@ -240,9 +369,16 @@ dg_grid_cell_validate (const DgGridCell  *cell,
       !check_text (cell->code, "code", DG_MAX_STRING_BYTES, TRUE, error) ||
       !check_text (cell->name, "name", DG_MAX_STRING_BYTES, TRUE, error) ||
       !check_text (cell->unit, "unit", DG_MAX_STRING_BYTES, FALSE, error) ||
-      !check_map_index (cell->row, "row", error) ||
-      !check_map_index (cell->col, "col", error))
+      !check_geometry (cell->geometry, "geometry", TRUE, error))
     return FALSE;
+
+  /* A cell with its shape needs no place in the row/col grid (6.4); one without needs both. */
+  if (cell->geometry == NULL || cell->row >= 0 || cell->col >= 0)
+    {
+      if (!check_map_index (cell->row, "row", error) ||
+          !check_map_index (cell->col, "col", error))
+        return FALSE;
+    }
 
   if (!isnan (cell->area_km2) &&
       !check_number (cell->area_km2, "area_km2", 0.0, TRUE, DG_AREA_KM2_MAX, error))

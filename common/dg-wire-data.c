@@ -40,6 +40,22 @@ get_surface (JsonObject  *object,
 
 /* ---- Record data: decode ---- */
 
+/* The optional `geometry` member (6.4): absent or null leaves *out NULL. */
+static gboolean
+get_geometry (JsonObject  *data,
+              DgGeometry **out,
+              GError     **error)
+{
+  JsonNode *node = json_object_get_member (data, "geometry");
+
+  *out = NULL;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+
+  *out = dg_geometry_from_json (node, "geometry", error);
+  return *out != NULL;
+}
+
 static gpointer
 road_from_json (JsonObject  *data,
                 GError     **error)
@@ -49,7 +65,8 @@ road_from_json (JsonObject  *data,
   if (!dg_json_get_string (data, "name", DG_MAX_STRING_BYTES, &road->name, error) ||
       !dg_json_get_string_opt (data, "unit", DG_MAX_STRING_BYTES, &road->unit, error) ||
       !get_surface (data, "surface", &road->surface, error) ||
-      !dg_json_get_double_opt (data, "length_km", NAN, &road->length_km, error))
+      !dg_json_get_double_opt (data, "length_km", NAN, &road->length_km, error) ||
+      !get_geometry (data, &road->geometry, error))
     return NULL;
 
   if (road->unit == NULL)
@@ -58,13 +75,22 @@ road_from_json (JsonObject  *data,
   return g_steal_pointer (&road);
 }
 
+/* @optional: absent or null gives -1 (a cell placed by its geometry alone). */
 static gboolean
 get_map_index (JsonObject  *data,
                const char  *member,
+               gboolean     optional,
                int         *out,
                GError     **error)
 {
+  JsonNode *node = json_object_get_member (data, member);
   gint64 value;
+
+  if (optional && (node == NULL || JSON_NODE_HOLDS_NULL (node)))
+    {
+      *out = -1;
+      return TRUE;
+    }
 
   if (!dg_json_get_int (data, member, 0, DG_MAP_MAX - 1, &value, error))
     return FALSE;
@@ -82,8 +108,9 @@ grid_cell_from_json (JsonObject  *data,
   if (!dg_json_get_string (data, "code", DG_MAX_STRING_BYTES, &cell->code, error) ||
       !dg_json_get_string (data, "name", DG_MAX_STRING_BYTES, &cell->name, error) ||
       !dg_json_get_string_opt (data, "unit", DG_MAX_STRING_BYTES, &cell->unit, error) ||
-      !get_map_index (data, "row", &cell->row, error) ||
-      !get_map_index (data, "col", &cell->col, error) ||
+      !get_geometry (data, &cell->geometry, error) ||
+      !get_map_index (data, "row", cell->geometry != NULL, &cell->row, error) ||
+      !get_map_index (data, "col", cell->geometry != NULL, &cell->col, error) ||
       !dg_json_get_double_opt (data, "area_km2", NAN, &cell->area_km2, error))
     return NULL;
 
@@ -444,6 +471,8 @@ road_to_json (const DgRoad *road)
   json_object_set_string_member (object, "surface", dg_surface_to_string (road->surface));
   if (isfinite (road->length_km))
     json_object_set_double_member (object, "length_km", road->length_km);
+  if (road->geometry != NULL)
+    json_object_set_member (object, "geometry", dg_geometry_to_json (road->geometry));
 
   return object;
 }
@@ -456,10 +485,15 @@ grid_cell_to_json (const DgGridCell *cell)
   json_object_set_string_member (object, "code", cell->code != NULL ? cell->code : "");
   json_object_set_string_member (object, "name", cell->name != NULL ? cell->name : "");
   json_object_set_string_member (object, "unit", cell->unit != NULL ? cell->unit : "");
-  json_object_set_int_member (object, "row", cell->row);
-  json_object_set_int_member (object, "col", cell->col);
+  /* Only a cell with geometry may lack its place (-1); one without keeps the old spelling. */
+  if (cell->row >= 0 || cell->geometry == NULL)
+    json_object_set_int_member (object, "row", cell->row);
+  if (cell->col >= 0 || cell->geometry == NULL)
+    json_object_set_int_member (object, "col", cell->col);
   if (isfinite (cell->area_km2))
     json_object_set_double_member (object, "area_km2", cell->area_km2);
+  if (cell->geometry != NULL)
+    json_object_set_member (object, "geometry", dg_geometry_to_json (cell->geometry));
 
   return object;
 }
@@ -574,6 +608,20 @@ dg_record_data_to_json (DgRecordType  type,
 
 /* ---- Computed ---- */
 
+/* A cell with its shape and no given area gets the geodesic one (6.4); others compute nothing. */
+static JsonObject *
+grid_cell_computed_to_json (const DgGridCell *cell)
+{
+  JsonObject *object;
+
+  if (isfinite (cell->area_km2) || cell->geometry == NULL)
+    return NULL;
+
+  object = json_object_new ();
+  json_object_set_double_member (object, "area_km2", dg_grid_cell_area_km2 (cell));
+  return object;
+}
+
 static JsonObject *
 road_check_computed_to_json (const DgRoadCheck *check,
                              const DgRuleSet   *rules)
@@ -664,8 +712,9 @@ dg_record_computed_to_json (DgRecordType     type,
       return road_check_computed_to_json (data, rules);
     case DG_RECORD_DUSTFALL_SAMPLE:
       return dustfall_computed_to_json (data);
-    case DG_RECORD_ROAD:
     case DG_RECORD_GRID_CELL:
+      return grid_cell_computed_to_json (data);
+    case DG_RECORD_ROAD:
     case DG_RECORD_RULE:
       return NULL;
     case DG_N_RECORD_TYPES:
