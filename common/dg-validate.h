@@ -13,6 +13,11 @@ G_BEGIN_DECLS
 gboolean dg_uuid_is_valid        (const char *str);
 /* A new random (version 4) UUID in lower case. */
 char    *dg_uuid_new             (void);
+/* A name-based (version 5, SHA-1) UUID in lower case, from @kind and @key in DustGrid's own
+ * namespace: the same pair gives the same id on every machine, so a record imported from a file
+ * (a cell by its code, a road by its name) is the same record when imported again (6.4). */
+char    *dg_uuid_derive          (const char *kind,
+                                  const char *key);
 
 /* Ranges used by validation, exposed so that the client's editors can show them. */
 #define DG_AREA_M2_MIN        0.01

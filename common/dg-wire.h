@@ -30,7 +30,8 @@ gpointer    dg_record_data_from_json   (DgRecordType   type,
 JsonObject *dg_record_data_to_json     (DgRecordType   type,
                                         gconstpointer  data);
 
-/* The server-owned "computed" object for a record (design 4), or NULL for reference types.
+/* The server-owned "computed" object for a record (design 4), or NULL for reference types
+ * (but a grid cell with geometry and no area_km2: {"area_km2"}, design 6.4).
  * road_check: {"complete","pass","points_over","max","groups":[…],"points":[…]};
  * dustfall_sample: {"days","diameter_cm","area_cm2","value","flags":[…]}. */
 JsonObject *dg_record_computed_to_json (DgRecordType     type,

@@ -5,6 +5,7 @@
 #include "dg-error.h"
 #include "dg-round.h"
 #include "dg-date.h"
+#include "dg-geojson.h"
 #include "dg-geometry.h"
 #include "dg-model.h"
 #include "dg-role.h"

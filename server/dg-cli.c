@@ -4,6 +4,7 @@
  *          [--idle-timeout SECONDS]
  *   user add --db FILE --username NAME --role inspector|office|admin   (password on stdin)
  *   import --db FILE REFERENCE.json
+ *   import --db FILE --kind grid_cell|road FILE.geojson
  *   export --db FILE --month YYYY-MM --format json|csv|xlsx|pdf --output FILE
  *   backup --db FILE (--output FILE | --output-dir DIR [--keep-days N])
  *   verify --db FILE
@@ -85,6 +86,7 @@ usage (void)
            "  user add --db FILE --username NAME --role inspector|office|admin"
            "   (password on stdin)\n"
            "  import --db FILE REFERENCE.json\n"
+           "  import --db FILE --kind grid_cell|road FILE.geojson\n"
            "  export --db FILE --month YYYY-MM --format json|csv|xlsx|pdf --output FILE\n"
            "  backup --db FILE (--output FILE | --output-dir DIR [--keep-days N])\n"
            "  verify --db FILE\n"
@@ -416,6 +418,64 @@ cmd_user (int    argc,
 
 /* ---- import ---- */
 
+/* `import --kind grid_cell|road FILE.geojson` (design 6.4): one line of counts as `import`
+ * prints, a line per refused feature, exit 1 when any was. */
+static int
+import_geojson (DgStore    *store,
+                const char *kind,
+                JsonNode   *root,
+                const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DgGeojsonImport) import = NULL;
+  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  guint applied = 0, unchanged = 0;
+  DgRecordType type;
+
+  if (!dg_record_type_from_string (kind, &type) ||
+      (type != DG_RECORD_GRID_CELL && type != DG_RECORD_ROAD))
+    {
+      fprintf (stderr, "dustgrid-server import: --kind must be grid_cell or road\n");
+      return EXIT_USAGE;
+    }
+
+  import = dg_geojson_import_new (root, type, &error);
+  if (import == NULL)
+    {
+      g_prefix_error (&error, "%s: ", path);
+      return fail ("import", error);
+    }
+
+  results = dg_store_import_changes (store, import->changes, "admin", &error);
+  if (results == NULL)
+    return fail ("import", error);
+
+  for (guint i = 0; i < import->refused->len; i++)
+    g_ptr_array_add (lines, g_strdup (g_ptr_array_index (import->refused, i)));
+  for (guint i = 0; i < results->len; i++)
+    {
+      DgResult *result = g_ptr_array_index (results, i);
+
+      if (result->status == DG_RESULT_APPLIED)
+        applied++;
+      else if (result->status == DG_RESULT_UNCHANGED)
+        unchanged++;
+      else if (result->error != NULL)
+        g_ptr_array_add (lines, dg_geojson_import_describe (import, i, result->error));
+      else
+        g_ptr_array_add (lines, g_strdup_printf ("features[%u]: %s",
+                                                 g_array_index (import->features, guint, i),
+                                                 dg_result_status_to_string (result->status)));
+    }
+
+  fprintf (stdout, "imported %u, unchanged %u, rejected %u\n", applied, unchanged, lines->len);
+  for (guint i = 0; i < lines->len; i++)
+    fprintf (stdout, "%s\n", (const char *) g_ptr_array_index (lines, i));
+
+  return lines->len > 0 ? 1 : 0;
+}
+
 static int
 cmd_import (int    argc,
             char **argv)
@@ -424,14 +484,21 @@ cmd_import (int    argc,
   g_autoptr(DgStore) store = NULL;
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *contents = NULL;
+  g_autofree char *kind = NULL;
   guint applied = 0, unchanged = 0;
   gsize length;
+  const GOptionEntry entries[] = {
+    { "kind", 0, 0, G_OPTION_ARG_STRING, &kind,
+      "Read a GeoJSON FeatureCollection of grid_cell or road features", "KIND" },
+    { NULL }
+  };
 
-  if (!parse_options ("import", "REFERENCE.json", NULL, &argc, &argv, &error))
+  if (!parse_options ("import", "REFERENCE.json | --kind grid_cell|road FILE.geojson", entries,
+                      &argc, &argv, &error))
     return fail ("import", error);
   if (argc != 2)
     {
-      fprintf (stderr, "dustgrid-server import: give one REFERENCE.json file\n");
+      fprintf (stderr, "dustgrid-server import: give one REFERENCE.json or FILE.geojson file\n");
       return EXIT_USAGE;
     }
 
@@ -447,6 +514,9 @@ cmd_import (int    argc,
   store = dg_store_open (opt_db, &error);
   if (store == NULL)
     return fail ("import", error);
+  if (kind != NULL)
+    return import_geojson (store, kind, root, argv[1]);
+
   if (!dg_store_import_reference (store, root, "admin", &applied, &unchanged, &error))
     {
       g_prefix_error (&error, "%s: ", argv[1]);

@@ -713,6 +713,21 @@ dg_store_import_reference (DgStore     *self,
   return TRUE;
 }
 
+GPtrArray *
+dg_store_import_changes (DgStore     *self,
+                         JsonArray   *changes,
+                         const char  *user,
+                         GError     **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+
+  g_return_val_if_fail (DG_IS_STORE (self), NULL);
+  g_return_val_if_fail (changes != NULL, NULL);
+
+  locker = g_mutex_locker_new (&self->lock);
+  return dg_store_apply_batch_locked (self, user, DG_ROLE_ADMIN, TRUE, FALSE, changes, error);
+}
+
 DgRecord *
 dg_store_return_record (DgStore     *self,
                         const char  *id,

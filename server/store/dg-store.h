@@ -100,6 +100,14 @@ gboolean    dg_store_import_reference     (DgStore      *self,
                                            guint        *n_unchanged,
                                            GError      **error);
 
+/* Applies @changes (reference CHANGE objects, from a GeoJSON file) as the administrator @user,
+ * whatever their base_rev: one DgResult each, in order, a bad one rejected without the others
+ * (design 6.4). */
+GPtrArray  *dg_store_import_changes       (DgStore      *self,
+                                           JsonArray    *changes,
+                                           const char   *user,
+                                           GError      **error);
+
 /* Records with seq > @since visible to @user, by seq, at most @limit (DgRecord *). */
 GPtrArray  *dg_store_pull                 (DgStore      *self,
                                            const char   *user,

@@ -364,6 +364,119 @@ test_import_idempotent (Fixture       *f,
                    ==, 1);
 }
 
+/* Two cells (one with a hole, one in two pieces) and two features that cannot be stored. */
+static const char cells_geojson[] =
+  "{\"type\":\"FeatureCollection\",\"features\":["
+  "{\"type\":\"Feature\",\"properties\":{\"code\":\"M01\",\"name\":\"湖区网格\","
+  "\"unit\":\"府城街道\",\"OBJECTID\":7},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"
+  "[[[110.30,20.00],[110.32,20.00],[110.32,20.02],[110.30,20.02],[110.30,20.00]],"
+  "[[110.305,20.005],[110.305,20.01],[110.31,20.01],[110.31,20.005],[110.305,20.005]]]}},"
+  "{\"type\":\"Feature\",\"properties\":{\"code\":102,\"name\":\"两片网格\"},"
+  "\"geometry\":{\"type\":\"MultiPolygon\",\"coordinates\":["
+  "[[[110.33,20.00],[110.34,20.00],[110.34,20.01],[110.33,20.00]]],"
+  "[[[110.35,20.00],[110.36,20.00],[110.36,20.01],[110.35,20.01],[110.35,20.00]]]]}},"
+  "{\"type\":\"Feature\",\"properties\":{\"name\":\"无编号\"},\"geometry\":null},"
+  "{\"type\":\"Feature\",\"properties\":{\"code\":\"M04\",\"name\":\"未闭合\"},"
+  "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"
+  "[[[110.30,20.10],[110.31,20.10],[110.31,20.11],[110.30,20.12]]]}}]}";
+
+static const char roads_geojson[] =
+  "{\"type\":\"FeatureCollection\",\"features\":["
+  "{\"type\":\"Feature\",\"properties\":{\"name\":\"滨湖路\",\"unit\":\"府城街道\","
+  "\"surface\":\"main\"},\"geometry\":{\"type\":\"LineString\",\"coordinates\":"
+  "[[110.30,20.00],[110.32,20.00],[110.32,20.02]]}},"
+  "{\"type\":\"Feature\",\"properties\":{\"name\":\"园区二路\",\"surface\":\"park\"},"
+  "\"geometry\":{\"type\":\"MultiLineString\",\"coordinates\":"
+  "[[[110.33,20.00],[110.34,20.00]],[[110.34,20.01],[110.35,20.01]]]}}]}";
+
+static DgRecord *
+find_record (GPtrArray  *records,
+             const char *type,
+             const char *member,
+             const char *value)
+{
+  for (guint i = 0; i < records->len; i++)
+    {
+      DgRecord *record = g_ptr_array_index (records, i);
+
+      if (g_strcmp0 (dg_record_type_to_string (record->type), type) == 0 &&
+          g_strcmp0 (json_object_get_string_member_with_default (record->data, member, NULL),
+                     value) == 0)
+        return record;
+    }
+
+  return NULL;
+}
+
+static void
+test_import_geojson (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *cells = g_build_filename (f->dir, "cells.geojson", NULL);
+  g_autofree char *roads = g_build_filename (f->dir, "roads.geojson", NULL);
+  g_autofree char *out1 = NULL, *out2 = NULL, *out3 = NULL, *out4 = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DgStore) store = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  g_autofree char *derived = dg_uuid_derive ("grid_cell", "M01");
+  DgRecord *lake, *pieces;
+  gint64 next = 0, revisions;
+  gboolean more = FALSE;
+
+  g_file_set_contents (cells, cells_geojson, -1, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (roads, roads_geojson, -1, &error);
+  g_assert_no_error (error);
+
+  /* The good features are stored, the bad ones named by their place in the file; exit 1. */
+  g_assert_cmpint (run (NULL, &out1, NULL, "import", "--db", f->db, "--kind", "grid_cell", cells,
+                        NULL), ==, 1);
+  g_assert_true (g_str_has_prefix (out1, "imported 2, unchanged 0, rejected 2\n"));
+  g_assert_nonnull (strstr (out1, "\nfeatures[2]: properties.code is required\n"));
+  g_assert_nonnull (strstr (out1, "\nfeatures[3].geometry.coordinates[0]: "));
+  g_assert_cmpint (run (NULL, &out2, NULL, "import", "--db", f->db, "--kind", "road", roads,
+                        NULL), ==, 0);
+  g_assert_cmpstr (out2, ==, "imported 2, unchanged 0, rejected 0\n");
+  revisions = count_revisions (f->db);
+
+  /* The ids come from the codes and names: the same files again change nothing. */
+  g_assert_cmpint (run (NULL, &out3, NULL, "import", "--db", f->db, "--kind", "grid_cell", cells,
+                        NULL), ==, 1);
+  g_assert_true (g_str_has_prefix (out3, "imported 0, unchanged 2, rejected 2\n"));
+  g_assert_cmpint (run (NULL, &out4, NULL, "import", "--db", f->db, "--kind", "road", roads,
+                        NULL), ==, 0);
+  g_assert_cmpstr (out4, ==, "imported 0, unchanged 2, rejected 0\n");
+  g_assert_cmpint (count_revisions (f->db), ==, revisions);
+
+  /* Stored with their shapes and their geodesic areas; a numeric code became text. */
+  store = dg_store_open (f->db, &error);
+  g_assert_no_error (error);
+  records = dg_store_pull (store, "admin", DG_ROLE_ADMIN, 0, 1000, &next, &more, &error);
+  g_assert_no_error (error);
+  lake = find_record (records, "grid_cell", "code", "M01");
+  pieces = find_record (records, "grid_cell", "code", "102");
+  g_assert_nonnull (lake);
+  g_assert_nonnull (pieces);
+  g_assert_cmpstr (lake->id, ==, derived);
+  g_assert_true (json_object_has_member (lake->data, "geometry"));
+  g_assert_false (json_object_has_member (lake->data, "OBJECTID"));
+  g_assert_false (json_object_has_member (lake->data, "row"));
+  g_assert_nonnull (lake->computed);
+  /* 2.2 km × 2.1 km less a quarter of a square kilometre, near 20° N. */
+  g_assert_cmpfloat (json_object_get_double_member (lake->computed, "area_km2"), >, 4.1);
+  g_assert_cmpfloat (json_object_get_double_member (lake->computed, "area_km2"), <, 4.4);
+  g_assert_cmpfloat (json_object_get_double_member (pieces->computed, "area_km2"), >, 1.5);
+  g_assert_nonnull (find_record (records, "road", "name", "园区二路"));
+
+  /* Neither a FeatureCollection nor a kind it knows. */
+  g_assert_cmpint (run (NULL, NULL, NULL, "import", "--db", f->db, "--kind", "rule", roads, NULL),
+                   ==, 2);
+  g_file_set_contents (roads, "{\"type\":\"Feature\"}", -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (run (NULL, NULL, NULL, "import", "--db", f->db, "--kind", "road", roads, NULL),
+                   ==, 1);
+}
+
 static void
 test_backup_verify (Fixture       *f,
                     gconstpointer  data)
@@ -491,6 +604,7 @@ main (int    argc,
   ADD ("/server/cli/sigterm-finishes-batch", test_sigterm_finishes_batch);
   ADD ("/server/cli/user-add-reads-stdin", test_user_add);
   ADD ("/server/cli/import-is-idempotent", test_import_idempotent);
+  ADD ("/server/cli/import-geojson-is-idempotent", test_import_geojson);
   ADD ("/server/cli/backup-then-verify", test_backup_verify);
   ADD ("/server/cli/demo-and-export-json", test_demo);
   ADD ("/server/cli/usage", test_usage);
