@@ -73,6 +73,24 @@ typedef void     (*DgStoreDataFunc)     (const char             *id,
                                          const char             *owner,
                                          gpointer                user_data);
 
+/* A table a copy of a whole database carries (dg_store_copy(), dg-store-copy.c): the same
+ * columns in every backend. The report tables are not among them: the copy makes them afresh
+ * from the records, with index_record(). */
+#define DG_STORE_MAX_COLUMNS 16
+typedef struct
+{
+  const char *name;
+  const char *columns;      /* "a, b, c" */
+  guint       n_columns;
+  const char *order;        /* the key a dump goes by: a parent's rows before its children's */
+} DgStoreTable;
+
+/* Called with each row of a dump: its columns as text (NULL for NULL), borrowed for the call;
+ * FALSE (with @error set) stops the dump and fails it. */
+typedef gboolean (*DgStoreValuesFunc)   (const char *const      *values,
+                                         gpointer                user_data,
+                                         GError                **error);
+
 struct _DgStoreBackend
 {
   const char *name;
@@ -224,7 +242,8 @@ struct _DgStoreBackend
                                   gconstpointer   data,
                                   const char     *old_month,
                                   GError        **error);
-  /* Every record of @type that is not deleted, of @month unless it is NULL. */
+  /* Every record of @type that is not deleted, of @month unless it is NULL, by id (so that
+   * every backend hands the reports the same order). */
   gboolean   (*load_data)        (DgStoreDb      *db,
                                   DgRecordType    type,
                                   const char     *month,
@@ -252,7 +271,8 @@ struct _DgStoreBackend
                                   char               **stale_id,
                                   gint64              *stale_rev,
                                   GError             **error);
-  /* An online, consistent copy of the whole database into @dest. */
+  /* An online, consistent copy of the whole database into @dest, a location of this backend;
+   * NULL when the store is to copy it row by row (dg_store_copy()). */
   gboolean   (*backup)           (DgStoreDb      *db,
                                   const char     *dest,
                                   GError        **error);
@@ -263,9 +283,62 @@ struct _DgStoreBackend
   gboolean   (*exec)             (DgStoreDb      *db,
                                   const char     *sql,
                                   GError        **error);
+
+  /* ---- Copying a whole database, from one backend to another (migrate, backup) ---- */
+
+  /* Begins a read-only transaction whose dumps see one consistent snapshot, however others
+   * write meanwhile; rollback() ends it. */
+  gboolean   (*begin_read)       (DgStoreDb      *db,
+                                  GError        **error);
+  /* Calls @func on each row of @table, by its order. */
+  gboolean   (*dump_table)       (DgStoreDb          *db,
+                                  const DgStoreTable *table,
+                                  DgStoreValuesFunc   func,
+                                  gpointer            user_data,
+                                  GError            **error);
+  /* Inserts one row of @table, its columns as dump_table() gives them, in the write transaction
+   * under way. */
+  gboolean   (*load_row)         (DgStoreDb          *db,
+                                  const DgStoreTable *table,
+                                  const char *const  *values,
+                                  GError            **error);
 };
+
+/* ---- What every backend's report loaders share (dg-store-reports.c) ---- */
+
+/* Gathers the DgCellMonth of one month from a backend's sample_values rows, as they come in
+ * key order (by cell_id): the rules are common/'s DgCellValue, the same for every backend. */
+typedef struct _DgStoreCellMonths DgStoreCellMonths;
+
+DgStoreCellMonths *dg_store_cell_months_new    (const char        *month);
+void               dg_store_cell_months_add    (DgStoreCellMonths *gather,
+                                                const char        *cell_id,
+                                                const char        *site,
+                                                const char        *jar,
+                                                gboolean           valid,
+                                                double             value,
+                                                const char        *record_id);
+/* The cell-months, strings interned; frees @gather. */
+GArray            *dg_store_cell_months_finish (DgStoreCellMonths *gather);
+void               dg_store_cell_months_free   (DgStoreCellMonths *gather);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DgStoreCellMonths, dg_store_cell_months_free)
+
+/* One row of a check joined with its points, as they come by record_id then seq: adds to
+ * @checks a new check of @id when the last one is another, and the point when @surface is a
+ * surface (a check without points has a row with none). */
+void               dg_store_checks_add_row     (GPtrArray         *checks,
+                                                const char        *id,
+                                                const char        *road_id,
+                                                const char        *date,
+                                                const char        *author,
+                                                gboolean           has_point,
+                                                int                seq,
+                                                const char        *surface,
+                                                double             area_m2,
+                                                double             mass_g);
 
 /* The backends this build has (server/store/<name>/). */
 extern const DgStoreBackend dg_sqlite_backend;
+extern const DgStoreBackend dg_pg_backend;
 
 G_END_DECLS

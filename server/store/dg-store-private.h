@@ -46,6 +46,15 @@ gboolean    dg_store_check_open          (DgStore           *self,
                                           GError           **error);
 JsonObject *dg_store_parse_object        (const char        *text);
 DgRecord   *dg_store_record_from_row     (const DgStoreRow  *row);
+/* The backend a location names: "postgresql" for a postgresql:// URI, else "sqlite". */
+const char *dg_store_backend_for         (const char        *location);
+/* dg_store_open_backend(), and whether the database was new; a new one gets the default rules
+ * only with @default_rules (a copy brings its own). */
+DgStore    *dg_store_open_full           (const char        *backend,
+                                          const char        *location,
+                                          gboolean           default_rules,
+                                          gboolean          *created,
+                                          GError           **error);
 /* Forgets every decoded rule, road, cell and cell-month. */
 void        dg_store_drop_caches         (DgStore           *self);
 

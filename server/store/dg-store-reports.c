@@ -257,3 +257,104 @@ dg_store_load_dustfall_samples (DgStore           *self,
 
   return g_steal_pointer (&all);
 }
+
+/* ---- What every backend's report loaders share ---- */
+
+struct _DgStoreCellMonths
+{
+  GArray      *out;
+  DgCellValue *value;
+  const char  *cell_id;         /* interned */
+  const char  *month;           /* interned */
+};
+
+DgStoreCellMonths *
+dg_store_cell_months_new (const char *month)
+{
+  DgStoreCellMonths *gather = g_new0 (DgStoreCellMonths, 1);
+
+  gather->out = g_array_new (FALSE, TRUE, sizeof (DgCellMonth));
+  gather->value = dg_cell_value_new ();
+  gather->month = g_intern_string (month);
+  return gather;
+}
+
+/* Closes the cell-month gathered so far. */
+static void
+finish_cell_month (DgStoreCellMonths *gather)
+{
+  DgCellMonth cm = { 0, };
+
+  cm.cell_id = (char *) gather->cell_id;
+  cm.month = (char *) gather->month;
+  dg_cell_value_finish (gather->value, &cm);
+  g_array_append_val (gather->out, cm);
+}
+
+void
+dg_store_cell_months_add (DgStoreCellMonths *gather,
+                          const char        *cell_id,
+                          const char        *site,
+                          const char        *jar,
+                          gboolean           valid,
+                          double             value,
+                          const char        *record_id)
+{
+  if (gather->cell_id == NULL || strcmp (gather->cell_id, cell_id) != 0)
+    {
+      if (gather->cell_id != NULL)
+        finish_cell_month (gather);
+      gather->cell_id = g_intern_string (cell_id);
+    }
+
+  /* A cell-month with samples but no valid jar still gets an entry (缺测). */
+  dg_cell_value_add (gather->value, site, jar != NULL ? jar[0] : '\0', valid, value, record_id);
+}
+
+GArray *
+dg_store_cell_months_finish (DgStoreCellMonths *gather)
+{
+  GArray *out;
+
+  if (gather->cell_id != NULL)
+    finish_cell_month (gather);
+  out = g_steal_pointer (&gather->out);
+  dg_store_cell_months_free (gather);
+  return out;
+}
+
+void
+dg_store_cell_months_free (DgStoreCellMonths *gather)
+{
+  g_clear_pointer (&gather->out, g_array_unref);
+  g_clear_pointer (&gather->value, dg_cell_value_free);
+  g_free (gather);
+}
+
+void
+dg_store_checks_add_row (GPtrArray  *checks,
+                         const char *id,
+                         const char *road_id,
+                         const char *date,
+                         const char *author,
+                         gboolean    has_point,
+                         int         seq,
+                         const char *surface,
+                         double      area_m2,
+                         double      mass_g)
+{
+  DgRoadCheck *check = checks->len > 0 ? g_ptr_array_index (checks, checks->len - 1) : NULL;
+  DgSurface s;
+
+  if (check == NULL || strcmp (check->id, id) != 0)
+    {
+      check = dg_road_check_new ();
+      check->id = g_strdup (id);
+      check->road_id = g_strdup (road_id);
+      check->date = g_strdup (date);
+      check->author = g_strdup (author);
+      g_ptr_array_add (checks, check);
+    }
+  if (has_point && dg_surface_from_string (surface, &s))
+    dg_road_check_add_point (check, seq, s, NULL, area_m2, mass_g);
+}

@@ -21,6 +21,7 @@ G_DEFINE_FINAL_TYPE (DgStore, dg_store, G_TYPE_OBJECT)
 /* The backends this build has, by name. */
 static const DgStoreBackend *const backends[] = {
   &dg_sqlite_backend,
+  &dg_pg_backend,
 };
 
 /* ---- Shared with dg-store-changes.c and dg-store-reports.c ---- */
@@ -174,11 +175,16 @@ dg_store_open (const char  *path,
 {
   g_return_val_if_fail (path != NULL, NULL);
 
-  /* Design 6.5: --db is a SQLite file or a PostgreSQL URI. */
-  if (g_str_has_prefix (path, "postgresql://") || g_str_has_prefix (path, "postgres://"))
-    return dg_store_open_backend ("postgresql", path, error);
+  return dg_store_open_backend (dg_store_backend_for (path), path, error);
+}
 
-  return dg_store_open_backend ("sqlite", path, error);
+const char *
+dg_store_backend_for (const char *location)
+{
+  /* Design 6.5: --db is a SQLite file or a PostgreSQL URI. */
+  if (g_str_has_prefix (location, "postgresql://") || g_str_has_prefix (location, "postgres://"))
+    return "postgresql";
+  return "sqlite";
 }
 
 DgStore *
@@ -186,8 +192,19 @@ dg_store_open_backend (const char  *backend,
                        const char  *location,
                        GError     **error)
 {
-  g_autoptr(DgStore) self = NULL;
   gboolean created = FALSE;
+
+  return dg_store_open_full (backend, location, TRUE, &created, error);
+}
+
+DgStore *
+dg_store_open_full (const char  *backend,
+                    const char  *location,
+                    gboolean     default_rules,
+                    gboolean    *created,
+                    GError     **error)
+{
+  g_autoptr(DgStore) self = NULL;
 
   g_return_val_if_fail (backend != NULL, NULL);
   g_return_val_if_fail (location != NULL, NULL);
@@ -204,11 +221,11 @@ dg_store_open_backend (const char  *backend,
       return NULL;
     }
 
-  self->db = self->backend->open (location, &created, error);
+  self->db = self->backend->open (location, created, error);
   if (self->db == NULL)
     return NULL;
 
-  if (created && !insert_default_rules (self, error))
+  if (*created && default_rules && !insert_default_rules (self, error))
     {
       g_prefix_error (error, "%s: ", location);
       return NULL;
@@ -597,7 +614,13 @@ dg_store_backup (DgStore     *self,
   if (locker == NULL)
     return FALSE;
 
-  return self->backend->backup (self->db, dest_path, error);
+  /* The backend's own way when it has one for a destination of its kind; otherwise a copy row
+   * by row, into whichever backend the destination names. */
+  if (self->backend->backup != NULL &&
+      g_str_equal (dg_store_backend_for (dest_path), self->backend->name))
+    return self->backend->backup (self->db, dest_path, error);
+  g_clear_pointer (&locker, g_mutex_locker_free);
+  return dg_store_copy (self, dest_path, NULL, error);
 }
 
 gboolean

@@ -22,16 +22,27 @@ G_BEGIN_DECLS
 #define DG_TYPE_STORE (dg_store_get_type ())
 G_DECLARE_FINAL_TYPE (DgStore, dg_store, DG, STORE, GObject)
 
-/* The schema version this build writes (PRAGMA user_version). */
-#define DG_STORE_SCHEMA_VERSION 3
+/* The schema's versions, one list for every backend: each backend has one migration step per
+ * entry (SQLite's in sqlite/dg-sqlite-schema.c, PostgreSQL's in postgres/dg-pg-schema.c) and
+ * brings a database from any of them to the last. A new version is a new entry here, and a
+ * step in each backend. */
+enum
+{
+  DG_STORE_SCHEMA_V1_RECORDS = 1,               /* records, revisions, months, users, tokens */
+  DG_STORE_SCHEMA_V2_REPORT_TABLES_DRAFT = 2,   /* SQLite only, for a few hours; dropped by 3 */
+  DG_STORE_SCHEMA_V3_REPORT_TABLES = 3,         /* check_rows, check_points, sample_values */
+};
+/* The schema version this build writes (SQLite's PRAGMA user_version, PostgreSQL's
+ * dg_meta.schema_version). */
+#define DG_STORE_SCHEMA_VERSION DG_STORE_SCHEMA_V3_REPORT_TABLES
 
 /* Opens the database at @path with the schema of this build: a SQLite file (created when
- * missing), or with a postgresql:// URI the PostgreSQL backend, which this build does not have
- * yet (DG_ERROR_INVALID_FIELD). */
+ * missing), or with a postgresql:// (or postgres://) URI a PostgreSQL database, which must
+ * exist (its tables are created when it has none). */
 DgStore    *dg_store_open                 (const char   *path,
                                            GError      **error);
-/* Opens @location with the backend named @backend ("sqlite": a file path). An unknown name fails
- * with DG_ERROR_INVALID_FIELD. */
+/* Opens @location with the backend named @backend ("sqlite": a file path; "postgresql": a
+ * URI). An unknown name fails with DG_ERROR_INVALID_FIELD. */
 DgStore    *dg_store_open_backend         (const char   *backend,
                                            const char   *location,
                                            GError      **error);
@@ -178,9 +189,20 @@ GPtrArray  *dg_store_load_dustfall_samples (DgStore          *self,
 gboolean    dg_store_verify               (DgStore      *self,
                                            gint64       *n_revisions,
                                            GError      **error);
-/* An online, consistent copy of the database (SQLite backup API) into @dest_path. */
+/* An online, consistent copy of the database into @dest_path: with SQLite into a file (the
+ * backup API); with PostgreSQL into a new SQLite file or an empty PostgreSQL database, row by
+ * row (dg_store_copy()). */
 gboolean    dg_store_backup               (DgStore      *self,
                                            const char   *dest_path,
+                                           GError      **error);
+/* Copies the whole database, every revision, user, token and month, into @dest (a file or a
+ * URI, as dg_store_open() takes): one consistent snapshot of @self, written in one transaction;
+ * the report tables are made afresh from the records. @dest must be new (a file that does not
+ * exist, or a PostgreSQL database without DustGrid's tables): anything else is refused with
+ * DG_ERROR_CONFLICT. *n_rows gets the number of rows copied. */
+gboolean    dg_store_copy                 (DgStore      *self,
+                                           const char   *dest,
+                                           gint64       *n_rows,
                                            GError      **error);
 /* Makes this connection write in bulk, for a generator (`demo --scale`) filling a scratch
  * database: hundreds of thousands of new ids go into several indexes in each transaction, and

@@ -13,6 +13,7 @@
 
 #include "dg-demo.h"
 #include "dg-store.h"
+#include "dg-test-pg.h"
 #include "dg-test-server.h"
 
 #define OTHER_ROAD_ID "00000000-0000-4000-8000-000000000000"   /* names no road */
@@ -41,9 +42,30 @@ sqlite_location (const char  *dir,
   return g_build_filename (dir, file, NULL);
 }
 
+/* A new database in the suite's throwaway cluster (dg-test-pg.c); skipped only where
+ * DUSTGRID_TEST_PG=0 says there is no PostgreSQL on purpose. */
+static char *
+pg_location (const char  *dir,
+             const char  *what,
+             char       **why_not)
+{
+  if (dg_test_pg_cluster (why_not) == NULL)
+    {
+      if (!dg_test_pg_optional ())
+        g_error ("PostgreSQL cannot run for the tests: %s", *why_not);
+      return NULL;
+    }
+  return dg_test_pg_new_database (what);
+}
+
 static const Backend backends[] = {
   {
     "sqlite", sqlite_location,
+    "UPDATE revisions SET author = 'mallory' WHERE n = 2",
+    "UPDATE records SET data = '{}' WHERE id = '%s'",
+  },
+  {
+    "postgresql", pg_location,
     "UPDATE revisions SET author = 'mallory' WHERE n = 2",
     "UPDATE records SET data = '{}' WHERE id = '%s'",
   },

@@ -126,3 +126,66 @@ dg_sqlite_exec_sql (DgStoreDb   *db,
 {
   return dg_sqlite_exec (DG_SQLITE_DB (db), sql, error);
 }
+
+gboolean
+dg_sqlite_begin_read (DgStoreDb  *db,
+                      GError    **error)
+{
+  return dg_sqlite_exec (DG_SQLITE_DB (db), "BEGIN", error);
+}
+
+/* The SQL of a copy is made of the store's own table and column names (DgStoreTable), never of
+ * data; interned, so that the statement cache may keep it. */
+gboolean
+dg_sqlite_dump_table (DgStoreDb           *db,
+                      const DgStoreTable  *table,
+                      DgStoreValuesFunc    func,
+                      gpointer             user_data,
+                      GError             **error)
+{
+  DgSqliteDb *self = DG_SQLITE_DB (db);
+  g_autofree char *sql = g_strdup_printf ("SELECT %s FROM %s ORDER BY %s", table->columns,
+                                          table->name, table->order);
+  const char *values[DG_STORE_MAX_COLUMNS];
+  sqlite3_stmt *s;
+  int rc;
+
+  s = dg_sqlite_stmt (self, g_intern_string (sql), error);
+  if (s == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
+    {
+      for (guint i = 0; i < table->n_columns; i++)
+        values[i] = (const char *) sqlite3_column_text (s, i);
+      if (!func (values, user_data, error))
+        {
+          sqlite3_reset (s);
+          return FALSE;
+        }
+    }
+  return dg_sqlite_end_rows (self, s, rc, table->name, error);
+}
+
+gboolean
+dg_sqlite_load_row (DgStoreDb           *db,
+                    const DgStoreTable  *table,
+                    const char *const   *values,
+                    GError             **error)
+{
+  DgSqliteDb *self = DG_SQLITE_DB (db);
+  g_autoptr(GString) sql = g_string_new (NULL);
+  sqlite3_stmt *s;
+
+  g_string_printf (sql, "INSERT INTO %s (%s) VALUES (", table->name, table->columns);
+  for (guint i = 0; i < table->n_columns; i++)
+    g_string_append_printf (sql, "%s?%u", i > 0 ? ", " : "", i + 1);
+  g_string_append_c (sql, ')');
+
+  s = dg_sqlite_stmt (self, g_intern_string (sql->str), error);
+  if (s == NULL)
+    return FALSE;
+  /* Text into the columns' affinity: an INTEGER column stores "3" as the integer 3. */
+  for (guint i = 0; i < table->n_columns; i++)
+    dg_sqlite_bind_text (s, i + 1, values[i]);
+  return dg_sqlite_step_done (self, s, table->name, error);
+}

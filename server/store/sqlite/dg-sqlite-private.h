@@ -138,5 +138,11 @@ gboolean   dg_sqlite_backup             (DgStoreDb *db, const char *dest, GError
  * whatever the umask. */
 gboolean   dg_sqlite_create_private     (const char *path, GError **error);
 gboolean   dg_sqlite_exec_sql           (DgStoreDb *db, const char *sql, GError **error);
+gboolean   dg_sqlite_begin_read         (DgStoreDb *db, GError **error);
+gboolean   dg_sqlite_dump_table         (DgStoreDb *db, const DgStoreTable *table,
+                                         DgStoreValuesFunc func, gpointer user_data,
+                                         GError **error);
+gboolean   dg_sqlite_load_row           (DgStoreDb *db, const DgStoreTable *table,
+                                         const char *const *values, GError **error);
 
 G_END_DECLS

@@ -163,10 +163,11 @@ dg_sqlite_load_data (DgStoreDb        *db,
 
   if (month != NULL)
     s = dg_sqlite_stmt (self, "SELECT id, data, owner FROM records"
-                              " WHERE type = ?1 AND month = ?2 AND deleted = 0", error);
+                              " WHERE type = ?1 AND month = ?2 AND deleted = 0 ORDER BY id",
+                              error);
   else
     s = dg_sqlite_stmt (self, "SELECT id, data, owner FROM records"
-                              " WHERE type = ?1 AND deleted = 0", error);
+                              " WHERE type = ?1 AND deleted = 0 ORDER BY id", error);
   if (s == NULL)
     return FALSE;
 
@@ -187,7 +188,6 @@ dg_sqlite_load_road_checks (DgStoreDb   *db,
 {
   DgSqliteDb *self = DG_SQLITE_DB (db);
   g_autoptr(GPtrArray) checks = NULL;
-  DgRoadCheck *check = NULL;
   sqlite3_stmt *s;
   int rc;
 
@@ -204,45 +204,17 @@ dg_sqlite_load_road_checks (DgStoreDb   *db,
   dg_sqlite_bind_text (s, 1, month);
   checks = g_ptr_array_new_with_free_func ((GDestroyNotify) dg_road_check_free);
   while ((rc = sqlite3_step (s)) == SQLITE_ROW)
-    {
-      const char *id = (const char *) sqlite3_column_text (s, 0);
-      DgSurface surface;
-
-      if (check == NULL || strcmp (check->id, id) != 0)
-        {
-          check = dg_road_check_new ();
-          check->id = g_strdup (id);
-          check->road_id = dg_sqlite_column_text (s, 1);
-          check->date = dg_sqlite_column_text (s, 2);
-          check->author = dg_sqlite_column_text (s, 3);
-          g_ptr_array_add (checks, check);
-        }
-      if (sqlite3_column_type (s, 4) == SQLITE_NULL)
-        continue;
-      if (!dg_surface_from_string ((const char *) sqlite3_column_text (s, 5), &surface))
-        continue;
-      dg_road_check_add_point (check, sqlite3_column_int (s, 4), surface, NULL,
-                               sqlite3_column_double (s, 6), sqlite3_column_double (s, 7));
-    }
+    dg_store_checks_add_row (checks, (const char *) sqlite3_column_text (s, 0),
+                             (const char *) sqlite3_column_text (s, 1),
+                             (const char *) sqlite3_column_text (s, 2),
+                             (const char *) sqlite3_column_text (s, 3),
+                             sqlite3_column_type (s, 4) != SQLITE_NULL,
+                             sqlite3_column_int (s, 4), (const char *) sqlite3_column_text (s, 5),
+                             sqlite3_column_double (s, 6), sqlite3_column_double (s, 7));
   if (!dg_sqlite_end_rows (self, s, rc, "load checks", error))
     return NULL;
 
   return g_steal_pointer (&checks);
-}
-
-/* Closes the cell-month gathered in @value into @out, its strings interned. */
-static void
-finish_cell_month (GArray      *out,
-                   DgCellValue *value,
-                   const char  *cell_id,
-                   const char  *month)
-{
-  DgCellMonth cm = { 0, };
-
-  cm.cell_id = (char *) g_intern_string (cell_id);
-  cm.month = (char *) g_intern_string (month);
-  dg_cell_value_finish (value, &cm);
-  g_array_append_val (out, cm);
 }
 
 /* The cell-months of one month from sample_values, by the rules of common/ (the DgCellValue
@@ -253,9 +225,7 @@ dg_sqlite_load_cell_months (DgStoreDb   *db,
                             GError     **error)
 {
   DgSqliteDb *self = DG_SQLITE_DB (db);
-  g_autoptr(GArray) out = g_array_new (FALSE, TRUE, sizeof (DgCellMonth));
-  g_autoptr(DgCellValue) value = dg_cell_value_new ();
-  const char *cell_id = NULL;   /* interned */
+  g_autoptr(DgStoreCellMonths) gather = NULL;
   sqlite3_stmt *s;
   int rc;
 
@@ -266,29 +236,17 @@ dg_sqlite_load_cell_months (DgStoreDb   *db,
     return NULL;
   dg_sqlite_bind_text (s, 1, month);
 
+  gather = dg_store_cell_months_new (month);
   while ((rc = sqlite3_step (s)) == SQLITE_ROW)
-    {
-      const char *cell = (const char *) sqlite3_column_text (s, 0);
-      const char *jar = (const char *) sqlite3_column_text (s, 2);
-
-      if (cell_id == NULL || strcmp (cell_id, cell) != 0)
-        {
-          if (cell_id != NULL)
-            finish_cell_month (out, value, cell_id, month);
-          cell_id = g_intern_string (cell);
-        }
-
-      /* A cell-month with samples but no valid jar still gets an entry (缺测). */
-      dg_cell_value_add (value, (const char *) sqlite3_column_text (s, 1),
-                         jar != NULL ? jar[0] : '\0', sqlite3_column_int (s, 3) != 0,
-                         sqlite3_column_type (s, 4) == SQLITE_NULL ? NAN
-                                                                   : sqlite3_column_double (s, 4),
-                         (const char *) sqlite3_column_text (s, 5));
-    }
+    dg_store_cell_months_add (gather, (const char *) sqlite3_column_text (s, 0),
+                              (const char *) sqlite3_column_text (s, 1),
+                              (const char *) sqlite3_column_text (s, 2),
+                              sqlite3_column_int (s, 3) != 0,
+                              sqlite3_column_type (s, 4) == SQLITE_NULL
+                                ? NAN : sqlite3_column_double (s, 4),
+                              (const char *) sqlite3_column_text (s, 5));
   if (!dg_sqlite_end_rows (self, s, rc, "load dust-fall values", error))
     return NULL;
-  if (cell_id != NULL)
-    finish_cell_month (out, value, cell_id, month);
 
-  return g_steal_pointer (&out);
+  return dg_store_cell_months_finish (g_steal_pointer (&gather));
 }

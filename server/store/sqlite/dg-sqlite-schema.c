@@ -151,6 +151,11 @@ exec_all (DgSqliteDb         *self,
   return TRUE;
 }
 
+/* The steps below follow the store's list of versions (dg-store.h); a PRAGMA takes no
+ * parameter, so each writes its number as it is. */
+G_STATIC_ASSERT (DG_STORE_SCHEMA_V1_RECORDS == 1 && DG_STORE_SCHEMA_V3_REPORT_TABLES == 3 &&
+                 DG_STORE_SCHEMA_VERSION == 3);
+
 gboolean
 dg_sqlite_migrate (DgSqliteDb  *self,
                    gboolean    *created,
@@ -176,7 +181,7 @@ dg_sqlite_migrate (DgSqliteDb  *self,
       return FALSE;
     }
 
-  if (version < 1)
+  if (version < DG_STORE_SCHEMA_V1_RECORDS)
     {
       if (!dg_sqlite_exec (self, "BEGIN IMMEDIATE", error))
         return FALSE;
@@ -194,7 +199,7 @@ dg_sqlite_migrate (DgSqliteDb  *self,
 
   /* Version 2 had the report tables with other keys, for a few hours: version 3 makes them
    * afresh from the records either way. */
-  if (version < 3)
+  if (version < DG_STORE_SCHEMA_V3_REPORT_TABLES)
     {
       if (!dg_sqlite_exec (self, "BEGIN IMMEDIATE", error))
         return FALSE;

@@ -357,4 +357,8 @@ const DgStoreBackend dg_sqlite_backend = {
   .backup = dg_sqlite_backup,
   .bulk_load = sqlite_bulk_load,
   .exec = dg_sqlite_exec_sql,
+
+  .begin_read = dg_sqlite_begin_read,
+  .dump_table = dg_sqlite_dump_table,
+  .load_row = dg_sqlite_load_row,
 };

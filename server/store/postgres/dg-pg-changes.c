@@ -1,0 +1,175 @@
+/* dg-pg-changes.c: a record's current state (table records), its revisions (revisions) and the
+ * months (months) in PostgreSQL, as a batch reads and writes them. */
+#define G_LOG_DOMAIN "dg-store"
+
+#include "config.h"
+
+#include "dg-pg-private.h"
+
+gboolean
+dg_pg_load_record (DgStoreDb   *db,
+                   const char  *id,
+                   DgStoreRow  *row,
+                   gboolean    *found,
+                   GError     **error)
+{
+  g_auto(DgPgParams) p = { 0 };
+  PGresult *result;
+
+  dg_pg_param_text (&p, id);
+  result = dg_pg_query (DG_PG_DB (db), "SELECT " DG_PG_RECORD_COLUMNS " FROM records WHERE id = $1",
+                        &p, "load record", error);
+  if (result == NULL)
+    return FALSE;
+  *found = PQntuples (result) == 1;
+  if (*found)
+    dg_pg_row_from_result (row, result, 0);
+  PQclear (result);
+  return TRUE;
+}
+
+gboolean
+dg_pg_record_exists (DgStoreDb     *db,
+                     const char    *id,
+                     DgRecordType   type,
+                     gboolean      *exists,
+                     GError       **error)
+{
+  g_auto(DgPgParams) p = { 0 };
+  PGresult *result;
+
+  dg_pg_param_text (&p, id);
+  dg_pg_param_text (&p, dg_record_type_to_string (type));
+  result = dg_pg_query (DG_PG_DB (db),
+                        "SELECT 1 FROM records WHERE id = $1 AND type = $2 AND deleted = 0", &p,
+                        "look up reference", error);
+  if (result == NULL)
+    return FALSE;
+  *exists = PQntuples (result) > 0;
+  PQclear (result);
+  return TRUE;
+}
+
+gboolean
+dg_pg_put_record (DgStoreDb         *db,
+                  const DgStoreRow  *row,
+                  gboolean           insert_only,
+                  GError           **error)
+{
+  g_auto(DgPgParams) p = { 0 };
+
+  dg_pg_param_text (&p, row->id);
+  dg_pg_param_text (&p, dg_record_type_to_string (row->type));
+  dg_pg_param_int (&p, row->rev);
+  dg_pg_param_int (&p, row->seq);
+  dg_pg_param_int (&p, row->deleted ? 1 : 0);
+  dg_pg_param_text (&p, row->owner);
+  dg_pg_param_text (&p, row->updated_at);
+  dg_pg_param_text (&p, row->state);
+  dg_pg_param_text (&p, row->reason);
+  dg_pg_param_text (&p, row->data);
+  dg_pg_param_text (&p, row->computed);
+  dg_pg_param_text (&p, row->month);
+
+  if (insert_only)
+    return dg_pg_command (DG_PG_DB (db),
+                          "INSERT INTO records (" DG_PG_RECORD_COLUMNS ")"
+                          " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                          &p, "store record", error);
+  return dg_pg_command (DG_PG_DB (db),
+                        "INSERT INTO records (" DG_PG_RECORD_COLUMNS ")"
+                        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+                        " ON CONFLICT (id) DO UPDATE SET rev = excluded.rev, seq = excluded.seq,"
+                        " deleted = excluded.deleted, updated_at = excluded.updated_at,"
+                        " state = excluded.state, reason = excluded.reason, data = excluded.data,"
+                        " computed = excluded.computed, month = excluded.month",
+                        &p, "store record", error);
+}
+
+gboolean
+dg_pg_add_revision (DgStoreDb              *db,
+                    const DgStoreRevision  *revision,
+                    GError                **error)
+{
+  g_auto(DgPgParams) p = { 0 };
+
+  dg_pg_param_text (&p, revision->record_id);
+  dg_pg_param_int (&p, revision->rev);
+  dg_pg_param_text (&p, revision->type);
+  dg_pg_param_text (&p, revision->author);
+  dg_pg_param_text (&p, revision->updated_at);
+  dg_pg_param_int (&p, revision->deleted ? 1 : 0);
+  dg_pg_param_text (&p, revision->data);
+  dg_pg_param_text (&p, revision->hash);
+  /* n is the next place in the chain, as SQLite's rowid gives it: the writer holds the counter
+   * row's lock (begin_write), so no one else appends meanwhile, and a rolled-back batch leaves
+   * no gap as a sequence would. */
+  return dg_pg_command (DG_PG_DB (db),
+                        "INSERT INTO revisions"
+                        " (n, record_id, rev, type, author, updated_at, deleted, data, hash)"
+                        " SELECT COALESCE (MAX (n), 0) + 1, $1, $2, $3, $4, $5, $6, $7, $8"
+                        " FROM revisions", &p, "store revision", error);
+}
+
+gboolean
+dg_pg_return_record (DgStoreDb   *db,
+                     const char  *id,
+                     const char  *reason,
+                     gint64       seq,
+                     GError     **error)
+{
+  g_auto(DgPgParams) p = { 0 };
+
+  dg_pg_param_text (&p, id);
+  dg_pg_param_text (&p, reason);
+  dg_pg_param_int (&p, seq);
+  return dg_pg_command (DG_PG_DB (db),
+                        "UPDATE records SET state = 'returned', reason = $2, seq = $3 WHERE id = $1",
+                        &p, "return record", error);
+}
+
+gboolean
+dg_pg_month_closed (DgStoreDb   *db,
+                    const char  *month,
+                    gboolean    *closed,
+                    GError     **error)
+{
+  g_auto(DgPgParams) p = { 0 };
+  PGresult *result;
+
+  *closed = FALSE;
+  if (month == NULL)
+    return TRUE;
+
+  dg_pg_param_text (&p, month);
+  result = dg_pg_query (DG_PG_DB (db), "SELECT closed FROM months WHERE month = $1", &p,
+                        "look up month", error);
+  if (result == NULL)
+    return FALSE;
+  if (PQntuples (result) == 1)
+    *closed = dg_pg_int (result, 0, 0) != 0;
+  PQclear (result);
+  return TRUE;
+}
+
+gboolean
+dg_pg_set_month_closed (DgStoreDb   *db,
+                        const char  *month,
+                        gboolean     closed,
+                        const char  *user,
+                        const char  *now,
+                        GError     **error)
+{
+  g_auto(DgPgParams) p = { 0 };
+
+  dg_pg_param_text (&p, month);
+  dg_pg_param_int (&p, closed ? 1 : 0);
+  dg_pg_param_text (&p, user);
+  dg_pg_param_text (&p, now);
+  return dg_pg_command (DG_PG_DB (db),
+                        "INSERT INTO months (month, closed, changed_by, changed_at)"
+                        " VALUES ($1, $2, $3, $4)"
+                        " ON CONFLICT (month) DO UPDATE SET closed = excluded.closed,"
+                        " changed_by = excluded.changed_by, changed_at = excluded.changed_at",
+                        &p, "close month", error);
+}
