@@ -234,6 +234,15 @@ dg_store_open_full (const char  *backend,
   return g_steal_pointer (&self);
 }
 
+char *
+dg_store_pre_upgrade_path (const char *path,
+                           gint64      version)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+
+  return g_strdup_printf ("%s.pre-upgrade-v%" G_GINT64_FORMAT ".db", path, version);
+}
+
 const char *
 dg_store_get_path (DgStore *self)
 {

@@ -46,6 +46,10 @@ DgStore    *dg_store_open                 (const char   *path,
 DgStore    *dg_store_open_backend         (const char   *backend,
                                            const char   *location,
                                            GError      **error);
+/* Where the SQLite backend keeps a database as it was before it upgraded its schema from
+ * @version: "<path>.pre-upgrade-v<version>.db". */
+char       *dg_store_pre_upgrade_path     (const char   *path,
+                                           gint64        version);
 const char *dg_store_get_path             (DgStore      *self);
 const char *dg_store_get_backend_name     (DgStore      *self);
 /* Closes the database (checkpointing the WAL); later calls fail with DG_ERROR_UNAVAILABLE. */

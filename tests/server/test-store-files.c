@@ -3,6 +3,7 @@
  * hashes and every record; and the tokens table holds live sessions only. */
 #include "config.h"
 
+#include <string.h>
 #include <sys/stat.h>
 
 #include <glib/gstdio.h>
@@ -18,6 +19,35 @@ assert_mode_0600 (const char *path)
   g_assert_cmpint (g_stat (path, &st), ==, 0);
   if ((st.st_mode & 0777) != 0600)
     g_test_fail_printf ("%s has mode %03o, not 600", path, st.st_mode & 0777);
+}
+
+static gint64
+query_int (const char *path,
+           const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *s = NULL;
+  gint64 n;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &s, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (s), ==, SQLITE_ROW);
+  n = sqlite3_column_int64 (s, 0);
+  sqlite3_finalize (s);
+  sqlite3_close (db);
+  return n;
+}
+
+static void
+set_user_version (const char *path,
+                  gint64      version)
+{
+  sqlite3 *db = NULL;
+  g_autofree char *sql = g_strdup_printf ("PRAGMA user_version = %" G_GINT64_FORMAT, version);
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
 }
 
 /* The database's files and the folder: what a store of these tests leaves. */
@@ -73,18 +103,7 @@ test_files_private (void)
 static gint64
 count_tokens (const char *path)
 {
-  sqlite3 *db = NULL;
-  sqlite3_stmt *s = NULL;
-  gint64 n;
-
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT count(*) FROM tokens", -1, &s, NULL), ==,
-                   SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (s), ==, SQLITE_ROW);
-  n = sqlite3_column_int64 (s, 0);
-  sqlite3_finalize (s);
-  sqlite3_close (db);
-  return n;
+  return query_int (path, "SELECT count(*) FROM tokens");
 }
 
 /* A sign-in deletes the user's revoked and expired tokens; another user's stay. */
@@ -121,6 +140,53 @@ test_dead_tokens_purged (void)
   remove_store (dir, path);
 }
 
+/* Opening a database an older release wrote upgrades its schema, and first keeps the file as
+ * it was, 0600, beside it; a new database and one already current get no copy. */
+static void
+test_pre_upgrade_copy (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("dg-store-upgrade-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "dustgrid.db", NULL);
+  g_autofree char *old_copy = dg_store_pre_upgrade_path (path, 2);
+  g_autofree char *current_copy = dg_store_pre_upgrade_path (path, DG_STORE_SCHEMA_VERSION);
+  g_autofree char *created_copy = dg_store_pre_upgrade_path (path, 0);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DgStore) store = NULL;
+  mode_t old_umask = umask (022);
+
+  g_assert_cmpstr (old_copy + strlen (path), ==, ".pre-upgrade-v2.db");
+
+  store = dg_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (dg_store_put_user (store, "anna", DG_ROLE_ADMIN, "hash", &error));
+  g_assert_no_error (error);
+  g_clear_object (&store);
+  g_assert_false (g_file_test (created_copy, G_FILE_TEST_EXISTS));
+
+  /* What version 2 left: its report tables are rebuilt by the step to version 3. */
+  set_user_version (path, 2);
+  store = dg_store_open (path, &error);
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  g_assert_true (g_file_test (old_copy, G_FILE_TEST_IS_REGULAR));
+  assert_mode_0600 (old_copy);
+  g_assert_cmpint (query_int (old_copy, "PRAGMA user_version"), ==, 2);
+  g_assert_cmpint (query_int (old_copy, "SELECT count(*) FROM users WHERE username = 'anna'"),
+                   ==, 1);
+  g_assert_cmpint (query_int (path, "PRAGMA user_version"), ==, DG_STORE_SCHEMA_VERSION);
+
+  /* Opened again at the current version: nothing more to keep. */
+  store = dg_store_open (path, &error);
+  g_assert_no_error (error);
+  g_clear_object (&store);
+  g_assert_false (g_file_test (current_copy, G_FILE_TEST_EXISTS));
+
+  umask (old_umask);
+  g_remove (old_copy);
+  remove_store (dir, path);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -129,6 +195,7 @@ main (int   argc,
 
   g_test_add_func ("/server/store/files-are-the-owners-alone", test_files_private);
   g_test_add_func ("/server/store/dead-tokens-purged-at-sign-in", test_dead_tokens_purged);
+  g_test_add_func ("/server/store/schema-upgrade-keeps-the-old-file", test_pre_upgrade_copy);
 
   return g_test_run ();
 }

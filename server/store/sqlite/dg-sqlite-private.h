@@ -66,8 +66,11 @@ void          dg_sqlite_row_from_stmt (DgStoreRow   *row,
 
 /* ---- dg-sqlite-schema.c ---- */
 
-/* Brings the schema to DG_STORE_SCHEMA_VERSION; *created when the database was empty. */
+/* Brings the schema to DG_STORE_SCHEMA_VERSION; *created when the database was empty. Before
+ * it changes the schema of a database a release has already written, it keeps a copy of that
+ * database beside @path (see dg_sqlite_pre_upgrade_path()). */
 gboolean   dg_sqlite_migrate            (DgSqliteDb      *self,
+                                         const char      *path,
                                          gboolean        *created,
                                          GError         **error);
 

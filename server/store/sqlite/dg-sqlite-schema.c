@@ -156,8 +156,35 @@ exec_all (DgSqliteDb         *self,
 G_STATIC_ASSERT (DG_STORE_SCHEMA_V1_RECORDS == 1 && DG_STORE_SCHEMA_V3_REPORT_TABLES == 3 &&
                  DG_STORE_SCHEMA_VERSION == 3);
 
+/* An upgrade that goes wrong halfway rolls back, but one that goes right and turns out wrong
+ * (a new release's bug in a backfill, say) is only undone from a copy of the old file: the
+ * online backup, taken before the first step, beside the database and as private as it. */
+static gboolean
+keep_pre_upgrade_copy (DgSqliteDb  *self,
+                       const char  *path,
+                       gint64       version,
+                       GError     **error)
+{
+  g_autofree char *copy = NULL;
+
+  if (g_str_equal (path, ":memory:") || g_str_has_prefix (path, "file:"))
+    return TRUE;
+
+  copy = dg_store_pre_upgrade_path (path, version);
+  if (!dg_sqlite_backup (&self->parent, copy, error))
+    {
+      g_prefix_error (error, "keeping a copy before the schema upgrade from version %"
+                      G_GINT64_FORMAT ": ", version);
+      return FALSE;
+    }
+  g_message ("%s: upgrading schema version %" G_GINT64_FORMAT " to %d; the database as it was "
+             "is kept in %s", path, version, DG_STORE_SCHEMA_VERSION, copy);
+  return TRUE;
+}
+
 gboolean
 dg_sqlite_migrate (DgSqliteDb  *self,
+                   const char  *path,
                    gboolean    *created,
                    GError     **error)
 {
@@ -180,6 +207,10 @@ dg_sqlite_migrate (DgSqliteDb  *self,
                     ", newer than this server's %d", version, DG_STORE_SCHEMA_VERSION);
       return FALSE;
     }
+
+  if (version >= DG_STORE_SCHEMA_V1_RECORDS && version < DG_STORE_SCHEMA_VERSION &&
+      !keep_pre_upgrade_copy (self, path, version, error))
+    return FALSE;
 
   if (version < DG_STORE_SCHEMA_V1_RECORDS)
     {

@@ -229,7 +229,7 @@ sqlite_open (const char  *path,
   if (!dg_sqlite_exec (self, "PRAGMA journal_mode = WAL", error) ||
       !dg_sqlite_exec (self, "PRAGMA synchronous = FULL", error) ||
       !dg_sqlite_exec (self, "PRAGMA foreign_keys = ON", error) ||
-      !dg_sqlite_migrate (self, created, error))
+      !dg_sqlite_migrate (self, path, created, error))
     {
       g_prefix_error (error, "%s: ", path);
       sqlite_close (&self->parent);
