@@ -4,7 +4,8 @@
  * ExecStart command lines run by hand, with the settings file the package ships: the service
  * must tell systemd it is ready (sd_notify, over a NOTIFY_SOCKET made here, as systemd makes
  * one) and answer /healthz; the nightly backup's command must leave a verified copy that a
- * server started on it serves. $DUSTGRID_SERVER points the tests at an installed binary (./dev
+ * server started on it serves; a database an older release wrote is migrated on start, its old
+ * file kept beside it. $DUSTGRID_SERVER points the tests at an installed binary (./dev
  * package runs them so against the one unpacked from the .deb).
  */
 #include "config.h"
@@ -16,7 +17,9 @@
 #include <unistd.h>
 
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 
+#include "dg-store.h"
 #include "dg-test-server.h"
 
 #define SHIPPED_CONFIG "/etc/dustgrid/server.conf"
@@ -341,6 +344,34 @@ test_backup_service_restores (Fixture       *fixture,
   g_assert_cmpint (dg_test_process_stop (tp), ==, 0);
 }
 
+/* An older release's database: the new package's service migrates it on start, keeps the file
+ * as it was beside it, and serves what it held. */
+static void
+test_upgrade_keeps_old_database (Fixture       *fixture,
+                                 gconstpointer  user_data)
+{
+  g_auto(GStrv) argv = unit_exec_start (DG_SERVER_UNIT_PATH, fixture->config, NULL);
+  g_autofree char *kept = dg_store_pre_upgrade_path (fixture->db, 2);
+  g_autoptr(SoupSession) session = dg_test_session_new ();
+  g_autoptr(DgTestProcess) tp = NULL;
+  g_autoptr(JsonNode) response = NULL;
+  sqlite3 *db = NULL;
+  struct stat st;
+
+  g_assert_cmpint (sqlite3_open (fixture->db, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = 2", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  tp = dg_test_process_spawn ((const char *const *) argv, TRUE);
+  g_assert_cmpuint (dg_test_http (session, tp->url, "POST", "/api/v1/login", NULL,
+                                  "{\"username\":\"admin\",\"password\":\"admin\"}", &response),
+                    ==, 200);
+  g_assert_cmpint (dg_test_process_stop (tp), ==, 0);
+
+  g_assert_cmpint (g_stat (kept, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+}
+
 static void
 test_config_unknown_setting (Fixture       *fixture,
                              gconstpointer  user_data)
@@ -591,6 +622,8 @@ main (int    argc,
               test_service_reload_tls, fixture_tear_down);
   g_test_add ("/deploy/backup/service-command-restores", Fixture, NULL, fixture_set_up,
               test_backup_service_restores, fixture_tear_down);
+  g_test_add ("/deploy/upgrade/migrates-and-keeps-old-database", Fixture, NULL, fixture_set_up,
+              test_upgrade_keeps_old_database, fixture_tear_down);
   g_test_add ("/deploy/config/unknown-setting-refused", Fixture, NULL, fixture_set_up,
               test_config_unknown_setting, fixture_tear_down);
   g_test_add ("/deploy/config/command-line-wins", Fixture, NULL, fixture_set_up,
