@@ -36,7 +36,8 @@ describe_member (const char *member)
     { "site", N_("The site needs a label") },
     { "jar", N_("The jar is A or B") },
     { "month", N_("The month must be YYYY-MM") },
-    { "start", N_("The start must be a date and time, as YYYY-MM-DDTHH:MM") },
+    { "start", N_("The start must be a date and time, as YYYY-MM-DDTHH:MM, and the middle of "
+                  "the sampling period must fall in the sample's month") },
     { "end", N_("The sampling period must end after it starts, and last at most 62 days") },
     { "diameter_cm", N_("Each jar diameter must be from 5 to 50 cm (1 to 4 measurements)") },
     { "w0_g", N_("The crucible weight w0 must be a number of grams") },

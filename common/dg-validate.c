@@ -553,6 +553,41 @@ dg_road_check_validate (const DgRoadCheck  *check,
 
 /* ---- Dust-fall sample ---- */
 
+/* Design 6.6: a sample filed under one month with another month's jar period would count its
+ * dust in the wrong month's ranking. The midpoint decides, so that a jar set out on the last
+ * morning of October and collected on the last of November is November's. @sample's month,
+ * start and end are valid. */
+static gboolean
+check_period_in_month (const DgDustfallSample  *sample,
+                       GError                 **error)
+{
+  g_autofree char *next = dg_month_add (sample->month, 1);
+  g_autofree char *first = dg_month_day (sample->month, 1);
+  g_autofree char *after = dg_month_day (next, 1);
+  g_autofree char *first_t = g_strconcat (first, "T00:00", NULL);
+  g_autofree char *after_t = g_strconcat (after, "T00:00", NULL);
+  g_autoptr(GDateTime) middle = NULL;
+  g_autofree char *shown = NULL;
+  gint64 start, end, month_start, month_end, midpoint;
+
+  if (!dg_local_datetime_parse (sample->start, &start) ||
+      !dg_local_datetime_parse (sample->end, &end) ||
+      !dg_local_datetime_parse (first_t, &month_start) ||
+      !dg_local_datetime_parse (after_t, &month_end))
+    g_return_val_if_reached (FALSE);
+
+  midpoint = start + (end - start) / 2;
+  if (midpoint >= month_start && midpoint < month_end)
+    return TRUE;
+
+  middle = g_date_time_new_from_unix_utc (midpoint);
+  shown = g_date_time_format (middle, "%Y-%m-%d %H:%M");
+  dg_set_error (error, DG_ERROR_INVALID_FIELD, "start",
+                "start must put the sampling period's midpoint in the month %s (it is %s)",
+                sample->month, shown);
+  return FALSE;
+}
+
 gboolean
 dg_dustfall_sample_validate (const DgDustfallSample  *sample,
                              GError                 **error)
@@ -630,5 +665,5 @@ dg_dustfall_sample_validate (const DgDustfallSample  *sample,
       return FALSE;
     }
 
-  return TRUE;
+  return check_period_in_month (sample, error);
 }

@@ -208,6 +208,12 @@ test_sample_valid (void)
   sample->wc_g = 0.0004;
   g_assert_true (dg_dustfall_sample_validate (sample, &error));
   g_assert_no_error (error);
+
+  /* Collected in the next month's first days, as jars are: the midpoint is still this month's. */
+  replace (&sample->start, "2025-02-28T09:00");
+  replace (&sample->end, "2025-04-01T09:00");
+  g_assert_true (dg_dustfall_sample_validate (sample, &error));
+  g_assert_no_error (error);
 }
 
 /* ---- Table of bad values ---- */
@@ -699,6 +705,23 @@ sample_period_63_days (gpointer r)
   replace (&SAMPLE (r)->end, "2025-05-03T09:00");
 }
 
+/* February's jar filed under March: its whole period, and so its midpoint, is February's. */
+static void
+sample_period_of_another_month (gpointer r)
+{
+  replace (&SAMPLE (r)->start, "2025-02-01T09:00");
+  replace (&SAMPLE (r)->end, "2025-02-28T09:00");
+}
+
+/* Set out on 1 March, collected on 1 May: the midpoint (31 March 09:00) is still March's, but a
+ * day later it is April's. */
+static void
+sample_midpoint_after_month (gpointer r)
+{
+  replace (&SAMPLE (r)->start, "2025-03-02T09:00");
+  replace (&SAMPLE (r)->end, "2025-05-01T09:00");
+}
+
 static void
 sample_no_diameters (gpointer r)
 {
@@ -910,6 +933,11 @@ static const BadCase bad_cases[] = {
   { "/common/validate/dustfall/period-zero-days", KIND_SAMPLE, sample_end_equals_start,
     "end", NULL },
   { "/common/validate/dustfall/period-63-days", KIND_SAMPLE, sample_period_63_days, "end", NULL },
+  { "/common/validate/dustfall/period-of-another-month", KIND_SAMPLE,
+    sample_period_of_another_month, "start",
+    "start must put the sampling period's midpoint in the month 2025-03 (it is 2025-02-14 21:00)" },
+  { "/common/validate/dustfall/midpoint-after-month", KIND_SAMPLE, sample_midpoint_after_month,
+    "start", NULL },
   { "/common/validate/dustfall/no-diameter", KIND_SAMPLE, sample_no_diameters,
     "diameter_cm", NULL },
   { "/common/validate/dustfall/five-diameters", KIND_SAMPLE, sample_five_diameters,
