@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <signal.h>
+#include <stdlib.h>
 #include <stdarg.h>
 #include <sys/prctl.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include <sqlite3.h>
 
 #include "dg-demo.h"
+#include "dg-test-pg.h"
 #include "dg-test-server.h"
 
 static const char *const test_users[][2] = {
@@ -19,6 +21,59 @@ static const char *const test_users[][2] = {
   { "admin", "admin" },
   { "unit", "unit" },
 };
+
+/* ---- The backend ---- */
+
+gboolean
+dg_test_backend_is_postgresql (void)
+{
+  const char *backend = g_getenv ("DUSTGRID_TEST_BACKEND");
+
+  if (backend == NULL || *backend == '\0' || g_str_equal (backend, "sqlite"))
+    return FALSE;
+  /* A misspelt name must not quietly run the suite on SQLite a second time. */
+  if (!g_str_equal (backend, "postgresql"))
+    g_error ("DUSTGRID_TEST_BACKEND=%s: the backends are sqlite and postgresql", backend);
+  return TRUE;
+}
+
+void
+dg_test_backend_init (void)
+{
+  g_autofree char *why_not = NULL;
+
+  if (!dg_test_backend_is_postgresql () || dg_test_pg_cluster (&why_not) != NULL)
+    return;
+  if (!dg_test_pg_optional ())
+    g_error ("PostgreSQL cannot run for the tests: %s", why_not);
+  /* Before g_test_run() has printed a plan: a plan of none, skipped, is the whole TAP stream. */
+  g_strdelimit (why_not, "\n", ' ');
+  g_print ("1..0 # SKIP no PostgreSQL here (DUSTGRID_TEST_PG=0): %s\n", why_not);
+  exit (0);
+}
+
+char *
+dg_test_db_location (const char *dir,
+                     const char *name)
+{
+  if (dg_test_backend_is_postgresql ())
+    return dg_test_pg_new_database (name);
+  return g_build_filename (dir, name, NULL);
+}
+
+gboolean
+dg_test_skip_on_postgresql (const char *reason)
+{
+  g_autofree char *message = NULL;
+
+  if (!dg_test_backend_is_postgresql ())
+    return FALSE;
+  message = g_strdup_printf ("SQLite only: %s", reason);
+  g_test_skip (message);
+  return TRUE;
+}
+
+/* ---- The server in-process ---- */
 
 static gpointer
 server_thread_func (gpointer data)
@@ -109,7 +164,7 @@ dg_test_server_new (void)
 
   ts->dir = g_dir_make_tmp ("dustgrid-server-XXXXXX", &error);
   g_assert_no_error (error);
-  ts->db_path = g_build_filename (ts->dir, "test.db", NULL);
+  ts->db_path = dg_test_db_location (ts->dir, "test.db");
   open_store (ts);
 
   reference = dg_demo_find_reference_file ();
@@ -607,6 +662,20 @@ dg_test_integrity_ok (const char *db_path)
   sqlite3 *db = NULL;
   sqlite3_stmt *s = NULL;
   gboolean ok = FALSE;
+
+  if (g_str_has_prefix (db_path, "postgresql://"))
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(DgStore) store = dg_store_open (db_path, &error);
+      gint64 n = 0;
+
+      ok = store != NULL && dg_store_verify (store, &n, &error);
+      g_test_message ("%s: %s (%" G_GINT64_FORMAT " revisions)", db_path,
+                      ok ? "opens, and its chain verifies" : error->message, n);
+      if (store != NULL)
+        dg_store_close (store);
+      return ok;
+    }
 
   if (sqlite3_open_v2 (db_path, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK &&
       sqlite3_prepare_v2 (db, "PRAGMA integrity_check", -1, &s, NULL) == SQLITE_OK &&

@@ -2,7 +2,8 @@
  *
  * The server runs in its own thread with its own GMainContext (the model is GNOME Calendar's
  * tests/gcal-simple-server.c), so the test's synchronous SoupSession calls talk to it over real
- * HTTP. The database lives in a fresh temporary directory.
+ * HTTP. The database lives in a fresh temporary directory, or, when the suite runs on PostgreSQL,
+ * is a new database of its throwaway cluster (dg_test_db_location()).
  */
 #pragma once
 
@@ -44,6 +45,23 @@ typedef struct
 
   SoupSession  *session;
 } DgTestServer;
+
+/* ---- The backend the suite runs on ----
+ *
+ * DUSTGRID_TEST_BACKEND=postgresql (tests/server/meson.build registers each server suite a
+ * second time with it) puts every database of the suite in the throwaway PostgreSQL cluster of
+ * dg-test-pg.h; unset, or "sqlite", in SQLite files of the test's temporary directory. */
+gboolean      dg_test_backend_is_postgresql (void);
+/* Called by a suite's main() after g_test_init(): on PostgreSQL starts the cluster, so that a
+ * machine without it fails the suite at once (or, with DUSTGRID_TEST_PG=0, skips it whole). */
+void          dg_test_backend_init    (void);
+/* Where a test's database named @name lives: @dir/@name on SQLite, a new, empty database of
+ * the cluster on PostgreSQL (its postgresql:// URI). */
+char         *dg_test_db_location     (const char *dir,
+                                       const char *name);
+/* Skips the current test on PostgreSQL, saying why (@reason: what it checks that only a
+ * SQLite file has); TRUE when it did, and the test should return. */
+gboolean      dg_test_skip_on_postgresql (const char *reason);
 
 /* A new database with the sample district and the users inspector, inspector2, office, admin
  * and unit (password = user name; each has the role of its name, inspector2 an inspector's),
@@ -134,7 +152,9 @@ guint          dg_test_http              (SoupSession   *session,
                                           const char    *body,
                                           JsonNode     **response);
 
-/* PRAGMA integrity_check of the file, opened with SQLite directly: TRUE when "ok". */
+/* PRAGMA integrity_check of the file, opened with SQLite directly: TRUE when "ok". A
+ * postgresql:// location has no file to check (the database server recovers its own pages from
+ * its WAL): TRUE when the store opens on it and its hash chain verifies. */
 gboolean       dg_test_integrity_ok      (const char    *db_path);
 
 /* A road check change with a new id (written to @id, 37 bytes) and a valid body. */

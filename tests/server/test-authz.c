@@ -265,6 +265,7 @@ main (int    argc,
   int status;
 
   g_test_init (&argc, &argv, NULL);
+  dg_test_backend_init ();
 
   matrix.ts = dg_test_server_new ();
   for (guint r = 0; r < DG_N_ROLES; r++)

@@ -38,7 +38,7 @@ fixture_setup (Fixture       *f,
 
   f->dir = g_dir_make_tmp ("dustgrid-abuse-XXXXXX", &error);
   g_assert_no_error (error);
-  f->db = g_build_filename (f->dir, "abuse.db", NULL);
+  f->db = dg_test_db_location (f->dir, "abuse.db");
   dg_test_make_db (f->db, !real_hash);
   f->server = dg_test_process_start (f->db, !real_hash, options);
   f->session = dg_test_session_new ();
@@ -408,6 +408,7 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  dg_test_backend_init ();
 
   g_test_add ("/server/abuse/malformed", Fixture, GINT_TO_POINTER (FALSE), fixture_setup,
               test_malformed, fixture_teardown);

@@ -961,6 +961,7 @@ main (int    argc,
   /* Tests may use the cheapest Argon2 parameters; production never does. */
   g_setenv ("DUSTGRID_PWHASH_MIN", "1", TRUE);
   g_test_init (&argc, &argv, NULL);
+  dg_test_backend_init ();
 
   g_test_add_func ("/server/api/healthz", test_healthz);
   g_test_add_func ("/server/api/bad-token-is-unauthorized", test_bad_token);

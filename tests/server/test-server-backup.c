@@ -143,7 +143,7 @@ test_backup_under_load (void)
   char *backups[N_BACKUPS];
 
   g_assert_no_error (error);
-  db = g_build_filename (dir, "live.db", NULL);
+  db = dg_test_db_location (dir, "live.db");
   dg_test_make_db (db, TRUE);
   server = dg_test_process_start (db, TRUE, NULL);
 
@@ -209,6 +209,7 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  dg_test_backend_init ();
 
   g_test_add_func ("/server/backup/under-load", test_backup_under_load);
 

@@ -23,7 +23,7 @@ fixture_setup (Fixture       *f,
 
   f->dir = g_dir_make_tmp ("dustgrid-cli-XXXXXX", &error);
   g_assert_no_error (error);
-  f->db = g_build_filename (f->dir, "cli.db", NULL);
+  f->db = dg_test_db_location (f->dir, "cli.db");
 }
 
 static void
@@ -598,6 +598,7 @@ main (int    argc,
 {
   g_setenv ("DUSTGRID_PWHASH_MIN", "1", TRUE);
   g_test_init (&argc, &argv, NULL);
+  dg_test_backend_init ();
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/server/cli/serve-prints-listening", test_serve);

@@ -184,7 +184,7 @@ test_sigkill (void)
   guint window_ms = MAX_KILL_DELAY_MS, n_acked_so_far = 0;
 
   g_assert_no_error (error);
-  db = g_build_filename (dir, "crash.db", NULL);
+  db = dg_test_db_location (dir, "crash.db");
   dg_test_make_db (db, TRUE);
 
   for (guint kill_no = 0; kill_no < N_KILLS; kill_no++)
@@ -349,6 +349,7 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  dg_test_backend_init ();
 
   g_test_add_func ("/server/crash/sigkill", test_sigkill);
 

@@ -135,7 +135,7 @@ test_chunked_memory_bounded (void)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("dustgrid-hardening-XXXXXX", &error);
-  g_autofree char *db = g_build_filename (dir, "hardening.db", NULL);
+  g_autofree char *db = dg_test_db_location (dir, "hardening.db");
   g_autoptr(DgTestProcess) server = NULL;
   g_autoptr(SoupSession) session = dg_test_session_new ();
   g_autoptr(JsonNode) response = NULL;
@@ -313,7 +313,7 @@ test_log_escapes_user (void)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("dustgrid-hardening-XXXXXX", &error);
-  g_autofree char *db = g_build_filename (dir, "hardening.db", NULL);
+  g_autofree char *db = dg_test_db_location (dir, "hardening.db");
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GDataInputStream) out = NULL;
@@ -468,7 +468,7 @@ test_tls_protocols (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *openssl_path = g_find_program_in_path ("openssl");
   g_autofree char *dir = g_dir_make_tmp ("dustgrid-hardening-XXXXXX", &error);
-  g_autofree char *db = g_build_filename (dir, "hardening.db", NULL);
+  g_autofree char *db = dg_test_db_location (dir, "hardening.db");
   g_autofree char *cert = g_build_filename (dir, "rsa.pem", NULL);
   g_autofree char *key = g_build_filename (dir, "rsa.key", NULL);
   g_autoptr(DgTestProcess) server = NULL;
@@ -504,16 +504,47 @@ test_tls_protocols (void)
   remove_dir (dir);
 }
 
+/* The database's own errors for a full disk and a failed read, as PostgreSQL words them, raised
+ * by a trigger on the first table a batch writes: its text names a file of the cluster. */
+static const char *const pg_faults[][2] = {
+  { "53100", "could not extend file \"base/16384/2619\": No space left on device" },
+  { "58030", "could not read block 7 in file \"base/16384/2619\": Input/output error" },
+};
+
+/* Makes the next write to revisions fail as a full disk (fault 0) or a failed read (fault 1)
+ * does on PostgreSQL; -1 takes the failure away. */
+static void
+pg_fault_set (DgTestServer *ts,
+              int           fault)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sql = NULL;
+
+  if (fault < 0)
+    sql = g_strdup ("DROP TRIGGER dg_test_fault ON revisions; DROP FUNCTION dg_test_fault ()");
+  else
+    sql = g_strdup_printf ("CREATE FUNCTION dg_test_fault () RETURNS trigger LANGUAGE plpgsql AS "
+                           "$$ BEGIN RAISE EXCEPTION '%s' USING ERRCODE = '%s'; END $$; "
+                           "CREATE TRIGGER dg_test_fault BEFORE INSERT ON revisions "
+                           "FOR EACH ROW EXECUTE FUNCTION dg_test_fault ()",
+                           pg_faults[fault][1], pg_faults[fault][0]);
+  dg_store_exec (ts->store, sql, &error);
+  g_assert_no_error (error);
+}
+
 /* A batch the disk cannot take is answered 503 "unavailable" with words of the server's own:
- * SQLite's text (which names the disk, and for other errors tables and paths) goes to the
- * server's log only. */
+ * the database's text (which names the disk, and for other errors tables and paths) goes to the
+ * server's log only. On SQLite the disk fails under the fault VFS; on PostgreSQL the database
+ * server answers with its own error for a full disk or a failed read. */
 static void
 test_internal_text_kept (void)
 {
   static const DgFault faults[] = { DG_FAULT_FULL, DG_FAULT_IOERR };
   g_autoptr(DgTestServer) ts = dg_test_server_new ();
   g_autofree char *token = dg_test_login (ts, "inspector");
+  gboolean pg = dg_test_backend_is_postgresql ();
 
+  G_STATIC_ASSERT (G_N_ELEMENTS (faults) == G_N_ELEMENTS (pg_faults));
   for (guint i = 0; i < G_N_ELEMENTS (faults); i++)
     {
       g_autoptr(JsonNode) response = NULL;
@@ -525,10 +556,16 @@ test_internal_text_kept (void)
 
       change = dg_test_new_check (id, i + 1);
       body = g_strdup_printf ("{\"changes\":[%s]}", change);
-      dg_fault_vfs_set (faults[i], 0);
+      if (pg)
+        pg_fault_set (ts, (int) i);
+      else
+        dg_fault_vfs_set (faults[i], 0);
       g_assert_cmpuint (dg_test_request (ts, "POST", "/api/v1/changes", token, body, &response),
                         ==, 503);
-      dg_fault_vfs_set (DG_FAULT_NONE, 0);
+      if (pg)
+        pg_fault_set (ts, -1);
+      else
+        dg_fault_vfs_set (DG_FAULT_NONE, 0);
 
       error = json_object_get_object_member (json_node_get_object (response), "error");
       g_assert_cmpstr (json_object_get_string_member (error, "code"), ==, "unavailable");
@@ -537,6 +574,9 @@ test_internal_text_kept (void)
       g_assert_null (strstr (message, sqlite3_errstr (SQLITE_FULL)));
       g_assert_null (strstr (message, sqlite3_errstr (SQLITE_IOERR)));
       g_assert_null (strstr (message, "disk"));
+      g_assert_null (strstr (message, "base/16384"));
+      g_assert_null (strstr (message, "No space"));
+      g_assert_null (strstr (message, "Input/output"));
     }
 
   /* It was only the disk: with it back, a login stores its token again. */
@@ -552,6 +592,7 @@ main (int   argc,
   /* Passes every call on until a test sets a fault. */
   dg_fault_vfs_install ();
   g_test_init (&argc, &argv, NULL);
+  dg_test_backend_init ();
 
   g_test_add_func ("/server/hardening/chunked-body-answered-at-limit",
                    test_chunked_answered_at_limit);

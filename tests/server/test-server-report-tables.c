@@ -11,6 +11,7 @@
 #include "dg-auth.h"
 #include "dg-demo.h"
 #include "dg-store.h"
+#include "dg-test-server.h"
 
 #define TODAY "2026-10-20"
 
@@ -153,7 +154,7 @@ fixture_setup (Fixture       *fixture,
 
   fixture->dir = g_dir_make_tmp ("dg-report-tables-XXXXXX", &error);
   g_assert_no_error (error);
-  fixture->path = g_build_filename (fixture->dir, "demo.db", NULL);
+  fixture->path = dg_test_db_location (fixture->dir, "demo.db");
   fixture->store = dg_store_open (fixture->path, &error);
   g_assert_no_error (error);
   auth = dg_auth_new (fixture->store);
@@ -275,6 +276,10 @@ test_filled_on_upgrade (Fixture       *fixture,
 {
   g_autoptr(GError) error = NULL;
 
+  if (dg_test_skip_on_postgresql ("the PostgreSQL backend began at schema version 3, with the "
+                                  "report tables: no database of it was ever without them"))
+    return;
+
   /* A version 1 database had no report tables. */
   g_assert_true (dg_store_exec (fixture->store,
                                 "DROP TABLE check_rows; DROP TABLE check_points;"
@@ -292,6 +297,7 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  dg_test_backend_init ();
   g_setenv ("DUSTGRID_PWHASH_MIN", "1", TRUE);
 
   g_test_add ("/server/report-tables/after-demo", Fixture, NULL, fixture_setup, test_after_demo,

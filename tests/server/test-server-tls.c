@@ -69,7 +69,7 @@ test_https (void)
   dir = g_dir_make_tmp ("dustgrid-tls-XXXXXX", &error);
   g_assert_no_error (error);
   g_assert_true (dg_test_make_certificates (dir));
-  db = g_build_filename (dir, "tls.db", NULL);
+  db = dg_test_db_location (dir, "tls.db");
   cert = g_build_filename (dir, "server.pem", NULL);
   key = g_build_filename (dir, "server.key", NULL);
   ca = g_build_filename (dir, "ca.pem", NULL);
@@ -217,7 +217,7 @@ test_tls_protocols (void)
   g_assert_true (dg_test_openssl (dir, "req", "-x509", "-newkey", "rsa:2048", "-nodes",
                                   "-keyout", "rsa.key", "-out", "rsa.pem", "-days", "2",
                                   "-subj", "/CN=127.0.0.1", NULL));
-  db = g_build_filename (dir, "tls.db", NULL);
+  db = dg_test_db_location (dir, "tls.db");
   cert = g_build_filename (dir, "rsa.pem", NULL);
   key = g_build_filename (dir, "rsa.key", NULL);
   dg_test_make_db (db, TRUE);
@@ -255,6 +255,7 @@ main (int    argc,
   g_setenv ("LSAN_OPTIONS", children, TRUE);
 
   g_test_init (&argc, &argv, NULL);
+  dg_test_backend_init ();
 
   g_test_add_func ("/server/tls/https", test_https);
   g_test_add_func ("/server/tls/tls12-and-forward-secrecy-only", test_tls_protocols);
