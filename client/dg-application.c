@@ -156,7 +156,17 @@ quit_action (GSimpleAction *action,
              GVariant      *parameter,
              gpointer       user_data)
 {
-  g_application_quit (G_APPLICATION (user_data));
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (user_data));
+
+  /* Closed, not destroyed: an editor with unsaved changes asks first, and the app ends with
+   * its last window. */
+  for (GList *l = windows; l != NULL; )
+    {
+      GList *next = l->next;
+
+      gtk_window_close (l->data);
+      l = next;
+    }
 }
 
 static const GActionEntry app_entries[] = {

@@ -4,6 +4,7 @@
 
 #include "config.h"
 
+#include <adwaita.h>
 #include <glib/gi18n.h>
 #include <math.h>
 
@@ -184,4 +185,143 @@ dg_editor_load_finish (gpointer       editor,
 {
   g_return_val_if_fail (g_task_is_valid (result, editor), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+leave_flushed_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+
+  dg_draft_keeper_flush_finish (DG_DRAFT_KEEPER (object), result, NULL);
+  g_task_return_int (task, GPOINTER_TO_INT (g_task_get_task_data (task)));
+}
+
+static void
+leave_response_cb (AdwMessageDialog *dialog,
+                   const char       *response,
+                   GTask            *task)
+{
+  DgDraftKeeper *keeper = g_object_get_data (G_OBJECT (task), "keeper");
+  DgLeave leave;
+
+  g_signal_handlers_disconnect_by_func (dialog, leave_response_cb, task);
+  if (g_str_equal (response, "discard"))
+    {
+      leave = DG_LEAVE_DISCARDED;
+      dg_draft_keeper_discard (keeper);
+    }
+  else if (g_str_equal (response, "keep"))
+    leave = DG_LEAVE_KEPT;
+  else
+    {
+      g_task_return_int (task, DG_LEAVE_STAY);
+      g_object_unref (task);
+      return;
+    }
+  g_task_set_task_data (task, GINT_TO_POINTER (leave), NULL);
+  dg_draft_keeper_flush_async (keeper, leave_flushed_cb, task);
+}
+
+void
+dg_editor_leave_async (GtkWidget           *editor,
+                       DgDraftKeeper       *keeper,
+                       gboolean             dirty,
+                       const char          *heading,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  GTask *task;
+  GtkWidget *dialog;
+  GtkRoot *root;
+
+  g_return_if_fail (GTK_IS_WIDGET (editor));
+  g_return_if_fail (DG_IS_DRAFT_KEEPER (keeper));
+
+  task = g_task_new (editor, NULL, callback, user_data);
+  g_task_set_source_tag (task, dg_editor_leave_async);
+  g_object_set_data_full (G_OBJECT (task), "keeper", g_object_ref (keeper), g_object_unref);
+  if (!dirty)
+    {
+      g_task_set_task_data (task, GINT_TO_POINTER (DG_LEAVE_CLEAN), NULL);
+      dg_draft_keeper_flush_async (keeper, leave_flushed_cb, task);
+      return;
+    }
+
+  root = gtk_widget_get_root (editor);
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading,
+                                   _("The changes have not been saved. A kept draft comes "
+                                     "back when this record is opened again, even after a "
+                                     "restart."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Keep Editing"),
+                                    "discard", _("_Discard"),
+                                    "keep", _("Keep _Draft"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "keep",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect (dialog, "response", G_CALLBACK (leave_response_cb), task);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+DgLeave
+dg_editor_leave_finish (GtkWidget    *editor,
+                        GAsyncResult *result)
+{
+  g_return_val_if_fail (g_task_is_valid (result, editor), DG_LEAVE_STAY);
+  return g_task_propagate_int (G_TASK (result), NULL);
+}
+
+typedef struct
+{
+  gpointer           editor;     /* alive while guard is not cancelled */
+  char              *asked_for;
+  DgEditorDraftFunc  found;
+} RestoreData;
+
+static void
+draft_read_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  RestoreData *restore = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *draft_id = NULL;
+  g_autoptr(JsonObject) draft = NULL;
+
+  draft = dg_draft_keeper_restore_finish (DG_DRAFT_KEEPER (object), result, &draft_id, &error);
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      if (error)
+        g_warning ("Cannot read the draft: %s", error->message);
+      restore->found (restore->editor, restore->asked_for, draft_id, draft);
+    }
+  g_free (restore->asked_for);
+  g_free (restore);
+}
+
+void
+dg_editor_restore_draft (gpointer           editor,
+                         DgDraftKeeper     *keeper,
+                         DgRecordType       type,
+                         const char        *id,
+                         const char        *asked_for,
+                         GCancellable      *guard,
+                         DgEditorDraftFunc  found)
+{
+  RestoreData *restore;
+
+  g_return_if_fail (G_IS_OBJECT (editor));
+  g_return_if_fail (DG_IS_DRAFT_KEEPER (keeper));
+
+  restore = g_new0 (RestoreData, 1);
+  restore->editor = editor;
+  restore->asked_for = g_strdup (asked_for);
+  restore->found = found;
+  dg_draft_keeper_restore_async (keeper, type, id, guard, draft_read_cb, restore);
 }

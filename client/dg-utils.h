@@ -5,6 +5,7 @@
 #include <gtk/gtk.h>
 
 #include "dustgrid-common.h"
+#include "dg-draft-keeper.h"
 #include "dg-local-store.h"
 
 G_BEGIN_DECLS
@@ -42,6 +43,44 @@ void         dg_editor_load_async     (gpointer             editor,
 gboolean     dg_editor_load_finish    (gpointer       editor,
                                        GAsyncResult  *result,
                                        GError       **error);
+
+/* How an editor is left (Escape, Back, a new record, the window closed). With @dirty (changes
+ * not saved) it asks first: Keep Editing, Discard (the draft dropped) or Keep Draft; once the
+ * draft is on disk or dropped, finishes with what was chosen. Without @dirty it finishes with
+ * DG_LEAVE_CLEAN once pending draft writes are done. @heading names what is left. */
+typedef enum
+{
+  DG_LEAVE_STAY,       /* Keep Editing: the editor stays as it is */
+  DG_LEAVE_CLEAN,      /* nothing unsaved */
+  DG_LEAVE_DISCARDED,  /* the changes and their draft are gone */
+  DG_LEAVE_KEPT,       /* the draft is kept, to be restored on the next opening */
+} DgLeave;
+
+void         dg_editor_leave_async    (GtkWidget           *editor,
+                                       DgDraftKeeper       *keeper,
+                                       gboolean             dirty,
+                                       const char          *heading,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data);
+DgLeave      dg_editor_leave_finish   (GtkWidget           *editor,
+                                       GAsyncResult        *result);
+
+/* How an editor restores a draft: the draft of record @id (NULL: of the newest @type record
+ * never saved) is read (dg_draft_keeper_restore_async()), then handed to @found on the main
+ * thread with @asked_for (the editor's id when it asked), unless @guard (the editor's own
+ * cancellable, cancelled on its dispose) was cancelled meanwhile. @draft is NULL when there is
+ * none. */
+typedef void (*DgEditorDraftFunc) (gpointer    editor,
+                                   const char *asked_for,
+                                   const char *draft_id,
+                                   JsonObject *draft);
+void         dg_editor_restore_draft  (gpointer             editor,
+                                       DgDraftKeeper       *keeper,
+                                       DgRecordType         type,
+                                       const char          *id,
+                                       const char          *asked_for,
+                                       GCancellable        *guard,
+                                       DgEditorDraftFunc    found);
 
 /* Adds or removes the "error" style class and the accessible invalid state. */
 void         dg_widget_set_invalid    (GtkWidget   *widget,

@@ -45,6 +45,8 @@ struct _DgWindow
   GCancellable         *cancellable;     /* editors opening a record, cancelled on dispose */
   gboolean              attached;        /* the pages have the store */
   gboolean              ready;           /* ... and the today page has shown it */
+  gboolean              leaving;         /* closing: the open editor is asking */
+  gboolean              may_close;       /* ... and has let go */
 };
 
 G_DEFINE_FINAL_TYPE (DgWindow, dg_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -308,6 +310,62 @@ dg_window_constructed (GObject *object)
 }
 
 static void
+left_for_close_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(DgWindow) self = user_data;
+  gboolean left;
+
+  if (DG_IS_CHECK_EDITOR (object))
+    left = dg_check_editor_leave_finish (DG_CHECK_EDITOR (object), result);
+  else
+    left = dg_dustfall_editor_leave_finish (DG_DUSTFALL_EDITOR (object), result);
+  self->leaving = FALSE;
+  if (left && !gtk_widget_in_destruction (GTK_WIDGET (self)))
+    {
+      self->may_close = TRUE;
+      gtk_window_close (GTK_WINDOW (self));
+    }
+}
+
+/* Closing the window with an editor open is leaving the editor: it asks first when there are
+ * unsaved changes, and the window goes once the draft is kept or dropped. */
+static gboolean
+parent_close_request (GtkWindow *window)
+{
+  GtkWindowClass *parent = GTK_WINDOW_CLASS (dg_window_parent_class);
+
+  return parent->close_request ? parent->close_request (window) : FALSE;
+}
+
+static gboolean
+dg_window_close_request (GtkWindow *window)
+{
+  DgWindow *self = DG_WINDOW (window);
+  const char *page = dg_window_get_visible_page (self);
+
+  if (self->may_close)
+    return parent_close_request (window);
+  if (!self->leaving && g_strcmp0 (page, "check") == 0)
+    {
+      self->leaving = TRUE;
+      dg_check_editor_leave_async (self->check_editor, left_for_close_cb, g_object_ref (self));
+      return TRUE;
+    }
+  if (!self->leaving && g_strcmp0 (page, "sample") == 0)
+    {
+      self->leaving = TRUE;
+      dg_dustfall_editor_leave_async (self->dustfall_editor, left_for_close_cb,
+                                      g_object_ref (self));
+      return TRUE;
+    }
+  if (self->leaving)
+    return TRUE;
+  return parent_close_request (window);
+}
+
+static void
 dg_window_dispose (GObject *object)
 {
   DgWindow *self = (DgWindow *)object;
@@ -382,6 +440,7 @@ dg_window_class_init (DgWindowClass *klass)
   object_class->dispose = dg_window_dispose;
   object_class->get_property = dg_window_get_property;
   object_class->set_property = dg_window_set_property;
+  GTK_WINDOW_CLASS (klass)->close_request = dg_window_close_request;
 
   properties[PROP_STORE] =
     g_param_spec_object ("store", NULL, NULL, DG_TYPE_LOCAL_STORE,
@@ -493,41 +552,47 @@ start_new_check (DgWindow *self)
 }
 
 static void
-discard_response_cb (DgWindow   *self,
-                     const char *response)
+start_new_sample (DgWindow *self)
 {
-  if (g_str_equal (response, "discard"))
+  dg_dustfall_editor_new_sample (self->dustfall_editor);
+  adw_leaflet_set_visible_child_name (self->leaflet, "sample");
+}
+
+static void
+check_left_for_new_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(DgWindow) self = user_data;
+
+  if (dg_check_editor_leave_finish (DG_CHECK_EDITOR (object), result) &&
+      !gtk_widget_in_destruction (GTK_WIDGET (self)))
     start_new_check (self);
+}
+
+static void
+sample_left_for_new_cb (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(DgWindow) self = user_data;
+
+  if (dg_dustfall_editor_leave_finish (DG_DUSTFALL_EDITOR (object), result) &&
+      !gtk_widget_in_destruction (GTK_WIDGET (self)))
+    start_new_sample (self);
 }
 
 void
 dg_window_new_check (DgWindow *self)
 {
-  GtkWidget *dialog;
-
   g_return_if_fail (DG_IS_WINDOW (self));
 
   /* Ctrl+N in the middle of a check must not lose the points typed so far. */
-  if (g_strcmp0 (dg_window_get_visible_page (self), "check") != 0 ||
-      !dg_check_editor_get_dirty (self->check_editor))
-    {
-      start_new_check (self);
-      return;
-    }
-
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Discard This Check?"),
-                                   _("The check being entered has not been saved."));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Keep Editing"),
-                                    "discard", _("_Discard"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_signal_connect_object (dialog, "response", G_CALLBACK (discard_response_cb), self,
-                           G_CONNECT_SWAPPED);
-  gtk_window_present (GTK_WINDOW (dialog));
+  if (g_strcmp0 (dg_window_get_visible_page (self), "check") == 0)
+    dg_check_editor_leave_async (self->check_editor, check_left_for_new_cb,
+                                 g_object_ref (self));
+  else
+    start_new_check (self);
 }
 
 void
@@ -535,8 +600,11 @@ dg_window_new_sample (DgWindow *self)
 {
   g_return_if_fail (DG_IS_WINDOW (self));
 
-  dg_dustfall_editor_new_sample (self->dustfall_editor);
-  adw_leaflet_set_visible_child_name (self->leaflet, "sample");
+  if (g_strcmp0 (dg_window_get_visible_page (self), "sample") == 0)
+    dg_dustfall_editor_leave_async (self->dustfall_editor, sample_left_for_new_cb,
+                                    g_object_ref (self));
+  else
+    start_new_sample (self);
 }
 
 void

@@ -1,12 +1,13 @@
 /* dg-local-store-private.h: what the parts of DgLocalStore share.
  *
- * DgLocalStore is one class in five files, along its concerns:
+ * DgLocalStore is one class in six files, along its concerns:
  *   dg-local-store.c            the object, opening it, the main-thread guard, the connections
  *                               (one writer, a pool of readers), "changed", work on a worker
  *   dg-local-store-schema.c     the schema and its migrations, the meta table, the owner
  *   dg-local-store-records.c    checks and samples: lists, edits, conflicts, forgetting them
  *   dg-local-store-reference.c  roads, grid cells and rules, and the bundled sample district
  *   dg-local-store-sync.c       the sync queue: the outbox, push results, the pull and its cursor
+ *   dg-local-store-drafts.c     the editors' drafts, kept as they are typed
  *
  * The helpers they share are named dg_ls_* (local store); those named *_locked are called
  * with the writer's mutex held.
@@ -115,6 +116,11 @@ GPtrArray    *dg_ls_list_entries_locked    (sqlite3       *db,
 gboolean      dg_ls_put_record_locked      (DgLocalStore    *self,
                                             const DgRecord  *record,
                                             const char      *sync,
+                                            GError         **error);
+
+/* dg-local-store-drafts.c */
+gboolean      dg_ls_delete_draft_locked    (DgLocalStore    *self,
+                                            const char      *id,
                                             GError         **error);
 
 G_END_DECLS

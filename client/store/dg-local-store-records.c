@@ -201,7 +201,11 @@ save_locked (DgLocalStore  *self,
   dg_ls_bind_text (stmt, 4, text);
   ok = sqlite3_step (stmt) == SQLITE_DONE;
   sqlite3_finalize (stmt);
-  return ok ? TRUE : dg_ls_set_sqlite_error (self, error);
+  if (!ok)
+    return dg_ls_set_sqlite_error (self, error);
+
+  /* Saved: the editor's draft of it is no longer something to restore. */
+  return dg_ls_delete_draft_locked (self, id, error);
 }
 
 void
@@ -632,6 +636,7 @@ dg_local_store_forget_records (DgLocalStore  *self,
       dg_ls_exec (self, "DELETE FROM records WHERE type IN ('road_check', 'dustfall_sample')",
                   &local_error) &&
       dg_ls_exec (self, "DELETE FROM outbox", &local_error) &&
+      dg_ls_exec (self, "DELETE FROM drafts", &local_error) &&
       dg_ls_exec (self, "DELETE FROM meta WHERE key IN ('cursor', 'cursor_server')",
                   &local_error))
     dg_ls_exec (self, "COMMIT", &local_error);

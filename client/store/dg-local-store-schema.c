@@ -10,7 +10,7 @@
 
 #include "dg-local-store-private.h"
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 
 /* Each entry migrates from user_version i to i + 1. */
 static const char *migrations[] = {
@@ -44,6 +44,17 @@ static const char *migrations[] = {
   ");"
   "CREATE INDEX outbox_queued ON outbox (queued);"
   "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);",
+
+  /* 2: what an editor holds and has not saved, kept as it is typed (the editor's own shape:
+   * the texts as typed, numbers or not), so that Escape, a closed window or a crash loses
+   * nothing. A draft whose id names no record is that of a new record. */
+  "CREATE TABLE drafts ("
+  "  id TEXT PRIMARY KEY,"
+  "  type TEXT NOT NULL,"
+  "  data TEXT NOT NULL,"
+  "  updated_at TEXT NOT NULL"
+  ");"
+  "CREATE INDEX drafts_type ON drafts (type, updated_at);",
 };
 
 gboolean

@@ -207,10 +207,33 @@ char         *dg_local_store_dup_owner       (DgLocalStore *self);
 gboolean      dg_local_store_set_owner       (DgLocalStore *self,
                                               const char   *username,
                                               GError      **error);
-/* Forgets the owner's checks and samples, the outbox and the pull cursor (another user signs
+/* Forgets the owner's checks and samples, their drafts, the outbox and the pull cursor (another user signs
  * in on this device); the reference data stays. */
 gboolean      dg_local_store_forget_records  (DgLocalStore *self,
                                               GError      **error);
+
+/* ---- Drafts ----
+ *
+ * What an editor holds and has not saved, written as it is typed so that Escape, a closed
+ * window or a crash loses nothing: @draft is the editor's own shape (texts as typed). One
+ * draft per record id; saving the record drops it in the same transaction, and so does
+ * forgetting the records. Writing a draft emits no "changed". Blocking: see above. */
+gboolean      dg_local_store_put_draft       (DgLocalStore  *self,
+                                              DgRecordType   type,
+                                              const char    *id,
+                                              JsonObject    *draft,
+                                              GError       **error);
+gboolean      dg_local_store_delete_draft    (DgLocalStore  *self,
+                                              const char    *id,
+                                              GError       **error);
+/* The draft of record @id, or NULL. */
+JsonObject   *dg_local_store_get_draft       (DgLocalStore  *self,
+                                              const char    *id);
+/* The newest draft of a @type record never saved, its id in *@id; NULL (and *@id NULL) when
+ * there is none. */
+JsonObject   *dg_local_store_find_new_draft  (DgLocalStore  *self,
+                                              DgRecordType   type,
+                                              char         **id);
 
 /* ---- For the sync engine ---- */
 

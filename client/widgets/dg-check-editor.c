@@ -8,6 +8,11 @@
  * of it; a check opened or begun takes the latest read (ref_roads, ref_rules), and keeps them
  * while it is edited (roads, rules: the picker's order). A stored check is read on a worker
  * thread too (dg_check_editor_load_async()).
+ *
+ * What is typed is kept as a draft in the local store (DgDraftKeeper) at each edit, in the
+ * editor's own shape (texts as typed), and restored when the check is opened again: a new
+ * check takes the draft of the last new check never saved. Leaving with changes not saved
+ * asks first (dg_editor_leave_async()).
  */
 
 #define G_LOG_DOMAIN "dg-check-editor"
@@ -51,6 +56,9 @@ struct _DgCheckEditor
   gboolean        loading;
   gboolean        saving;
   gboolean        dirty;       /* edited since opened or saved */
+  gboolean        restoring;   /* a draft is being looked for */
+  char           *pristine;    /* the state opened with (dg_draft_to_string()) */
+  DgDraftKeeper  *drafts;
   GCancellable   *cancellable;
 };
 
@@ -73,6 +81,8 @@ static guint signals[N_SIGNALS];
 
 static void update (DgCheckEditor *self);
 static DgPointRow *append_row (DgCheckEditor *self);
+static void edited (DgCheckEditor *self);
+static void set_pristine (DgCheckEditor *self);
 
 static DgSurface
 default_surface (DgCheckEditor *self)
@@ -99,6 +109,7 @@ static void
 reload_reference (DgCheckEditor *self)
 {
   g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  gboolean was_loading;
 
   g_clear_pointer (&self->roads, g_ptr_array_unref);
   g_clear_pointer (&self->rules, dg_rule_set_unref);
@@ -110,10 +121,12 @@ reload_reference (DgCheckEditor *self)
   for (guint i = 0; i < self->roads->len; i++)
     gtk_string_list_append (names, ((DgRoad *) g_ptr_array_index (self->roads, i))->name);
 
+  /* Called while loading too: the caller's flag is kept. */
+  was_loading = self->loading;
   self->loading = TRUE;
   gtk_drop_down_set_model (self->road_dropdown, G_LIST_MODEL (names));
   gtk_drop_down_set_selected (self->road_dropdown, GTK_INVALID_LIST_POSITION);
-  self->loading = FALSE;
+  self->loading = was_loading;
 }
 
 typedef struct
@@ -416,7 +429,7 @@ static void
 row_changed_cb (DgCheckEditor *self)
 {
   if (!self->loading)
-    self->dirty = TRUE;
+    edited (self);
   update (self);
 }
 
@@ -464,7 +477,7 @@ road_selected_cb (DgCheckEditor *self)
         dg_point_row_set_surface (row, surface);
     }
   self->loading = FALSE;
-  self->dirty = TRUE;
+  edited (self);
   update (self);
 }
 
@@ -472,7 +485,7 @@ static void
 field_changed_cb (DgCheckEditor *self)
 {
   if (!self->loading)
-    self->dirty = TRUE;
+    edited (self);
   update (self);
 }
 
@@ -511,6 +524,9 @@ save_done_cb (GObject      *object,
       return;
     }
   self->dirty = FALSE;
+  set_pristine (self);
+  /* The save dropped the draft; a write of it still on its way must not bring it back. */
+  dg_draft_keeper_discard (self->drafts);
   update (self);
   g_signal_emit (self, signals[SAVED], 0, self->id);
 }
@@ -545,11 +561,20 @@ save_action (GtkWidget  *widget,
 }
 
 static void
+left_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  if (dg_check_editor_leave_finish (DG_CHECK_EDITOR (object), result))
+    g_signal_emit (object, signals[CLOSED], 0);
+}
+
+static void
 close_action (GtkWidget  *widget,
               const char *action_name,
               GVariant   *parameter)
 {
-  g_signal_emit (widget, signals[CLOSED], 0);
+  dg_check_editor_leave_async (DG_CHECK_EDITOR (widget), left_cb, NULL);
 }
 
 static void
@@ -569,6 +594,10 @@ dg_check_editor_dispose (GObject *object)
   GtkWidget *child;
 
   g_cancellable_cancel (self->cancellable);
+  /* A write still waiting goes to disk all the same: the keeper lives until it is done. */
+  if (self->drafts)
+    dg_draft_keeper_flush_async (self->drafts, NULL, NULL);
+  g_clear_object (&self->drafts);
   gtk_widget_dispose_template (GTK_WIDGET (self), DG_TYPE_CHECK_EDITOR);
   /* The template's root box is not a bound child: unparent it too (GTK 4.8). */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
@@ -591,6 +620,7 @@ dg_check_editor_finalize (GObject *object)
   g_clear_pointer (&self->rows, g_ptr_array_unref);
   g_clear_object (&self->cancellable);
   g_free (self->id);
+  g_free (self->pristine);
 
   G_OBJECT_CLASS (dg_check_editor_parent_class)->finalize (object);
 }
@@ -698,6 +728,7 @@ dg_check_editor_init (DgCheckEditor *self)
 
   self->rows = g_ptr_array_new ();
   self->cancellable = g_cancellable_new ();
+  self->drafts = dg_draft_keeper_new ();
   self->reader = dg_store_reader_new (read_reference_func, NULL, (GDestroyNotify) reference_free,
                                       reference_read, self, TRUE);
 
@@ -742,7 +773,163 @@ dg_check_editor_set_store (DgCheckEditor *self,
   /* Roads and rules arrive with a sync: the reader follows the store, and the next check has
    * them. */
   dg_store_reader_set_store (self->reader, store);
+  dg_draft_keeper_set_store (self->drafts, store);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
+}
+
+/* The editor's state as typed, numbers or not: what a draft holds. */
+static JsonObject *
+draft_from_widgets (DgCheckEditor *self)
+{
+  JsonObject *draft = json_object_new ();
+  JsonArray *points = json_array_new ();
+  const char *road_id = selected_road_id (self);
+
+  if (road_id)
+    json_object_set_string_member (draft, "road_id", road_id);
+  json_object_set_string_member (draft, "date",
+                                 gtk_editable_get_text (GTK_EDITABLE (self->date_row)));
+  json_object_set_string_member (draft, "weather",
+                                 gtk_editable_get_text (GTK_EDITABLE (self->weather_row)));
+  json_object_set_string_member (draft, "notes",
+                                 gtk_editable_get_text (GTK_EDITABLE (self->notes_row)));
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      DgPointRow *row = g_ptr_array_index (self->rows, i);
+      JsonObject *point;
+
+      if (dg_point_row_is_blank (row))
+        continue;
+      point = json_object_new ();
+      json_object_set_string_member (point, "surface",
+                                     dg_surface_to_string (dg_point_row_get_surface (row)));
+      json_object_set_string_member (point, "location",
+                                     gtk_editable_get_text (dg_point_row_get_location_entry (row)));
+      json_object_set_string_member (point, "area",
+                                     gtk_editable_get_text (dg_point_row_get_area_entry (row)));
+      json_object_set_string_member (point, "mass",
+                                     gtk_editable_get_text (dg_point_row_get_mass_entry (row)));
+      json_array_add_object_element (points, point);
+    }
+  json_object_set_array_member (draft, "points", points);
+  return draft;
+}
+
+/* The state opened with: what "unsaved changes" are measured against. */
+static void
+set_pristine (DgCheckEditor *self)
+{
+  g_autoptr(JsonObject) draft = draft_from_widgets (self);
+
+  g_free (self->pristine);
+  self->pristine = dg_draft_to_string (draft);
+}
+
+/* Something changed: kept as a draft as it is typed, unless it is back to what was opened
+ * (then there is nothing to keep, nor to ask about). Widgets that notify without a change
+ * (a picker filled, a row mapped) change nothing either. */
+static void
+edited (DgCheckEditor *self)
+{
+  JsonObject *draft;
+  g_autofree char *text = NULL;
+
+  if (self->id == NULL)
+    return;
+  draft = draft_from_widgets (self);
+  text = dg_draft_to_string (draft);
+  if (g_strcmp0 (text, self->pristine) == 0)
+    {
+      json_object_unref (draft);
+      if (self->dirty)
+        dg_draft_keeper_discard (self->drafts);
+      self->dirty = FALSE;
+      return;
+    }
+  self->dirty = TRUE;
+  dg_draft_keeper_update (self->drafts, draft);
+}
+
+static void
+apply_draft (DgCheckEditor *self,
+             JsonObject    *draft)
+{
+  JsonArray *points = dg_draft_get_array (draft, "points");
+
+  self->loading = TRUE;
+  clear_rows (self);
+  if (!dg_check_editor_select_road (self, dg_draft_get_text (draft, "road_id")))
+    gtk_drop_down_set_selected (self->road_dropdown, GTK_INVALID_LIST_POSITION);
+  gtk_editable_set_text (GTK_EDITABLE (self->date_row), dg_draft_get_text (draft, "date"));
+  gtk_editable_set_text (GTK_EDITABLE (self->weather_row),
+                         dg_draft_get_text (draft, "weather"));
+  gtk_editable_set_text (GTK_EDITABLE (self->notes_row), dg_draft_get_text (draft, "notes"));
+  for (guint i = 0; points && i < json_array_get_length (points); i++)
+    {
+      JsonNode *node = json_array_get_element (points, i);
+      JsonObject *point = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      DgPointRow *row;
+      DgSurface surface;
+
+      if (point == NULL)
+        continue;
+      row = append_row (self);
+      if (dg_surface_from_string (dg_draft_get_text (point, "surface"), &surface))
+        dg_point_row_set_surface (row, surface);
+      gtk_editable_set_text (dg_point_row_get_location_entry (row),
+                             dg_draft_get_text (point, "location"));
+      gtk_editable_set_text (dg_point_row_get_area_entry (row),
+                             dg_draft_get_text (point, "area"));
+      gtk_editable_set_text (dg_point_row_get_mass_entry (row),
+                             dg_draft_get_text (point, "mass"));
+    }
+  append_row (self);
+  show_status (self, _("Unsaved changes were restored from a draft."));
+  self->loading = FALSE;
+  {
+    g_autoptr(JsonObject) now = draft_from_widgets (self);
+    g_autofree char *text = dg_draft_to_string (now);
+
+    self->dirty = g_strcmp0 (text, self->pristine) != 0;
+  }
+  update (self);
+}
+
+/* The draft read (dg_editor_restore_draft()). */
+static void
+draft_found (gpointer    editor,
+             const char *asked_for,
+             const char *draft_id,
+             JsonObject *draft)
+{
+  DgCheckEditor *self = editor;
+
+  /* Another record opened meanwhile: not its draft. */
+  if (g_strcmp0 (self->id, asked_for) != 0 || !self->restoring)
+    return;
+  self->restoring = FALSE;
+  /* Typing began meanwhile: what is on screen wins. */
+  if (draft == NULL || self->dirty)
+    return;
+  if (g_strcmp0 (draft_id, self->id) != 0)
+    {
+      g_free (self->id);
+      self->id = g_strdup (draft_id);
+      dg_draft_keeper_track (self->drafts, DG_RECORD_ROAD_CHECK, draft_id);
+    }
+  apply_draft (self, draft);
+}
+
+/* Looks for the draft of check @id (NULL: of the last new check never saved) and shows it. */
+static void
+restore_draft (DgCheckEditor *self,
+               const char    *id)
+{
+  if (self->store == NULL)
+    return;
+  self->restoring = TRUE;
+  dg_editor_restore_draft (self, self->drafts, DG_RECORD_ROAD_CHECK, id, self->id, self->cancellable,
+                           draft_found);
 }
 
 static void
@@ -753,6 +940,8 @@ reset (DgCheckEditor *self,
   self->id = g_strdup (id);
   self->saving = FALSE;
   self->dirty = FALSE;
+  self->restoring = FALSE;
+  dg_draft_keeper_track (self->drafts, DG_RECORD_ROAD_CHECK, id);
   reload_reference (self);
   clear_rows (self);
   clear_groups (self);
@@ -777,8 +966,10 @@ dg_check_editor_new_check (DgCheckEditor *self)
   gtk_editable_set_text (GTK_EDITABLE (self->notes_row), "");
   append_row (self);
   self->loading = FALSE;
+  set_pristine (self);
   update (self);
   gtk_widget_grab_focus (GTK_WIDGET (self->road_dropdown));
+  restore_draft (self, NULL);
 }
 
 /* On the main thread, with the record read (dg_editor_load_async()). */
@@ -822,7 +1013,9 @@ fill_from_entry (gpointer       editor,
     show_status (self, _("This check was also changed on the server. Saving keeps your version."));
 
   self->loading = FALSE;
+  set_pristine (self);
   update (self);
+  restore_draft (self, entry->id);
   return TRUE;
 }
 
@@ -929,4 +1122,55 @@ dg_check_editor_get_error_label (DgCheckEditor *self)
 {
   g_return_val_if_fail (DG_IS_CHECK_EDITOR (self), NULL);
   return self->error_label;
+}
+
+static void
+leave_done_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  DgCheckEditor *self = g_task_get_source_object (task);
+  DgLeave leave = dg_editor_leave_finish (GTK_WIDGET (object), result);
+
+  if (leave == DG_LEAVE_DISCARDED)
+    self->dirty = FALSE;
+  g_task_return_boolean (task, leave != DG_LEAVE_STAY);
+}
+
+void
+dg_check_editor_leave_async (DgCheckEditor       *self,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (DG_IS_CHECK_EDITOR (self));
+
+  task = g_task_new (self, NULL, callback, user_data);
+  g_task_set_source_tag (task, dg_check_editor_leave_async);
+  dg_editor_leave_async (GTK_WIDGET (self), self->drafts, self->dirty,
+                         _("Leave This Check?"), leave_done_cb, task);
+}
+
+gboolean
+dg_check_editor_leave_finish (DgCheckEditor *self,
+                              GAsyncResult  *result)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), NULL);
+}
+
+DgDraftKeeper *
+dg_check_editor_get_drafts (DgCheckEditor *self)
+{
+  g_return_val_if_fail (DG_IS_CHECK_EDITOR (self), NULL);
+  return self->drafts;
+}
+
+gboolean
+dg_check_editor_get_restoring (DgCheckEditor *self)
+{
+  g_return_val_if_fail (DG_IS_CHECK_EDITOR (self), FALSE);
+  return self->restoring;
 }

@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 
+#include "dg-draft-keeper.h"
 #include "dg-local-store.h"
 #include "dg-point-row.h"
 
@@ -30,6 +31,17 @@ gboolean      dg_check_editor_load_finish   (DgCheckEditor  *self,
 const char   *dg_check_editor_get_id        (DgCheckEditor *self);
 /* TRUE when the inspector changed something since the check was opened or saved. */
 gboolean      dg_check_editor_get_dirty     (DgCheckEditor *self);
+/* Leaves the editor, asking first when there are unsaved changes (Keep Editing, Discard,
+ * Keep Draft): finishes with TRUE once it may go (the draft kept on disk or dropped), FALSE
+ * when the inspector keeps editing. Escape and Back do this, then emit "closed". */
+void          dg_check_editor_leave_async   (DgCheckEditor       *self,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+gboolean      dg_check_editor_leave_finish  (DgCheckEditor       *self,
+                                             GAsyncResult        *result);
+/* What keeps the draft, and whether a draft to restore is still being looked for (tests). */
+DgDraftKeeper *dg_check_editor_get_drafts   (DgCheckEditor *self);
+gboolean      dg_check_editor_get_restoring (DgCheckEditor *self);
 /* Selects the road @road_id in the picker. */
 gboolean      dg_check_editor_select_road   (DgCheckEditor *self,
                                              const char    *road_id);

@@ -6,6 +6,9 @@
  * The grid cells are read on a worker thread when the store is set and after each change of it;
  * a sample opened or begun takes the latest read. A stored sample is read on a worker thread
  * too (dg_dustfall_editor_load_async()).
+ *
+ * As in the check editor, what is typed is kept as a draft (DgDraftKeeper) and restored on the
+ * next opening; leaving with changes not saved asks first.
  */
 
 #define G_LOG_DOMAIN "dg-dustfall-editor"
@@ -57,6 +60,10 @@ struct _DgDustfallEditor
   char           *id;
   gboolean        loading;
   gboolean        saving;
+  gboolean        dirty;       /* edited since opened or saved */
+  gboolean        restoring;   /* a draft is being looked for */
+  char           *pristine;    /* the state opened with (dg_draft_to_string()) */
+  DgDraftKeeper  *drafts;
   GCancellable   *cancellable;
 };
 
@@ -287,9 +294,67 @@ update (DgDustfallEditor *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.save", valid && !self->saving);
 }
 
+/* The editor's state as typed, numbers or not: what a draft holds. */
+static JsonObject *
+draft_from_widgets (DgDustfallEditor *self)
+{
+  JsonObject *draft = json_object_new ();
+  JsonObject *texts = json_object_new ();
+  const char **fields;
+  AdwEntryRow **rows = entry_rows (self, &fields);
+  guint cell = gtk_drop_down_get_selected (self->cell_dropdown);
+
+  if (self->cells && cell < self->cells->len)
+    json_object_set_string_member (draft, "cell_id",
+                                   ((DgGridCell *) g_ptr_array_index (self->cells, cell))->id);
+  json_object_set_string_member (draft, "jar",
+                                 gtk_drop_down_get_selected (self->jar_dropdown) == 1 ? "B" : "A");
+  json_object_set_boolean_member (draft, "valid", gtk_switch_get_active (self->valid_switch));
+  for (guint i = 0; i < N_ENTRIES; i++)
+    json_object_set_string_member (texts, fields[i], text_of (rows[i]));
+  json_object_set_object_member (draft, "texts", texts);
+  return draft;
+}
+
+static void
+set_pristine (DgDustfallEditor *self)
+{
+  g_autoptr(JsonObject) draft = draft_from_widgets (self);
+
+  g_free (self->pristine);
+  self->pristine = dg_draft_to_string (draft);
+}
+
+static gboolean
+differs_from_pristine (DgDustfallEditor *self,
+                       JsonObject       *draft)
+{
+  g_autofree char *text = dg_draft_to_string (draft);
+
+  return g_strcmp0 (text, self->pristine) != 0;
+}
+
+/* Kept as a draft as it is typed, unless back to what was opened (see the check editor). */
 static void
 field_changed_cb (DgDustfallEditor *self)
 {
+  if (!self->loading && self->id != NULL)
+    {
+      JsonObject *draft = draft_from_widgets (self);
+
+      if (differs_from_pristine (self, draft))
+        {
+          self->dirty = TRUE;
+          dg_draft_keeper_update (self->drafts, draft);
+        }
+      else
+        {
+          json_object_unref (draft);
+          if (self->dirty)
+            dg_draft_keeper_discard (self->drafts);
+          self->dirty = FALSE;
+        }
+    }
   update (self);
 }
 
@@ -329,6 +394,10 @@ save_done_cb (GObject      *object,
       show_label (self->error_label, self->error_label, message);
       return;
     }
+  self->dirty = FALSE;
+  set_pristine (self);
+  /* The save dropped the draft; a write of it still on its way must not bring it back. */
+  dg_draft_keeper_discard (self->drafts);
   g_signal_emit (self, signals[SAVED], 0, self->id);
 }
 
@@ -358,11 +427,20 @@ save_action (GtkWidget  *widget,
 }
 
 static void
+left_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  if (dg_dustfall_editor_leave_finish (DG_DUSTFALL_EDITOR (object), result))
+    g_signal_emit (object, signals[CLOSED], 0);
+}
+
+static void
 close_action (GtkWidget  *widget,
               const char *action_name,
               GVariant   *parameter)
 {
-  g_signal_emit (widget, signals[CLOSED], 0);
+  dg_dustfall_editor_leave_async (DG_DUSTFALL_EDITOR (widget), left_cb, NULL);
 }
 
 static void
@@ -372,6 +450,10 @@ dg_dustfall_editor_dispose (GObject *object)
   GtkWidget *child;
 
   g_cancellable_cancel (self->cancellable);
+  /* A write still waiting goes to disk all the same: the keeper lives until it is done. */
+  if (self->drafts)
+    dg_draft_keeper_flush_async (self->drafts, NULL, NULL);
+  g_clear_object (&self->drafts);
   gtk_widget_dispose_template (GTK_WIDGET (self), DG_TYPE_DUSTFALL_EDITOR);
   /* The template's root box is not a bound child: unparent it too (GTK 4.8). */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
@@ -391,6 +473,7 @@ dg_dustfall_editor_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_free (self->id);
+  g_free (self->pristine);
 
   G_OBJECT_CLASS (dg_dustfall_editor_parent_class)->finalize (object);
 }
@@ -454,6 +537,7 @@ dg_dustfall_editor_init (DgDustfallEditor *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+  self->drafts = dg_draft_keeper_new ();
   self->reader = dg_store_reader_new (read_cells_func, NULL, (GDestroyNotify) g_ptr_array_unref,
                                       cells_read, self, TRUE);
 
@@ -531,6 +615,7 @@ dg_dustfall_editor_set_store (DgDustfallEditor *self,
   g_clear_pointer (&self->ref_cells, g_ptr_array_unref);
   /* Cells arrive with a sync: the reader follows the store, and the next sample has them. */
   dg_store_reader_set_store (self->reader, store);
+  dg_draft_keeper_set_store (self->drafts, store);
 }
 
 static void
@@ -539,9 +624,15 @@ reset (DgDustfallEditor *self,
 {
   g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
 
+  if (g_strcmp0 (self->id, id) != 0)
+    {
+      self->dirty = FALSE;
+      self->restoring = FALSE;
+    }
   g_free (self->id);
   self->id = g_strdup (id);
   self->saving = FALSE;
+  dg_draft_keeper_track (self->drafts, DG_RECORD_DUSTFALL_SAMPLE, id);
 
   g_clear_pointer (&self->cells, g_ptr_array_unref);
   self->cells = self->ref_cells ? g_ptr_array_ref (self->ref_cells)
@@ -580,6 +671,77 @@ fill (DgDustfallEditor       *self,
   set_text (self->notes_row, sample->notes);
 }
 
+static void
+apply_draft (DgDustfallEditor *self,
+             JsonObject       *draft)
+{
+  JsonNode *texts_node = json_object_get_member (draft, "texts");
+  JsonObject *texts = texts_node && JSON_NODE_HOLDS_OBJECT (texts_node) ?
+                      json_node_get_object (texts_node) : NULL;
+  const char *cell_id = dg_draft_get_text (draft, "cell_id");
+  const char **fields;
+  AdwEntryRow **rows = entry_rows (self, &fields);
+
+  self->loading = TRUE;
+  gtk_drop_down_set_selected (self->cell_dropdown, GTK_INVALID_LIST_POSITION);
+  for (guint i = 0; self->cells && i < self->cells->len; i++)
+    if (g_strcmp0 (((DgGridCell *) g_ptr_array_index (self->cells, i))->id, cell_id) == 0)
+      gtk_drop_down_set_selected (self->cell_dropdown, i);
+  gtk_drop_down_set_selected (self->jar_dropdown,
+                              g_str_equal (dg_draft_get_text (draft, "jar"), "B") ? 1 : 0);
+  gtk_switch_set_active (self->valid_switch,
+                         !json_object_has_member (draft, "valid") ||
+                         json_object_get_boolean_member (draft, "valid"));
+  for (guint i = 0; i < N_ENTRIES; i++)
+    set_text (rows[i], dg_draft_get_text (texts, fields[i]));
+  show_label (self->status_label, self->status_label,
+              _("Unsaved changes were restored from a draft."));
+  self->loading = FALSE;
+  {
+    g_autoptr(JsonObject) now = draft_from_widgets (self);
+
+    self->dirty = differs_from_pristine (self, now);
+  }
+  update (self);
+}
+
+/* The draft read (dg_editor_restore_draft()). */
+static void
+draft_found (gpointer    editor,
+             const char *asked_for,
+             const char *draft_id,
+             JsonObject *draft)
+{
+  DgDustfallEditor *self = editor;
+
+  /* Another record opened meanwhile: not its draft. */
+  if (g_strcmp0 (self->id, asked_for) != 0 || !self->restoring)
+    return;
+  self->restoring = FALSE;
+  /* Typing began meanwhile: what is on screen wins. */
+  if (draft == NULL || self->dirty)
+    return;
+  if (g_strcmp0 (draft_id, self->id) != 0)
+    {
+      g_free (self->id);
+      self->id = g_strdup (draft_id);
+      dg_draft_keeper_track (self->drafts, DG_RECORD_DUSTFALL_SAMPLE, draft_id);
+    }
+  apply_draft (self, draft);
+}
+
+/* Looks for the draft of sample @id (NULL: of the last new sample never saved) and shows it. */
+static void
+restore_draft (DgDustfallEditor *self,
+               const char       *id)
+{
+  if (self->store == NULL)
+    return;
+  self->restoring = TRUE;
+  dg_editor_restore_draft (self, self->drafts, DG_RECORD_DUSTFALL_SAMPLE, id, self->id, self->cancellable,
+                           draft_found);
+}
+
 void
 dg_dustfall_editor_new_sample (DgDustfallEditor *self)
 {
@@ -598,8 +760,10 @@ dg_dustfall_editor_new_sample (DgDustfallEditor *self)
   adw_window_title_set_title (self->window_title, _("New Dust-fall Sample"));
   adw_window_title_set_subtitle (self->window_title, NULL);
   self->loading = FALSE;
+  set_pristine (self);
   update (self);
   gtk_widget_grab_focus (GTK_WIDGET (self->cell_dropdown));
+  restore_draft (self, NULL);
 }
 
 /* On the main thread, with the record read (dg_editor_load_async()). */
@@ -628,8 +792,11 @@ fill_from_entry (gpointer       editor,
   status = dg_entry_status_message (entry);
   if (status != NULL)
     show_label (self->status_label, self->status_label, status);
+  self->dirty = FALSE;
   self->loading = FALSE;
+  set_pristine (self);
   update (self);
+  restore_draft (self, entry->id);
   return TRUE;
 }
 
@@ -704,4 +871,62 @@ dg_dustfall_editor_get_cell_dropdown (DgDustfallEditor *self)
 {
   g_return_val_if_fail (DG_IS_DUSTFALL_EDITOR (self), NULL);
   return self->cell_dropdown;
+}
+
+static void
+leave_done_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  DgDustfallEditor *self = g_task_get_source_object (task);
+  DgLeave leave = dg_editor_leave_finish (GTK_WIDGET (object), result);
+
+  if (leave == DG_LEAVE_DISCARDED)
+    self->dirty = FALSE;
+  g_task_return_boolean (task, leave != DG_LEAVE_STAY);
+}
+
+void
+dg_dustfall_editor_leave_async (DgDustfallEditor    *self,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (DG_IS_DUSTFALL_EDITOR (self));
+
+  task = g_task_new (self, NULL, callback, user_data);
+  g_task_set_source_tag (task, dg_dustfall_editor_leave_async);
+  dg_editor_leave_async (GTK_WIDGET (self), self->drafts, self->dirty,
+                         _("Leave This Sample?"), leave_done_cb, task);
+}
+
+gboolean
+dg_dustfall_editor_leave_finish (DgDustfallEditor *self,
+                                 GAsyncResult     *result)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), NULL);
+}
+
+gboolean
+dg_dustfall_editor_get_dirty (DgDustfallEditor *self)
+{
+  g_return_val_if_fail (DG_IS_DUSTFALL_EDITOR (self), FALSE);
+  return self->dirty;
+}
+
+DgDraftKeeper *
+dg_dustfall_editor_get_drafts (DgDustfallEditor *self)
+{
+  g_return_val_if_fail (DG_IS_DUSTFALL_EDITOR (self), NULL);
+  return self->drafts;
+}
+
+gboolean
+dg_dustfall_editor_get_restoring (DgDustfallEditor *self)
+{
+  g_return_val_if_fail (DG_IS_DUSTFALL_EDITOR (self), FALSE);
+  return self->restoring;
 }

@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 
+#include "dg-draft-keeper.h"
 #include "dg-local-store.h"
 
 G_BEGIN_DECLS
@@ -24,6 +25,16 @@ gboolean    dg_dustfall_editor_load_finish (DgDustfallEditor  *self,
                                             GAsyncResult      *result,
                                             GError           **error);
 const char *dg_dustfall_editor_get_id      (DgDustfallEditor *self);
+/* TRUE when the inspector changed something since the sample was opened or saved. */
+gboolean    dg_dustfall_editor_get_dirty   (DgDustfallEditor *self);
+/* As dg_check_editor_leave_async(): asks before leaving unsaved changes; TRUE once it may go. */
+void        dg_dustfall_editor_leave_async  (DgDustfallEditor    *self,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+gboolean    dg_dustfall_editor_leave_finish (DgDustfallEditor    *self,
+                                             GAsyncResult        *result);
+DgDraftKeeper *dg_dustfall_editor_get_drafts    (DgDustfallEditor *self);
+gboolean    dg_dustfall_editor_get_restoring (DgDustfallEditor *self);
 
 /* The widgets, for keyboard focus and for tests that drive the editor. @field is a field path
  * of validation ("site", "month", "start", "end", "diameter_cm[0]".."diameter_cm[3]", "w0_g",

@@ -222,6 +222,62 @@ dg_test_show_in_window (GtkWidget *child,
   return window;
 }
 
+void
+dg_test_type_points (DgCheckEditor *editor,
+                     guint          n)
+{
+  gtk_drop_down_set_selected (dg_check_editor_get_road_dropdown (editor), 0);
+  for (guint i = 0; i < n; i++)
+    {
+      DgPointRow *row = dg_check_editor_get_point_row (editor, i);
+      g_autofree char *location = g_strdup_printf ("K0+%u00", i + 1);
+      g_autofree char *mass = g_strdup_printf ("1.%u", i + 1);
+
+      gtk_editable_set_text (dg_point_row_get_location_entry (row), location);
+      g_signal_emit_by_name (dg_point_row_get_location_entry (row), "activate");
+      g_signal_emit_by_name (dg_point_row_get_area_entry (row), "activate");
+      gtk_editable_set_text (dg_point_row_get_mass_entry (row), mass);
+      g_signal_emit_by_name (dg_point_row_get_mass_entry (row), "activate");
+    }
+}
+
+static AdwMessageDialog *
+find_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+  return NULL;
+}
+
+static gboolean
+message_dialog_shown (gpointer data)
+{
+  return find_message_dialog () != NULL;
+}
+
+gboolean
+dg_test_answer_dialog (const char *response)
+{
+  AdwMessageDialog *dialog;
+
+  if (!dg_test_spin_until (message_dialog_shown, NULL, 2000))
+    return FALSE;
+  dialog = find_message_dialog ();
+  g_assert_true (adw_message_dialog_has_response (dialog, response));
+  /* As a click on the button: the response, and the dialog gone. */
+  adw_message_dialog_response (dialog, response);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  dg_test_spin (20);
+  return TRUE;
+}
+
 /* ---- Waiting on the main loop ---- */
 
 static gboolean

@@ -96,6 +96,14 @@ GtkWidget    *dg_test_show_in_window      (GtkWidget     *child,
                                            int            width,
                                            int            height);
 
+/* Chooses the first road in @editor's picker and types @n points from the keyboard's way in
+ * (location, Enter, Enter, mass, Enter), masses 1.1, 1.2, …: what an inspector types. */
+void          dg_test_type_points         (DgCheckEditor *editor,
+                                           guint          n);
+/* Waits for the AdwMessageDialog on screen and gives it @response: FALSE when none shows
+ * within 2 s. */
+gboolean      dg_test_answer_dialog       (const char    *response);
+
 /* ---- Waiting on the main loop ---- */
 
 /* Runs the main loop for @ms, sleeping while nothing is due (a busy loop would take a core

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 
 #include "dg-local-store.h"
 #include "dg-messages.h"
@@ -300,6 +301,117 @@ test_reopen (Fixture       *fixture,
   dg_test_spin_until_idle ();
 }
 
+/* A draft is kept per record, found again as the new record's draft until that record is
+ * saved, and dropped by the save in the same transaction. */
+static void
+test_drafts (Fixture       *fixture,
+             gconstpointer  user_data)
+{
+  g_autofree char *id = dg_uuid_new ();
+  g_autofree char *other = dg_uuid_new ();
+  g_autofree char *found_id = NULL;
+  g_autoptr(JsonObject) draft = json_object_new ();
+  g_autoptr(JsonObject) found = NULL;
+  g_autoptr(JsonObject) data = make_check (id, fixture->road->id, "2025-03-14", 2, 4.0);
+  g_autoptr(DgLocalStore) again = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_null (dg_local_store_find_new_draft (fixture->store, DG_RECORD_ROAD_CHECK,
+                                                &found_id));
+  g_assert_null (found_id);
+
+  /* What was typed, numbers or not. */
+  json_object_set_string_member (draft, "mass", "4,5x");
+  g_assert_true (dg_local_store_put_draft (fixture->store, DG_RECORD_ROAD_CHECK, id, draft,
+                                           &error));
+  g_assert_no_error (error);
+  json_object_set_string_member (draft, "mass", "4.5");
+  g_assert_true (dg_local_store_put_draft (fixture->store, DG_RECORD_ROAD_CHECK, id, draft,
+                                           &error));
+  g_assert_no_error (error);
+
+  /* Another type's draft is not this one's. */
+  g_assert_null (dg_local_store_find_new_draft (fixture->store, DG_RECORD_DUSTFALL_SAMPLE,
+                                                &found_id));
+
+  /* It survives a restart, latest version only. */
+  again = dg_local_store_new (dg_local_store_get_path (fixture->store), &error);
+  g_assert_no_error (error);
+  found = dg_local_store_find_new_draft (again, DG_RECORD_ROAD_CHECK, &found_id);
+  g_assert_nonnull (found);
+  g_assert_cmpstr (found_id, ==, id);
+  g_assert_cmpstr (json_object_get_string_member (found, "mass"), ==, "4.5");
+  g_clear_object (&again);
+
+  /* Saving the record drops its draft. */
+  g_assert_true (dg_local_store_save (fixture->store, DG_RECORD_ROAD_CHECK, id, data, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&found, json_object_unref);
+  g_clear_pointer (&found_id, g_free);
+  g_assert_null (dg_local_store_get_draft (fixture->store, id));
+  g_assert_null (dg_local_store_find_new_draft (fixture->store, DG_RECORD_ROAD_CHECK,
+                                                &found_id));
+
+  /* A draft of a saved record is that record's, not a new record's. */
+  g_assert_true (dg_local_store_put_draft (fixture->store, DG_RECORD_ROAD_CHECK, id, draft,
+                                           &error));
+  g_assert_no_error (error);
+  found = dg_local_store_get_draft (fixture->store, id);
+  g_assert_nonnull (found);
+  g_assert_null (dg_local_store_find_new_draft (fixture->store, DG_RECORD_ROAD_CHECK,
+                                                &found_id));
+
+  /* Discarded. */
+  g_assert_true (dg_local_store_delete_draft (fixture->store, id, &error));
+  g_assert_no_error (error);
+  g_assert_null (dg_local_store_get_draft (fixture->store, id));
+
+  /* Another user on this device gets none of them. */
+  g_assert_true (dg_local_store_put_draft (fixture->store, DG_RECORD_ROAD_CHECK, other, draft,
+                                           &error));
+  g_assert_true (dg_local_store_forget_records (fixture->store, &error));
+  g_assert_no_error (error);
+  g_assert_null (dg_local_store_get_draft (fixture->store, other));
+  dg_test_spin_until_idle ();
+}
+
+/* A store written before drafts existed (schema 1) is migrated, its records kept. */
+static void
+test_migrate_to_drafts (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("dustgrid-migrate-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "old.db", NULL);
+  g_autofree char *id = dg_uuid_new ();
+  g_autoptr(JsonObject) draft = json_object_new ();
+  g_autoptr(DgLocalStore) store = NULL;
+  g_autoptr(DgStoreEntry) entry = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = NULL;
+
+  store = dg_local_store_new (path, &error);
+  g_assert_no_error (error);
+  g_clear_object (&store);
+  dg_test_spin_until_idle ();
+
+  /* Back to what version 1 wrote. */
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "DROP TABLE drafts; PRAGMA user_version = 1;"
+                                 "INSERT INTO records (id, type, data, sort_key)"
+                                 " VALUES ('x', 'road_check', '{}', '2025-01-01')",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  store = dg_local_store_new (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (dg_local_store_put_draft (store, DG_RECORD_ROAD_CHECK, id, draft, &error));
+  g_assert_no_error (error);
+  entry = dg_local_store_get_entry (store, "x");
+  g_assert_nonnull (entry);
+  g_clear_object (&store);
+  dg_test_spin_until_idle ();
+  dg_test_remove_dir (dir);
+}
+
 static void
 test_token_store (void)
 {
@@ -485,6 +597,9 @@ main (int   argc,
               fixture_setup, test_pull, fixture_teardown);
   g_test_add ("/client/store/reopen", Fixture, NULL,
               fixture_setup, test_reopen, fixture_teardown);
+  g_test_add ("/client/store/drafts", Fixture, NULL,
+              fixture_setup, test_drafts, fixture_teardown);
+  g_test_add_func ("/client/store/migrate-to-drafts", test_migrate_to_drafts);
   g_test_add_func ("/client/store/token", test_token_store);
   g_test_add_func ("/client/store/guard/refuses-sql-on-the-main-thread",
                    test_guard_refuses_main_thread);
