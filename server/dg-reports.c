@@ -7,41 +7,60 @@
 
 #include "dg-reports.h"
 
+/* The rules, roads and cells @month's reports read (frozen at its close, if it is closed). */
+typedef struct
+{
+  DgRuleSet *rules;
+  GPtrArray *roads;
+  GPtrArray *cells;
+} Reference;
+
+static void
+reference_clear (Reference *reference)
+{
+  g_clear_pointer (&reference->rules, dg_rule_set_unref);
+  g_clear_pointer (&reference->roads, g_ptr_array_unref);
+  g_clear_pointer (&reference->cells, g_ptr_array_unref);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Reference, reference_clear)
+
+static gboolean
+reference_load (Reference   *reference,
+                DgStore     *store,
+                const char  *month,
+                GError     **error)
+{
+  return dg_store_load_month_reference (store, month, &reference->rules, &reference->roads,
+                                        &reference->cells, error);
+}
+
 static DgDustfallReport *
 build_dustfall (DgStore          *store,
                 const char       *month,
-                const DgRuleSet  *rules,
+                const Reference  *reference,
                 GError          **error)
 {
-  g_autoptr(GPtrArray) cells = NULL;
   g_auto(GStrv) months = dg_dustfall_report_months (month);
   g_autoptr(GArray) values = NULL;
 
-  cells = dg_store_load_grid_cells (store, error);
-  if (cells == NULL)
-    return NULL;
   /* The cell-months straight from the values stored with each sample: no JSON decoded. */
   values = dg_store_load_cell_months (store, (const char *const *) months, error);
   if (values == NULL)
     return NULL;
 
-  return dg_dustfall_report_build (month, cells, values, rules);
+  return dg_dustfall_report_build (month, reference->cells, values, reference->rules);
 }
 
 /* @checks: the month's checks when the caller has them already, else NULL. */
 static DgRoadReport *
 build_roads (DgStore          *store,
              const char       *month,
-             const DgRuleSet  *rules,
+             const Reference  *reference,
              GPtrArray        *checks,
              GError          **error)
 {
-  g_autoptr(GPtrArray) roads = NULL;
   g_autoptr(GPtrArray) loaded = NULL;
 
-  roads = dg_store_load_roads (store, error);
-  if (roads == NULL)
-    return NULL;
   if (checks == NULL)
     {
       checks = loaded = dg_store_load_road_checks (store, month, error);
@@ -49,7 +68,7 @@ build_roads (DgStore          *store,
         return NULL;
     }
 
-  return dg_road_report_build (month, roads, checks, rules);
+  return dg_road_report_build (month, reference->roads, checks, reference->rules);
 }
 
 static DgQuotaReport *
@@ -81,16 +100,15 @@ dg_reports_dustfall (DgStore     *store,
                      const char  *month,
                      GError     **error)
 {
-  g_autoptr(DgRuleSet) rules = NULL;
+  g_auto(Reference) reference = { 0 };
   g_autoptr(DgDustfallReport) report = NULL;
 
   g_return_val_if_fail (DG_IS_STORE (store), NULL);
   g_return_val_if_fail (dg_month_is_valid (month), NULL);
 
-  rules = dg_store_load_rules (store, error);
-  if (rules == NULL)
+  if (!reference_load (&reference, store, month, error))
     return NULL;
-  report = build_dustfall (store, month, rules, error);
+  report = build_dustfall (store, month, &reference, error);
   if (report == NULL)
     return NULL;
 
@@ -102,16 +120,15 @@ dg_reports_roads (DgStore     *store,
                   const char  *month,
                   GError     **error)
 {
-  g_autoptr(DgRuleSet) rules = NULL;
+  g_auto(Reference) reference = { 0 };
   g_autoptr(DgRoadReport) report = NULL;
 
   g_return_val_if_fail (DG_IS_STORE (store), NULL);
   g_return_val_if_fail (dg_month_is_valid (month), NULL);
 
-  rules = dg_store_load_rules (store, error);
-  if (rules == NULL)
+  if (!reference_load (&reference, store, month, error))
     return NULL;
-  report = build_roads (store, month, rules, NULL, error);
+  report = build_roads (store, month, &reference, NULL, error);
   if (report == NULL)
     return NULL;
 
@@ -124,16 +141,15 @@ dg_reports_quota (DgStore     *store,
                   const char  *today,
                   GError     **error)
 {
-  g_autoptr(DgRuleSet) rules = NULL;
+  g_auto(Reference) reference = { 0 };
   g_autoptr(DgQuotaReport) report = NULL;
 
   g_return_val_if_fail (DG_IS_STORE (store), NULL);
   g_return_val_if_fail (dg_month_is_valid (month), NULL);
 
-  rules = dg_store_load_rules (store, error);
-  if (rules == NULL)
+  if (!reference_load (&reference, store, month, error))
     return NULL;
-  report = build_quota (store, month, today, rules, NULL, error);
+  report = build_quota (store, month, today, reference.rules, NULL, error);
   if (report == NULL)
     return NULL;
 
@@ -147,27 +163,26 @@ build_assessment (DgStore       *store,
                   DgAssessment  *assessment,
                   GError       **error)
 {
-  g_autoptr(DgRuleSet) rules = NULL;
+  g_auto(Reference) reference = { 0 };
   g_autoptr(GPtrArray) checks = NULL;
 
   memset (assessment, 0, sizeof *assessment);
   assessment->month = month;
 
-  rules = dg_store_load_rules (store, error);
-  if (rules == NULL)
+  if (!reference_load (&reference, store, month, error))
     return FALSE;
 
-  assessment->dustfall = build_dustfall (store, month, rules, error);
+  assessment->dustfall = build_dustfall (store, month, &reference, error);
   if (assessment->dustfall == NULL)
     return FALSE;
   /* The road table and the quota read the same checks: load them once. */
   checks = dg_store_load_road_checks (store, month, error);
   if (checks == NULL)
     return FALSE;
-  assessment->roads = build_roads (store, month, rules, checks, error);
+  assessment->roads = build_roads (store, month, &reference, checks, error);
   if (assessment->roads == NULL)
     return FALSE;
-  assessment->quota = build_quota (store, month, NULL, rules, checks, error);
+  assessment->quota = build_quota (store, month, NULL, reference.rules, checks, error);
 
   return assessment->quota != NULL;
 }

@@ -202,12 +202,23 @@ struct _DgStoreBackend
                                   const char     *month,
                                   gboolean       *closed,
                                   GError        **error);
+  /* Closing also notes the last revision written (frozen_through); reopening clears it. */
   gboolean   (*set_month_closed) (DgStoreDb      *db,
                                   const char     *month,
                                   gboolean        closed,
                                   const char     *user,
                                   const char     *now,
                                   GError        **error);
+  /* The last revision (DgStoreRevision's n) of the reference data @month's reports read: that
+   * of its close; 0 while it is open. */
+  gboolean   (*month_frozen_through) (DgStoreDb  *db,
+                                      const char *month,
+                                      gint64     *through,
+                                      GError    **error);
+  /* The latest closed month, NULL when none is. */
+  gboolean   (*latest_closed_month) (DgStoreDb   *db,
+                                     char       **month,
+                                     GError     **error);
 
   /* ---- Feed ---- */
 
@@ -250,6 +261,14 @@ struct _DgStoreBackend
                                   DgStoreDataFunc func,
                                   gpointer        user_data,
                                   GError        **error);
+  /* As load_data without a month, for a reference type, as its records stood after revision
+   * @through: the newest revision of each with n <= @through, unless that one deleted it. */
+  gboolean   (*load_data_through) (DgStoreDb      *db,
+                                   DgRecordType    type,
+                                   gint64          through,
+                                   DgStoreDataFunc func,
+                                   gpointer        user_data,
+                                   GError        **error);
   /* As dg_store_load_road_checks(). */
   GPtrArray *(*load_road_checks) (DgStoreDb      *db,
                                   const char     *month,

@@ -239,6 +239,52 @@ node_id (JsonNode *node)
   return json_node_get_string (member);
 }
 
+/* Design 6.6: a rule in force in a closed month would change its figures (they are frozen at
+ * the close, dg_store_load_month_reference(), but the office would see a rule in the list that
+ * no report applies). A rule dated on or before the latest closed month's last day, as it is
+ * written or as it was, is refused: a tightened limit is a new rule dated after it. *refused
+ * holds the message, or NULL. */
+static gboolean
+check_rule_after_closed_months (DgStore           *self,
+                                const DgRule      *rule,
+                                const DgStoreRow  *existing,
+                                char             **refused,
+                                GError           **error)
+{
+  g_autofree char *latest = NULL;
+  g_autofree char *old_from = NULL;
+  const char *dates[2] = { rule != NULL ? rule->effective_from : NULL, NULL };
+
+  *refused = NULL;
+  if (!self->backend->latest_closed_month (self->db, &latest, error))
+    return FALSE;
+  if (latest == NULL)
+    return TRUE;
+
+  if (existing != NULL && existing->data != NULL && !existing->deleted)
+    {
+      g_autoptr(JsonObject) old = dg_store_parse_object (existing->data);
+
+      if (old != NULL)
+        dates[1] = old_from = g_strdup (json_object_get_string_member_with_default (
+                                          old, "effective_from", NULL));
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (dates); i++)
+    {
+      g_autofree char *month = dates[i] != NULL ? dg_date_month (dates[i]) : NULL;
+
+      if (month != NULL && strcmp (month, latest) <= 0)
+        {
+          *refused = g_strdup_printf ("a rule in force from %s would change the figures of "
+                                      "%s, which is closed: date a new rule after it",
+                                      dates[i], latest);
+          return TRUE;
+        }
+    }
+  return TRUE;
+}
+
 /* Applies one CHANGE. Returns its result; NULL with @error only when the database failed, which
  * fails the whole batch. */
 static DgResult *
@@ -344,6 +390,21 @@ apply_one (DgStore   *self,
       result = dg_result_new (change->id, DG_RESULT_CONFLICT, existing.rev);
       result->current = dg_store_record_from_row (&existing);
       goto out;
+    }
+
+  if (change->type == DG_RECORD_RULE)
+    {
+      g_autofree char *refused = NULL;
+
+      if (!check_rule_after_closed_months (self, data, found ? &existing : NULL, &refused,
+                                           error))
+        goto failed;
+      if (refused != NULL)
+        {
+          result = rejected_new (change->id, found ? existing.rev : 0, DG_ERROR_MONTH_CLOSED,
+                                 "effective_from", refused);
+          goto out;
+        }
     }
 
   /* Neither the month a record leaves nor the one it enters may be closed. */

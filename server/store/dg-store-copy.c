@@ -15,7 +15,7 @@
 static const DgStoreTable copy_tables[] = {
   { "users", "username, role, password_hash, created_at", 4, "username" },
   { "tokens", "hash, username, expires_at, revoked", 4, "hash" },
-  { "months", "month, closed, changed_by, changed_at", 4, "month" },
+  { "months", "month, closed, changed_by, changed_at, frozen_through", 5, "month" },
   { "records", "id, type, rev, seq, deleted, owner, updated_at, state, reason, data, computed,"
     " month", 12, "seq" },
   { "revisions", "n, record_id, rev, type, author, updated_at, deleted, data, hash", 9, "n" },

@@ -74,6 +74,30 @@ load_structs (DgStore       *self,
   return self->backend->load_data (self->db, type, month, decode_data_cb, &decoder, error);
 }
 
+/* Every record of reference @type as it stood after revision @through, decoded, into @array. */
+static gboolean
+load_structs_through (DgStore       *self,
+                      DgRecordType   type,
+                      gint64         through,
+                      GPtrArray     *array,
+                      GError       **error)
+{
+  Decoder decoder = { type, array };
+
+  return self->backend->load_data_through (self->db, type, through, decode_data_cb, &decoder,
+                                           error);
+}
+
+static DgRuleSet *
+rule_set_from_array (GPtrArray *rules_array)
+{
+  DgRuleSet *rules = dg_rule_set_new ();
+
+  for (guint i = 0; i < rules_array->len; i++)
+    dg_rule_set_add (rules, g_ptr_array_index (rules_array, i));
+  return rules;
+}
+
 DgRuleSet *
 dg_store_load_rules_locked (DgStore  *self,
                             GError  **error)
@@ -90,9 +114,7 @@ dg_store_load_rules_locked (DgStore  *self,
   if (!load_structs (self, DG_RECORD_RULE, NULL, array, error))
     return NULL;
 
-  rules = dg_rule_set_new ();
-  for (guint i = 0; i < array->len; i++)
-    dg_rule_set_add (rules, g_ptr_array_index (array, i));
+  rules = rule_set_from_array (array);
 
   g_clear_pointer (&self->rules, dg_rule_set_unref);
   self->rules = dg_rule_set_ref (rules);
@@ -174,6 +196,81 @@ dg_store_load_grid_cells (DgStore  *self,
   g_return_val_if_fail (DG_IS_STORE (self), NULL);
 
   return load_reference (self, DG_RECORD_GRID_CELL, error);
+}
+
+/* A closed month's reference data, as it stood at the close: read in one transaction, and not
+ * cached (the current data is, and a closed month's report is asked for rarely). */
+static gboolean
+load_frozen_reference (DgStore     *self,
+                       gint64       through,
+                       DgRuleSet  **rules,
+                       GPtrArray  **roads,
+                       GPtrArray  **cells,
+                       GError     **error)
+{
+  g_autoptr(GPtrArray) rule_array = NULL;
+  g_autoptr(GPtrArray) road_array = NULL;
+  g_autoptr(GPtrArray) cell_array = NULL;
+  gboolean ok;
+
+  rule_array = g_ptr_array_new_with_free_func (record_data_free_func (DG_RECORD_RULE));
+  road_array = g_ptr_array_new_with_free_func (record_data_free_func (DG_RECORD_ROAD));
+  cell_array = g_ptr_array_new_with_free_func (record_data_free_func (DG_RECORD_GRID_CELL));
+
+  if (!self->backend->begin_read (self->db, error))
+    return FALSE;
+  ok = load_structs_through (self, DG_RECORD_RULE, through, rule_array, error) &&
+       load_structs_through (self, DG_RECORD_ROAD, through, road_array, error) &&
+       load_structs_through (self, DG_RECORD_GRID_CELL, through, cell_array, error);
+  self->backend->rollback (self->db);
+  if (!ok)
+    return FALSE;
+
+  *rules = rule_set_from_array (rule_array);
+  *roads = g_steal_pointer (&road_array);
+  *cells = g_steal_pointer (&cell_array);
+  return TRUE;
+}
+
+gboolean
+dg_store_load_month_reference (DgStore     *self,
+                               const char  *month,
+                               DgRuleSet  **rules,
+                               GPtrArray  **roads,
+                               GPtrArray  **cells,
+                               GError     **error)
+{
+  gint64 through = 0;
+
+  g_return_val_if_fail (DG_IS_STORE (self), FALSE);
+  g_return_val_if_fail (month != NULL, FALSE);
+  g_return_val_if_fail (rules != NULL && roads != NULL && cells != NULL, FALSE);
+
+  *rules = NULL;
+  *roads = *cells = NULL;
+
+  {
+    g_autoptr(GMutexLocker) locker = dg_store_lock_open (self, error);
+
+    if (locker == NULL ||
+        !self->backend->month_frozen_through (self->db, month, &through, error))
+      return FALSE;
+    if (through > 0)
+      return load_frozen_reference (self, through, rules, roads, cells, error);
+  }
+
+  *rules = dg_store_load_rules (self, error);
+  if (*rules != NULL)
+    *roads = dg_store_load_roads (self, error);
+  if (*roads != NULL)
+    *cells = dg_store_load_grid_cells (self, error);
+  if (*cells == NULL)
+    {
+      g_clear_pointer (rules, dg_rule_set_unref);
+      g_clear_pointer (roads, g_ptr_array_unref);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 GPtrArray *

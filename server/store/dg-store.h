@@ -31,10 +31,11 @@ enum
   DG_STORE_SCHEMA_V1_RECORDS = 1,               /* records, revisions, months, users, tokens */
   DG_STORE_SCHEMA_V2_REPORT_TABLES_DRAFT = 2,   /* SQLite only, for a few hours; dropped by 3 */
   DG_STORE_SCHEMA_V3_REPORT_TABLES = 3,         /* check_rows, check_points, sample_values */
+  DG_STORE_SCHEMA_V4_FROZEN_MONTHS = 4,         /* months.frozen_through, revisions_by_type */
 };
 /* The schema version this build writes (SQLite's PRAGMA user_version, PostgreSQL's
  * dg_meta.schema_version). */
-#define DG_STORE_SCHEMA_VERSION DG_STORE_SCHEMA_V3_REPORT_TABLES
+#define DG_STORE_SCHEMA_VERSION DG_STORE_SCHEMA_V4_FROZEN_MONTHS
 
 /* Opens the database at @path with the schema of this build: a SQLite file (created when
  * missing), or with a postgresql:// (or postgres://) URI a PostgreSQL database, which must
@@ -167,6 +168,15 @@ DgRuleSet  *dg_store_load_rules           (DgStore      *self,
 GPtrArray  *dg_store_load_roads           (DgStore      *self,
                                            GError      **error);
 GPtrArray  *dg_store_load_grid_cells      (DgStore      *self,
+                                           GError      **error);
+/* The rules, roads (DgRoad *) and grid cells (DgGridCell *) @month's reports read: as they
+ * stood when the month was closed, if it is (design 6.6: a closed month's figures are frozen),
+ * else as they are. */
+gboolean    dg_store_load_month_reference (DgStore      *self,
+                                           const char   *month,
+                                           DgRuleSet   **rules,
+                                           GPtrArray   **roads,
+                                           GPtrArray   **cells,
                                            GError      **error);
 /* DgRoadCheck * of @month (YYYY-MM), with their author, not deleted: road, date and points
  * (without their location) only, which is what the reports read. */

@@ -351,7 +351,7 @@ test_upgrade_keeps_old_database (Fixture       *fixture,
                                  gconstpointer  user_data)
 {
   g_auto(GStrv) argv = unit_exec_start (DG_SERVER_UNIT_PATH, fixture->config, NULL);
-  g_autofree char *kept = dg_store_pre_upgrade_path (fixture->db, 2);
+  g_autofree char *kept = dg_store_pre_upgrade_path (fixture->db, 3);
   g_autoptr(SoupSession) session = dg_test_session_new ();
   g_autoptr(DgTestProcess) tp = NULL;
   g_autoptr(JsonNode) response = NULL;
@@ -359,7 +359,10 @@ test_upgrade_keeps_old_database (Fixture       *fixture,
   struct stat st;
 
   g_assert_cmpint (sqlite3_open (fixture->db, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = 2", NULL, NULL, NULL), ==, SQLITE_OK);
+  /* Schema version 3, the release before version 4's frozen months. */
+  g_assert_cmpint (sqlite3_exec (db, "DROP INDEX revisions_by_type;"
+                                     " ALTER TABLE months DROP COLUMN frozen_through;"
+                                     " PRAGMA user_version = 3", NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);
 
   tp = dg_test_process_spawn ((const char *const *) argv, TRUE);

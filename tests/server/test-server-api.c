@@ -569,6 +569,134 @@ test_month_close_and_reopen (void)
   assert_result (results, 0, "applied", 2);
 }
 
+/* Design 6.6: a closed month's figures are frozen. Reference data changed after the close
+ * leaves its reports as they were (they read it as it stood then); a rule that would be in force
+ * in it is refused; reopening lets the month see today's reference data again. */
+
+/* A CHANGE that replaces @record (as pulled) with its data after @member is set to @value; a
+ * deletion when @member is NULL. */
+static char *
+reference_change (JsonObject *record,
+                  const char *member,
+                  const char *value)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonNode) data = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "type");
+  json_builder_add_string_value (builder, json_object_get_string_member (record, "type"));
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, json_object_get_string_member (record, "id"));
+  json_builder_set_member_name (builder, "base_rev");
+  json_builder_add_int_value (builder, json_object_get_int_member (record, "rev"));
+  if (member == NULL)
+    {
+      json_builder_set_member_name (builder, "deleted");
+      json_builder_add_boolean_value (builder, TRUE);
+    }
+  else
+    {
+      data = json_node_copy (json_object_get_member (record, "data"));
+      json_object_set_string_member (json_node_get_object (data), member, value);
+      json_builder_set_member_name (builder, "data");
+      json_builder_add_value (builder, g_steal_pointer (&data));
+    }
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  return json_to_string (root, FALSE);
+}
+
+/* A report as JSON text, without the time it was made. */
+static char *
+report_text (DgTestServer *ts,
+             const char   *token,
+             const char   *path)
+{
+  g_autoptr(JsonNode) response = NULL;
+
+  g_assert_cmpuint (dg_test_request (ts, "GET", path, token, NULL, &response), ==, 200);
+  json_object_remove_member (json_node_get_object (response), "generated_at");
+  return json_to_string (response, FALSE);
+}
+
+static void
+test_closed_month_frozen (void)
+{
+  g_autoptr(DgTestServer) ts = dg_test_server_new ();
+  g_autofree char *inspector = dg_test_login (ts, "inspector");
+  g_autofree char *office = dg_test_login (ts, "office");
+  g_autofree char *admin = dg_test_login (ts, "admin");
+  g_autofree char *check = check_change (CHECK_1, 0, "2025-03-14", 7.0);
+  g_autofree char *b1 = batch (check, NULL);
+  g_autoptr(JsonNode) r1 = NULL, c = NULL, r2 = NULL, r3 = NULL, o = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  g_autofree char *roads_before = NULL, *roads_after = NULL, *roads_reopened = NULL;
+  g_autofree char *dustfall_before = NULL, *dustfall_after = NULL;
+  g_autofree char *assessment_before = NULL, *assessment_after = NULL;
+  g_autofree char *renamed = NULL, *cell_gone = NULL, *rule_edit = NULL;
+  g_autofree char *b2 = NULL, *b3 = NULL;
+  const char *rule_in_march = "{\"type\":\"rule\",\"id\":\"66666666-6666-4666-8666-666666666666\","
+                              "\"base_rev\":0,\"data\":{\"kind\":\"limit\",\"value\":0.5,"
+                              "\"effective_from\":\"2025-03-01\",\"surface\":\"main\"}}";
+  const char *rule_in_april = "{\"type\":\"rule\",\"id\":\"77777777-7777-4777-8777-777777777777\","
+                              "\"base_rev\":0,\"data\":{\"kind\":\"limit\",\"value\":4,"
+                              "\"effective_from\":\"2025-04-01\",\"surface\":\"main\"}}";
+  JsonArray *results;
+  guint n_pages;
+
+  assert_result (push (ts, inspector, b1, &r1), 0, "applied", 1);
+  g_assert_cmpuint (dg_test_request (ts, "POST", "/api/v1/months/2025-03/close", office, NULL, &c),
+                    ==, 200);
+  roads_before = report_text (ts, office, "/api/v1/reports/roads?month=2025-03");
+  dustfall_before = report_text (ts, office, "/api/v1/reports/dustfall?month=2025-03");
+  assessment_before = report_text (ts, office, "/api/v1/reports/assessment?month=2025-03&format=json");
+  g_assert_nonnull (strstr (roads_before, "怡光南路"));
+
+  /* The road renamed, a cell deleted, the old limit edited, a stricter limit dated into March,
+   * another dated into April. */
+  records = pull_all (ts, admin, 0, &n_pages);
+  renamed = reference_change (find_record (records, DG_TEST_ROAD_ID), "name", "怡光南路（改）");
+  cell_gone = reference_change (find_record (records, DG_TEST_CELL_ID), NULL, NULL);
+  rule_edit = reference_change (find_record (records, "00000000-0000-4000-8000-000000000001"),
+                                "effective_from", "2025-04-01");
+  b2 = batch (renamed, cell_gone, rule_edit, rule_in_march, rule_in_april, NULL);
+  results = push (ts, admin, b2, &r2);
+  assert_result (results, 0, "applied", -1);
+  assert_result (results, 1, "applied", -1);
+  /* The old limit was in force in March (from 2022): moving it would change March. */
+  assert_result (results, 2, "rejected", -1);
+  g_assert_cmpstr (result_error_code (results, 2), ==, "month_closed");
+  g_assert_cmpstr (result_error_field (results, 2), ==, "effective_from");
+  assert_result (results, 3, "rejected", -1);
+  g_assert_cmpstr (result_error_code (results, 3), ==, "month_closed");
+  g_assert_cmpstr (result_error_field (results, 3), ==, "effective_from");
+  assert_result (results, 4, "applied", 1);
+
+  roads_after = report_text (ts, office, "/api/v1/reports/roads?month=2025-03");
+  dustfall_after = report_text (ts, office, "/api/v1/reports/dustfall?month=2025-03");
+  assessment_after = report_text (ts, office, "/api/v1/reports/assessment?month=2025-03&format=json");
+  /* (Compared quietly: a failure would print some 30 KiB of JSON.) */
+  g_assert_true (g_str_equal (roads_after, roads_before));
+  g_assert_true (g_str_equal (dustfall_after, dustfall_before));
+  g_assert_true (g_str_equal (assessment_after, assessment_before));
+
+  /* Reopened, March reads the district as it is now; closed again, it keeps that. */
+  g_assert_cmpuint (dg_test_request (ts, "POST", "/api/v1/months/2025-03/reopen", admin, NULL, &o),
+                    ==, 200);
+  roads_reopened = report_text (ts, office, "/api/v1/reports/roads?month=2025-03");
+  g_assert_nonnull (strstr (roads_reopened, "怡光南路（改）"));
+  g_clear_pointer (&dustfall_after, g_free);
+  dustfall_after = report_text (ts, office, "/api/v1/reports/dustfall?month=2025-03");
+  g_assert_false (g_str_equal (dustfall_after, dustfall_before));
+
+  /* An open month takes a rule dated into it. */
+  b3 = batch (rule_in_march, NULL);
+  assert_result (push (ts, admin, b3, &r3), 0, "applied", 1);
+}
+
 static void
 test_restart_keeps_acknowledged (void)
 {
@@ -977,6 +1105,7 @@ main (int    argc,
   g_test_add_func ("/server/api/pull-with-limit-is-one-pull", test_pull_with_limit);
   g_test_add_func ("/server/api/return-for-correction", test_return_for_correction);
   g_test_add_func ("/server/api/month-close-and-reopen", test_month_close_and_reopen);
+  g_test_add_func ("/server/api/closed-month-figures-frozen", test_closed_month_frozen);
   g_test_add_func ("/server/api/restart-keeps-acknowledged", test_restart_keeps_acknowledged);
   g_test_add_func ("/server/api/verify-detects-tampering", test_verify_detects_tampering);
   g_test_add_func ("/server/api/history", test_history);

@@ -38,15 +38,17 @@ query_int (const char *path,
   return n;
 }
 
+/* Turns a database of this build into one of schema version 3, the release before. */
 static void
-set_user_version (const char *path,
-                  gint64      version)
+make_version_3 (const char *path)
 {
   sqlite3 *db = NULL;
-  g_autofree char *sql = g_strdup_printf ("PRAGMA user_version = %" G_GINT64_FORMAT, version);
 
   g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "DROP INDEX revisions_by_type;"
+                                     " ALTER TABLE months DROP COLUMN frozen_through;"
+                                     " PRAGMA user_version = 3", NULL, NULL, NULL), ==,
+                   SQLITE_OK);
   sqlite3_close (db);
 }
 
@@ -147,14 +149,14 @@ test_pre_upgrade_copy (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("dg-store-upgrade-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "dustgrid.db", NULL);
-  g_autofree char *old_copy = dg_store_pre_upgrade_path (path, 2);
+  g_autofree char *old_copy = dg_store_pre_upgrade_path (path, 3);
   g_autofree char *current_copy = dg_store_pre_upgrade_path (path, DG_STORE_SCHEMA_VERSION);
   g_autofree char *created_copy = dg_store_pre_upgrade_path (path, 0);
   g_autoptr(GError) error = NULL;
   g_autoptr(DgStore) store = NULL;
   mode_t old_umask = umask (022);
 
-  g_assert_cmpstr (old_copy + strlen (path), ==, ".pre-upgrade-v2.db");
+  g_assert_cmpstr (old_copy + strlen (path), ==, ".pre-upgrade-v3.db");
 
   store = dg_store_open (path, &error);
   g_assert_no_error (error);
@@ -163,15 +165,14 @@ test_pre_upgrade_copy (void)
   g_clear_object (&store);
   g_assert_false (g_file_test (created_copy, G_FILE_TEST_EXISTS));
 
-  /* What version 2 left: its report tables are rebuilt by the step to version 3. */
-  set_user_version (path, 2);
+  make_version_3 (path);
   store = dg_store_open (path, &error);
   g_assert_no_error (error);
   g_clear_object (&store);
 
   g_assert_true (g_file_test (old_copy, G_FILE_TEST_IS_REGULAR));
   assert_mode_0600 (old_copy);
-  g_assert_cmpint (query_int (old_copy, "PRAGMA user_version"), ==, 2);
+  g_assert_cmpint (query_int (old_copy, "PRAGMA user_version"), ==, 3);
   g_assert_cmpint (query_int (old_copy, "SELECT count(*) FROM users WHERE username = 'anna'"),
                    ==, 1);
   g_assert_cmpint (query_int (path, "PRAGMA user_version"), ==, DG_STORE_SCHEMA_VERSION);

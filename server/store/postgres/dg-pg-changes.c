@@ -167,9 +167,51 @@ dg_pg_set_month_closed (DgStoreDb   *db,
   dg_pg_param_text (&p, user);
   dg_pg_param_text (&p, now);
   return dg_pg_command (DG_PG_DB (db),
-                        "INSERT INTO months (month, closed, changed_by, changed_at)"
-                        " VALUES ($1, $2, $3, $4)"
+                        "INSERT INTO months (month, closed, changed_by, changed_at, frozen_through)"
+                        " VALUES ($1, $2, $3, $4, CASE WHEN $2 = 1"
+                        " THEN (SELECT COALESCE (MAX (n), 0) FROM revisions) END)"
                         " ON CONFLICT (month) DO UPDATE SET closed = excluded.closed,"
-                        " changed_by = excluded.changed_by, changed_at = excluded.changed_at",
+                        " changed_by = excluded.changed_by, changed_at = excluded.changed_at,"
+                        " frozen_through = excluded.frozen_through",
                         &p, "close month", error);
+}
+
+gboolean
+dg_pg_month_frozen_through (DgStoreDb   *db,
+                            const char  *month,
+                            gint64      *through,
+                            GError     **error)
+{
+  g_auto(DgPgParams) p = { 0 };
+  PGresult *result;
+
+  *through = 0;
+  dg_pg_param_text (&p, month);
+  result = dg_pg_query (DG_PG_DB (db), "SELECT COALESCE (frozen_through, 0) FROM months"
+                                       " WHERE month = $1 AND closed = 1", &p,
+                        "look up month", error);
+  if (result == NULL)
+    return FALSE;
+  if (PQntuples (result) == 1)
+    *through = dg_pg_int (result, 0, 0);
+  PQclear (result);
+  return TRUE;
+}
+
+gboolean
+dg_pg_latest_closed_month (DgStoreDb   *db,
+                           char       **month,
+                           GError     **error)
+{
+  PGresult *result;
+
+  *month = NULL;
+  result = dg_pg_query (DG_PG_DB (db), "SELECT MAX (month) FROM months WHERE closed = 1", NULL,
+                        "look up months", error);
+  if (result == NULL)
+    return FALSE;
+  if (PQntuples (result) == 1)
+    *month = dg_pg_text (result, 0, 0);
+  PQclear (result);
+  return TRUE;
 }

@@ -152,6 +152,17 @@ load_data_row_cb (const PGresult  *result,
   return TRUE;
 }
 
+/* A record's newest revision up to the limit: a deletion leaves it out. */
+static gboolean
+load_data_through_row_cb (const PGresult  *result,
+                          gpointer         user_data,
+                          GError         **error)
+{
+  if (dg_pg_int (result, 0, 3) != 0)
+    return TRUE;
+  return load_data_row_cb (result, user_data, error);
+}
+
 gboolean
 dg_pg_load_data (DgStoreDb        *db,
                  DgRecordType      type,
@@ -177,6 +188,26 @@ dg_pg_load_data (DgStoreDb        *db,
   return dg_pg_each_row (DG_PG_DB (db), "SELECT id, data, owner FROM records"
                                         " WHERE type = $1 AND deleted = 0 ORDER BY seq",
                          &p, "load records", load_data_row_cb, &load, error);
+}
+
+gboolean
+dg_pg_load_data_through (DgStoreDb        *db,
+                         DgRecordType      type,
+                         gint64            through,
+                         DgStoreDataFunc   func,
+                         gpointer          user_data,
+                         GError          **error)
+{
+  g_auto(DgPgParams) p = { 0 };
+  LoadData load = { func, user_data };
+
+  dg_pg_param_text (&p, dg_record_type_to_string (type));
+  dg_pg_param_int (&p, through);
+  return dg_pg_each_row (DG_PG_DB (db),
+                         "SELECT DISTINCT ON (record_id) record_id, data, author, deleted"
+                         " FROM revisions WHERE type = $1 AND n <= $2"
+                         " ORDER BY record_id, n DESC", &p, "load records as they stood",
+                         load_data_through_row_cb, &load, error);
 }
 
 static gboolean

@@ -94,6 +94,15 @@ static const char *const schema_v3[] = {
   NULL
 };
 
+/* As SQLite's version 4: a closed month notes the last revision at its close. */
+static const char *const schema_v4[] = {
+  "ALTER TABLE months ADD COLUMN frozen_through BIGINT",
+  "CREATE INDEX revisions_by_type ON revisions (type, record_id, n)",
+  "UPDATE months SET frozen_through = (SELECT COALESCE (MAX (n), 0) FROM revisions)"
+  " WHERE closed = 1",
+  NULL
+};
+
 /* This backend's steps, one per entry of the store's list of versions. */
 static const struct
 {
@@ -103,6 +112,7 @@ static const struct
   { DG_STORE_SCHEMA_V1_RECORDS, schema_v1 },
   { DG_STORE_SCHEMA_V2_REPORT_TABLES_DRAFT, schema_v2 },
   { DG_STORE_SCHEMA_V3_REPORT_TABLES, schema_v3 },
+  { DG_STORE_SCHEMA_V4_FROZEN_MONTHS, schema_v4 },
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (steps) == DG_STORE_SCHEMA_VERSION);
 

@@ -180,10 +180,12 @@ dg_sqlite_set_month_closed (DgStoreDb   *db,
   sqlite3_stmt *s;
 
   s = dg_sqlite_stmt (self,
-                      "INSERT INTO months (month, closed, changed_by, changed_at)"
-                      " VALUES (?1, ?2, ?3, ?4)"
+                      "INSERT INTO months (month, closed, changed_by, changed_at, frozen_through)"
+                      " VALUES (?1, ?2, ?3, ?4, CASE WHEN ?2"
+                      " THEN (SELECT COALESCE (MAX (n), 0) FROM revisions) END)"
                       " ON CONFLICT (month) DO UPDATE SET closed = excluded.closed,"
-                      " changed_by = excluded.changed_by, changed_at = excluded.changed_at",
+                      " changed_by = excluded.changed_by, changed_at = excluded.changed_at,"
+                      " frozen_through = excluded.frozen_through",
                       error);
   if (s == NULL)
     return FALSE;
@@ -193,4 +195,47 @@ dg_sqlite_set_month_closed (DgStoreDb   *db,
   dg_sqlite_bind_text (s, 3, user);
   dg_sqlite_bind_text (s, 4, now);
   return dg_sqlite_step_done (self, s, "close month", error);
+}
+
+gboolean
+dg_sqlite_month_frozen_through (DgStoreDb   *db,
+                                const char  *month,
+                                gint64      *through,
+                                GError     **error)
+{
+  DgSqliteDb *self = DG_SQLITE_DB (db);
+  sqlite3_stmt *s;
+  int rc;
+
+  *through = 0;
+  s = dg_sqlite_stmt (self, "SELECT frozen_through FROM months"
+                            " WHERE month = ?1 AND closed = 1", error);
+  if (s == NULL)
+    return FALSE;
+
+  dg_sqlite_bind_text (s, 1, month);
+  rc = sqlite3_step (s);
+  if (rc == SQLITE_ROW)
+    *through = sqlite3_column_int64 (s, 0);
+  return dg_sqlite_end_rows (self, s, rc, "look up month", error);
+}
+
+gboolean
+dg_sqlite_latest_closed_month (DgStoreDb   *db,
+                               char       **month,
+                               GError     **error)
+{
+  DgSqliteDb *self = DG_SQLITE_DB (db);
+  sqlite3_stmt *s;
+  int rc;
+
+  *month = NULL;
+  s = dg_sqlite_stmt (self, "SELECT MAX (month) FROM months WHERE closed = 1", error);
+  if (s == NULL)
+    return FALSE;
+
+  rc = sqlite3_step (s);
+  if (rc == SQLITE_ROW)
+    *month = dg_sqlite_column_text (s, 0);
+  return dg_sqlite_end_rows (self, s, rc, "look up months", error);
 }

@@ -108,6 +108,9 @@ gboolean   dg_sqlite_month_closed       (DgStoreDb *db, const char *month, gbool
                                          GError **error);
 gboolean   dg_sqlite_set_month_closed   (DgStoreDb *db, const char *month, gboolean closed,
                                          const char *user, const char *now, GError **error);
+gboolean   dg_sqlite_month_frozen_through (DgStoreDb *db, const char *month, gint64 *through,
+                                           GError **error);
+gboolean   dg_sqlite_latest_closed_month (DgStoreDb *db, char **month, GError **error);
 
 /* ---- dg-sqlite-feed.c ---- */
 
@@ -125,6 +128,9 @@ gboolean   dg_sqlite_index_record       (DgStoreDb *db, DgRecordType type, const
                                          const char *owner, gconstpointer data,
                                          const char *old_month, GError **error);
 gboolean   dg_sqlite_load_data          (DgStoreDb *db, DgRecordType type, const char *month,
+                                         DgStoreDataFunc func, gpointer user_data,
+                                         GError **error);
+gboolean   dg_sqlite_load_data_through  (DgStoreDb *db, DgRecordType type, gint64 through,
                                          DgStoreDataFunc func, gpointer user_data,
                                          GError **error);
 GPtrArray *dg_sqlite_load_road_checks   (DgStoreDb *db, const char *month, GError **error);

@@ -85,6 +85,17 @@ static const char *const schema_v3[] = {
   NULL
 };
 
+/* A closed month's reports read reference data as it stood at the close: the months table notes
+ * the last revision then, and the revisions of a type are found by an index. */
+static const char *const schema_v4[] = {
+  "ALTER TABLE months ADD COLUMN frozen_through INTEGER",
+  "CREATE INDEX revisions_by_type ON revisions (type, record_id, n)",
+  /* A month closed before version 4 is frozen from now on: its reports change no more. */
+  "UPDATE months SET frozen_through = (SELECT COALESCE (MAX (n), 0) FROM revisions)"
+  " WHERE closed = 1",
+  NULL
+};
+
 /* Fills the report tables of schema 3 from the records of a database made before them. */
 static gboolean
 backfill_report_tables (DgSqliteDb  *self,
@@ -154,7 +165,7 @@ exec_all (DgSqliteDb         *self,
 /* The steps below follow the store's list of versions (dg-store.h); a PRAGMA takes no
  * parameter, so each writes its number as it is. */
 G_STATIC_ASSERT (DG_STORE_SCHEMA_V1_RECORDS == 1 && DG_STORE_SCHEMA_V3_REPORT_TABLES == 3 &&
-                 DG_STORE_SCHEMA_VERSION == 3);
+                 DG_STORE_SCHEMA_V4_FROZEN_MONTHS == 4 && DG_STORE_SCHEMA_VERSION == 4);
 
 /* An upgrade that goes wrong halfway rolls back, but one that goes right and turns out wrong
  * (a new release's bug in a backfill, say) is only undone from a copy of the old file: the
@@ -240,6 +251,19 @@ dg_sqlite_migrate (DgSqliteDb  *self,
           !exec_all (self, schema_v3, error) ||
           !backfill_report_tables (self, error) ||
           !dg_sqlite_exec (self, "PRAGMA user_version = 3", error) ||
+          !dg_sqlite_exec (self, "COMMIT", error))
+        {
+          dg_sqlite_rollback (&self->parent);
+          return FALSE;
+        }
+    }
+
+  if (version < DG_STORE_SCHEMA_V4_FROZEN_MONTHS)
+    {
+      if (!dg_sqlite_exec (self, "BEGIN IMMEDIATE", error))
+        return FALSE;
+      if (!exec_all (self, schema_v4, error) ||
+          !dg_sqlite_exec (self, "PRAGMA user_version = 4", error) ||
           !dg_sqlite_exec (self, "COMMIT", error))
         {
           dg_sqlite_rollback (&self->parent);
