@@ -197,10 +197,13 @@ struct _DgStoreBackend
                                   const char     *reason,
                                   gint64          seq,
                                   GError        **error);
-  /* *closed FALSE for a NULL @month or one never closed. */
+  /* *closed FALSE for a NULL @month or one never closed. @frozen_through (may be NULL): the
+   * last revision (DgStoreRevision's n) of the reference data a closed month's reports read,
+   * that of its close; 0 while it is open. */
   gboolean   (*month_closed)     (DgStoreDb      *db,
                                   const char     *month,
                                   gboolean       *closed,
+                                  gint64         *frozen_through,
                                   GError        **error);
   /* Closing also notes the last revision written (frozen_through); reopening clears it. */
   gboolean   (*set_month_closed) (DgStoreDb      *db,
@@ -209,12 +212,6 @@ struct _DgStoreBackend
                                   const char     *user,
                                   const char     *now,
                                   GError        **error);
-  /* The last revision (DgStoreRevision's n) of the reference data @month's reports read: that
-   * of its close; 0 while it is open. */
-  gboolean   (*month_frozen_through) (DgStoreDb  *db,
-                                      const char *month,
-                                      gint64     *through,
-                                      GError    **error);
   /* The latest closed month, NULL when none is. */
   gboolean   (*latest_closed_month) (DgStoreDb   *db,
                                      char       **month,
@@ -254,21 +251,16 @@ struct _DgStoreBackend
                                   const char     *old_month,
                                   GError        **error);
   /* Every record of @type that is not deleted, of @month unless it is NULL, by id (so that
-   * every backend hands the reports the same order). */
+   * every backend hands the reports the same order). With @through > 0 (a reference type, no
+   * month), the records as they stood after revision @through: the newest revision of each
+   * with n <= @through, unless that one deleted it. */
   gboolean   (*load_data)        (DgStoreDb      *db,
                                   DgRecordType    type,
                                   const char     *month,
+                                  gint64          through,
                                   DgStoreDataFunc func,
                                   gpointer        user_data,
                                   GError        **error);
-  /* As load_data without a month, for a reference type, as its records stood after revision
-   * @through: the newest revision of each with n <= @through, unless that one deleted it. */
-  gboolean   (*load_data_through) (DgStoreDb      *db,
-                                   DgRecordType    type,
-                                   gint64          through,
-                                   DgStoreDataFunc func,
-                                   gpointer        user_data,
-                                   GError        **error);
   /* As dg_store_load_road_checks(). */
   GPtrArray *(*load_road_checks) (DgStoreDb      *db,
                                   const char     *month,

@@ -408,11 +408,11 @@ apply_one (DgStore   *self,
     }
 
   /* Neither the month a record leaves nor the one it enters may be closed. */
-  if (!backend->month_closed (self->db, month, &closed, error))
+  if (!backend->month_closed (self->db, month, &closed, NULL, error))
     goto failed;
   if (!closed && found && g_strcmp0 (existing.month, month) != 0)
     {
-      if (!backend->month_closed (self->db, existing.month, &closed, error))
+      if (!backend->month_closed (self->db, existing.month, &closed, NULL, error))
         goto failed;
     }
   if (closed)
@@ -826,7 +826,7 @@ dg_store_return_record (DgStore     *self,
                     "only road checks and dust-fall samples can be returned");
       goto failed;
     }
-  if (!backend->month_closed (self->db, row.month, &closed, error))
+  if (!backend->month_closed (self->db, row.month, &closed, NULL, error))
     goto failed;
   if (closed)
     {

@@ -121,7 +121,7 @@ dg_store_copy (DgStore     *self,
   for (guint i = 0; i < G_N_ELEMENTS (indexed); i++)
     {
       copy.type = indexed[i];
-      if (!self->backend->load_data (self->db, indexed[i], NULL, index_cb, &copy, error))
+      if (!self->backend->load_data (self->db, indexed[i], NULL, 0, index_cb, &copy, error))
         goto failed;
       if (copy.error != NULL)
         {

@@ -71,7 +71,7 @@ load_structs (DgStore       *self,
 {
   Decoder decoder = { type, array };
 
-  return self->backend->load_data (self->db, type, month, decode_data_cb, &decoder, error);
+  return self->backend->load_data (self->db, type, month, 0, decode_data_cb, &decoder, error);
 }
 
 /* Every record of reference @type as it stood after revision @through, decoded, into @array. */
@@ -84,8 +84,8 @@ load_structs_through (DgStore       *self,
 {
   Decoder decoder = { type, array };
 
-  return self->backend->load_data_through (self->db, type, through, decode_data_cb, &decoder,
-                                           error);
+  return self->backend->load_data (self->db, type, NULL, through, decode_data_cb, &decoder,
+                                   error);
 }
 
 static DgRuleSet *
@@ -240,6 +240,7 @@ dg_store_load_month_reference (DgStore     *self,
                                GPtrArray  **cells,
                                GError     **error)
 {
+  gboolean closed = FALSE;
   gint64 through = 0;
 
   g_return_val_if_fail (DG_IS_STORE (self), FALSE);
@@ -253,9 +254,9 @@ dg_store_load_month_reference (DgStore     *self,
     g_autoptr(GMutexLocker) locker = dg_store_lock_open (self, error);
 
     if (locker == NULL ||
-        !self->backend->month_frozen_through (self->db, month, &through, error))
+        !self->backend->month_closed (self->db, month, &closed, &through, error))
       return FALSE;
-    if (through > 0)
+    if (closed && through > 0)
       return load_frozen_reference (self, through, rules, roads, cells, error);
   }
 

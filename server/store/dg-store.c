@@ -539,7 +539,7 @@ dg_store_is_month_closed (DgStore     *self,
   if (locker == NULL)
     return FALSE;
 
-  self->backend->month_closed (self->db, month, &closed, error);
+  self->backend->month_closed (self->db, month, &closed, NULL, error);
   return closed;
 }
 

@@ -132,22 +132,29 @@ gboolean
 dg_pg_month_closed (DgStoreDb   *db,
                     const char  *month,
                     gboolean    *closed,
+                    gint64      *frozen_through,
                     GError     **error)
 {
   g_auto(DgPgParams) p = { 0 };
   PGresult *result;
 
   *closed = FALSE;
+  if (frozen_through != NULL)
+    *frozen_through = 0;
   if (month == NULL)
     return TRUE;
 
   dg_pg_param_text (&p, month);
-  result = dg_pg_query (DG_PG_DB (db), "SELECT closed FROM months WHERE month = $1", &p,
-                        "look up month", error);
+  result = dg_pg_query (DG_PG_DB (db), "SELECT closed, COALESCE (frozen_through, 0) FROM months"
+                                       " WHERE month = $1", &p, "look up month", error);
   if (result == NULL)
     return FALSE;
   if (PQntuples (result) == 1)
-    *closed = dg_pg_int (result, 0, 0) != 0;
+    {
+      *closed = dg_pg_int (result, 0, 0) != 0;
+      if (frozen_through != NULL && *closed)
+        *frozen_through = dg_pg_int (result, 0, 1);
+    }
   PQclear (result);
   return TRUE;
 }
@@ -174,28 +181,6 @@ dg_pg_set_month_closed (DgStoreDb   *db,
                         " changed_by = excluded.changed_by, changed_at = excluded.changed_at,"
                         " frozen_through = excluded.frozen_through",
                         &p, "close month", error);
-}
-
-gboolean
-dg_pg_month_frozen_through (DgStoreDb   *db,
-                            const char  *month,
-                            gint64      *through,
-                            GError     **error)
-{
-  g_auto(DgPgParams) p = { 0 };
-  PGresult *result;
-
-  *through = 0;
-  dg_pg_param_text (&p, month);
-  result = dg_pg_query (DG_PG_DB (db), "SELECT COALESCE (frozen_through, 0) FROM months"
-                                       " WHERE month = $1 AND closed = 1", &p,
-                        "look up month", error);
-  if (result == NULL)
-    return FALSE;
-  if (PQntuples (result) == 1)
-    *through = dg_pg_int (result, 0, 0);
-  PQclear (result);
-  return TRUE;
 }
 
 gboolean

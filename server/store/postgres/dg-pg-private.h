@@ -153,11 +153,9 @@ gboolean   dg_pg_add_revision       (DgStoreDb *db, const DgStoreRevision *revis
 gboolean   dg_pg_return_record      (DgStoreDb *db, const char *id, const char *reason,
                                      gint64 seq, GError **error);
 gboolean   dg_pg_month_closed       (DgStoreDb *db, const char *month, gboolean *closed,
-                                     GError **error);
+                                     gint64 *frozen_through, GError **error);
 gboolean   dg_pg_set_month_closed   (DgStoreDb *db, const char *month, gboolean closed,
                                      const char *user, const char *now, GError **error);
-gboolean   dg_pg_month_frozen_through (DgStoreDb *db, const char *month, gint64 *through,
-                                       GError **error);
 gboolean   dg_pg_latest_closed_month (DgStoreDb *db, char **month, GError **error);
 
 /* ---- dg-pg-feed.c ---- */
@@ -175,9 +173,8 @@ gboolean   dg_pg_index_record       (DgStoreDb *db, DgRecordType type, const cha
                                      const char *owner, gconstpointer data,
                                      const char *old_month, GError **error);
 gboolean   dg_pg_load_data          (DgStoreDb *db, DgRecordType type, const char *month,
-                                     DgStoreDataFunc func, gpointer user_data, GError **error);
-gboolean   dg_pg_load_data_through  (DgStoreDb *db, DgRecordType type, gint64 through,
-                                     DgStoreDataFunc func, gpointer user_data, GError **error);
+                                     gint64 through, DgStoreDataFunc func, gpointer user_data,
+                                     GError **error);
 GPtrArray *dg_pg_load_road_checks   (DgStoreDb *db, const char *month, GError **error);
 GArray    *dg_pg_load_cell_months   (DgStoreDb *db, const char *month, GError **error);
 

@@ -167,12 +167,26 @@ gboolean
 dg_pg_load_data (DgStoreDb        *db,
                  DgRecordType      type,
                  const char       *month,
+                 gint64            through,
                  DgStoreDataFunc   func,
                  gpointer          user_data,
                  GError          **error)
 {
   g_auto(DgPgParams) p = { 0 };
   LoadData load = { func, user_data };
+
+  g_assert (through == 0 || month == NULL);
+
+  if (through > 0)
+    {
+      dg_pg_param_text (&p, dg_record_type_to_string (type));
+      dg_pg_param_int (&p, through);
+      return dg_pg_each_row (DG_PG_DB (db),
+                             "SELECT DISTINCT ON (record_id) record_id, data, author, deleted"
+                             " FROM revisions WHERE type = $1 AND n <= $2"
+                             " ORDER BY record_id, n DESC", &p, "load records as they stood",
+                             load_data_through_row_cb, &load, error);
+    }
 
   /* By seq, the order in which SQLite's scan of the same index meets them (insertion order
    * within a type and month), so both backends hand the reports the same sequence. */
@@ -188,26 +202,6 @@ dg_pg_load_data (DgStoreDb        *db,
   return dg_pg_each_row (DG_PG_DB (db), "SELECT id, data, owner FROM records"
                                         " WHERE type = $1 AND deleted = 0 ORDER BY seq",
                          &p, "load records", load_data_row_cb, &load, error);
-}
-
-gboolean
-dg_pg_load_data_through (DgStoreDb        *db,
-                         DgRecordType      type,
-                         gint64            through,
-                         DgStoreDataFunc   func,
-                         gpointer          user_data,
-                         GError          **error)
-{
-  g_auto(DgPgParams) p = { 0 };
-  LoadData load = { func, user_data };
-
-  dg_pg_param_text (&p, dg_record_type_to_string (type));
-  dg_pg_param_int (&p, through);
-  return dg_pg_each_row (DG_PG_DB (db),
-                         "SELECT DISTINCT ON (record_id) record_id, data, author, deleted"
-                         " FROM revisions WHERE type = $1 AND n <= $2"
-                         " ORDER BY record_id, n DESC", &p, "load records as they stood",
-                         load_data_through_row_cb, &load, error);
 }
 
 static gboolean

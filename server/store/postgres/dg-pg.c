@@ -508,7 +508,6 @@ const DgStoreBackend dg_pg_backend = {
   .return_record = dg_pg_return_record,
   .month_closed = dg_pg_month_closed,
   .set_month_closed = dg_pg_set_month_closed,
-  .month_frozen_through = dg_pg_month_frozen_through,
   .latest_closed_month = dg_pg_latest_closed_month,
 
   .pull = dg_pg_pull,
@@ -517,7 +516,6 @@ const DgStoreBackend dg_pg_backend = {
 
   .index_record = dg_pg_index_record,
   .load_data = dg_pg_load_data,
-  .load_data_through = dg_pg_load_data_through,
   .load_road_checks = dg_pg_load_road_checks,
   .load_cell_months = dg_pg_load_cell_months,
 

@@ -147,6 +147,7 @@ gboolean
 dg_sqlite_month_closed (DgStoreDb   *db,
                         const char  *month,
                         gboolean    *closed,
+                        gint64      *frozen_through,
                         GError     **error)
 {
   DgSqliteDb *self = DG_SQLITE_DB (db);
@@ -154,17 +155,24 @@ dg_sqlite_month_closed (DgStoreDb   *db,
   int rc;
 
   *closed = FALSE;
+  if (frozen_through != NULL)
+    *frozen_through = 0;
   if (month == NULL)
     return TRUE;
 
-  s = dg_sqlite_stmt (self, "SELECT closed FROM months WHERE month = ?1", error);
+  s = dg_sqlite_stmt (self, "SELECT closed, COALESCE (frozen_through, 0) FROM months"
+                            " WHERE month = ?1", error);
   if (s == NULL)
     return FALSE;
 
   dg_sqlite_bind_text (s, 1, month);
   rc = sqlite3_step (s);
   if (rc == SQLITE_ROW)
-    *closed = sqlite3_column_int (s, 0) != 0;
+    {
+      *closed = sqlite3_column_int (s, 0) != 0;
+      if (frozen_through != NULL && *closed)
+        *frozen_through = sqlite3_column_int64 (s, 1);
+    }
   return dg_sqlite_end_rows (self, s, rc, "look up month", error);
 }
 
@@ -195,29 +203,6 @@ dg_sqlite_set_month_closed (DgStoreDb   *db,
   dg_sqlite_bind_text (s, 3, user);
   dg_sqlite_bind_text (s, 4, now);
   return dg_sqlite_step_done (self, s, "close month", error);
-}
-
-gboolean
-dg_sqlite_month_frozen_through (DgStoreDb   *db,
-                                const char  *month,
-                                gint64      *through,
-                                GError     **error)
-{
-  DgSqliteDb *self = DG_SQLITE_DB (db);
-  sqlite3_stmt *s;
-  int rc;
-
-  *through = 0;
-  s = dg_sqlite_stmt (self, "SELECT frozen_through FROM months"
-                            " WHERE month = ?1 AND closed = 1", error);
-  if (s == NULL)
-    return FALSE;
-
-  dg_sqlite_bind_text (s, 1, month);
-  rc = sqlite3_step (s);
-  if (rc == SQLITE_ROW)
-    *through = sqlite3_column_int64 (s, 0);
-  return dg_sqlite_end_rows (self, s, rc, "look up month", error);
 }
 
 gboolean

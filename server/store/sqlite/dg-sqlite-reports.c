@@ -153,6 +153,7 @@ gboolean
 dg_sqlite_load_data (DgStoreDb        *db,
                      DgRecordType      type,
                      const char       *month,
+                     gint64            through,
                      DgStoreDataFunc   func,
                      gpointer          user_data,
                      GError          **error)
@@ -161,7 +162,17 @@ dg_sqlite_load_data (DgStoreDb        *db,
   sqlite3_stmt *s;
   int rc;
 
-  if (month != NULL)
+  g_assert (through == 0 || month == NULL);
+
+  /* As they stood: revisions_by_type finds a type's revisions, and each record's newest up to
+   * @through. */
+  if (through > 0)
+    s = dg_sqlite_stmt (self,
+                        "SELECT v.record_id, v.data, v.author FROM revisions v"
+                        " WHERE v.type = ?1 AND v.n = (SELECT MAX (w.n) FROM revisions w"
+                        "   WHERE w.type = ?1 AND w.record_id = v.record_id AND w.n <= ?2)"
+                        " AND v.deleted = 0 ORDER BY v.record_id", error);
+  else if (month != NULL)
     s = dg_sqlite_stmt (self, "SELECT id, data, owner FROM records"
                               " WHERE type = ?1 AND month = ?2 AND deleted = 0 ORDER BY id",
                               error);
@@ -172,42 +183,15 @@ dg_sqlite_load_data (DgStoreDb        *db,
     return FALSE;
 
   sqlite3_bind_text (s, 1, dg_record_type_to_string (type), -1, SQLITE_STATIC);
-  if (month != NULL)
+  if (through > 0)
+    sqlite3_bind_int64 (s, 2, through);
+  else if (month != NULL)
     dg_sqlite_bind_text (s, 2, month);
 
   while ((rc = sqlite3_step (s)) == SQLITE_ROW)
     func ((const char *) sqlite3_column_text (s, 0), (const char *) sqlite3_column_text (s, 1),
           (const char *) sqlite3_column_text (s, 2), user_data);
   return dg_sqlite_end_rows (self, s, rc, "load records", error);
-}
-
-gboolean
-dg_sqlite_load_data_through (DgStoreDb        *db,
-                             DgRecordType      type,
-                             gint64            through,
-                             DgStoreDataFunc   func,
-                             gpointer          user_data,
-                             GError          **error)
-{
-  DgSqliteDb *self = DG_SQLITE_DB (db);
-  sqlite3_stmt *s;
-  int rc;
-
-  /* revisions_by_type finds a type's revisions, and each record's newest up to @through. */
-  s = dg_sqlite_stmt (self,
-                      "SELECT v.record_id, v.data, v.author FROM revisions v"
-                      " WHERE v.type = ?1 AND v.n = (SELECT MAX (w.n) FROM revisions w"
-                      "   WHERE w.type = ?1 AND w.record_id = v.record_id AND w.n <= ?2)"
-                      " AND v.deleted = 0 ORDER BY v.record_id", error);
-  if (s == NULL)
-    return FALSE;
-
-  sqlite3_bind_text (s, 1, dg_record_type_to_string (type), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (s, 2, through);
-  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
-    func ((const char *) sqlite3_column_text (s, 0), (const char *) sqlite3_column_text (s, 1),
-          (const char *) sqlite3_column_text (s, 2), user_data);
-  return dg_sqlite_end_rows (self, s, rc, "load records as they stood", error);
 }
 
 GPtrArray *

@@ -343,7 +343,6 @@ const DgStoreBackend dg_sqlite_backend = {
   .return_record = dg_sqlite_return_record,
   .month_closed = dg_sqlite_month_closed,
   .set_month_closed = dg_sqlite_set_month_closed,
-  .month_frozen_through = dg_sqlite_month_frozen_through,
   .latest_closed_month = dg_sqlite_latest_closed_month,
 
   .pull = dg_sqlite_pull,
@@ -352,7 +351,6 @@ const DgStoreBackend dg_sqlite_backend = {
 
   .index_record = dg_sqlite_index_record,
   .load_data = dg_sqlite_load_data,
-  .load_data_through = dg_sqlite_load_data_through,
   .load_road_checks = dg_sqlite_load_road_checks,
   .load_cell_months = dg_sqlite_load_cell_months,
 
