@@ -36,6 +36,9 @@ static const DgPolicyRow policy[] = {
   { DG_ACTION_REOPEN_MONTH,     "reopen_month",    ADMIN,          ADMIN },
   { DG_ACTION_READ_RANKING,     "read_ranking",    OFFICE | ADMIN, OFFICE | ADMIN },
   { DG_ACTION_READ_QUOTA,       "read_quota",      ANYONE,         ANYONE },
+  { DG_ACTION_MANAGE_USERS,     "manage_users",    ADMIN,          ADMIN },
+  { DG_ACTION_CHANGE_PASSWORD,  "change_password", ANYONE,         ANYONE },
+  { DG_ACTION_READ_AUDIT,       "read_audit",      ADMIN,          ADMIN },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (policy) == DG_N_ACTIONS);

@@ -26,6 +26,9 @@ typedef enum
   DG_ACTION_REOPEN_MONTH,
   DG_ACTION_READ_RANKING,      /* the dust-fall and road tables and the assessment files */
   DG_ACTION_READ_QUOTA,        /* the daily quota table */
+  DG_ACTION_MANAGE_USERS,      /* list, add, change, disable users and end their sessions */
+  DG_ACTION_CHANGE_PASSWORD,   /* change one's own password */
+  DG_ACTION_READ_AUDIT,        /* read the audit log */
   DG_N_ACTIONS
 } DgAction;
 

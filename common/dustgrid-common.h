@@ -2,6 +2,7 @@
 #pragma once
 
 #include "dg-enum.h"
+#include "dg-admin.h"
 #include "dg-error.h"
 #include "dg-round.h"
 #include "dg-date.h"

@@ -76,6 +76,17 @@ make_dummy_hash (gpointer data)
   return dg_auth_hash_password (self, "dustgrid: no such user", NULL);
 }
 
+/* A new token: TOKEN_BYTES random bytes, in hex. */
+static void
+make_token (char hex[TOKEN_BYTES * 2 + 1])
+{
+  unsigned char bytes[TOKEN_BYTES];
+
+  randombytes_buf (bytes, sizeof bytes);
+  sodium_bin2hex (hex, TOKEN_BYTES * 2 + 1, bytes, sizeof bytes);
+  sodium_memzero (bytes, sizeof bytes);
+}
+
 static char *
 token_hash (const char *token)
 {
@@ -261,9 +272,9 @@ dg_auth_login (DgAuth      *self,
 {
   g_autofree char *hash = NULL;
   g_autofree char *stored_hash = NULL;
+  g_autoptr(DgUser) user = NULL;
   g_autoptr(GDateTime) expiry = NULL;
   g_autoptr(GError) local_error = NULL;
-  unsigned char bytes[TOKEN_BYTES];
   char hex[TOKEN_BYTES * 2 + 1];
   DgRole user_role = DG_ROLE_INSPECTOR;
   gboolean found;
@@ -283,7 +294,7 @@ dg_auth_login (DgAuth      *self,
       return NULL;
     }
 
-  found = dg_store_get_user (self->store, username, &user_role, &stored_hash, &local_error);
+  found = dg_store_lookup_user (self->store, username, &user, &stored_hash, &local_error);
   if (local_error != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
@@ -292,7 +303,10 @@ dg_auth_login (DgAuth      *self,
 
   if (found)
     {
-      ok = verify_password (self, stored_hash, password);
+      /* A disabled user's password is still checked, so the answer takes as long and says no
+       * more than a wrong password would. */
+      ok = verify_password (self, stored_hash, password) && !user->disabled;
+      user_role = user->role;
     }
   else
     {
@@ -305,17 +319,23 @@ dg_auth_login (DgAuth      *self,
 
   if (!ok)
     {
+      g_autoptr(JsonObject) detail = json_object_new ();
+
       record_failure (self, username);
+      /* For the administrator reading the log: a guessed name, a wrong password, or a user
+       * who is disabled. */
+      json_object_set_string_member (detail, "reason",
+                                     !found ? "no_such_user" :
+                                     user->disabled ? "disabled" : "wrong_password");
+      if (!dg_store_audit (self->store, username, DG_AUDIT_LOGIN_FAILED, username, detail, error))
+        return NULL;
       dg_set_error (error, DG_ERROR_UNAUTHORIZED, NULL, "wrong username or password");
       return NULL;
     }
 
   clear_failures (self, username);
 
-  randombytes_buf (bytes, sizeof bytes);
-  sodium_bin2hex (hex, sizeof hex, bytes, sizeof bytes);
-  sodium_memzero (bytes, sizeof bytes);
-
+  make_token (hex);
   now = g_get_real_time () / G_USEC_PER_SEC;
   hash = token_hash (hex);
   if (!dg_store_add_token (self->store, hash, username, now + DG_TOKEN_LIFETIME_SECONDS, error))
@@ -329,6 +349,83 @@ dg_auth_login (DgAuth      *self,
       *expires_at = g_date_time_format (expiry, "%Y-%m-%dT%H:%M:%SZ");
     }
 
+  return g_strdup (hex);
+}
+
+char *
+dg_auth_change_password (DgAuth      *self,
+                         const char  *username,
+                         const char  *old_password,
+                         const char  *new_password,
+                         char       **expires_at,
+                         guint       *retry_after,
+                         GError     **error)
+{
+  g_autofree char *stored_hash = NULL;
+  g_autofree char *new_hash = NULL;
+  g_autofree char *hash = NULL;
+  g_autoptr(DgUser) user = NULL;
+  g_autoptr(GError) local_error = NULL;
+  char hex[TOKEN_BYTES * 2 + 1];
+  gint64 now;
+  guint wait;
+
+  g_return_val_if_fail (DG_IS_AUTH (self), NULL);
+  g_return_val_if_fail (username != NULL, NULL);
+
+  /* A stolen token must not let its thief guess the password faster than a login would. */
+  wait = rate_limit_wait (self, username);
+  if (wait > 0)
+    {
+      if (retry_after != NULL)
+        *retry_after = wait;
+      dg_set_error (error, DG_ERROR_RATE_LIMITED, NULL,
+                    "too many failed logins; try again in %u s", wait);
+      return NULL;
+    }
+
+  if (!dg_store_lookup_user (self->store, username, &user, &stored_hash, &local_error))
+    {
+      if (local_error != NULL)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        dg_set_error (error, DG_ERROR_UNAUTHORIZED, NULL, "the token is invalid or expired");
+      return NULL;
+    }
+
+  if (old_password == NULL || !verify_password (self, stored_hash, old_password))
+    {
+      g_autoptr(JsonObject) detail = json_object_new ();
+
+      record_failure (self, username);
+      json_object_set_string_member (detail, "reason", "wrong_old_password");
+      if (!dg_store_audit (self->store, username, DG_AUDIT_LOGIN_FAILED, username, detail, error))
+        return NULL;
+      dg_set_error (error, DG_ERROR_UNAUTHORIZED, "old_password", "old_password is wrong");
+      return NULL;
+    }
+  clear_failures (self, username);
+
+  if (!dg_password_validate (new_password, "new_password", error))
+    return NULL;
+  new_hash = dg_auth_hash_password (self, new_password, error);
+  if (new_hash == NULL)
+    return NULL;
+
+  make_token (hex);
+  now = g_get_real_time () / G_USEC_PER_SEC;
+  hash = token_hash (hex);
+  if (!dg_store_change_password (self->store, username, new_hash, hash,
+                                 now + DG_TOKEN_LIFETIME_SECONDS, error))
+    return NULL;
+
+  if (expires_at != NULL)
+    {
+      g_autoptr(GDateTime) expiry = g_date_time_new_from_unix_utc (now +
+                                                                   DG_TOKEN_LIFETIME_SECONDS);
+
+      *expires_at = g_date_time_format (expiry, "%Y-%m-%dT%H:%M:%SZ");
+    }
   return g_strdup (hex);
 }
 

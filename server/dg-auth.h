@@ -39,6 +39,19 @@ char       *dg_auth_login               (DgAuth      *self,
                                          guint       *retry_after,
                                          GError     **error);
 
+/* Blocking. A signed-in user's own new password (design 6.1): @old_password checked as a login
+ * checks it (rate limit included: DG_ERROR_RATE_LIMITED; DG_ERROR_UNAUTHORIZED on field
+ * "old_password" when wrong, logged in the audit log), @new_password validated
+ * (DG_ERROR_INVALID_FIELD on "new_password"), every token of the user revoked and a new one
+ * returned, as a login returns it. */
+char       *dg_auth_change_password     (DgAuth      *self,
+                                         const char  *username,
+                                         const char  *old_password,
+                                         const char  *new_password,
+                                         char       **expires_at,
+                                         guint       *retry_after,
+                                         GError     **error);
+
 /* Blocking. The user and role a bearer token stands for; DG_ERROR_UNAUTHORIZED when the token
  * is unknown, revoked or expired. */
 gboolean    dg_auth_check_token         (DgAuth      *self,

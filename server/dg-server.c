@@ -65,6 +65,13 @@ static const DgRoute routes[] = {
   { "GET",  "/api/v1/reports/roads",        DG_ACTION_READ_RANKING,  SMALL, dg_route_roads },
   { "GET",  "/api/v1/reports/quota",        DG_ACTION_READ_QUOTA,    SMALL, dg_route_quota },
   { "GET",  "/api/v1/reports/assessment",   DG_ACTION_READ_RANKING,  SMALL, dg_route_assessment },
+  { "GET",  "/api/v1/users",                DG_ACTION_MANAGE_USERS,  SMALL, dg_route_list_users },
+  { "POST", "/api/v1/users",                DG_ACTION_MANAGE_USERS,  SMALL, dg_route_create_user },
+  { "PATCH", "/api/v1/users/{name}",        DG_ACTION_MANAGE_USERS,  SMALL, dg_route_update_user },
+  { "POST", "/api/v1/users/{name}/revoke",  DG_ACTION_MANAGE_USERS,  SMALL, dg_route_revoke_user },
+  { "POST", "/api/v1/password",             DG_ACTION_CHANGE_PASSWORD, SMALL,
+    dg_route_change_password },
+  { "GET",  "/api/v1/audit",                DG_ACTION_READ_AUDIT,    SMALL, dg_route_read_audit },
 };
 
 #undef SMALL
@@ -134,6 +141,14 @@ too_large_message (gsize limit)
     return g_strdup_printf ("the body is larger than %zu MiB", limit / (1024 * 1024));
 
   return g_strdup_printf ("the body is larger than %zu KiB", limit / 1024);
+}
+
+/* Whether @route checks a password with Argon2 before it answers: those wait in the login
+ * pool, so a flood of them cannot hold every thread of GTask's. */
+static gboolean
+hashes_password (const DgRoute *route)
+{
+  return route->handler == dg_route_login || route->handler == dg_route_change_password;
 }
 
 /* ---- Request flow ---- */
@@ -309,7 +324,7 @@ handler_cb (SoupServer        *server,
       return;
     }
 
-  if (route->handler == dg_route_login &&
+  if (hashes_password (route) &&
       g_thread_pool_unprocessed (self->login_pool) >= MAX_QUEUED_LOGINS)
     {
       dg_http_respond_error_code (msg, DG_ERROR_UNAVAILABLE, NULL, "too many logins at once");
@@ -327,6 +342,20 @@ handler_cb (SoupServer        *server,
     {
       dg_http_respond_error_code (msg, DG_ERROR_INVALID_FIELD, "month", "month must be YYYY-MM");
       return;
+    }
+  if (strstr (route->pattern, "{name}") != NULL)
+    {
+      /* A user name arrives percent-encoded (张三 as %E5%BC%A0…); one that no user could have
+       * (an escaped '/', a space) names no user. */
+      char *name = g_uri_unescape_string (capture, "/");
+
+      g_free (capture);
+      capture = name;
+      if (!dg_username_validate (capture, NULL))
+        {
+          dg_http_respond_error_code (msg, DG_ERROR_NOT_FOUND, NULL, "no such user");
+          return;
+        }
     }
 
   req = g_new0 (DgRequest, 1);
@@ -355,7 +384,7 @@ handler_cb (SoupServer        *server,
   task = g_task_new (self, NULL, request_done_cb, g_object_ref (msg));
   g_task_set_source_tag (task, handler_cb);
   g_task_set_task_data (task, req, (GDestroyNotify) dg_request_free);
-  if (route->handler == dg_route_login)
+  if (hashes_password (route))
     g_thread_pool_push (self->login_pool, g_object_ref (task), NULL);
   else
     g_task_run_in_thread (task, run_request_thread);

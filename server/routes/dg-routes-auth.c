@@ -12,11 +12,33 @@
 #include "dg-routes.h"
 
 void
+dg_route_answer_session (DgRequest  *req,
+                         const char *token,
+                         DgRole      role,
+                         const char *username,
+                         const char *expires_at)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "token");
+  json_builder_add_string_value (builder, token);
+  json_builder_set_member_name (builder, "role");
+  json_builder_add_string_value (builder, dg_role_to_string (role));
+  json_builder_set_member_name (builder, "username");
+  json_builder_add_string_value (builder, username);
+  json_builder_set_member_name (builder, "expires_at");
+  json_builder_add_string_value (builder, expires_at);
+  json_builder_end_object (builder);
+
+  req->response = json_builder_get_root (builder);
+}
+
+void
 dg_route_login (DgRequest  *req,
                 GError    **error)
 {
   g_autoptr(JsonNode) root = NULL;
-  g_autoptr(JsonBuilder) builder = NULL;
   g_autofree char *username = NULL;
   g_autofree char *password = NULL;
   g_autofree char *token = NULL;
@@ -45,20 +67,8 @@ dg_route_login (DgRequest  *req,
     }
 
   req->user = g_strdup (username);
-  builder = json_builder_new ();
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "token");
-  json_builder_add_string_value (builder, token);
-  json_builder_set_member_name (builder, "role");
-  json_builder_add_string_value (builder, dg_role_to_string (role));
-  json_builder_set_member_name (builder, "username");
-  json_builder_add_string_value (builder, username);
-  json_builder_set_member_name (builder, "expires_at");
-  json_builder_add_string_value (builder, expires_at);
-  json_builder_end_object (builder);
-
+  dg_route_answer_session (req, token, role, username, expires_at);
   memset (token, 0, strlen (token));
-  req->response = json_builder_get_root (builder);
 }
 
 void

@@ -13,6 +13,12 @@ G_BEGIN_DECLS
 /* dg-routes-auth.c */
 void dg_route_login          (DgRequest *req, GError **error);
 void dg_route_logout         (DgRequest *req, GError **error);
+/* Answers a new session: {"token","role","username","expires_at"}, as a login does. */
+void dg_route_answer_session (DgRequest  *req,
+                              const char *token,
+                              DgRole      role,
+                              const char *username,
+                              const char *expires_at);
 
 /* dg-routes-records.c */
 void dg_route_push_changes   (DgRequest *req, GError **error);
@@ -29,5 +35,13 @@ void dg_route_dustfall       (DgRequest *req, GError **error);
 void dg_route_roads          (DgRequest *req, GError **error);
 void dg_route_quota          (DgRequest *req, GError **error);
 void dg_route_assessment     (DgRequest *req, GError **error);
+
+/* dg-routes-users.c */
+void dg_route_list_users      (DgRequest *req, GError **error);
+void dg_route_create_user     (DgRequest *req, GError **error);
+void dg_route_update_user     (DgRequest *req, GError **error);
+void dg_route_revoke_user     (DgRequest *req, GError **error);
+void dg_route_change_password (DgRequest *req, GError **error);
+void dg_route_read_audit      (DgRequest *req, GError **error);
 
 G_END_DECLS

@@ -67,6 +67,10 @@ typedef gboolean (*DgStoreRevisionFunc) (const DgStoreRevision  *revision,
 /* Called for each row of a pull; the callee may take the row's strings (setting them NULL). */
 typedef void     (*DgStoreRowFunc)      (DgStoreRow             *row,
                                          gpointer                user_data);
+/* Called for each event of the audit log (borrowed); FALSE (with @error set) stops the walk. */
+typedef gboolean (*DgStoreAuditFunc)    (const DgAuditEvent     *event,
+                                         gpointer                user_data,
+                                         GError                **error);
 /* Called for each stored record a loader reads: its id, data (canonical JSON text) and owner. */
 typedef void     (*DgStoreDataFunc)     (const char             *id,
                                          const char             *data,
@@ -130,20 +134,36 @@ struct _DgStoreBackend
                                   const char     *password_hash,
                                   const char     *now,
                                   GError        **error);
-  /* *found FALSE when there is no such user, or its role is unknown to this build. */
+  /* *found FALSE when there is no such user, or its role is unknown to this build; @user and
+   * @password_hash may be NULL. */
   gboolean   (*get_user)         (DgStoreDb      *db,
                                   const char     *username,
                                   gboolean       *found,
-                                  DgRole         *role,
+                                  DgUser        **user,
                                   char          **password_hash,
+                                  GError        **error);
+  /* Every user whose role this build knows (DgUser *), by name. */
+  GPtrArray *(*list_users)       (DgStoreDb      *db,
+                                  GError        **error);
+  /* Adds @user, or sets every field of the one of that name but its created_at; with a NULL
+   * @password_hash the stored one stays (a new user needs one). */
+  gboolean   (*save_user)        (DgStoreDb      *db,
+                                  const DgUser   *user,
+                                  const char     *password_hash,
+                                  GError        **error);
+  /* Notes that @username signed in at @now. */
+  gboolean   (*user_signed_in)   (DgStoreDb      *db,
+                                  const char     *username,
+                                  const char     *now,
                                   GError        **error);
   gboolean   (*add_token)        (DgStoreDb      *db,
                                   const char     *token_hash,
                                   const char     *username,
                                   gint64          expires_at,
                                   GError        **error);
-  /* The token whose hash is @token_hash, not revoked and expiring after @now, with its user's
-   * name and role and the hash as stored (which the store compares in constant time). */
+  /* The token whose hash is @token_hash, not revoked, expiring after @now and of a user who is
+   * not disabled, with its user's name and role and the hash as stored (which the store
+   * compares in constant time). */
   gboolean   (*lookup_token)     (DgStoreDb      *db,
                                   const char     *token_hash,
                                   gint64          now,
@@ -161,10 +181,30 @@ struct _DgStoreBackend
                                   const char     *username,
                                   gint64          now,
                                   GError        **error);
-  /* Revokes every token of @username. */
+  /* Revokes every token of @username; *n_revoked (may be NULL) gets how many were live. */
   gboolean   (*revoke_user_tokens) (DgStoreDb    *db,
                                     const char   *username,
+                                    gint64       *n_revoked,
                                     GError      **error);
+
+  /* ---- The audit log (design 6.1) ---- */
+
+  /* The last event's seq and hash (0 and "" when there is none), inside a write transaction. */
+  gboolean   (*last_audit)       (DgStoreDb           *db,
+                                  gint64              *seq,
+                                  char               **hash,
+                                  GError             **error);
+  /* Appends @event, its seq and hash made by the store. */
+  gboolean   (*add_audit)        (DgStoreDb           *db,
+                                  const DgAuditEvent  *event,
+                                  GError             **error);
+  /* The events with seq > @since, by seq, at most @limit (-1: all). */
+  gboolean   (*audit)            (DgStoreDb           *db,
+                                  gint64               since,
+                                  gint64               limit,
+                                  DgStoreAuditFunc     func,
+                                  gpointer             user_data,
+                                  GError             **error);
 
   /* ---- Records ---- */
 

@@ -26,9 +26,9 @@ typedef struct
 
 /* ---- The hash chain ---- */
 
-static char *
-sha256_hex (const char *prev,
-            const char *text)
+char *
+dg_store_chain_hash (const char *prev,
+                     const char *text)
 {
   GChecksum *checksum = g_checksum_new (G_CHECKSUM_SHA256);
   char *hex;
@@ -123,7 +123,7 @@ dg_store_revision_hash (const char            *prev_hash,
 
   canonical = data_is_canonical ? revision_canonical_fast (revision)
                                 : revision_canonical (revision);
-  return sha256_hex (prev_hash, canonical);
+  return dg_store_chain_hash (prev_hash, canonical);
 }
 
 /* Appends a revision of @id to the chain, as this batch's user at its time. */
@@ -471,6 +471,19 @@ apply_one (DgStore   *self,
                        change->deleted, change->deleted ? NULL : data_text, error))
     goto failed;
 
+  /* Who changed the district's roads, cells, units and rules is the audit log's (6.1). */
+  if (dg_record_type_is_reference (change->type))
+    {
+      g_autoptr(JsonObject) detail = json_object_new ();
+
+      json_object_set_string_member (detail, "type", dg_record_type_to_string (change->type));
+      json_object_set_int_member (detail, "rev", row.rev);
+      json_object_set_boolean_member (detail, "deleted", change->deleted);
+      if (!dg_store_audit_locked (self, batch->now, batch->user, DG_AUDIT_REFERENCE_CHANGED,
+                                  change->id, detail, error))
+        goto failed;
+    }
+
   forget_cell_months (self, change->type, change->deleted ? NULL : data,
                       found ? existing.month : NULL);
   if (!backend->index_record (self->db, change->type, change->id, row.owner,
@@ -800,6 +813,8 @@ dg_store_return_record (DgStore     *self,
   g_autoptr(GMutexLocker) locker = NULL;
   g_auto(DgStoreRow) row = { 0 };
   g_autofree char *prev_hash = NULL;
+  g_autofree char *now = NULL;
+  g_autoptr(JsonObject) detail = NULL;
   gboolean found = FALSE;
   gboolean closed = FALSE;
   gint64 seq = 0;
@@ -836,7 +851,13 @@ dg_store_return_record (DgStore     *self,
 
   /* A new seq so that pulls carry the return to the author; the content, and so the rev, stay. */
   seq++;
+  detail = json_object_new ();
+  json_object_set_string_member (detail, "type", dg_record_type_to_string (row.type));
+  json_object_set_string_member (detail, "author", row.owner);
+  json_object_set_string_member (detail, "reason", reason);
+  now = dg_timestamp_now ();
   if (!backend->return_record (self->db, id, reason, seq, error) ||
+      !dg_store_audit_locked (self, now, user, DG_AUDIT_RECORD_RETURNED, id, detail, error) ||
       !backend->commit (self->db, error))
     goto failed;
 

@@ -13,12 +13,14 @@
 /* What a copy carries, parents before children. A table another part of the store adds
  * (audit, attachments…) is one more line here, and the copy carries it in every backend. */
 static const DgStoreTable copy_tables[] = {
-  { "users", "username, role, password_hash, created_at", 4, "username" },
+  { "users", "username, role, password_hash, created_at, display_name, unit_id, disabled,"
+    " last_login_at", 8, "username" },
   { "tokens", "hash, username, expires_at, revoked", 4, "hash" },
   { "months", "month, closed, changed_by, changed_at, frozen_through", 5, "month" },
   { "records", "id, type, rev, seq, deleted, owner, updated_at, state, reason, data, computed,"
     " month", 12, "seq" },
   { "revisions", "n, record_id, rev, type, author, updated_at, deleted, data, hash", 9, "n" },
+  { "audit", "seq, at, actor, action, target, detail, hash", 7, "seq" },
 };
 
 typedef struct

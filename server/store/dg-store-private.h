@@ -80,11 +80,32 @@ GPtrArray  *dg_store_apply_batch_locked  (DgStore           *self,
 void        dg_store_add_revision_json   (JsonBuilder           *builder,
                                           const DgStoreRevision *revision,
                                           gboolean               as_history);
+/* The link of every chain the store keeps (revisions, the audit log): the hex SHA-256 of @prev
+ * (the hash of the link before, "" for the first) followed by @text. */
+char       *dg_store_chain_hash          (const char            *prev,
+                                          const char            *text);
 /* The hash of @revision following @prev_hash in the chain: SHA-256 (prev ‖ canonical JSON of
  * the revision). With @data_is_canonical, @revision's data is taken as canonical JSON text as
  * it is, rather than parsed and written again (what verify does, so a difference shows). */
 char       *dg_store_revision_hash       (const char            *prev_hash,
                                           const DgStoreRevision *revision,
                                           gboolean               data_is_canonical);
+
+/* dg-store-audit.c */
+
+/* Appends an event to the audit log, inside the write transaction under way: its seq follows
+ * the last one's and its hash chains to it. @detail (may be NULL) is stored as canonical JSON. */
+gboolean    dg_store_audit_locked        (DgStore           *self,
+                                          const char        *at,
+                                          const char        *actor,
+                                          const char        *action,
+                                          const char        *target,
+                                          JsonObject        *detail,
+                                          GError           **error);
+/* Walks the audit chain (dg_store_verify()): FALSE with DG_ERROR_CONFLICT naming the first bad
+ * event. */
+gboolean    dg_store_verify_audit_locked (DgStore           *self,
+                                          gint64            *n_events,
+                                          GError           **error);
 
 G_END_DECLS

@@ -295,7 +295,7 @@ dg_store_put_user (DgStore     *self,
   if (!self->backend->begin_write (self->db, &seq, &prev_hash, error))
     return FALSE;
   if (!self->backend->put_user (self->db, username, role, password_hash, now, error) ||
-      !self->backend->revoke_user_tokens (self->db, username, error) ||
+      !self->backend->revoke_user_tokens (self->db, username, NULL, error) ||
       !self->backend->commit (self->db, error))
     {
       self->backend->rollback (self->db);
@@ -313,14 +313,17 @@ dg_store_get_user (DgStore     *self,
                    GError     **error)
 {
   g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(DgUser) user = NULL;
   gboolean found = FALSE;
 
   locker = dg_store_lock_open (self, error);
   if (locker == NULL)
     return FALSE;
 
-  if (!self->backend->get_user (self->db, username, &found, role, password_hash, error))
+  if (!self->backend->get_user (self->db, username, &found, &user, password_hash, error))
     return FALSE;
+  if (found && role != NULL)
+    *role = user->role;
   return found;
 }
 
@@ -335,9 +338,13 @@ dg_store_add_token (DgStore     *self,
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
   /* Each sign-in clears the user's dead tokens, so the table holds live sessions only. */
+  g_autofree char *stamp = dg_timestamp_now ();
+
+  /* The administrator's list shows when each user last signed in (design 6.1). */
   return locker != NULL &&
          self->backend->purge_tokens (self->db, username, now, error) &&
-         self->backend->add_token (self->db, token_hash, username, expires_at, error);
+         self->backend->add_token (self->db, token_hash, username, expires_at, error) &&
+         self->backend->user_signed_in (self->db, username, stamp, error);
 }
 
 gboolean
@@ -518,13 +525,27 @@ dg_store_set_month_closed (DgStore     *self,
 {
   g_autoptr(GMutexLocker) locker = NULL;
   g_autofree char *now = NULL;
+  g_autofree char *prev_hash = NULL;
+  gint64 seq;
 
   locker = dg_store_lock_open (self, error);
   if (locker == NULL)
     return FALSE;
 
   now = dg_timestamp_now ();
-  return self->backend->set_month_closed (self->db, month, closed, user, now, error);
+  /* The month and its event in the audit log, together. */
+  if (!self->backend->begin_write (self->db, &seq, &prev_hash, error))
+    return FALSE;
+  if (!self->backend->set_month_closed (self->db, month, closed, user, now, error) ||
+      !dg_store_audit_locked (self, now, user != NULL ? user : "system",
+                              closed ? DG_AUDIT_MONTH_CLOSED : DG_AUDIT_MONTH_REOPENED, month,
+                              NULL, error) ||
+      !self->backend->commit (self->db, error))
+    {
+      self->backend->rollback (self->db);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 gboolean
@@ -604,6 +625,9 @@ dg_store_verify (DgStore     *self,
                     stale_id, stale_rev);
       return FALSE;
     }
+
+  if (!dg_store_verify_audit_locked (self, NULL, error))
+    return FALSE;
 
   if (n_revisions != NULL)
     *n_revisions = walk.n;

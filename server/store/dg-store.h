@@ -32,10 +32,12 @@ enum
   DG_STORE_SCHEMA_V2_REPORT_TABLES_DRAFT = 2,   /* SQLite only, for a few hours; dropped by 3 */
   DG_STORE_SCHEMA_V3_REPORT_TABLES = 3,         /* check_rows, check_points, sample_values */
   DG_STORE_SCHEMA_V4_FROZEN_MONTHS = 4,         /* months.frozen_through, revisions_by_type */
+  DG_STORE_SCHEMA_V5_ADMINISTRATION = 5,        /* users' display name, unit, disabled and last
+                                                 * sign-in; the audit log (design 6.1) */
 };
 /* The schema version this build writes (SQLite's PRAGMA user_version, PostgreSQL's
  * dg_meta.schema_version). */
-#define DG_STORE_SCHEMA_VERSION DG_STORE_SCHEMA_V4_FROZEN_MONTHS
+#define DG_STORE_SCHEMA_VERSION DG_STORE_SCHEMA_V5_ADMINISTRATION
 
 /* Opens the database at @path with the schema of this build: a SQLite file (created when
  * missing), or with a postgresql:// (or postgres://) URI a PostgreSQL database, which must
@@ -84,6 +86,67 @@ gboolean    dg_store_lookup_token         (DgStore      *self,
                                            GError      **error);
 gboolean    dg_store_revoke_token         (DgStore      *self,
                                            const char   *token_hash,
+                                           GError      **error);
+
+/* ---- Administering users (design 6.1) ---- */
+
+/* FALSE without an error when there is no such user; @user and @password_hash may be NULL. */
+gboolean    dg_store_lookup_user          (DgStore      *self,
+                                           const char   *username,
+                                           DgUser      **user,
+                                           char        **password_hash,
+                                           GError      **error);
+/* Every user (DgUser *), by name. */
+GPtrArray  *dg_store_list_users           (DgStore      *self,
+                                           GError      **error);
+/* Adds @user (validated: DG_ERROR_INVALID_FIELD) with @password_hash, as @actor; its
+ * created_at is now. DG_ERROR_CONFLICT when the name is taken. */
+gboolean    dg_store_create_user          (DgStore      *self,
+                                           const DgUser *user,
+                                           const char   *password_hash,
+                                           const char   *actor,
+                                           GError      **error);
+/* Applies @patch to @username as @actor, with @password_hash for a new password (NULL: none):
+ * disabling, a new role or a new password revoke every token of the user in the same
+ * transaction. Returns the user as it now is; DG_ERROR_NOT_FOUND, DG_ERROR_INVALID_FIELD (a
+ * unit user without a unit), DG_ERROR_CONFLICT when it would leave no administrator enabled. */
+DgUser     *dg_store_update_user          (DgStore           *self,
+                                           const char        *username,
+                                           const DgUserPatch *patch,
+                                           const char        *password_hash,
+                                           const char        *actor,
+                                           GError           **error);
+/* Revokes every token of @username as @actor; *n_revoked gets how many were live.
+ * DG_ERROR_NOT_FOUND when there is no such user. */
+gboolean    dg_store_revoke_user          (DgStore      *self,
+                                           const char   *username,
+                                           const char   *actor,
+                                           gint64       *n_revoked,
+                                           GError      **error);
+/* A user's own new password: stored, every token of the user revoked, then @token_hash added
+ * (expiring at @expires_at) as the one session left, in one transaction. */
+gboolean    dg_store_change_password      (DgStore      *self,
+                                           const char   *username,
+                                           const char   *password_hash,
+                                           const char   *token_hash,
+                                           gint64        expires_at,
+                                           GError      **error);
+
+/* ---- The audit log (design 6.1) ---- */
+
+/* Appends an event in a transaction of its own (a failed login); @detail may be NULL. */
+gboolean    dg_store_audit                (DgStore      *self,
+                                           const char   *actor,
+                                           const char   *action,
+                                           const char   *target,
+                                           JsonObject   *detail,
+                                           GError      **error);
+/* Events with seq > @since, by seq, at most @limit (DgAuditEvent *). */
+GPtrArray  *dg_store_read_audit           (DgStore      *self,
+                                           gint64        since,
+                                           guint         limit,
+                                           gint64       *next,
+                                           gboolean     *more,
                                            GError      **error);
 
 /* ---- Records ---- */
@@ -198,8 +261,9 @@ GPtrArray  *dg_store_load_dustfall_samples (DgStore          *self,
 
 /* ---- Administration ---- */
 
-/* Walks the revision chain. FALSE with DG_ERROR_CONFLICT naming the first bad revision
- * ("revision 12 of record … (rev 3): hash mismatch") when it is broken. */
+/* Walks the revision chain, then the audit log's. FALSE with DG_ERROR_CONFLICT naming the first
+ * bad revision ("revision 12 of record … (rev 3): hash mismatch") or event ("audit event 7: hash
+ * mismatch") when one is broken. */
 gboolean    dg_store_verify               (DgStore      *self,
                                            gint64       *n_revisions,
                                            GError      **error);

@@ -152,6 +152,9 @@ check_route (const DgRoute *route,
 
   g_string_replace (path, "{id}", id, 0);
   g_string_replace (path, "{month}", "2020-01", 0);
+  /* A user whose changes below (a display name, an end to sessions it has none of) leave the
+   * matrix's tokens as they are. */
+  g_string_replace (path, "{name}", OTHER_AUTHOR, 0);
   if (g_str_has_prefix (route->pattern, "/api/v1/reports/"))
     g_string_append (path, "?month=2025-03");
 
@@ -159,6 +162,15 @@ check_route (const DgRoute *route,
     body = g_strdup ("{\"username\":\"office\",\"password\":\"office\"}");
   else if (g_str_has_suffix (route->pattern, "/return"))
     body = g_strdup ("{\"reason\":\"please weigh point 3 again\"}");
+  else if (g_str_equal (route->pattern, "/api/v1/users") && g_str_equal (route->method, "POST"))
+    body = g_strdup_printf ("{\"username\":\"new%u\",\"role\":\"inspector\","
+                            "\"password\":\"a long enough password\"}", ++matrix.edits);
+  else if (g_str_has_prefix (route->pattern, "/api/v1/users/{name}") &&
+           g_str_equal (route->method, "PATCH"))
+    body = g_strdup_printf ("{\"display_name\":\"巡查员 %u\"}", ++matrix.edits);
+  else if (route->action == DG_ACTION_CHANGE_PASSWORD)
+    body = g_strdup_printf ("{\"old_password\":\"%s\",\"new_password\":\"a new password\"}",
+                            caller == NOBODY ? "x" : role_users[caller]);
   else if (is_push)
     {
       change = check_change (id, current_rev (id));
@@ -174,6 +186,8 @@ check_route (const DgRoute *route,
     expected = 403;
   else if (on_record && !dg_policy_allows (caller, route->action, scope))
     expected = 403;
+  else if (g_str_equal (route->pattern, "/api/v1/users") && g_str_equal (route->method, "POST"))
+    expected = 201;
   else
     expected = 200;
 
@@ -207,6 +221,20 @@ check_route (const DgRoute *route,
   if (route->action == DG_ACTION_READ_RECORD && !on_record && status == 200)
     g_assert_true (pull_holds (token, id) == dg_policy_allows (caller, DG_ACTION_READ_RECORD,
                                                                scope));
+
+  /* A new password ends every session but the one it answers with; the test's user gets its
+   * own password back (which ends that one too) and signs in again on its next request. */
+  if (route->action == DG_ACTION_CHANGE_PASSWORD && caller != NOBODY && status == 200)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *hash = dg_auth_hash_password (matrix.ts->auth, role_users[caller], &error);
+
+      g_assert_no_error (error);
+      g_assert_true (dg_store_put_user (matrix.ts->store, role_users[caller], caller, hash,
+                                        &error));
+      g_assert_no_error (error);
+      g_clear_pointer (&matrix.tokens[caller], g_free);
+    }
 
   /* Signing out revokes the token: the next request of this role signs in again. */
   if (route->action == DG_ACTION_SIGN_OUT && caller != NOBODY && status == 200)
@@ -274,7 +302,7 @@ main (int    argc,
 
   g_test_add_func ("/server/authz/table-holds-design", test_table_holds_design);
   routes = dg_server_get_routes (&n_routes);
-  g_assert_cmpuint (n_routes, >=, 13);
+  g_assert_cmpuint (n_routes, >=, 19);
   for (guint r = 0; r < n_routes; r++)
     {
       g_autofree char *name = g_strdup_printf ("/server/authz/%s%s", routes[r].method,

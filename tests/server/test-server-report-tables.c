@@ -280,11 +280,16 @@ test_filled_on_upgrade (Fixture       *fixture,
                                   "report tables: no database of it was ever without them"))
     return;
 
-  /* A version 1 database had no report tables, nor what version 4 added. */
+  /* A version 1 database had no report tables, nor what versions 4 and 5 added. */
   g_assert_true (dg_store_exec (fixture->store,
                                 "DROP TABLE check_rows; DROP TABLE check_points;"
                                 " DROP TABLE sample_values; DROP INDEX revisions_by_type;"
                                 " ALTER TABLE months DROP COLUMN frozen_through;"
+                                " DROP TABLE audit;"
+                                " ALTER TABLE users DROP COLUMN display_name;"
+                                " ALTER TABLE users DROP COLUMN unit_id;"
+                                " ALTER TABLE users DROP COLUMN disabled;"
+                                " ALTER TABLE users DROP COLUMN last_login_at;"
                                 " PRAGMA user_version = 1", &error));
   g_assert_no_error (error);
   g_clear_object (&fixture->store);
@@ -292,6 +297,18 @@ test_filled_on_upgrade (Fixture       *fixture,
   fixture->store = dg_store_open (fixture->path, &error);
   g_assert_no_error (error);
   assert_all_months (fixture->store);
+
+  /* The users of before are there, enabled, and the log starts empty and verifies. */
+  {
+    g_autoptr(DgUser) user = NULL;
+
+    g_assert_true (dg_store_lookup_user (fixture->store, "office", &user, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_false (user->disabled);
+    g_assert_null (user->display_name);
+    g_assert_true (dg_store_verify (fixture->store, NULL, &error));
+    g_assert_no_error (error);
+  }
 }
 
 int

@@ -725,6 +725,202 @@ test_auth_new_password_ends_sessions (Fixture       *f,
   g_assert_no_error (error);
 }
 
+/* ---- Administering users (6.1) ---- */
+
+static DgUser *
+make_user (const char *username,
+           DgRole      role)
+{
+  DgUser *user = dg_user_new ();
+
+  user->username = g_strdup (username);
+  user->role = role;
+  return user;
+}
+
+/* A user is made once (the name taken again is a conflict), listed with what was set, changed
+ * field by field; disabling ends its sessions and its tokens stay dead once enabled again; the
+ * last administrator cannot be disabled. */
+static void
+test_users_administered (Fixture       *f,
+                         gconstpointer  data)
+{
+  const gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autoptr(DgUser) anna = make_user ("anna", DG_ROLE_UNIT);
+  g_autoptr(DgUser) boss = make_user ("boss", DG_ROLE_ADMIN);
+  g_autoptr(DgUser) changed = NULL;
+  g_autoptr(DgUser) found = NULL;
+  g_autoptr(GPtrArray) users = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *hash = NULL;
+  DgUserPatch patch = { 0 };
+  DgRole role;
+  gint64 n = -1;
+
+  SKIP_IF_UNAVAILABLE (f);
+
+  /* A unit user needs its unit. */
+  g_assert_false (dg_store_create_user (f->store, anna, "hash-a", "admin", &error));
+  g_assert_error (error, DG_ERROR, DG_ERROR_INVALID_FIELD);
+  g_assert_cmpstr (dg_error_get_field (error), ==, "unit_id");
+  g_clear_error (&error);
+  anna->unit_id = g_strdup ("0b7c1a4e-2f0e-4c1d-9a55-3f5d2c7e8a10");
+  anna->display_name = g_strdup ("安娜");
+  g_assert_true (dg_store_create_user (f->store, anna, "hash-a", "admin", &error));
+  g_assert_no_error (error);
+  g_assert_false (dg_store_create_user (f->store, anna, "hash-b", "admin", &error));
+  g_assert_error (error, DG_ERROR, DG_ERROR_CONFLICT);
+  g_clear_error (&error);
+  g_assert_true (dg_store_create_user (f->store, boss, "hash-boss", "admin", &error));
+  g_assert_no_error (error);
+
+  users = dg_store_list_users (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (users->len, ==, 2);
+  found = g_ptr_array_index (users, 0);
+  g_assert_cmpstr (found->username, ==, "anna");
+  g_assert_cmpint (found->role, ==, DG_ROLE_UNIT);
+  g_assert_cmpstr (found->display_name, ==, "安娜");
+  g_assert_cmpstr (found->unit_id, ==, anna->unit_id);
+  g_assert_false (found->disabled);
+  g_assert_nonnull (found->created_at);
+  g_assert_null (found->last_login_at);
+  found = NULL;
+
+  g_assert_true (dg_store_add_token (f->store, "anna-1", "anna", now + 60, &error));
+  g_assert_no_error (error);
+  g_assert_true (dg_store_lookup_user (f->store, "anna", &found, &hash, &error));
+  g_assert_nonnull (found->last_login_at);
+  g_assert_cmpstr (hash, ==, "hash-a");
+  g_clear_pointer (&found, dg_user_free);
+
+  /* A display name leaves the sessions be; disabling ends them. */
+  patch.set_display_name = TRUE;
+  patch.display_name = "Anna";
+  changed = dg_store_update_user (f->store, "anna", &patch, NULL, "admin", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (changed->display_name, ==, "Anna");
+  g_assert_true (dg_store_lookup_token (f->store, "anna-1", now, NULL, &role, &error));
+  g_clear_pointer (&changed, dg_user_free);
+
+  patch = (DgUserPatch) { .set_disabled = TRUE, .disabled = TRUE };
+  changed = dg_store_update_user (f->store, "anna", &patch, NULL, "admin", &error);
+  g_assert_no_error (error);
+  g_assert_true (changed->disabled);
+  g_assert_false (dg_store_lookup_token (f->store, "anna-1", now, NULL, &role, &error));
+  g_clear_pointer (&changed, dg_user_free);
+  /* A token added while disabled (a login racing the change) answers nothing either. */
+  g_assert_true (dg_store_add_token (f->store, "anna-2", "anna", now + 60, &error));
+  g_assert_false (dg_store_lookup_token (f->store, "anna-2", now, NULL, &role, &error));
+  patch.disabled = FALSE;
+  changed = dg_store_update_user (f->store, "anna", &patch, NULL, "admin", &error);
+  g_assert_no_error (error);
+  g_assert_false (dg_store_lookup_token (f->store, "anna-1", now, NULL, &role, &error));
+  g_assert_true (dg_store_lookup_token (f->store, "anna-2", now, NULL, &role, &error));
+  g_clear_pointer (&changed, dg_user_free);
+
+  /* A reset password keeps the rest and ends the sessions, and says how many. */
+  g_assert_true (dg_store_revoke_user (f->store, "anna", "admin", &n, &error));
+  g_assert_cmpint (n, ==, 1);
+  g_assert_true (dg_store_add_token (f->store, "anna-3", "anna", now + 60, &error));
+  patch = (DgUserPatch) { 0 };
+  changed = dg_store_update_user (f->store, "anna", &patch, "hash-new", "admin", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (changed->display_name, ==, "Anna");
+  g_assert_false (dg_store_lookup_token (f->store, "anna-3", now, NULL, &role, &error));
+  g_clear_pointer (&hash, g_free);
+  g_assert_true (dg_store_lookup_user (f->store, "anna", NULL, &hash, &error));
+  g_assert_cmpstr (hash, ==, "hash-new");
+  g_clear_pointer (&changed, dg_user_free);
+
+  patch = (DgUserPatch) { .set_disabled = TRUE, .disabled = TRUE };
+  g_assert_null (dg_store_update_user (f->store, "boss", &patch, NULL, "boss", &error));
+  g_assert_error (error, DG_ERROR, DG_ERROR_CONFLICT);
+  g_clear_error (&error);
+  g_assert_null (dg_store_update_user (f->store, "nobody", &patch, NULL, "boss", &error));
+  g_assert_error (error, DG_ERROR, DG_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (dg_store_revoke_user (f->store, "nobody", "boss", &n, &error));
+  g_assert_error (error, DG_ERROR, DG_ERROR_NOT_FOUND);
+}
+
+/* Every administrative act leaves one event, in order, read page by page; the chain verifies,
+ * and an event changed behind the store's back is found. */
+static void
+test_audit_chained (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(DgUser) anna = make_user ("anna", DG_ROLE_OFFICE);
+  g_autoptr(GPtrArray) page = NULL;
+  g_autoptr(GPtrArray) rest = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = new_id (f);
+  g_autofree char *before = NULL;
+  g_autoptr(DgRecord) returned = NULL;
+  gint64 next = 0, next2 = 0, n_before;
+  gboolean more = FALSE;
+  DgAuditEvent *event;
+
+  SKIP_IF_UNAVAILABLE (f);
+
+  /* The import of the fixture: one event per reference record. */
+  page = dg_store_read_audit (f->store, 0, 100000, &next, &more, &error);
+  g_assert_no_error (error);
+  g_assert_false (more);
+  n_before = page->len;
+  g_assert_cmpint (n_before, >, 0);
+  event = g_ptr_array_index (page, 0);
+  g_assert_cmpstr (event->action, ==, DG_AUDIT_REFERENCE_CHANGED);
+  g_clear_pointer (&page, g_ptr_array_unref);
+
+  g_assert_true (dg_store_create_user (f->store, anna, "hash-a", "admin", &error));
+  g_assert_true (dg_store_audit (f->store, "mallory", DG_AUDIT_LOGIN_FAILED, "anna", NULL,
+                                 &error));
+  g_assert_true (dg_store_set_month_closed (f->store, "2025-02", TRUE, "office", &error));
+  assert_applied (apply (f, "inspector", DG_ROLE_INSPECTOR,
+                         check_change (id, 0, DG_TEST_ROAD_ID, "2025-03-05", 3.5)), 1);
+  returned = dg_store_return_record (f->store, id, "weigh again", "office", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (returned);
+
+  page = dg_store_read_audit (f->store, next, 2, &next2, &more, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (page->len, ==, 2);
+  g_assert_true (more);
+  event = g_ptr_array_index (page, 0);
+  g_assert_cmpint (event->seq, ==, n_before + 1);
+  g_assert_cmpstr (event->action, ==, DG_AUDIT_USER_CREATED);
+  g_assert_cmpstr (event->actor, ==, "admin");
+  g_assert_cmpstr (event->target, ==, "anna");
+  g_assert_nonnull (strstr (event->detail, "\"role\":\"office\""));
+  event = g_ptr_array_index (page, 1);
+  g_assert_cmpstr (event->action, ==, DG_AUDIT_LOGIN_FAILED);
+  g_assert_null (event->detail);
+  g_assert_cmpint (next2, ==, event->seq);
+
+  rest = dg_store_read_audit (f->store, next2, 100, &next, &more, &error);
+  g_assert_no_error (error);
+  g_assert_false (more);
+  g_assert_cmpuint (rest->len, ==, 2);
+  event = g_ptr_array_index (rest, 0);
+  g_assert_cmpstr (event->action, ==, DG_AUDIT_MONTH_CLOSED);
+  g_assert_cmpstr (event->target, ==, "2025-02");
+  event = g_ptr_array_index (rest, 1);
+  g_assert_cmpstr (event->action, ==, DG_AUDIT_RECORD_RETURNED);
+  g_assert_cmpstr (event->target, ==, id);
+  g_assert_nonnull (strstr (event->detail, "weigh again"));
+
+  g_assert_true (dg_store_verify (f->store, NULL, &error));
+  g_assert_no_error (error);
+  before = g_strdup_printf ("UPDATE audit SET actor = 'nobody' WHERE seq = %" G_GINT64_FORMAT,
+                            n_before + 1);
+  g_assert_true (dg_store_exec (f->store, before, &error));
+  g_assert_no_error (error);
+  g_assert_false (dg_store_verify (f->store, NULL, &error));
+  g_assert_error (error, DG_ERROR, DG_ERROR_CONFLICT);
+  g_assert_nonnull (strstr (error->message, "audit event"));
+}
+
 /* ---- Integrity ---- */
 
 /* The chain verifies, and so does a backup, opened as a database of its own; a revision or a
@@ -862,6 +1058,8 @@ main (int   argc,
     { "reports/loaders-read-what-was-written", test_report_loaders },
     { "auth/token-round-trip", test_auth_token_round_trip },
     { "auth/new-password-ends-sessions", test_auth_new_password_ends_sessions },
+    { "users/created-listed-changed-disabled", test_users_administered },
+    { "audit/every-act-chained-and-verified", test_audit_chained },
     { "integrity/backup-and-verify", test_backup_and_verify },
     { "lifecycle/reopen-and-close", test_reopen_and_close },
   };

@@ -129,16 +129,27 @@ gboolean   dg_pg_put_user           (DgStoreDb *db, const char *username, DgRole
                                      const char *password_hash, const char *now,
                                      GError **error);
 gboolean   dg_pg_get_user           (DgStoreDb *db, const char *username, gboolean *found,
-                                     DgRole *role, char **password_hash, GError **error);
+                                     DgUser **user, char **password_hash, GError **error);
+GPtrArray *dg_pg_list_users         (DgStoreDb *db, GError **error);
+gboolean   dg_pg_save_user          (DgStoreDb *db, const DgUser *user,
+                                     const char *password_hash, GError **error);
+gboolean   dg_pg_user_signed_in     (DgStoreDb *db, const char *username, const char *now,
+                                     GError **error);
 gboolean   dg_pg_add_token          (DgStoreDb *db, const char *token_hash,
                                      const char *username, gint64 expires_at, GError **error);
 gboolean   dg_pg_lookup_token       (DgStoreDb *db, const char *token_hash, gint64 now,
                                      gboolean *found, char **username, DgRole *role,
                                      char **stored_hash, GError **error);
 gboolean   dg_pg_revoke_token       (DgStoreDb *db, const char *token_hash, GError **error);
-gboolean   dg_pg_revoke_user_tokens (DgStoreDb *db, const char *username, GError **error);
+gboolean   dg_pg_revoke_user_tokens (DgStoreDb *db, const char *username, gint64 *n_revoked,
+                                     GError **error);
 gboolean   dg_pg_purge_tokens       (DgStoreDb *db, const char *username, gint64 now,
                                      GError **error);
+
+gboolean   dg_pg_last_audit         (DgStoreDb *db, gint64 *seq, char **hash, GError **error);
+gboolean   dg_pg_add_audit          (DgStoreDb *db, const DgAuditEvent *event, GError **error);
+gboolean   dg_pg_audit              (DgStoreDb *db, gint64 since, gint64 limit,
+                                     DgStoreAuditFunc func, gpointer user_data, GError **error);
 
 /* ---- dg-pg-changes.c ---- */
 

@@ -103,6 +103,24 @@ static const char *const schema_v4[] = {
   NULL
 };
 
+/* Design 6.1: what an administrator sees and sets of a user, and the audit log. IF NOT EXISTS,
+ * as in SQLite, so that a database set back to an older version number upgrades again. */
+static const char *const schema_v5[] = {
+  "ALTER TABLE users ADD COLUMN IF NOT EXISTS display_name " T,
+  "ALTER TABLE users ADD COLUMN IF NOT EXISTS unit_id " T,
+  "ALTER TABLE users ADD COLUMN IF NOT EXISTS disabled INTEGER NOT NULL DEFAULT 0",
+  "ALTER TABLE users ADD COLUMN IF NOT EXISTS last_login_at " T,
+  "CREATE TABLE IF NOT EXISTS audit ("
+  "  seq BIGINT PRIMARY KEY,"
+  "  at " T " NOT NULL,"
+  "  actor " T " NOT NULL,"
+  "  action " T " NOT NULL,"
+  "  target " T ","
+  "  detail " T ","
+  "  hash " T " NOT NULL)",
+  NULL
+};
+
 /* This backend's steps, one per entry of the store's list of versions. */
 static const struct
 {
@@ -113,6 +131,7 @@ static const struct
   { DG_STORE_SCHEMA_V2_REPORT_TABLES_DRAFT, schema_v2 },
   { DG_STORE_SCHEMA_V3_REPORT_TABLES, schema_v3 },
   { DG_STORE_SCHEMA_V4_FROZEN_MONTHS, schema_v4 },
+  { DG_STORE_SCHEMA_V5_ADMINISTRATION, schema_v5 },
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (steps) == DG_STORE_SCHEMA_VERSION);
 

@@ -495,10 +495,16 @@ const DgStoreBackend dg_pg_backend = {
 
   .put_user = dg_pg_put_user,
   .get_user = dg_pg_get_user,
+  .list_users = dg_pg_list_users,
+  .save_user = dg_pg_save_user,
+  .user_signed_in = dg_pg_user_signed_in,
   .add_token = dg_pg_add_token,
   .lookup_token = dg_pg_lookup_token,
   .revoke_token = dg_pg_revoke_token,
   .revoke_user_tokens = dg_pg_revoke_user_tokens,
+  .last_audit = dg_pg_last_audit,
+  .add_audit = dg_pg_add_audit,
+  .audit = dg_pg_audit,
   .purge_tokens = dg_pg_purge_tokens,
 
   .load_record = dg_pg_load_record,

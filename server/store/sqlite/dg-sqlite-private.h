@@ -80,7 +80,12 @@ gboolean   dg_sqlite_put_user           (DgStoreDb *db, const char *username, Dg
                                          const char *password_hash, const char *now,
                                          GError **error);
 gboolean   dg_sqlite_get_user           (DgStoreDb *db, const char *username, gboolean *found,
-                                         DgRole *role, char **password_hash, GError **error);
+                                         DgUser **user, char **password_hash, GError **error);
+GPtrArray *dg_sqlite_list_users         (DgStoreDb *db, GError **error);
+gboolean   dg_sqlite_save_user          (DgStoreDb *db, const DgUser *user,
+                                         const char *password_hash, GError **error);
+gboolean   dg_sqlite_user_signed_in     (DgStoreDb *db, const char *username, const char *now,
+                                         GError **error);
 gboolean   dg_sqlite_add_token          (DgStoreDb *db, const char *token_hash,
                                          const char *username, gint64 expires_at,
                                          GError **error);
@@ -88,8 +93,15 @@ gboolean   dg_sqlite_lookup_token       (DgStoreDb *db, const char *token_hash, 
                                          gboolean *found, char **username, DgRole *role,
                                          char **stored_hash, GError **error);
 gboolean   dg_sqlite_revoke_token       (DgStoreDb *db, const char *token_hash, GError **error);
-gboolean   dg_sqlite_revoke_user_tokens (DgStoreDb *db, const char *username, GError **error);
+gboolean   dg_sqlite_revoke_user_tokens (DgStoreDb *db, const char *username, gint64 *n_revoked,
+                                         GError **error);
 gboolean   dg_sqlite_purge_tokens       (DgStoreDb *db, const char *username, gint64 now,
+                                         GError **error);
+
+gboolean   dg_sqlite_last_audit         (DgStoreDb *db, gint64 *seq, char **hash, GError **error);
+gboolean   dg_sqlite_add_audit          (DgStoreDb *db, const DgAuditEvent *event, GError **error);
+gboolean   dg_sqlite_audit              (DgStoreDb *db, gint64 since, gint64 limit,
+                                         DgStoreAuditFunc func, gpointer user_data,
                                          GError **error);
 
 /* ---- dg-sqlite-changes.c ---- */

@@ -96,6 +96,33 @@ static const char *const schema_v4[] = {
   NULL
 };
 
+/* Design 6.1: what an administrator sees and sets of a user (each column added unless it is
+ * there: SQLite has no ADD COLUMN IF NOT EXISTS, and a database set back to an older version
+ * number has them), and the audit log, chained by hash as the revisions are (seq is its place in
+ * the chain). */
+static const struct
+{
+  const char *name;
+  const char *sql;
+} user_columns_v5[] = {
+  { "display_name", "ALTER TABLE users ADD COLUMN display_name TEXT" },
+  { "unit_id", "ALTER TABLE users ADD COLUMN unit_id TEXT" },
+  { "disabled", "ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0" },
+  { "last_login_at", "ALTER TABLE users ADD COLUMN last_login_at TEXT" },
+};
+
+static const char *const schema_v5[] = {
+  "CREATE TABLE IF NOT EXISTS audit ("
+  "  seq INTEGER PRIMARY KEY,"
+  "  at TEXT NOT NULL,"
+  "  actor TEXT NOT NULL,"
+  "  action TEXT NOT NULL,"
+  "  target TEXT,"
+  "  detail TEXT,"
+  "  hash TEXT NOT NULL)",
+  NULL
+};
+
 /* Fills the report tables of schema 3 from the records of a database made before them. */
 static gboolean
 backfill_report_tables (DgSqliteDb  *self,
@@ -147,6 +174,32 @@ backfill_report_tables (DgSqliteDb  *self,
   return TRUE;
 }
 
+/* Adds the columns of version 4 that the users table lacks, in the caller's transaction. */
+static gboolean
+add_user_columns (DgSqliteDb  *self,
+                  GError     **error)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (user_columns_v5); i++)
+    {
+      sqlite3_stmt *s = dg_sqlite_stmt (self, "SELECT 1 FROM pragma_table_info ('users')"
+                                              " WHERE name = ?1", error);
+      gboolean present;
+      int rc;
+
+      if (s == NULL)
+        return FALSE;
+      dg_sqlite_bind_text (s, 1, user_columns_v5[i].name);
+      rc = sqlite3_step (s);
+      present = rc == SQLITE_ROW;
+      if (!dg_sqlite_end_rows (self, s, rc, "read the users table", error))
+        return FALSE;
+      if (!present && !dg_sqlite_exec (self, user_columns_v5[i].sql, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 /* Runs each of @statements, in the caller's transaction. */
 static gboolean
 exec_all (DgSqliteDb         *self,
@@ -165,7 +218,8 @@ exec_all (DgSqliteDb         *self,
 /* The steps below follow the store's list of versions (dg-store.h); a PRAGMA takes no
  * parameter, so each writes its number as it is. */
 G_STATIC_ASSERT (DG_STORE_SCHEMA_V1_RECORDS == 1 && DG_STORE_SCHEMA_V3_REPORT_TABLES == 3 &&
-                 DG_STORE_SCHEMA_V4_FROZEN_MONTHS == 4 && DG_STORE_SCHEMA_VERSION == 4);
+                 DG_STORE_SCHEMA_V4_FROZEN_MONTHS == 4 &&
+                 DG_STORE_SCHEMA_V5_ADMINISTRATION == 5 && DG_STORE_SCHEMA_VERSION == 5);
 
 /* An upgrade that goes wrong halfway rolls back, but one that goes right and turns out wrong
  * (a new release's bug in a backfill, say) is only undone from a copy of the old file: the
@@ -264,6 +318,20 @@ dg_sqlite_migrate (DgSqliteDb  *self,
         return FALSE;
       if (!exec_all (self, schema_v4, error) ||
           !dg_sqlite_exec (self, "PRAGMA user_version = 4", error) ||
+          !dg_sqlite_exec (self, "COMMIT", error))
+        {
+          dg_sqlite_rollback (&self->parent);
+          return FALSE;
+        }
+    }
+
+  if (version < DG_STORE_SCHEMA_V5_ADMINISTRATION)
+    {
+      if (!dg_sqlite_exec (self, "BEGIN IMMEDIATE", error))
+        return FALSE;
+      if (!add_user_columns (self, error) ||
+          !exec_all (self, schema_v5, error) ||
+          !dg_sqlite_exec (self, "PRAGMA user_version = 5", error) ||
           !dg_sqlite_exec (self, "COMMIT", error))
         {
           dg_sqlite_rollback (&self->parent);

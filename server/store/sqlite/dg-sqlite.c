@@ -330,10 +330,16 @@ const DgStoreBackend dg_sqlite_backend = {
 
   .put_user = dg_sqlite_put_user,
   .get_user = dg_sqlite_get_user,
+  .list_users = dg_sqlite_list_users,
+  .save_user = dg_sqlite_save_user,
+  .user_signed_in = dg_sqlite_user_signed_in,
   .add_token = dg_sqlite_add_token,
   .lookup_token = dg_sqlite_lookup_token,
   .revoke_token = dg_sqlite_revoke_token,
   .revoke_user_tokens = dg_sqlite_revoke_user_tokens,
+  .last_audit = dg_sqlite_last_audit,
+  .add_audit = dg_sqlite_add_audit,
+  .audit = dg_sqlite_audit,
   .purge_tokens = dg_sqlite_purge_tokens,
 
   .load_record = dg_sqlite_load_record,
