@@ -17,6 +17,7 @@
 #include "dg-report.h"
 #include "dg-json.h"
 #include "dg-validate.h"
+#include "dg-field-rules.h"
 #include "dg-wire.h"
 #include "dg-assessment.h"
 #include "dg-chart.h"

@@ -257,6 +257,23 @@ struct _DgStoreBackend
                                      char       **month,
                                      GError     **error);
 
+  /* The sample other than @id that holds @jar of @cell_id's @site in @month (design 6.7), not
+   * deleted: its id in *holder, or NULL when there is none. */
+  gboolean   (*find_jar)         (DgStoreDb      *db,
+                                  const char     *month,
+                                  const char     *cell_id,
+                                  const char     *site,
+                                  char            jar,
+                                  const char     *id,
+                                  char          **holder,
+                                  GError        **error);
+  /* The ids of the records of @month still returned for correction (not deleted), by id:
+   * appended to @ids (char *). */
+  gboolean   (*list_returned)    (DgStoreDb      *db,
+                                  const char     *month,
+                                  GPtrArray      *ids,
+                                  GError        **error);
+
   /* ---- Feed ---- */
 
   /* The rows with seq > @since, by seq, at most @limit; with @owner, only @owner's besides the

@@ -22,6 +22,7 @@ typedef struct
   gint64      seq;          /* last seq handed out */
   char       *prev_hash;    /* hash of the last revision stored */
   char       *now;
+  char       *today;        /* the server's local date: what "in the future" is after */
 } Batch;
 
 /* ---- The hash chain ---- */
@@ -382,6 +383,30 @@ apply_one (DgStore   *self,
                                                 "cell_id names no grid cell");
               goto out;
             }
+
+          /* Design 6.7: not dated ahead of the server's today, and one sample per jar. */
+          if (!dg_record_check_not_future (change->type, data, batch->today, &local_error))
+            {
+              result = rejected (change->id, found ? existing.rev : 0,
+                                 g_steal_pointer (&local_error));
+              goto out;
+            }
+          if (!is_check)
+            {
+              const DgDustfallSample *sample = data;
+              g_autofree char *holder = NULL;
+
+              if (!backend->find_jar (self->db, sample->month, sample->cell_id,
+                                      sample->site != NULL ? sample->site : "1", sample->jar,
+                                      change->id, &holder, error))
+                goto failed;
+              if (!dg_dustfall_check_jar_free (sample, holder, &local_error))
+                {
+                  result = rejected (change->id, found ? existing.rev : 0,
+                                     g_steal_pointer (&local_error));
+                  goto out;
+                }
+            }
         }
     }
 
@@ -519,6 +544,7 @@ begin_batch (DgStore     *self,
     return FALSE;
 
   batch->now = dg_timestamp_now ();
+  batch->today = dg_date_today ();
   return TRUE;
 }
 
@@ -527,6 +553,7 @@ batch_clear (Batch *batch)
 {
   g_clear_pointer (&batch->prev_hash, g_free);
   g_clear_pointer (&batch->now, g_free);
+  g_clear_pointer (&batch->today, g_free);
 }
 
 /* After a failed batch: nothing of it was stored, and what was read inside it (rules, roads,
@@ -552,7 +579,7 @@ dg_store_apply_batch_locked (DgStore     *self,
                              GError     **error)
 {
   g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func ((GDestroyNotify) dg_result_free);
-  Batch batch = { user, role, force, 0, NULL, NULL };
+  Batch batch = { user, role, force, 0, NULL, NULL, NULL };
   guint n = json_array_get_length (changes);
 
   if (!dg_store_check_open (self, error))
@@ -623,7 +650,7 @@ dg_store_insert_generated (DgStore       *self,
 {
   g_autoptr(GMutexLocker) locker = NULL;
   g_autoptr(DgRuleSet) rules = NULL;
-  Batch batch = { author, DG_ROLE_INSPECTOR, TRUE, 0, NULL, NULL };
+  Batch batch = { author, DG_ROLE_INSPECTOR, TRUE, 0, NULL, NULL, NULL };
   const char *type_name = dg_record_type_to_string (type);
   const char *state = dg_record_state_to_string (DG_RECORD_STATE_ACTIVE);
 

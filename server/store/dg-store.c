@@ -549,6 +549,50 @@ dg_store_set_month_closed (DgStore     *self,
 }
 
 gboolean
+dg_store_close_month (DgStore     *self,
+                      const char  *month,
+                      const char  *user,
+                      gboolean     force,
+                      GPtrArray   *returned,
+                      GError     **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autofree char *now = NULL;
+  g_autofree char *prev_hash = NULL;
+  gint64 seq;
+  guint before = returned->len;
+
+  locker = dg_store_lock_open (self, error);
+  if (locker == NULL)
+    return FALSE;
+
+  /* One transaction: no record is returned between the look and the close. */
+  if (!self->backend->begin_write (self->db, &seq, &prev_hash, error))
+    return FALSE;
+  if (!self->backend->list_returned (self->db, month, returned, error))
+    goto failed;
+  if (returned->len > before && !force)
+    {
+      self->backend->rollback (self->db);
+      dg_set_error (error, DG_ERROR_CONFLICT, NULL,
+                    "%u record%s of %s %s still returned for correction: correct them, or close "
+                    "with {\"force\": true}", returned->len - before,
+                    returned->len - before == 1 ? "" : "s", month,
+                    returned->len - before == 1 ? "is" : "are");
+      return FALSE;
+    }
+  now = dg_timestamp_now ();
+  if (!self->backend->set_month_closed (self->db, month, TRUE, user, now, error) ||
+      !self->backend->commit (self->db, error))
+    goto failed;
+  return TRUE;
+
+failed:
+  self->backend->rollback (self->db);
+  return FALSE;
+}
+
+gboolean
 dg_store_is_month_closed (DgStore     *self,
                           const char  *month,
                           GError     **error)

@@ -219,6 +219,16 @@ gboolean    dg_store_set_month_closed     (DgStore      *self,
                                            gboolean      closed,
                                            const char   *user,
                                            GError      **error);
+/* Closes @month unless records of it are still returned for correction (design 6.7): then,
+ * without @force, nothing is closed, their ids are appended to @returned (char *) and the
+ * answer is DG_ERROR_CONFLICT; with @force the month closes and they stay returned, frozen,
+ * their ids in @returned all the same. */
+gboolean    dg_store_close_month          (DgStore      *self,
+                                           const char   *month,
+                                           const char   *user,
+                                           gboolean      force,
+                                           GPtrArray    *returned,
+                                           GError      **error);
 gboolean    dg_store_is_month_closed      (DgStore      *self,
                                            const char   *month,
                                            GError      **error);

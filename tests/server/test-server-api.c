@@ -697,6 +697,44 @@ test_closed_month_frozen (void)
   assert_result (push (ts, admin, b3, &r3), 0, "applied", 1);
 }
 
+/* Design 6.7 over HTTP: closing a month with a record still returned answers 409 conflict
+ * listing it, and closes nothing; {"force": true} closes it and says which stayed returned. */
+static void
+test_month_close_lists_returned (void)
+{
+  g_autoptr(DgTestServer) ts = dg_test_server_new ();
+  g_autofree char *inspector = dg_test_login (ts, "inspector");
+  g_autofree char *office = dg_test_login (ts, "office");
+  g_autofree char *v1 = check_change (CHECK_1, 0, "2025-03-14", 2.0);
+  g_autofree char *b1 = batch (v1, NULL);
+  g_autoptr(JsonNode) r1 = NULL, ret = NULL, refused = NULL, bad = NULL, forced = NULL;
+  JsonObject *error;
+  JsonArray *records;
+
+  assert_result (push (ts, inspector, b1, &r1), 0, "applied", 1);
+  g_assert_cmpuint (dg_test_request (ts, "POST", "/api/v1/records/" CHECK_1 "/return", office,
+                                     "{\"reason\":\"weigh again\"}", &ret), ==, 200);
+
+  g_assert_cmpuint (dg_test_request (ts, "POST", "/api/v1/months/2025-03/close", office, NULL,
+                                     &refused), ==, 409);
+  g_assert_cmpstr (dg_test_error_code (refused), ==, "conflict");
+  error = json_object_get_object_member (json_node_get_object (refused), "error");
+  records = json_object_get_array_member (error, "records");
+  g_assert_cmpuint (json_array_get_length (records), ==, 1);
+  g_assert_cmpstr (json_array_get_string_element (records, 0), ==, CHECK_1);
+  g_assert_false (dg_store_is_month_closed (ts->store, "2025-03", NULL));
+
+  g_assert_cmpuint (dg_test_request (ts, "POST", "/api/v1/months/2025-03/close", office,
+                                     "{\"force\":\"yes\"}", &bad), ==, 422);
+
+  g_assert_cmpuint (dg_test_request (ts, "POST", "/api/v1/months/2025-03/close", office,
+                                     "{\"force\":true}", &forced), ==, 200);
+  records = json_object_get_array_member (json_node_get_object (forced), "returned");
+  g_assert_cmpuint (json_array_get_length (records), ==, 1);
+  g_assert_cmpstr (json_array_get_string_element (records, 0), ==, CHECK_1);
+  g_assert_true (dg_store_is_month_closed (ts->store, "2025-03", NULL));
+}
+
 static void
 test_restart_keeps_acknowledged (void)
 {
@@ -1106,6 +1144,8 @@ main (int    argc,
   g_test_add_func ("/server/api/return-for-correction", test_return_for_correction);
   g_test_add_func ("/server/api/month-close-and-reopen", test_month_close_and_reopen);
   g_test_add_func ("/server/api/closed-month-figures-frozen", test_closed_month_frozen);
+  g_test_add_func ("/server/api/month-close-lists-returned-records",
+                   test_month_close_lists_returned);
   g_test_add_func ("/server/api/restart-keeps-acknowledged", test_restart_keeps_acknowledged);
   g_test_add_func ("/server/api/verify-detects-tampering", test_verify_detects_tampering);
   g_test_add_func ("/server/api/history", test_history);

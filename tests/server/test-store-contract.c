@@ -395,6 +395,146 @@ test_apply_month_closed (Fixture       *f,
                          check_change (april, 1, DG_TEST_ROAD_ID, "2025-03-30", 3.5)), 2);
 }
 
+/* Design 6.7: a check dated, or a sample ending, more than a day after the server's today is
+ * refused on that field; tomorrow is a clock a little ahead, and is taken. */
+static void
+test_apply_future_date (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *today = dg_date_today ();
+  g_autofree char *id = new_id (f);
+  g_autofree char *sample_id = new_id (f);
+  g_autofree char *tomorrow = NULL;
+  g_autofree char *next_year = NULL;
+  g_autoptr(DgDustfallSample) sample = dg_dustfall_sample_new ();
+  g_autoptr(JsonObject) sample_data = NULL;
+  g_autoptr(DgChange) change = NULL;
+  DgResult *result;
+  GDate date;
+
+  SKIP_IF_UNAVAILABLE (f);
+
+  dg_date_parse (today, &date);
+  g_date_add_days (&date, 1);
+  tomorrow = g_strdup_printf ("%04d-%02d-%02d", g_date_get_year (&date), g_date_get_month (&date),
+                              g_date_get_day (&date));
+  g_date_add_years (&date, 1);
+  next_year = g_strdup_printf ("%04d-%02d-%02d", g_date_get_year (&date),
+                               g_date_get_month (&date), g_date_get_day (&date));
+
+  result = apply (f, "inspector", DG_ROLE_INSPECTOR,
+                  check_change (id, 0, DG_TEST_ROAD_ID, next_year, 3.5));
+  g_assert_nonnull (strstr (result->error->message, next_year));
+  assert_rejected (result, DG_ERROR_INVALID_FIELD, "date");
+  g_assert_cmpint (dg_store_count_revisions (f->store, id), ==, 0);
+  assert_applied (apply (f, "inspector", DG_ROLE_INSPECTOR,
+                         check_change (id, 0, DG_TEST_ROAD_ID, tomorrow, 3.5)), 1);
+
+  /* A sample's end, in the next year's same month. */
+  sample->id = g_strdup (sample_id);
+  sample->cell_id = g_strdup (DG_TEST_CELL_ID);
+  g_free (sample->month);
+  sample->month = g_strndup (next_year, 7);
+  sample->start = g_strdup_printf ("%s-01T09:00", sample->month);
+  sample->end = g_strdup_printf ("%s-28T09:00", sample->month);
+  sample->w0_g = 20.0;
+  sample->w1_g = 20.1;
+  sample->wc_g = 0.0;
+  sample_data = dg_record_data_to_json (DG_RECORD_DUSTFALL_SAMPLE, sample);
+  change = dg_change_new (DG_RECORD_DUSTFALL_SAMPLE, sample_id, 0, FALSE, sample_data);
+  assert_rejected (apply (f, "inspector", DG_ROLE_INSPECTOR, dg_change_to_json (change)),
+                   DG_ERROR_INVALID_FIELD, "end");
+}
+
+/* Design 6.7: one sample per (cell, site, jar, month). A second jar A of the same cell, site and
+ * month is refused on "jar", naming the record that holds it, whoever sends it; jar B, the same
+ * record saved again, and the jar once its holder is deleted, are taken. */
+static void
+test_apply_second_jar (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *first = new_id (f);
+  g_autofree char *second = new_id (f);
+  g_autofree char *jar_b = new_id (f);
+  DgResult *result;
+
+  SKIP_IF_UNAVAILABLE (f);
+
+  assert_applied (apply (f, "inspector", DG_ROLE_INSPECTOR, sample_change (first, DG_JAR_A, 0.1)),
+                  1);
+  result = apply (f, "inspector2", DG_ROLE_INSPECTOR, sample_change (second, DG_JAR_A, 0.2));
+  g_assert_nonnull (strstr (result->error->message, first));
+  assert_rejected (result, DG_ERROR_INVALID_FIELD, "jar");
+  g_assert_cmpint (dg_store_count_revisions (f->store, second), ==, 0);
+
+  assert_applied (apply (f, "inspector", DG_ROLE_INSPECTOR, sample_change (jar_b, DG_JAR_B, 0.2)),
+                  1);
+  {
+    /* Its own jar, edited. */
+    JsonNode *node = sample_change (first, DG_JAR_A, 0.3);
+
+    json_object_set_int_member (json_node_get_object (node), "base_rev", 1);
+    assert_applied (apply (f, "inspector", DG_ROLE_INSPECTOR, node), 2);
+  }
+
+  assert_applied (apply (f, "inspector", DG_ROLE_INSPECTOR,
+                         delete_change (DG_RECORD_DUSTFALL_SAMPLE, first, 2)), 3);
+  assert_applied (apply (f, "inspector2", DG_ROLE_INSPECTOR,
+                         sample_change (second, DG_JAR_A, 0.2)), 1);
+}
+
+/* Design 6.7: a month with a record still returned is not closed, and the store says which;
+ * forced, it closes and the record stays returned; corrected, the month closes plainly. */
+static void
+test_close_month_returned (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autofree char *returned_id = new_id (f);
+  g_autofree char *other = new_id (f);
+  g_autoptr(GPtrArray) returned = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(DgRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+
+  SKIP_IF_UNAVAILABLE (f);
+
+  assert_applied (apply (f, "inspector", DG_ROLE_INSPECTOR,
+                         check_change (returned_id, 0, DG_TEST_ROAD_ID, "2025-03-05", 3.5)), 1);
+  assert_applied (apply (f, "inspector", DG_ROLE_INSPECTOR,
+                         check_change (other, 0, DG_TEST_ROAD_ID, "2025-04-05", 3.5)), 1);
+  record = dg_store_return_record (f->store, returned_id, "weigh again", "office", &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&record, dg_record_free);
+  record = dg_store_return_record (f->store, other, "not this month", "office", &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&record, dg_record_free);
+
+  g_assert_false (dg_store_close_month (f->store, "2025-03", "office", FALSE, returned, &error));
+  g_assert_error (error, DG_ERROR, DG_ERROR_CONFLICT);
+  g_clear_error (&error);
+  g_assert_cmpuint (returned->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (returned, 0), ==, returned_id);
+  g_assert_false (dg_store_is_month_closed (f->store, "2025-03", &error));
+  g_assert_no_error (error);
+
+  g_ptr_array_set_size (returned, 0);
+  g_assert_true (dg_store_close_month (f->store, "2025-03", "office", TRUE, returned, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (returned->len, ==, 1);
+  g_assert_true (dg_store_is_month_closed (f->store, "2025-03", &error));
+  record = dg_store_get_record (f->store, returned_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (record->state, ==, DG_RECORD_STATE_RETURNED);
+  g_clear_pointer (&record, dg_record_free);
+
+  /* April's returned record, corrected by its author: April closes without force. */
+  assert_applied (apply (f, "inspector", DG_ROLE_INSPECTOR,
+                         check_change (other, 1, DG_TEST_ROAD_ID, "2025-04-05", 3.0)), 2);
+  g_ptr_array_set_size (returned, 0);
+  g_assert_true (dg_store_close_month (f->store, "2025-04", "office", FALSE, returned, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (returned->len, ==, 0);
+}
+
 /* A returned record is pending correction at a new seq and the same rev, until its author's
  * own edit. */
 static void
@@ -1051,6 +1191,9 @@ main (int   argc,
     { "apply/conflict", test_apply_conflict },
     { "apply/rejected", test_apply_rejected },
     { "apply/month-closed", test_apply_month_closed },
+    { "apply/future-date-refused", test_apply_future_date },
+    { "apply/second-jar-refused-naming-its-holder", test_apply_second_jar },
+    { "months/close-refused-while-records-are-returned", test_close_month_returned },
     { "return/pending-until-author-edits", test_return_record },
     { "pull/paging", test_pull_paging },
     { "pull/inspector-sees-own-and-reference", test_pull_visibility },

@@ -200,3 +200,58 @@ dg_pg_latest_closed_month (DgStoreDb   *db,
   PQclear (result);
   return TRUE;
 }
+
+gboolean
+dg_pg_find_jar (DgStoreDb   *db,
+                const char  *month,
+                const char  *cell_id,
+                const char  *site,
+                char         jar,
+                const char  *id,
+                char       **holder,
+                GError     **error)
+{
+  g_auto(DgPgParams) p = { 0 };
+  char jar_text[2] = { jar, 0 };
+  PGresult *result;
+
+  *holder = NULL;
+  dg_pg_param_text (&p, month);
+  dg_pg_param_text (&p, cell_id);
+  dg_pg_param_text (&p, site);
+  dg_pg_param_text (&p, jar_text);
+  dg_pg_param_text (&p, id);
+  result = dg_pg_query (DG_PG_DB (db),
+                        "SELECT record_id FROM sample_values"
+                        " WHERE month = $1 AND cell_id = $2 AND site = $3 AND jar = $4"
+                        " AND record_id <> $5 ORDER BY record_id COLLATE \"C\" LIMIT 1", &p,
+                        "look up jar", error);
+  if (result == NULL)
+    return FALSE;
+  if (PQntuples (result) == 1)
+    *holder = dg_pg_text (result, 0, 0);
+  PQclear (result);
+  return TRUE;
+}
+
+gboolean
+dg_pg_list_returned (DgStoreDb   *db,
+                     const char  *month,
+                     GPtrArray   *ids,
+                     GError     **error)
+{
+  g_auto(DgPgParams) p = { 0 };
+  PGresult *result;
+
+  dg_pg_param_text (&p, month);
+  result = dg_pg_query (DG_PG_DB (db),
+                        "SELECT id FROM records WHERE month = $1 AND state = 'returned'"
+                        " AND deleted = 0 ORDER BY id COLLATE \"C\"", &p,
+                        "list returned records", error);
+  if (result == NULL)
+    return FALSE;
+  for (int i = 0; i < PQntuples (result); i++)
+    g_ptr_array_add (ids, dg_pg_text (result, i, 0));
+  PQclear (result);
+  return TRUE;
+}

@@ -168,6 +168,11 @@ gboolean   dg_pg_month_closed       (DgStoreDb *db, const char *month, gboolean 
 gboolean   dg_pg_set_month_closed   (DgStoreDb *db, const char *month, gboolean closed,
                                      const char *user, const char *now, GError **error);
 gboolean   dg_pg_latest_closed_month (DgStoreDb *db, char **month, GError **error);
+gboolean   dg_pg_find_jar           (DgStoreDb *db, const char *month, const char *cell_id,
+                                     const char *site, char jar, const char *id,
+                                     char **holder, GError **error);
+gboolean   dg_pg_list_returned      (DgStoreDb *db, const char *month, GPtrArray *ids,
+                                     GError **error);
 
 /* ---- dg-pg-feed.c ---- */
 

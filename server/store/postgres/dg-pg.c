@@ -515,6 +515,8 @@ const DgStoreBackend dg_pg_backend = {
   .month_closed = dg_pg_month_closed,
   .set_month_closed = dg_pg_set_month_closed,
   .latest_closed_month = dg_pg_latest_closed_month,
+  .find_jar = dg_pg_find_jar,
+  .list_returned = dg_pg_list_returned,
 
   .pull = dg_pg_pull,
   .history = dg_pg_history,

@@ -224,3 +224,57 @@ dg_sqlite_latest_closed_month (DgStoreDb   *db,
     *month = dg_sqlite_column_text (s, 0);
   return dg_sqlite_end_rows (self, s, rc, "look up months", error);
 }
+
+gboolean
+dg_sqlite_find_jar (DgStoreDb   *db,
+                    const char  *month,
+                    const char  *cell_id,
+                    const char  *site,
+                    char         jar,
+                    const char  *id,
+                    char       **holder,
+                    GError     **error)
+{
+  DgSqliteDb *self = DG_SQLITE_DB (db);
+  char jar_text[2] = { jar, 0 };
+  sqlite3_stmt *s;
+  int rc;
+
+  *holder = NULL;
+  s = dg_sqlite_stmt (self, "SELECT record_id FROM sample_values"
+                            " WHERE month = ?1 AND cell_id = ?2 AND site = ?3 AND jar = ?4"
+                            " AND record_id <> ?5 ORDER BY record_id LIMIT 1", error);
+  if (s == NULL)
+    return FALSE;
+
+  dg_sqlite_bind_text (s, 1, month);
+  dg_sqlite_bind_text (s, 2, cell_id);
+  dg_sqlite_bind_text (s, 3, site);
+  dg_sqlite_bind_text (s, 4, jar_text);
+  dg_sqlite_bind_text (s, 5, id);
+  rc = sqlite3_step (s);
+  if (rc == SQLITE_ROW)
+    *holder = g_strdup ((const char *) sqlite3_column_text (s, 0));
+  return dg_sqlite_end_rows (self, s, rc, "look up jar", error);
+}
+
+gboolean
+dg_sqlite_list_returned (DgStoreDb   *db,
+                         const char  *month,
+                         GPtrArray   *ids,
+                         GError     **error)
+{
+  DgSqliteDb *self = DG_SQLITE_DB (db);
+  sqlite3_stmt *s;
+  int rc;
+
+  s = dg_sqlite_stmt (self, "SELECT id FROM records WHERE month = ?1 AND state = 'returned'"
+                            " AND deleted = 0 ORDER BY id", error);
+  if (s == NULL)
+    return FALSE;
+
+  dg_sqlite_bind_text (s, 1, month);
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
+    g_ptr_array_add (ids, g_strdup ((const char *) sqlite3_column_text (s, 0)));
+  return dg_sqlite_end_rows (self, s, rc, "list returned records", error);
+}

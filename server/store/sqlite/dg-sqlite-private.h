@@ -121,6 +121,11 @@ gboolean   dg_sqlite_month_closed       (DgStoreDb *db, const char *month, gbool
 gboolean   dg_sqlite_set_month_closed   (DgStoreDb *db, const char *month, gboolean closed,
                                          const char *user, const char *now, GError **error);
 gboolean   dg_sqlite_latest_closed_month (DgStoreDb *db, char **month, GError **error);
+gboolean   dg_sqlite_find_jar           (DgStoreDb *db, const char *month, const char *cell_id,
+                                         const char *site, char jar, const char *id,
+                                         char **holder, GError **error);
+gboolean   dg_sqlite_list_returned      (DgStoreDb *db, const char *month, GPtrArray *ids,
+                                         GError **error);
 
 /* ---- dg-sqlite-feed.c ---- */
 

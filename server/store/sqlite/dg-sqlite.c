@@ -350,6 +350,8 @@ const DgStoreBackend dg_sqlite_backend = {
   .month_closed = dg_sqlite_month_closed,
   .set_month_closed = dg_sqlite_set_month_closed,
   .latest_closed_month = dg_sqlite_latest_closed_month,
+  .find_jar = dg_sqlite_find_jar,
+  .list_returned = dg_sqlite_list_returned,
 
   .pull = dg_sqlite_pull,
   .history = dg_sqlite_history,
