@@ -652,3 +652,45 @@ dg_local_store_forget_records (DgLocalStore  *self,
   g_mutex_unlock (&self->mutex);
   return TRUE;
 }
+
+char *
+dg_local_store_find_jar (DgLocalStore *self,
+                         const char   *month,
+                         const char   *cell_id,
+                         const char   *site,
+                         char          jar,
+                         const char   *id)
+{
+  char jar_text[2] = { jar, 0 };
+  sqlite3_stmt *stmt = NULL;
+  char *holder = NULL;
+  sqlite3 *db;
+
+  g_return_val_if_fail (DG_IS_LOCAL_STORE (self), NULL);
+  GUARD_SQL (NULL, NULL);
+
+  db = dg_ls_read_lock (self);
+  if (db == NULL)
+    return NULL;
+  /* A sample's sort key is its month. */
+  if (sqlite3_prepare_v2 (db,
+                          "SELECT id FROM records WHERE type = 'dustfall_sample' AND deleted = 0"
+                          " AND sort_key = ?1 AND json_extract (data, '$.cell_id') = ?2"
+                          " AND IFNULL (json_extract (data, '$.site'), '1') = ?3"
+                          " AND json_extract (data, '$.jar') = ?4 AND id <> ?5"
+                          " ORDER BY id LIMIT 1", -1, &stmt, NULL) != SQLITE_OK)
+    g_warning ("%s", sqlite3_errmsg (db));
+  else
+    {
+      dg_ls_bind_text (stmt, 1, month);
+      dg_ls_bind_text (stmt, 2, cell_id);
+      dg_ls_bind_text (stmt, 3, site);
+      dg_ls_bind_text (stmt, 4, jar_text);
+      dg_ls_bind_text (stmt, 5, id);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        holder = dg_ls_column_dup (stmt, 0);
+    }
+  sqlite3_finalize (stmt);
+  dg_ls_read_unlock (self, db);
+  return holder;
+}

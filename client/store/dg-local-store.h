@@ -182,6 +182,15 @@ gboolean      dg_local_store_save_finish     (DgLocalStore  *self,
                                               GAsyncResult  *result,
                                               GError       **error);
 
+/* The id of a dust-fall sample other than @id that holds @jar of @cell_id's @site in @month
+ * (not deleted), or NULL: what design 6.7 refuses, checked here before a save. */
+char         *dg_local_store_find_jar        (DgLocalStore *self,
+                                              const char   *month,
+                                              const char   *cell_id,
+                                              const char   *site,
+                                              char          jar,
+                                              const char   *id);
+
 /* Conflict: keep the local version (pushed again over the server's revision) or take theirs. */
 gboolean      dg_local_store_resolve_conflict (DgLocalStore *self,
                                                const char   *id,

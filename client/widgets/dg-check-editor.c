@@ -377,6 +377,7 @@ update (DgCheckEditor *self)
   g_autoptr(GPtrArray) point_rows = g_ptr_array_new ();
   g_autoptr(DgRoadCheck) check = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *today = dg_date_today ();
   gboolean numbers_ok;
   gboolean valid;
 
@@ -416,6 +417,14 @@ update (DgCheckEditor *self)
     show_error (self, _("Area and mass must be numbers."));
   else if (check->points->len == 0)
     show_error (self, _("Enter at least one point."));
+  else if (!dg_record_check_not_future (DG_RECORD_ROAD_CHECK, check, today, NULL))
+    {
+      /* Design 6.7: the server would refuse it; say so before saving. */
+      valid = FALSE;
+      dg_widget_set_invalid (GTK_WIDGET (self->date_row), TRUE);
+      show_error (self, _("The date lies in the future: a check may be dated at most one day "
+                          "after today. Check the date and the device's clock."));
+    }
   else
     show_error (self, NULL);
 
@@ -541,13 +550,15 @@ save_action (GtkWidget  *widget,
   g_autoptr(DgRoadCheck) check = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) data = NULL;
+  g_autofree char *today = dg_date_today ();
   gboolean numbers_ok;
 
   if (self->saving || self->store == NULL)
     return;
 
   check = build_check (self, point_rows, &numbers_ok);
-  if (!numbers_ok || check->points->len == 0 || !dg_road_check_validate (check, &error))
+  if (!numbers_ok || check->points->len == 0 || !dg_road_check_validate (check, &error) ||
+      !dg_record_check_not_future (DG_RECORD_ROAD_CHECK, check, today, NULL))
     {
       update (self);
       return;

@@ -214,6 +214,7 @@ mark_field (DgDustfallEditor *self,
 
   dg_widget_set_invalid (GTK_WIDGET (self->cell_dropdown),
                          field && g_str_equal (field, "cell_id"));
+  dg_widget_set_invalid (GTK_WIDGET (self->jar_dropdown), field && g_str_equal (field, "jar"));
   for (guint i = 0; i < N_ENTRIES; i++)
     dg_widget_set_invalid (GTK_WIDGET (rows[i]), field && g_str_equal (field, fields[i]));
   /* "diameter_cm" alone (none or too many) is about the first one. */
@@ -229,6 +230,7 @@ update (DgDustfallEditor *self)
   g_autoptr(GError) compute_error = NULL;
   g_autoptr(GString) flags = g_string_new (NULL);
   DgDustfallResult result;
+  g_autofree char *today = dg_date_today ();
   const char *bad_number = NULL;
   gboolean valid = FALSE;
 
@@ -255,6 +257,14 @@ update (DgDustfallEditor *self)
           g_autofree char *message = dg_describe_field_error (error);
           show_label (self->error_label, self->error_label, message);
         }
+    }
+  else if (!dg_record_check_not_future (DG_RECORD_DUSTFALL_SAMPLE, sample, today, NULL))
+    {
+      /* Design 6.7: the server would refuse it; say so before saving. */
+      mark_field (self, "end");
+      show_label (self->error_label, self->error_label,
+                  _("The end lies in the future: a sample may end at most one day after "
+                    "today. Check the date and the device's clock."));
     }
   else
     {
@@ -373,16 +383,52 @@ entry_activated_cb (DgDustfallEditor *self,
       }
 }
 
+typedef struct
+{
+  DgDustfallSample *sample;
+  JsonObject       *data;
+} SaveSample;
+
+static void
+save_sample_free (SaveSample *save)
+{
+  dg_dustfall_sample_free (save->sample);
+  json_object_unref (save->data);
+  g_free (save);
+}
+
+/* On a worker thread: design 6.7's one sample per jar, checked against the local store, then
+ * the save. Returns the id of the sample holding the jar (nothing saved), or "" once saved. */
+static gpointer
+save_sample_func (DgLocalStore  *store,
+                  gpointer       data,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  SaveSample *save = data;
+  const DgDustfallSample *sample = save->sample;
+  g_autofree char *holder = NULL;
+
+  holder = dg_local_store_find_jar (store, sample->month, sample->cell_id,
+                                    sample->site ? sample->site : "1", sample->jar, sample->id);
+  if (!dg_dustfall_check_jar_free (sample, holder, NULL))
+    return g_steal_pointer (&holder);
+  if (!dg_local_store_save (store, DG_RECORD_DUSTFALL_SAMPLE, sample->id, save->data, error))
+    return NULL;
+  return g_strdup ("");
+}
+
 static void
 save_done_cb (GObject      *object,
               GAsyncResult *result,
               gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
+  g_autofree char *holder = NULL;
   DgDustfallEditor *self;
 
-  if (!dg_local_store_save_finish (DG_LOCAL_STORE (object), result, &error) &&
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  holder = dg_local_store_run_finish (DG_LOCAL_STORE (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
   self = DG_DUSTFALL_EDITOR (user_data);
@@ -391,6 +437,19 @@ save_done_cb (GObject      *object,
   if (error)
     {
       g_autofree char *message = dg_describe_error (error);
+      show_label (self->error_label, self->error_label, message);
+      return;
+    }
+  if (holder[0] != '\0')
+    {
+      g_autofree char *message = NULL;
+
+      /* Translators: %c is the jar (A or B), %s the id of the sample that already has it. */
+      message = g_strdup_printf (_("Jar %c of this cell and site is already recorded for this "
+                                   "month, in sample %s. Choose the other jar, or open that "
+                                   "sample."), gtk_drop_down_get_selected (self->jar_dropdown) == 1
+                                                 ? 'B' : 'A', holder);
+      dg_widget_set_invalid (GTK_WIDGET (self->jar_dropdown), TRUE);
       show_label (self->error_label, self->error_label, message);
       return;
     }
@@ -408,22 +467,27 @@ save_action (GtkWidget  *widget,
 {
   DgDustfallEditor *self = DG_DUSTFALL_EDITOR (widget);
   g_autoptr(DgDustfallSample) sample = NULL;
-  g_autoptr(JsonObject) data = NULL;
+  g_autofree char *today = dg_date_today ();
+  SaveSample *save;
   const char *bad_number;
 
   if (self->saving || self->store == NULL)
     return;
   sample = build_sample (self, &bad_number);
-  if (bad_number || !dg_dustfall_sample_validate (sample, NULL))
+  if (bad_number || !dg_dustfall_sample_validate (sample, NULL) ||
+      !dg_record_check_not_future (DG_RECORD_DUSTFALL_SAMPLE, sample, today, NULL))
     {
       update (self);
       return;
     }
-  data = dg_record_data_to_json (DG_RECORD_DUSTFALL_SAMPLE, sample);
+  save = g_new0 (SaveSample, 1);
+  save->data = dg_record_data_to_json (DG_RECORD_DUSTFALL_SAMPLE, sample);
+  save->sample = g_steal_pointer (&sample);
   self->saving = TRUE;
   gtk_widget_action_set_enabled (widget, "editor.save", FALSE);
-  dg_local_store_save_async (self->store, DG_RECORD_DUSTFALL_SAMPLE, self->id, data,
-                             self->cancellable, save_done_cb, self);
+  dg_local_store_run_async (self->store, save_sample_func, save,
+                            (GDestroyNotify) save_sample_free, g_free, self->cancellable,
+                            save_done_cb, self);
 }
 
 static void
@@ -929,4 +993,11 @@ dg_dustfall_editor_get_restoring (DgDustfallEditor *self)
 {
   g_return_val_if_fail (DG_IS_DUSTFALL_EDITOR (self), FALSE);
   return self->restoring;
+}
+
+GtkDropDown *
+dg_dustfall_editor_get_jar_dropdown (DgDustfallEditor *self)
+{
+  g_return_val_if_fail (DG_IS_DUSTFALL_EDITOR (self), NULL);
+  return self->jar_dropdown;
 }

@@ -45,5 +45,6 @@ GtkEditable *dg_dustfall_editor_get_entry        (DgDustfallEditor *self,
 GtkLabel    *dg_dustfall_editor_get_result_label (DgDustfallEditor *self,
                                                   const char       *result);
 GtkDropDown *dg_dustfall_editor_get_cell_dropdown (DgDustfallEditor *self);
+GtkDropDown *dg_dustfall_editor_get_jar_dropdown  (DgDustfallEditor *self);
 
 G_END_DECLS

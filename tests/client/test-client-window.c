@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <stdlib.h>
 
 #include "dg-test-client.h"
 
@@ -297,6 +298,125 @@ test_dustfall_sample (Fixture       *fixture,
                    DG_SYNC_STATUS_PENDING);
 }
 
+/* Design 6.7 in the editors: a check dated next year is marked on its date and not saved; a
+ * second jar A for a cell, site and month the local store already holds is refused on the jar,
+ * naming the sample that holds it, and jar B is saved. */
+static void
+test_caught_before_saving (Fixture       *fixture,
+                           gconstpointer  user_data)
+{
+  DgCheckEditor *check_editor = dg_window_get_check_editor (fixture->window);
+  DgDustfallEditor *editor = dg_window_get_dustfall_editor (fixture->window);
+  g_autoptr(GPtrArray) cells = dg_local_store_list_grid_cells (fixture->store);
+  g_autoptr(DgDustfallSample) held = dg_dustfall_sample_new ();
+  g_autoptr(JsonObject) held_data = NULL;
+  g_autoptr(GPtrArray) checks = NULL;
+  g_autoptr(GPtrArray) samples = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *today = dg_date_today ();
+  g_autofree char *next_year = g_strdup_printf ("%d%s", atoi (today) + 1, today + 4);
+  const char *message;
+  struct { const char *field; const char *text; } typed[] = {
+    { "month", "2025-03" },
+    { "start", "2025-03-01T09:00" },
+    { "end", "2025-03-31T09:00" },
+    { "w0_g", "30.1234" },
+    { "w1_g", "30.1530" },
+    { "wc_g", "0.0006" },
+  };
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.new-check",
+                                             NULL));
+  dg_test_spin (50);
+  dg_test_type_points (check_editor, 1);
+  gtk_editable_set_text (dg_check_editor_get_date_entry (check_editor), next_year);
+  g_assert_true (gtk_widget_get_visible (
+    GTK_WIDGET (dg_check_editor_get_error_label (check_editor))));
+  message = gtk_label_get_label (dg_check_editor_get_error_label (check_editor));
+  g_test_message ("%s", message);
+  g_assert_nonnull (strstr (message, "future"));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (dg_check_editor_get_date_entry (
+    check_editor)), "error"));
+  gtk_widget_activate_action (GTK_WIDGET (check_editor), "editor.save", NULL);
+  dg_test_spin (200);
+  g_assert_cmpstr (dg_window_get_visible_page (fixture->window), ==, "check");
+  checks = dg_local_store_list_entries (fixture->store, DG_RECORD_ROAD_CHECK);
+  g_assert_cmpuint (checks->len, ==, 0);
+  /* Today's date: the error goes. */
+  gtk_editable_set_text (dg_check_editor_get_date_entry (check_editor), today);
+  g_assert_false (gtk_widget_get_visible (
+    GTK_WIDGET (dg_check_editor_get_error_label (check_editor))));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (check_editor), "editor.close", NULL));
+  g_assert_true (dg_test_answer_dialog ("discard"));
+  g_assert_true (dg_test_spin_until (back_on_main_page, fixture->window, 5000));
+
+  /* Another sample already holds jar A of the first cell, site 1, in 2025-03. */
+  held->id = dg_uuid_new ();
+  held->cell_id = g_strdup (((DgGridCell *) g_ptr_array_index (cells, 0))->id);
+  g_free (held->month);
+  held->month = g_strdup ("2025-03");
+  held->start = g_strdup ("2025-03-01T09:00");
+  held->end = g_strdup ("2025-03-31T09:00");
+  held->w0_g = 30.0;
+  held->w1_g = 30.02;
+  held->wc_g = 0.0;
+  held_data = dg_record_data_to_json (DG_RECORD_DUSTFALL_SAMPLE, held);
+  g_assert_true (dg_local_store_save (fixture->store, DG_RECORD_DUSTFALL_SAMPLE, held->id,
+                                      held_data, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.new-sample",
+                                             NULL));
+  dg_test_spin (50);
+  gtk_drop_down_set_selected (dg_dustfall_editor_get_cell_dropdown (editor), 0);
+  for (guint i = 0; i < G_N_ELEMENTS (typed); i++)
+    gtk_editable_set_text (dg_dustfall_editor_get_entry (editor, typed[i].field), typed[i].text);
+  g_assert_false (gtk_widget_get_visible (
+    GTK_WIDGET (dg_dustfall_editor_get_result_label (editor, "error"))));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL));
+  dg_test_spin (300);
+  g_assert_cmpstr (dg_window_get_visible_page (fixture->window), ==, "sample");
+  message = gtk_label_get_label (dg_dustfall_editor_get_result_label (editor, "error"));
+  g_test_message ("%s", message);
+  g_assert_nonnull (strstr (message, held->id));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (dg_dustfall_editor_get_jar_dropdown (
+    editor)), "error"));
+  samples = dg_local_store_list_entries (fixture->store, DG_RECORD_DUSTFALL_SAMPLE);
+  g_assert_cmpuint (samples->len, ==, 1);
+  g_clear_pointer (&samples, g_ptr_array_unref);
+
+  /* Its parallel jar B is what this one is. */
+  gtk_drop_down_set_selected (dg_dustfall_editor_get_jar_dropdown (editor), 1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL));
+  g_assert_true (dg_test_spin_until (back_on_main_page, fixture->window, 5000));
+  samples = dg_local_store_list_entries (fixture->store, DG_RECORD_DUSTFALL_SAMPLE);
+  g_assert_cmpuint (samples->len, ==, 2);
+
+  /* A sample ending next year is marked on its end. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.new-sample",
+                                             NULL));
+  dg_test_spin (50);
+  {
+    g_autofree char *month = g_strndup (next_year, 7);
+    g_autofree char *start = g_strdup_printf ("%s-01T09:00", month);
+    g_autofree char *end = g_strdup_printf ("%s-28T09:00", month);
+
+    gtk_drop_down_set_selected (dg_dustfall_editor_get_cell_dropdown (editor), 1);
+    for (guint i = 0; i < G_N_ELEMENTS (typed); i++)
+      gtk_editable_set_text (dg_dustfall_editor_get_entry (editor, typed[i].field),
+                             typed[i].text);
+    gtk_editable_set_text (dg_dustfall_editor_get_entry (editor, "month"), month);
+    gtk_editable_set_text (dg_dustfall_editor_get_entry (editor, "start"), start);
+    gtk_editable_set_text (dg_dustfall_editor_get_entry (editor, "end"), end);
+  }
+  message = gtk_label_get_label (dg_dustfall_editor_get_result_label (editor, "error"));
+  g_test_message ("%s", message);
+  g_assert_nonnull (strstr (message, "future"));
+  g_assert_true (gtk_widget_has_css_class (
+    GTK_WIDGET (dg_dustfall_editor_get_entry (editor, "end")), "error"));
+}
+
 static void
 test_dialogs (Fixture       *fixture,
               gconstpointer  user_data)
@@ -443,6 +563,8 @@ main (int   argc,
   g_test_add ("/client/window/dustfall-sample", Fixture, NULL,
               dg_test_window_setup, test_dustfall_sample, dg_test_window_teardown);
 
+  g_test_add ("/client/window/future-date-and-second-jar-caught-before-saving", Fixture, NULL,
+              dg_test_window_setup, test_caught_before_saving, dg_test_window_teardown);
   g_test_add ("/client/window/dialogs", Fixture, NULL,
               dg_test_window_setup, test_dialogs, dg_test_window_teardown);
   g_test_add_func ("/client/window/shown-before-the-store-opens", test_window_before_store);
