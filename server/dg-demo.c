@@ -218,6 +218,7 @@ static gboolean
 add_dustfall_of_month (Pusher      *pusher,
                        GPtrArray   *cells,
                        const char  *month,
+                       const char  *today,
                        GError     **error)
 {
   g_autoptr(GRand) rand = g_rand_new_with_seed (g_str_hash (month) ^ 0x5eed0002u);
@@ -281,6 +282,10 @@ add_dustfall_of_month (Pusher      *pusher,
               if (!sample->valid)
                 sample->notes = g_strdup (jar == 0 ? "集尘缸破损" : "缸内有落叶污染");
 
+              /* A jar still out (collected on the next month's first day, after tomorrow)
+               * has no result yet, and the server would refuse it (design 6.7). */
+              if (!dg_record_check_not_future (DG_RECORD_DUSTFALL_SAMPLE, sample, today, NULL))
+                continue;
               if (!push (pusher, who, DG_RECORD_DUSTFALL_SAMPLE, id, sample, error))
                 return FALSE;
             }
@@ -414,12 +419,12 @@ dg_demo_populate (DgStore     *store,
       g_date_add_days (&date, 1);
     }
 
-  /* Dust-fall jars for each month, the current one included. */
+  /* Dust-fall jars for each month, the current one once its jars are collected. */
   for (int i = 0; i < DEMO_MONTHS; i++)
     {
       g_autofree char *month = dg_month_add (first_month, i);
 
-      if (!add_dustfall_of_month (&pusher, cells, month, error))
+      if (!add_dustfall_of_month (&pusher, cells, month, today, error))
         return FALSE;
     }
 
