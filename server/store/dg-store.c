@@ -559,6 +559,7 @@ dg_store_close_month (DgStore     *self,
   g_autoptr(GMutexLocker) locker = NULL;
   g_autofree char *now = NULL;
   g_autofree char *prev_hash = NULL;
+  g_autoptr(JsonObject) detail = NULL;
   gint64 seq;
   guint before = returned->len;
 
@@ -581,8 +582,20 @@ dg_store_close_month (DgStore     *self,
                     returned->len - before == 1 ? "is" : "are");
       return FALSE;
     }
+  /* The close and its audit event together; a forced close names what it left returned. */
+  if (returned->len > before)
+    {
+      JsonArray *ids = json_array_new ();
+
+      detail = json_object_new ();
+      for (guint i = before; i < returned->len; i++)
+        json_array_add_string_element (ids, g_ptr_array_index (returned, i));
+      json_object_set_array_member (detail, "returned", ids);
+    }
   now = dg_timestamp_now ();
   if (!self->backend->set_month_closed (self->db, month, TRUE, user, now, error) ||
+      !dg_store_audit_locked (self, now, user != NULL ? user : "system", DG_AUDIT_MONTH_CLOSED,
+                              month, detail, error) ||
       !self->backend->commit (self->db, error))
     goto failed;
   return TRUE;

@@ -707,9 +707,11 @@ test_month_close_lists_returned (void)
   g_autofree char *office = dg_test_login (ts, "office");
   g_autofree char *v1 = check_change (CHECK_1, 0, "2025-03-14", 2.0);
   g_autofree char *b1 = batch (v1, NULL);
+  g_autofree char *admin = dg_test_login (ts, "admin");
   g_autoptr(JsonNode) r1 = NULL, ret = NULL, refused = NULL, bad = NULL, forced = NULL;
-  JsonObject *error;
-  JsonArray *records;
+  g_autoptr(JsonNode) audit = NULL;
+  JsonObject *error, *event;
+  JsonArray *records, *events;
 
   assert_result (push (ts, inspector, b1, &r1), 0, "applied", 1);
   g_assert_cmpuint (dg_test_request (ts, "POST", "/api/v1/records/" CHECK_1 "/return", office,
@@ -733,6 +735,17 @@ test_month_close_lists_returned (void)
   g_assert_cmpuint (json_array_get_length (records), ==, 1);
   g_assert_cmpstr (json_array_get_string_element (records, 0), ==, CHECK_1);
   g_assert_true (dg_store_is_month_closed (ts->store, "2025-03", NULL));
+
+  /* The audit log's close (6.1) names what the force left returned. */
+  g_assert_cmpuint (dg_test_request (ts, "GET", "/api/v1/audit", admin, NULL, &audit), ==, 200);
+  events = json_object_get_array_member (json_node_get_object (audit), "events");
+  event = json_array_get_object_element (events, json_array_get_length (events) - 1);
+  g_assert_cmpstr (json_object_get_string_member (event, "action"), ==, "month_closed");
+  g_assert_cmpstr (json_object_get_string_member (event, "target"), ==, "2025-03");
+  records = json_object_get_array_member (json_object_get_object_member (event, "detail"),
+                                          "returned");
+  g_assert_cmpuint (json_array_get_length (records), ==, 1);
+  g_assert_cmpstr (json_array_get_string_element (records, 0), ==, CHECK_1);
 }
 
 static void
