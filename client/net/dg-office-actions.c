@@ -270,17 +270,26 @@ dg_office_actions_set_token (DgOfficeActions *self,
 void
 dg_office_actions_close_month_async (DgOfficeActions     *self,
                                      const char          *month,
+                                     gboolean             force,
                                      GCancellable        *cancellable,
                                      GAsyncReadyCallback  callback,
                                      gpointer             user_data)
 {
   g_autofree char *path = NULL;
+  g_autoptr(JsonNode) body = NULL;
 
   g_return_if_fail (DG_IS_OFFICE_ACTIONS (self));
   g_return_if_fail (dg_month_is_valid (month));
 
   path = g_strdup_printf ("/api/v1/months/%s/close", month);
-  post (self, path, NULL, dg_office_actions_close_month_async, cancellable, callback, user_data);
+  if (force)
+    {
+      g_autoptr(JsonObject) object = json_object_new ();
+
+      json_object_set_boolean_member (object, "force", TRUE);
+      body = json_node_init_object (json_node_alloc (), object);
+    }
+  post (self, path, body, dg_office_actions_close_month_async, cancellable, callback, user_data);
 }
 
 gboolean

@@ -38,8 +38,11 @@ const char      *dg_office_actions_get_token           (DgOfficeActions     *sel
 void             dg_office_actions_set_token           (DgOfficeActions     *self,
                                                         const char          *token);
 
+/* @force closes even while records of the month are still returned (design 6.7); without it
+ * the server refuses such a close with DG_ERROR_CONFLICT, its message counting them. */
 void             dg_office_actions_close_month_async   (DgOfficeActions     *self,
                                                         const char          *month,
+                                                        gboolean             force,
                                                         GCancellable        *cancellable,
                                                         GAsyncReadyCallback  callback,
                                                         gpointer             user_data);

@@ -157,7 +157,7 @@ run_operation (Office     *office,
       return dg_office_actions_return_record_finish (office->actions,
                                                      dg_test_wait_result (&result), error);
     case OPERATION_CLOSE:
-      dg_office_actions_close_month_async (office->actions, office->month, NULL,
+      dg_office_actions_close_month_async (office->actions, office->month, FALSE, NULL,
                                            dg_test_got_result_cb, &result);
       return dg_office_actions_close_month_finish (office->actions,
                                                    dg_test_wait_result (&result), error);

@@ -963,7 +963,7 @@ test_actions (void)
 
   /* Without a session nothing is sent. */
   signed_out = dg_office_actions_new (server.url, NULL);
-  dg_office_actions_close_month_async (signed_out, MONTH, NULL, close_cb, &wait);
+  dg_office_actions_close_month_async (signed_out, MONTH, FALSE, NULL, close_cb, &wait);
   dg_test_spin_until_true (&wait.done, 10000);
   g_assert_error (wait.error, DG_ERROR, DG_ERROR_UNAUTHORIZED);
   wait_reset (&wait);
@@ -987,8 +987,15 @@ test_actions (void)
   g_assert_cmpstr (json_object_get_string_member (record, "reason"), ==,
                    "Point 3 mass looks wrong");
 
-  /* Close: the inspector's late correction is refused with month_closed. */
-  dg_office_actions_close_month_async (actions, MONTH, NULL, close_cb, &wait);
+  /* Close: refused while the record is still returned (design 6.7), taken with force; the
+   * inspector's late correction is then refused with month_closed. */
+  dg_office_actions_close_month_async (actions, MONTH, FALSE, NULL, close_cb, &wait);
+  dg_test_spin_until_true (&wait.done, 10000);
+  g_assert_error (wait.error, DG_ERROR, DG_ERROR_CONFLICT);
+  g_assert_nonnull (strstr (wait.error->message, "still returned"));
+  wait_reset (&wait);
+
+  dg_office_actions_close_month_async (actions, MONTH, TRUE, NULL, close_cb, &wait);
   dg_test_spin_until_true (&wait.done, 10000);
   g_assert_no_error (wait.error);
   g_assert_true (wait.ok);
@@ -1020,7 +1027,7 @@ test_actions (void)
 
   /* A server that is gone is a network error, not a refusal. */
   server_stop (&server);
-  dg_office_actions_close_month_async (actions, MONTH, NULL, close_cb, &wait);
+  dg_office_actions_close_month_async (actions, MONTH, FALSE, NULL, close_cb, &wait);
   dg_test_spin_until_true (&wait.done, 35000);
   g_assert_error (wait.error, DG_API_ERROR, DG_API_ERROR_NETWORK);
   wait_reset (&wait);

@@ -113,18 +113,95 @@ finish (DgOfficeRequests *self,
     dg_sync_engine_sync_now (self->engine);
 }
 
+/* A close on its way: the window to ask in again if the server refuses it. */
+typedef struct
+{
+  DgOfficeRequests *self;
+  GtkWindow        *parent;
+  char             *month;
+} Closing;
+
+static void
+closing_free (Closing *closing)
+{
+  g_object_unref (closing->self);
+  g_clear_object (&closing->parent);
+  g_free (closing->month);
+  g_free (closing);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Closing, closing_free)
+
+static void close_done_cb (GObject      *source,
+                           GAsyncResult *result,
+                           gpointer      user_data);
+
+static void
+send_close (DgOfficeRequests *self,
+            GtkWindow        *parent,
+            const char       *month,
+            gboolean          force)
+{
+  g_autoptr(DgOfficeActions) actions = make_actions (self);
+  Closing *closing = g_new0 (Closing, 1);
+
+  closing->self = g_object_ref (self);
+  closing->parent = parent != NULL ? g_object_ref (parent) : NULL;
+  closing->month = g_strdup (month);
+  dg_office_actions_close_month_async (actions, month, force, self->cancellable, close_done_cb,
+                                       closing);
+}
+
+static void
+force_response_cb (AdwMessageDialog *dialog,
+                   const char       *response,
+                   gpointer          user_data)
+{
+  Closing *closing = user_data;
+
+  if (g_strcmp0 (response, "force") == 0)
+    send_close (closing->self, closing->parent, closing->month, TRUE);
+}
+
+/* Design 6.7: records of the month are still returned for correction. The server's words say
+ * how many; closing anyway leaves them returned and frozen, which the office must choose. */
+static void
+confirm_force (Closing      *closing,  /* (transfer full) */
+               const GError *error)
+{
+  GtkWidget *dialog;
+
+  dialog = adw_message_dialog_new (closing->parent, _("Records Still Returned"), error->message);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "force", _("Close _Anyway"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "force",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_data (dialog, "response", G_CALLBACK (force_response_cb), closing,
+                         (GClosureNotify) closing_free, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 close_done_cb (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  g_autoptr(DgOfficeRequests) self = user_data;
+  g_autoptr(Closing) closing = user_data;
   g_autoptr(GError) error = NULL;
 
   if (!dg_office_actions_close_month_finish (DG_OFFICE_ACTIONS (source), result, &error)
       && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  finish (self, error, _("Month closed: its records are frozen"));
+  if (g_error_matches (error, DG_ERROR, DG_ERROR_CONFLICT))
+    {
+      confirm_force (g_steal_pointer (&closing), error);
+      return;
+    }
+  finish (closing->self, error, _("Month closed: its records are frozen"));
 }
 
 static void
@@ -167,8 +244,7 @@ month_response_cb (DgOfficeRequests *self,
 
   actions = make_actions (self);
   if (g_strcmp0 (response, "close") == 0)
-    dg_office_actions_close_month_async (actions, month, self->cancellable, close_done_cb,
-                                         g_object_ref (self));
+    send_close (self, gtk_window_get_transient_for (GTK_WINDOW (dialog)), month, FALSE);
   else if (g_strcmp0 (response, "reopen") == 0)
     dg_office_actions_reopen_month_async (actions, month, self->cancellable, reopen_done_cb,
                                           g_object_ref (self));
