@@ -17,6 +17,7 @@ static const DgEnumName record_type_names[] = {
   { DG_RECORD_ROAD, "road" },
   { DG_RECORD_GRID_CELL, "grid_cell" },
   { DG_RECORD_RULE, "rule" },
+  { DG_RECORD_UNIT, "unit" },
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (record_type_names) == DG_N_RECORD_TYPES);
 
@@ -61,7 +62,8 @@ dg_record_type_from_string (const char   *str,
 gboolean
 dg_record_type_is_reference (DgRecordType type)
 {
-  return type == DG_RECORD_ROAD || type == DG_RECORD_GRID_CELL || type == DG_RECORD_RULE;
+  return type == DG_RECORD_ROAD || type == DG_RECORD_GRID_CELL || type == DG_RECORD_RULE ||
+         type == DG_RECORD_UNIT;
 }
 
 const char *
@@ -133,6 +135,7 @@ dg_road_copy (const DgRoad *road)
   copy->id = g_strdup (road->id);
   copy->name = g_strdup (road->name);
   copy->unit = g_strdup (road->unit);
+  copy->unit_id = g_strdup (road->unit_id);
   copy->geometry = road->geometry != NULL ? dg_geometry_copy (road->geometry) : NULL;
   return copy;
 }
@@ -146,8 +149,45 @@ dg_road_free (DgRoad *road)
   g_free (road->id);
   g_free (road->name);
   g_free (road->unit);
+  g_free (road->unit_id);
   dg_geometry_free (road->geometry);
   g_free (road);
+}
+
+/* ---- Unit ---- */
+
+DgUnit *
+dg_unit_new (void)
+{
+  return g_new0 (DgUnit, 1);
+}
+
+DgUnit *
+dg_unit_copy (const DgUnit *unit)
+{
+  DgUnit *copy;
+
+  g_return_val_if_fail (unit != NULL, NULL);
+
+  copy = g_new0 (DgUnit, 1);
+  copy->id = g_strdup (unit->id);
+  copy->code = g_strdup (unit->code);
+  copy->name = g_strdup (unit->name);
+  copy->parent_id = g_strdup (unit->parent_id);
+  return copy;
+}
+
+void
+dg_unit_free (DgUnit *unit)
+{
+  if (unit == NULL)
+    return;
+
+  g_free (unit->id);
+  g_free (unit->code);
+  g_free (unit->name);
+  g_free (unit->parent_id);
+  g_free (unit);
 }
 
 /* ---- Grid cell ---- */
@@ -173,6 +213,7 @@ dg_grid_cell_copy (const DgGridCell *cell)
   copy->code = g_strdup (cell->code);
   copy->name = g_strdup (cell->name);
   copy->unit = g_strdup (cell->unit);
+  copy->unit_id = g_strdup (cell->unit_id);
   copy->geometry = cell->geometry != NULL ? dg_geometry_copy (cell->geometry) : NULL;
   return copy;
 }
@@ -187,6 +228,7 @@ dg_grid_cell_free (DgGridCell *cell)
   g_free (cell->code);
   g_free (cell->name);
   g_free (cell->unit);
+  g_free (cell->unit_id);
   dg_geometry_free (cell->geometry);
   g_free (cell);
 }
@@ -404,6 +446,9 @@ dg_record_data_free (DgRecordType type,
       break;
     case DG_RECORD_RULE:
       dg_rule_free (data);
+      break;
+    case DG_RECORD_UNIT:
+      dg_unit_free (data);
       break;
     case DG_N_RECORD_TYPES:
     default:

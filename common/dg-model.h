@@ -30,14 +30,15 @@ typedef enum
   DG_RECORD_ROAD,
   DG_RECORD_GRID_CELL,
   DG_RECORD_RULE,
+  DG_RECORD_UNIT,         /* design 6.3; last, so that the older types keep their values */
   DG_N_RECORD_TYPES
 } DgRecordType;
 
-/* "road_check", "dustfall_sample", "road", "grid_cell", "rule" */
+/* "road_check", "dustfall_sample", "road", "grid_cell", "rule", "unit" */
 const char *dg_record_type_to_string   (DgRecordType  type);
 gboolean    dg_record_type_from_string (const char   *str,
                                         DgRecordType *type);
-/* Reference types (road, grid_cell, rule) are written by administrators only. */
+/* Reference types (road, grid_cell, rule, unit) are written by administrators only. */
 gboolean    dg_record_type_is_reference (DgRecordType type);
 
 typedef enum
@@ -56,7 +57,8 @@ typedef struct
 {
   char      *id;
   char      *name;
-  char      *unit;        /* responsible unit */
+  char      *unit;        /* responsible unit, as free text (the first version's; kept) */
+  char      *unit_id;     /* the DgUnit responsible for it (6.3); NULL when absent */
   DgSurface  surface;     /* default surface of its sampling points */
   double     length_km;   /* NAN when absent */
   DgGeometry *geometry;   /* LineString or MultiLineString; NULL when absent (6.4) */
@@ -67,7 +69,8 @@ typedef struct
   char   *id;
   char   *code;
   char   *name;
-  char   *unit;           /* responsible unit, e.g. 府城街道 */
+  char   *unit;           /* responsible unit as free text, e.g. 府城街道 (kept for old data) */
+  char   *unit_id;        /* the DgUnit responsible for it (6.3); NULL when absent */
   int     row;            /* position on the district map, from 0; -1 when absent, which */
   int     col;            /* only a cell with geometry may be */
   double  area_km2;       /* NAN when absent */
@@ -77,6 +80,16 @@ typedef struct
 /* The area the formulas use: the given area_km2, else the geodesic area of the geometry to
  * 4 decimals (design 6.4), else NAN. */
 double            dg_grid_cell_area_km2     (const DgGridCell *cell);
+
+/* A responsible unit (责任单位, design 6.3): a street office, a park, a department. Units form a
+ * tree through parent_id; roads and grid cells name theirs by unit_id. */
+typedef struct
+{
+  char   *id;
+  char   *code;           /* unique among the units */
+  char   *name;
+  char   *parent_id;      /* NULL for a unit at the top */
+} DgUnit;
 
 typedef enum
 {
@@ -153,6 +166,10 @@ DgGridCell       *dg_grid_cell_new          (void);
 DgGridCell       *dg_grid_cell_copy         (const DgGridCell *cell);
 void              dg_grid_cell_free         (DgGridCell *cell);
 
+DgUnit           *dg_unit_new               (void);
+DgUnit           *dg_unit_copy              (const DgUnit *unit);
+void              dg_unit_free              (DgUnit *unit);
+
 DgRule           *dg_rule_new               (void);
 DgRule           *dg_rule_copy              (const DgRule *rule);
 void              dg_rule_free              (DgRule *rule);
@@ -181,6 +198,7 @@ void              dg_record_data_free       (DgRecordType type,
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DgRoad, dg_road_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DgGridCell, dg_grid_cell_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DgRule, dg_rule_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DgUnit, dg_unit_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DgRoadCheck, dg_road_check_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DgDustfallSample, dg_dustfall_sample_free)
 

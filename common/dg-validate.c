@@ -365,6 +365,7 @@ dg_road_validate (const DgRoad  *road,
   if (!check_uuid (road->id, "id", FALSE, error) ||
       !check_text (road->name, "name", DG_MAX_STRING_BYTES, TRUE, error) ||
       !check_text (road->unit, "unit", DG_MAX_STRING_BYTES, FALSE, error) ||
+      !check_uuid (road->unit_id, "unit_id", FALSE, error) ||
       !check_surface (road->surface, "surface", error) ||
       !check_geometry (road->geometry, "geometry", FALSE, error))
     return FALSE;
@@ -402,6 +403,7 @@ dg_grid_cell_validate (const DgGridCell  *cell,
       !check_text (cell->code, "code", DG_MAX_STRING_BYTES, TRUE, error) ||
       !check_text (cell->name, "name", DG_MAX_STRING_BYTES, TRUE, error) ||
       !check_text (cell->unit, "unit", DG_MAX_STRING_BYTES, FALSE, error) ||
+      !check_uuid (cell->unit_id, "unit_id", FALSE, error) ||
       !check_geometry (cell->geometry, "geometry", TRUE, error))
     return FALSE;
 
@@ -416,6 +418,92 @@ dg_grid_cell_validate (const DgGridCell  *cell,
   if (!isnan (cell->area_km2) &&
       !check_number (cell->area_km2, "area_km2", 0.0, TRUE, DG_AREA_KM2_MAX, error))
     return FALSE;
+
+  return TRUE;
+}
+
+gboolean
+dg_unit_validate (const DgUnit  *unit,
+                  GError       **error)
+{
+  g_return_val_if_fail (unit != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!check_uuid (unit->id, "id", FALSE, error) ||
+      !check_text (unit->code, "code", DG_MAX_STRING_BYTES, TRUE, error) ||
+      !check_text (unit->name, "name", DG_MAX_STRING_BYTES, TRUE, error) ||
+      !check_uuid (unit->parent_id, "parent_id", FALSE, error))
+    return FALSE;
+
+  if (unit->parent_id != NULL && unit->id != NULL &&
+      g_ascii_strcasecmp (unit->parent_id, unit->id) == 0)
+    return must_be ("parent_id", "another unit than the unit itself", error);
+
+  return TRUE;
+}
+
+static const DgUnit *
+find_unit (GPtrArray  *units,
+           const char *id)
+{
+  for (guint i = 0; units != NULL && i < units->len; i++)
+    {
+      const DgUnit *other = g_ptr_array_index (units, i);
+
+      if (other->id != NULL && g_ascii_strcasecmp (other->id, id) == 0)
+        return other;
+    }
+
+  return NULL;
+}
+
+gboolean
+dg_unit_validate_among (const DgUnit  *unit,
+                        GPtrArray     *units,
+                        GError       **error)
+{
+  const char *parent_id;
+  guint steps = 0;
+
+  g_return_val_if_fail (unit != NULL && unit->id != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  for (guint i = 0; units != NULL && i < units->len; i++)
+    {
+      const DgUnit *other = g_ptr_array_index (units, i);
+
+      if (other->id != NULL && g_ascii_strcasecmp (other->id, unit->id) != 0 &&
+          g_strcmp0 (other->code, unit->code) == 0)
+        {
+          dg_set_error (error, DG_ERROR_INVALID_FIELD, "code",
+                        "code %s is already the code of unit %s", unit->code, other->id);
+          return FALSE;
+        }
+    }
+
+  if (unit->parent_id == NULL)
+    return TRUE;
+  if (find_unit (units, unit->parent_id) == NULL)
+    {
+      dg_set_error (error, DG_ERROR_INVALID_FIELD, "parent_id", "parent_id names no unit");
+      return FALSE;
+    }
+
+  /* Up from the new parent, with the unit as it would be: meeting the unit again is a cycle.
+   * The steps are bounded by the number of units, so a cycle already stored cannot hang us. */
+  for (parent_id = unit->parent_id; parent_id != NULL; steps++)
+    {
+      const DgUnit *parent;
+
+      if (g_ascii_strcasecmp (parent_id, unit->id) == 0 || steps > units->len)
+        {
+          dg_set_error (error, DG_ERROR_INVALID_FIELD, "parent_id",
+                        "parent_id must not be the unit itself or a unit below it");
+          return FALSE;
+        }
+      parent = find_unit (units, parent_id);
+      parent_id = parent != NULL ? parent->parent_id : NULL;
+    }
 
   return TRUE;
 }

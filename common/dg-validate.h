@@ -33,6 +33,15 @@ gboolean dg_road_validate              (const DgRoad           *road,
                                         GError                **error);
 gboolean dg_grid_cell_validate         (const DgGridCell       *cell,
                                         GError                **error);
+gboolean dg_unit_validate              (const DgUnit           *unit,
+                                        GError                **error);
+/* What a unit must be among the other units of the district (@units, DgUnit *, the stored ones;
+ * an older version of @unit among them is skipped): its code not another unit's (field "code"),
+ * its parent_id one of them (field "parent_id"), and no cycle: not the unit itself nor one
+ * below it (field "parent_id"). */
+gboolean dg_unit_validate_among        (const DgUnit           *unit,
+                                        GPtrArray              *units,
+                                        GError                **error);
 gboolean dg_rule_validate              (const DgRule           *rule,
                                         GError                **error);
 gboolean dg_road_check_validate        (const DgRoadCheck      *check,

@@ -56,6 +56,44 @@ get_geometry (JsonObject  *data,
   return *out != NULL;
 }
 
+/* An optional UUID member: absent, null or "" (an editor's "none") leave *out NULL; the
+ * validator judges its form. */
+static gboolean
+get_uuid_opt (JsonObject  *data,
+              const char  *member,
+              char       **out,
+              GError     **error)
+{
+  if (!dg_json_get_string_opt (data, member, SHORT_STRING_BYTES, out, error))
+    return FALSE;
+  if (*out != NULL && **out == '\0')
+    g_clear_pointer (out, g_free);
+  return TRUE;
+}
+
+/* The unit_id of a road or a grid cell (6.3); the old free-text unit stays beside it. */
+static gboolean
+get_unit_id (JsonObject  *data,
+             char       **out,
+             GError     **error)
+{
+  return get_uuid_opt (data, "unit_id", out, error);
+}
+
+static gpointer
+unit_from_json (JsonObject  *data,
+                GError     **error)
+{
+  g_autoptr(DgUnit) unit = dg_unit_new ();
+
+  if (!dg_json_get_string (data, "code", DG_MAX_STRING_BYTES, &unit->code, error) ||
+      !dg_json_get_string (data, "name", DG_MAX_STRING_BYTES, &unit->name, error) ||
+      !get_uuid_opt (data, "parent_id", &unit->parent_id, error))
+    return NULL;
+
+  return g_steal_pointer (&unit);
+}
+
 static gpointer
 road_from_json (JsonObject  *data,
                 GError     **error)
@@ -64,6 +102,7 @@ road_from_json (JsonObject  *data,
 
   if (!dg_json_get_string (data, "name", DG_MAX_STRING_BYTES, &road->name, error) ||
       !dg_json_get_string_opt (data, "unit", DG_MAX_STRING_BYTES, &road->unit, error) ||
+      !get_unit_id (data, &road->unit_id, error) ||
       !get_surface (data, "surface", &road->surface, error) ||
       !dg_json_get_double_opt (data, "length_km", NAN, &road->length_km, error) ||
       !get_geometry (data, &road->geometry, error))
@@ -108,6 +147,7 @@ grid_cell_from_json (JsonObject  *data,
   if (!dg_json_get_string (data, "code", DG_MAX_STRING_BYTES, &cell->code, error) ||
       !dg_json_get_string (data, "name", DG_MAX_STRING_BYTES, &cell->name, error) ||
       !dg_json_get_string_opt (data, "unit", DG_MAX_STRING_BYTES, &cell->unit, error) ||
+      !get_unit_id (data, &cell->unit_id, error) ||
       !get_geometry (data, &cell->geometry, error) ||
       !get_map_index (data, "row", cell->geometry != NULL, &cell->row, error) ||
       !get_map_index (data, "col", cell->geometry != NULL, &cell->col, error) ||
@@ -371,6 +411,8 @@ validate_data (DgRecordType   type,
       return dg_grid_cell_validate (data, error);
     case DG_RECORD_RULE:
       return dg_rule_validate (data, error);
+    case DG_RECORD_UNIT:
+      return dg_unit_validate (data, error);
     case DG_N_RECORD_TYPES:
     default:
       g_assert_not_reached ();
@@ -401,6 +443,9 @@ set_data_id (DgRecordType  type,
       break;
     case DG_RECORD_RULE:
       slot = &((DgRule *) data)->id;
+      break;
+    case DG_RECORD_UNIT:
+      slot = &((DgUnit *) data)->id;
       break;
     case DG_N_RECORD_TYPES:
     default:
@@ -440,6 +485,9 @@ dg_record_data_from_json (DgRecordType   type,
     case DG_RECORD_RULE:
       record = rule_from_json (data, error);
       break;
+    case DG_RECORD_UNIT:
+      record = unit_from_json (data, error);
+      break;
     case DG_N_RECORD_TYPES:
     default:
       g_assert_not_reached ();
@@ -468,6 +516,9 @@ road_to_json (const DgRoad *road)
 
   json_object_set_string_member (object, "name", road->name != NULL ? road->name : "");
   json_object_set_string_member (object, "unit", road->unit != NULL ? road->unit : "");
+  /* Only when there is one: a road of the first version keeps its spelling, and its hash. */
+  if (road->unit_id != NULL)
+    json_object_set_string_member (object, "unit_id", road->unit_id);
   json_object_set_string_member (object, "surface", dg_surface_to_string (road->surface));
   if (isfinite (road->length_km))
     json_object_set_double_member (object, "length_km", road->length_km);
@@ -485,6 +536,8 @@ grid_cell_to_json (const DgGridCell *cell)
   json_object_set_string_member (object, "code", cell->code != NULL ? cell->code : "");
   json_object_set_string_member (object, "name", cell->name != NULL ? cell->name : "");
   json_object_set_string_member (object, "unit", cell->unit != NULL ? cell->unit : "");
+  if (cell->unit_id != NULL)
+    json_object_set_string_member (object, "unit_id", cell->unit_id);
   /* Only a cell with geometry may lack its place (-1); one without keeps the old spelling. */
   if (cell->row >= 0 || cell->geometry == NULL)
     json_object_set_int_member (object, "row", cell->row);
@@ -494,6 +547,19 @@ grid_cell_to_json (const DgGridCell *cell)
     json_object_set_double_member (object, "area_km2", cell->area_km2);
   if (cell->geometry != NULL)
     json_object_set_member (object, "geometry", dg_geometry_to_json (cell->geometry));
+
+  return object;
+}
+
+static JsonObject *
+unit_to_json (const DgUnit *unit)
+{
+  JsonObject *object = json_object_new ();
+
+  json_object_set_string_member (object, "code", unit->code != NULL ? unit->code : "");
+  json_object_set_string_member (object, "name", unit->name != NULL ? unit->name : "");
+  if (unit->parent_id != NULL)
+    json_object_set_string_member (object, "parent_id", unit->parent_id);
 
   return object;
 }
@@ -600,6 +666,8 @@ dg_record_data_to_json (DgRecordType  type,
       return grid_cell_to_json (data);
     case DG_RECORD_RULE:
       return rule_to_json (data);
+    case DG_RECORD_UNIT:
+      return unit_to_json (data);
     case DG_N_RECORD_TYPES:
     default:
       g_assert_not_reached ();
@@ -716,6 +784,7 @@ dg_record_computed_to_json (DgRecordType     type,
       return grid_cell_computed_to_json (data);
     case DG_RECORD_ROAD:
     case DG_RECORD_RULE:
+    case DG_RECORD_UNIT:
       return NULL;
     case DG_N_RECORD_TYPES:
     default:

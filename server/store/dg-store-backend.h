@@ -277,7 +277,7 @@ struct _DgStoreBackend
   /* ---- Feed ---- */
 
   /* The rows with seq > @since, by seq, at most @limit; with @owner, only @owner's besides the
-   * reference data (roads, grid cells, rules), which everyone sees. */
+   * reference data (roads, grid cells, rules, units), which everyone sees. */
   gboolean   (*pull)             (DgStoreDb      *db,
                                   gint64          since,
                                   gint64          limit,

@@ -179,6 +179,7 @@ record_month (DgRecordType  type,
     case DG_RECORD_ROAD:
     case DG_RECORD_GRID_CELL:
     case DG_RECORD_RULE:
+    case DG_RECORD_UNIT:
     case DG_N_RECORD_TYPES:
     default:
       return NULL;
@@ -283,6 +284,83 @@ check_rule_after_closed_months (DgStore           *self,
           return TRUE;
         }
     }
+  return TRUE;
+}
+
+/* Design 6.3: a road's or a cell's unit_id names a unit; a unit keeps a code of its own and a
+ * parent that exists and is not below it; a unit that roads, cells or other units still name is
+ * not deleted (they would name nothing). @data is NULL for a deletion. *refusal gets why a
+ * change is refused, or stays NULL; FALSE only when the database failed. */
+static gboolean
+check_unit_links (DgStore        *self,
+                  DgRecordType    type,
+                  const char     *id,
+                  gconstpointer   data,
+                  GError        **refusal,
+                  GError        **error)
+{
+  const char *unit_id = NULL;
+
+  if (type == DG_RECORD_ROAD && data != NULL)
+    unit_id = ((const DgRoad *) data)->unit_id;
+  else if (type == DG_RECORD_GRID_CELL && data != NULL)
+    unit_id = ((const DgGridCell *) data)->unit_id;
+
+  if (unit_id != NULL)
+    {
+      gboolean exists = FALSE;
+
+      if (!self->backend->record_exists (self->db, unit_id, DG_RECORD_UNIT, &exists, error))
+        return FALSE;
+      if (!exists)
+        dg_set_error (refusal, DG_ERROR_INVALID_FIELD, "unit_id", "unit_id names no unit");
+      return TRUE;
+    }
+
+  if (type != DG_RECORD_UNIT)
+    return TRUE;
+
+  if (data != NULL)
+    {
+      g_autoptr(GPtrArray) units = dg_store_load_all_locked (self, DG_RECORD_UNIT, error);
+
+      if (units == NULL)
+        return FALSE;
+      dg_unit_validate_among (data, units, refusal);
+      return TRUE;
+    }
+
+  /* A deletion: nothing may still name the unit. */
+  {
+    static const DgRecordType namers[] = { DG_RECORD_UNIT, DG_RECORD_ROAD, DG_RECORD_GRID_CELL };
+
+    for (guint t = 0; t < G_N_ELEMENTS (namers); t++)
+      {
+        g_autoptr(GPtrArray) all = dg_store_load_all_locked (self, namers[t], error);
+
+        if (all == NULL)
+          return FALSE;
+        for (guint i = 0; i < all->len; i++)
+          {
+            gconstpointer other = g_ptr_array_index (all, i);
+            const char *named = namers[t] == DG_RECORD_UNIT ? ((const DgUnit *) other)->parent_id
+                              : namers[t] == DG_RECORD_ROAD ? ((const DgRoad *) other)->unit_id
+                              : ((const DgGridCell *) other)->unit_id;
+
+            if (named != NULL && g_ascii_strcasecmp (named, id) == 0)
+              {
+                dg_set_error (refusal, DG_ERROR_CONFLICT, "id",
+                              "%s %s still names this unit: change it first",
+                              dg_record_type_to_string (namers[t]),
+                              namers[t] == DG_RECORD_UNIT ? ((const DgUnit *) other)->code
+                              : namers[t] == DG_RECORD_ROAD ? ((const DgRoad *) other)->name
+                              : ((const DgGridCell *) other)->code);
+                return TRUE;
+              }
+          }
+      }
+  }
+
   return TRUE;
 }
 
@@ -416,6 +494,19 @@ apply_one (DgStore   *self,
       result->current = dg_store_record_from_row (&existing);
       goto out;
     }
+
+  {
+    GError *refusal = NULL;
+
+    if (!check_unit_links (self, change->type, change->id, change->deleted ? NULL : data,
+                           &refusal, error))
+      goto failed;
+    if (refusal != NULL)
+      {
+        result = rejected (change->id, found ? existing.rev : 0, refusal);
+        goto out;
+      }
+  }
 
   if (change->type == DG_RECORD_RULE)
     {
@@ -760,6 +851,57 @@ import_section (JsonObject    *root,
   return TRUE;
 }
 
+/* The unit changes of @changes in an order where a unit whose parent is in the
+ * file comes after that parent, so that a file lists its tree in any order. What a cycle leaves
+ * goes last, for validation to refuse. */
+static JsonArray *
+order_units_parents_first (JsonArray *changes)
+{
+  g_autoptr(GHashTable) in_file = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) placed = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) left = g_ptr_array_new ();
+  JsonArray *ordered = json_array_new ();
+  gboolean progress = TRUE;
+
+  for (guint i = 0; i < json_array_get_length (changes); i++)
+    {
+      JsonNode *node = json_array_get_element (changes, i);
+
+      g_hash_table_add (in_file, (gpointer) node_id (node));
+      g_ptr_array_add (left, node);
+    }
+
+  while (left->len > 0 && progress)
+    {
+      progress = FALSE;
+      for (guint i = 0; i < left->len;)
+        {
+          JsonNode *node = g_ptr_array_index (left, i);
+          JsonObject *data = json_object_get_object_member (json_node_get_object (node), "data");
+          JsonNode *parent = json_object_get_member (data, "parent_id");
+          const char *parent_id = parent != NULL && JSON_NODE_HOLDS_VALUE (parent) &&
+                                  json_node_get_value_type (parent) == G_TYPE_STRING
+                                    ? json_node_get_string (parent) : NULL;
+
+          if (parent_id == NULL || !g_hash_table_contains (in_file, parent_id) ||
+              g_hash_table_contains (placed, parent_id))
+            {
+              g_hash_table_add (placed, (gpointer) node_id (node));
+              json_array_add_element (ordered, json_node_copy (node));
+              g_ptr_array_remove_index (left, i);
+              progress = TRUE;
+            }
+          else
+            i++;
+        }
+    }
+
+  for (guint i = 0; i < left->len; i++)
+    json_array_add_element (ordered, json_node_copy (g_ptr_array_index (left, i)));
+
+  return ordered;
+}
+
 gboolean
 dg_store_import_reference (DgStore     *self,
                            JsonNode    *root,
@@ -780,12 +922,22 @@ dg_store_import_reference (DgStore     *self,
   if (!JSON_NODE_HOLDS_OBJECT (root))
     {
       dg_set_error (error, DG_ERROR_INVALID_FIELD, NULL,
-                    "reference data must be an object with roads, grid_cells and rules");
+                    "reference data must be an object with units, roads, grid_cells and rules");
       return FALSE;
     }
   object = json_node_get_object (root);
 
-  /* Roads and cells before rules; all before anything could refer to them. */
+  /* Units first, parents before their children, then the roads and cells that name them. */
+  {
+    g_autoptr(JsonArray) units = json_array_new ();
+    g_autoptr(JsonArray) ordered = NULL;
+
+    if (!import_section (object, "units", DG_RECORD_UNIT, units, error))
+      return FALSE;
+    ordered = order_units_parents_first (units);
+    for (guint i = 0; i < json_array_get_length (ordered); i++)
+      json_array_add_element (changes, json_node_copy (json_array_get_element (ordered, i)));
+  }
   if (!import_section (object, "rules", DG_RECORD_RULE, changes, error) ||
       !import_section (object, "roads", DG_RECORD_ROAD, changes, error) ||
       !import_section (object, "grid_cells", DG_RECORD_GRID_CELL, changes, error))

@@ -61,6 +61,11 @@ void        dg_store_drop_caches         (DgStore           *self);
 /* dg-store-reports.c */
 
 /* The rules in force, decoded once and kept until one changes. */
+/* Every unit (DgUnit *) and every road (DgRoad *) or grid cell (DgGridCell *) of @type, not
+ * deleted, decoded afresh (inside a batch: what it wrote so far included). */
+GPtrArray  *dg_store_load_all_locked     (DgStore           *self,
+                                          DgRecordType       type,
+                                          GError           **error);
 DgRuleSet  *dg_store_load_rules_locked   (DgStore           *self,
                                           GError           **error);
 

@@ -55,6 +55,8 @@ record_data_free_func (DgRecordType type)
       return (GDestroyNotify) dg_dustfall_sample_free;
     case DG_RECORD_RULE:
       return (GDestroyNotify) dg_rule_free;
+    case DG_RECORD_UNIT:
+      return (GDestroyNotify) dg_unit_free;
     case DG_N_RECORD_TYPES:
     default:
       g_assert_not_reached ();
@@ -86,6 +88,20 @@ load_structs_through (DgStore       *self,
 
   return self->backend->load_data (self->db, type, NULL, through, decode_data_cb, &decoder,
                                    error);
+}
+
+GPtrArray *
+dg_store_load_all_locked (DgStore       *self,
+                          DgRecordType   type,
+                          GError       **error)
+{
+  g_autoptr(GPtrArray) array = g_ptr_array_new_with_free_func (record_data_free_func (type));
+
+  g_assert (dg_record_type_is_reference (type));
+
+  if (!load_structs (self, type, NULL, array, error))
+    return NULL;
+  return g_steal_pointer (&array);
 }
 
 static DgRuleSet *

@@ -170,8 +170,9 @@ gboolean    dg_store_insert_generated     (DgStore       *self,
                                            GPtrArray     *records,
                                            GError       **error);
 
-/* Imports reference data ({"roads","grid_cells","rules"}) as the administrator @user: each
- * element is stored unless the same content is already there, whatever its revision. */
+/* Imports reference data ({"units","roads","grid_cells","rules"}) as the administrator @user:
+ * each element is stored unless the same content is already there, whatever its revision; units
+ * go first, each after its parent. */
 gboolean    dg_store_import_reference     (DgStore      *self,
                                            JsonNode     *root,
                                            const char   *user,

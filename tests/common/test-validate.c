@@ -1085,6 +1085,66 @@ test_uuid_new (void)
   g_assert_cmpint (a[14], ==, '4');
 }
 
+static DgUnit *
+make_unit (const char *id,
+           const char *code,
+           const char *parent_id)
+{
+  DgUnit *unit = dg_unit_new ();
+
+  unit->id = g_strdup (id);
+  unit->code = g_strdup (code);
+  unit->name = g_strdup (code);
+  unit->parent_id = g_strdup (parent_id);
+  return unit;
+}
+
+#define U1 "a0000000-0000-4000-8000-000000000001"
+#define U2 "a0000000-0000-4000-8000-000000000002"
+#define U3 "a0000000-0000-4000-8000-000000000003"
+
+/* Among the district's units: the code is its own, the parent exists, the tree has no cycle
+ * (a unit may not move below itself, however deep), and an edit of a unit skips its old self. */
+static void
+test_unit_among (void)
+{
+  g_autoptr(GPtrArray) units = g_ptr_array_new_with_free_func ((GDestroyNotify) dg_unit_free);
+  g_autoptr(DgUnit) edit = NULL, dup = NULL, orphan = NULL, cycle = NULL, deep = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_ptr_array_add (units, make_unit (U1, "QS", NULL));
+  g_ptr_array_add (units, make_unit (U2, "FC", U1));
+  g_ptr_array_add (units, make_unit (U3, "FC-1", U2));
+
+  edit = make_unit (U2, "FC", U1);
+  g_free (edit->name);
+  edit->name = g_strdup ("府城街道");
+  g_assert_true (dg_unit_validate_among (edit, units, &error));
+  g_assert_no_error (error);
+
+  dup = make_unit ("a0000000-0000-4000-8000-000000000009", "FC", NULL);
+  g_assert_false (dg_unit_validate_among (dup, units, &error));
+  g_assert_error (error, DG_ERROR, DG_ERROR_INVALID_FIELD);
+  g_assert_cmpstr (dg_error_get_field (error), ==, "code");
+  g_clear_error (&error);
+
+  orphan = make_unit ("a0000000-0000-4000-8000-00000000000a", "X",
+                      "a0000000-0000-4000-8000-0000000000ff");
+  g_assert_false (dg_unit_validate_among (orphan, units, &error));
+  g_assert_cmpstr (dg_error_get_field (error), ==, "parent_id");
+  g_clear_error (&error);
+
+  cycle = make_unit (U1, "QS", U2);
+  g_assert_false (dg_unit_validate_among (cycle, units, &error));
+  g_assert_cmpstr (dg_error_get_field (error), ==, "parent_id");
+  g_clear_error (&error);
+
+  deep = make_unit (U1, "QS", U3);
+  g_assert_false (dg_unit_validate_among (deep, units, &error));
+  g_assert_cmpstr (dg_error_get_field (error), ==, "parent_id");
+  g_clear_error (&error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1101,6 +1161,7 @@ main (int   argc,
   g_test_add_func ("/common/validate/road-check/bounds-inclusive", test_check_limits_ok);
   g_test_add_func ("/common/validate/road-check/without-gerror", test_null_error);
   g_test_add_func ("/common/validate/dustfall/valid", test_sample_valid);
+  g_test_add_func ("/common/validate/unit/among-units", test_unit_among);
 
   for (guint i = 0; i < G_N_ELEMENTS (bad_cases); i++)
     g_test_add_data_func (bad_cases[i].path, &bad_cases[i], test_bad_case);

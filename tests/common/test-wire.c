@@ -60,6 +60,11 @@ static const char *sample_json =
 
 static const char *road_json =
   "{'name': '人民路', 'unit': '府城街道', 'surface': 'main', 'length_km': 2.4}";
+#define UNIT_ID "7b0e3f52-9c1d-4e8a-b2f4-5d6c7e8f9a01"
+static const char *unit_json =
+  "{'code': 'QS-FC', 'name': '府城街道', 'parent_id': '" UNIT_ID "'}";
+static const char *road_unit_json =
+  "{'name': '人民路', 'unit': '府城街道', 'unit_id': '" UNIT_ID "', 'surface': 'main'}";
 static const char *cell_json =
   "{'code': 'G01', 'name': '府城一网格', 'unit': '府城街道', 'row': 0, 'col': 3,"
   " 'area_km2': 1.25}";
@@ -152,6 +157,52 @@ test_round_trip_each_type (void)
                                      " 'effective_from': '2022-01-01'}");
   assert_round_trip (DG_RECORD_RULE, "{'kind': 'cap', 'value': 7.5,"
                                      " 'effective_from': '2025-07-01'}");
+  assert_round_trip (DG_RECORD_UNIT, unit_json);
+  assert_round_trip (DG_RECORD_UNIT, "{'code': 'QS', 'name': '琼山区'}");
+  assert_round_trip (DG_RECORD_ROAD, road_unit_json);
+  assert_round_trip (DG_RECORD_GRID_CELL, "{'code': 'G01', 'name': 'n', 'row': 0, 'col': 3,"
+                                          " 'unit_id': '" UNIT_ID "'}");
+}
+
+/* The old free-text unit keeps its spelling (and its hash) when unit_id is absent, null or "";
+ * with one, both travel. */
+static void
+test_unit_id_optional (void)
+{
+  const char *spellings[] = {
+    "{'name': '人民路', 'unit': '府城街道', 'surface': 'main'}",
+    "{'name': '人民路', 'unit': '府城街道', 'surface': 'main', 'unit_id': null}",
+    "{'name': '人民路', 'unit': '府城街道', 'surface': 'main', 'unit_id': ''}",
+  };
+  g_autoptr(JsonNode) node = parse_sq (road_unit_json);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DgRoad) road = NULL;
+  g_autoptr(DgUnit) unit = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (spellings); i++)
+    {
+      g_autoptr(JsonNode) n = parse_sq (spellings[i]);
+      g_autoptr(DgRoad) r = dg_record_data_from_json (DG_RECORD_ROAD, RECORD_ID,
+                                                      json_node_get_object (n), &error);
+      g_autoptr(JsonObject) encoded = NULL;
+
+      g_assert_no_error (error);
+      g_assert_null (r->unit_id);
+      encoded = dg_record_data_to_json (DG_RECORD_ROAD, r);
+      g_assert_false (json_object_has_member (encoded, "unit_id"));
+    }
+
+  road = dg_record_data_from_json (DG_RECORD_ROAD, RECORD_ID, json_node_get_object (node), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (road->unit_id, ==, UNIT_ID);
+  g_assert_cmpstr (road->unit, ==, "府城街道");
+
+  g_clear_pointer (&node, json_node_unref);
+  node = parse_sq (unit_json);
+  unit = dg_record_data_from_json (DG_RECORD_UNIT, RECORD_ID, json_node_get_object (node), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (unit->code, ==, "QS-FC");
+  g_assert_cmpstr (unit->parent_id, ==, UNIT_ID);
 }
 
 static void
@@ -354,6 +405,16 @@ static const BadData bad_data[] = {
     "{'code': 'G1', 'name': 'n', 'row': 0, 'col': -1}", "col" },
   { "/common/wire/data/grid-cell/code-missing", DG_RECORD_GRID_CELL,
     "{'name': 'n', 'row': 0, 'col': 0}", "code" },
+  { "/common/wire/data/road/unit-id-not-uuid", DG_RECORD_ROAD,
+    "{'name': '人民路', 'surface': 'main', 'unit_id': '府城街道'}", "unit_id" },
+  { "/common/wire/data/grid-cell/unit-id-number", DG_RECORD_GRID_CELL,
+    "{'code': 'G1', 'name': 'n', 'row': 0, 'col': 0, 'unit_id': 7}", "unit_id" },
+  { "/common/wire/data/unit/code-missing", DG_RECORD_UNIT, "{'name': '府城街道'}", "code" },
+  { "/common/wire/data/unit/name-empty", DG_RECORD_UNIT, "{'code': 'FC', 'name': ' '}", "name" },
+  { "/common/wire/data/unit/parent-not-uuid", DG_RECORD_UNIT,
+    "{'code': 'FC', 'name': 'n', 'parent_id': 'QS'}", "parent_id" },
+  { "/common/wire/data/unit/parent-itself", DG_RECORD_UNIT,
+    "{'code': 'FC', 'name': 'n', 'parent_id': '" RECORD_ID "'}", "parent_id" },
   { "/common/wire/data/rule/kind-unknown", DG_RECORD_RULE,
     "{'kind': 'ceiling', 'value': 8, 'effective_from': '2022-01-01'}", "kind" },
   { "/common/wire/data/rule/limit-without-surface", DG_RECORD_RULE,
@@ -525,6 +586,7 @@ test_type_confusion (void)
     { DG_RECORD_ROAD, road_json },
     { DG_RECORD_GRID_CELL, cell_json },
     { DG_RECORD_RULE, rule_json },
+    { DG_RECORD_UNIT, unit_json },
   };
   guint n_decoded = 0;
 
@@ -1124,6 +1186,7 @@ main (int   argc,
 
   g_test_add_func ("/common/wire/data/road-check/decode", test_road_check_decode);
   g_test_add_func ("/common/wire/data/round-trip-each-type", test_round_trip_each_type);
+  g_test_add_func ("/common/wire/data/unit-id-optional", test_unit_id_optional);
   g_test_add_func ("/common/wire/data/canonical-independent-of-member-order",
                    test_canonical_independent_of_order);
   g_test_add_func ("/common/wire/data/road-check/normalized", test_road_check_normalized);

@@ -418,6 +418,109 @@ test_reference_checks (void)
   assert_result (results, 0, "applied", 1);
 }
 
+#define UNIT_TOP   "61000000-0000-4000-8000-000000000001"
+#define UNIT_CHILD "61000000-0000-4000-8000-000000000002"
+#define UNIT_ROAD  "61000000-0000-4000-8000-000000000003"
+
+static char *
+unit_change (const char *id,
+             gint64      base_rev,
+             const char *code,
+             const char *parent_id)
+{
+  g_autofree char *parent = parent_id != NULL ? g_strdup_printf (",\"parent_id\":\"%s\"", parent_id)
+                                              : g_strdup ("");
+
+  return g_strdup_printf ("{\"type\":\"unit\",\"id\":\"%s\",\"base_rev\":%" G_GINT64_FORMAT ","
+                          "\"data\":{\"code\":\"%s\",\"name\":\"单位 %s\"%s}}",
+                          id, base_rev, code, code, parent);
+}
+
+/* Units (design 6.3) are reference data: the administrator's to write, everyone's to pull; a
+ * road names one by unit_id, which must exist; codes are unique, the tree has no cycle, and a
+ * unit something still names is not deleted. */
+static void
+test_units (void)
+{
+  g_autoptr(DgTestServer) ts = dg_test_server_new ();
+  g_autofree char *inspector = dg_test_login (ts, "inspector");
+  g_autofree char *admin = dg_test_login (ts, "admin");
+  g_autofree char *top = unit_change (UNIT_TOP, 0, "T", NULL);
+  g_autofree char *child = unit_change (UNIT_CHILD, 0, "T-1", UNIT_TOP);
+  g_autofree char *b_units = batch (top, child, NULL);
+  g_autofree char *same_code = unit_change ("61000000-0000-4000-8000-000000000009", 0, "T", NULL);
+  g_autofree char *cycle = unit_change (UNIT_TOP, 1, "T", UNIT_CHILD);
+  g_autofree char *no_parent = unit_change ("61000000-0000-4000-8000-00000000000a", 0, "X",
+                                            "61000000-0000-4000-8000-0000000000ff");
+  g_autofree char *b_bad = batch (same_code, cycle, no_parent, NULL);
+  const char *road = "{\"type\":\"road\",\"id\":\"" UNIT_ROAD "\",\"base_rev\":0,"
+                     "\"data\":{\"name\":\"单位路\",\"unit\":\"府城街道\",\"surface\":\"main\","
+                     "\"unit_id\":\"" UNIT_CHILD "\"}}";
+  const char *road_nowhere = "{\"type\":\"road\",\"id\":\"61000000-0000-4000-8000-000000000004\","
+                             "\"base_rev\":0,\"data\":{\"name\":\"无主路\",\"surface\":\"main\","
+                             "\"unit_id\":\"61000000-0000-4000-8000-0000000000ff\"}}";
+  g_autofree char *b_roads = batch (road, road_nowhere, NULL);
+  const char *delete_child = "{\"type\":\"unit\",\"id\":\"" UNIT_CHILD "\",\"base_rev\":1,"
+                             "\"deleted\":true}";
+  g_autofree char *b_delete = batch (delete_child, NULL);
+  g_autoptr(JsonNode) r1 = NULL, r2 = NULL, r3 = NULL, r4 = NULL, r5 = NULL;
+  g_autoptr(GPtrArray) pulled = NULL;
+  JsonObject *record;
+  JsonArray *results;
+  guint pages;
+
+  results = push (ts, inspector, b_units, &r1);
+  assert_result (results, 0, "rejected", -1);
+  g_assert_cmpstr (result_error_code (results, 0), ==, "forbidden");
+
+  results = push (ts, admin, b_units, &r2);
+  assert_result (results, 0, "applied", 1);
+  assert_result (results, 1, "applied", 1);
+
+  results = push (ts, admin, b_bad, &r3);
+  assert_result (results, 0, "rejected", -1);
+  g_assert_cmpstr (result_error_field (results, 0), ==, "code");
+  assert_result (results, 1, "rejected", -1);
+  g_assert_cmpstr (result_error_field (results, 1), ==, "parent_id");
+  assert_result (results, 2, "rejected", -1);
+  g_assert_cmpstr (result_error_field (results, 2), ==, "parent_id");
+
+  results = push (ts, admin, b_roads, &r4);
+  assert_result (results, 0, "applied", 1);
+  assert_result (results, 1, "rejected", -1);
+  g_assert_cmpstr (result_error_code (results, 1), ==, "invalid_field");
+  g_assert_cmpstr (result_error_field (results, 1), ==, "unit_id");
+
+  /* The road still names the unit: it stays. */
+  results = push (ts, admin, b_delete, &r5);
+  assert_result (results, 0, "rejected", -1);
+  g_assert_cmpstr (result_error_code (results, 0), ==, "conflict");
+
+  /* An inspector pulls the units and the road's unit_id, as the client decodes them. */
+  pulled = pull_all (ts, inspector, 0, &pages);
+  record = find_record (pulled, UNIT_CHILD);
+  g_assert_nonnull (record);
+  g_assert_cmpstr (json_object_get_string_member (record, "type"), ==, "unit");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (record, "data"),
+                                                  "parent_id"), ==, UNIT_TOP);
+  record = find_record (pulled, UNIT_ROAD);
+  g_assert_nonnull (record);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (record, "data"),
+                                                  "unit_id"), ==, UNIT_CHILD);
+  {
+    g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), record);
+    g_autoptr(DgRecord) decoded = dg_record_from_json (node, NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(DgRoad) decoded_road = NULL;
+
+    g_assert_nonnull (decoded);
+    decoded_road = dg_record_data_from_json (DG_RECORD_ROAD, decoded->id, decoded->data, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (decoded_road->unit_id, ==, UNIT_CHILD);
+    g_assert_cmpstr (decoded_road->unit, ==, "府城街道");
+  }
+}
+
 static void
 test_inspectors_own_records_only (void)
 {
@@ -1152,6 +1255,7 @@ main (int    argc,
   g_test_add_func ("/server/api/stale-edit-conflicts", test_stale_edit_conflicts);
   g_test_add_func ("/server/api/bad-change-beside-good", test_bad_change_beside_good);
   g_test_add_func ("/server/api/reference-checks", test_reference_checks);
+  g_test_add_func ("/server/api/units", test_units);
   g_test_add_func ("/server/api/inspectors-own-records-only", test_inspectors_own_records_only);
   g_test_add_func ("/server/api/pull-with-limit-is-one-pull", test_pull_with_limit);
   g_test_add_func ("/server/api/return-for-correction", test_return_for_correction);
