@@ -86,6 +86,10 @@ usage (void)
            "         [--idle-timeout SECONDS]\n"
            "  user add --db FILE --username NAME --role inspector|office|admin"
            "   (password on stdin)\n"
+           "  user list --db FILE\n"
+           "  user disable|enable|revoke NAME --db FILE\n"
+           "  user passwd NAME --db FILE   (password on stdin, at least 10 characters)\n"
+           "  reference export --db FILE --output FILE.json\n"
            "  import --db FILE REFERENCE.json\n"
            "  import --db FILE --kind grid_cell|road FILE.geojson\n"
            "  export --db FILE --month YYYY-MM --format json|csv|xlsx|pdf --output FILE\n"
@@ -349,11 +353,40 @@ cmd_serve (int    argc,
   return 0;
 }
 
-/* ---- user add ---- */
+/* ---- user ---- */
+
+/* Who the audit log names for what the command line does to users (design 6.1). */
+#define CLI_ACTOR "cli"
+
+/* Reads the password from stdin, never from the command line where `ps` would show it, and
+ * holds it to the API's rule (common/dg-admin.c). */
+static gboolean
+read_password (const char  *command,
+               char        *password,
+               gsize        size)
+{
+  g_autoptr(GError) error = NULL;
+  gsize len;
+
+  if (fgets (password, size, stdin) == NULL)
+    password[0] = '\0';
+  len = strlen (password);
+  while (len > 0 && (password[len - 1] == '\n' || password[len - 1] == '\r'))
+    password[--len] = '\0';
+  if (!dg_password_validate (password, "password", &error))
+    {
+      fprintf (stderr, "dustgrid-server %s: the password on stdin: %s\n", command,
+               error->message);
+      memset (password, 0, size);
+      return FALSE;
+    }
+
+  return TRUE;
+}
 
 static int
-cmd_user (int    argc,
-          char **argv)
+cmd_user_add (int    argc,
+              char **argv)
 {
   g_autofree char *username = NULL;
   g_autofree char *role_name = NULL;
@@ -363,28 +396,18 @@ cmd_user (int    argc,
   g_autoptr(DgAuth) auth = NULL;
   char password[1100];
   DgRole role;
-  gsize len;
   const GOptionEntry entries[] = {
     { "username", 0, 0, G_OPTION_ARG_STRING, &username, "User name", "NAME" },
     { "role", 0, 0, G_OPTION_ARG_STRING, &role_name, "inspector, office or admin", "ROLE" },
     { NULL }
   };
 
-  if (argc < 2 || strcmp (argv[1], "add") != 0)
-    {
-      usage ();
-      return EXIT_USAGE;
-    }
-  argv[1] = argv[0];
-  argc--;
-  argv++;
-
   if (!parse_options ("user add", NULL, entries, &argc, &argv, &error))
     return fail ("user add", error);
-  if (username == NULL || *username == '\0' || strlen (username) > DG_MAX_STRING_BYTES ||
-      !g_utf8_validate (username, -1, NULL))
+  if (username == NULL || !dg_username_validate (username, NULL))
     {
-      fprintf (stderr, "dustgrid-server user add: --username NAME is required\n");
+      fprintf (stderr, "dustgrid-server user add: --username NAME is required (no spaces, "
+               "'/' or '%%', at most %d bytes)\n", DG_USERNAME_MAX_BYTES);
       return EXIT_USAGE;
     }
   if (!dg_role_from_string (role_name, &role))
@@ -393,17 +416,8 @@ cmd_user (int    argc,
       return EXIT_USAGE;
     }
 
-  /* The password comes on stdin, never on the command line where `ps` would show it. */
-  if (fgets (password, sizeof password, stdin) == NULL)
-    password[0] = '\0';
-  len = strlen (password);
-  while (len > 0 && (password[len - 1] == '\n' || password[len - 1] == '\r'))
-    password[--len] = '\0';
-  if (len == 0 || len > DG_MAX_STRING_BYTES)
-    {
-      fprintf (stderr, "dustgrid-server user add: give a password (1 to 1024 bytes) on stdin\n");
-      return 1;
-    }
+  if (!read_password ("user add", password, sizeof password))
+    return 1;
 
   store = dg_store_open (opt_db, &error);
   if (store == NULL)
@@ -417,6 +431,145 @@ cmd_user (int    argc,
 
   fprintf (stdout, "user %s (%s) saved\n", username, dg_role_to_string (role));
   return 0;
+}
+
+/* `user list`: one line per user, tab-separated: name, role, enabled or disabled, display
+ * name, unit_id, last sign-in ("-" for none). Never a hash or a token. */
+static int
+cmd_user_list (int    argc,
+               char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DgStore) store = NULL;
+  g_autoptr(GPtrArray) users = NULL;
+
+  if (!parse_options ("user list", NULL, NULL, &argc, &argv, &error))
+    return fail ("user list", error);
+  if (argc != 1)
+    {
+      usage ();
+      return EXIT_USAGE;
+    }
+
+  store = dg_store_open (opt_db, &error);
+  if (store == NULL)
+    return fail ("user list", error);
+  users = dg_store_list_users (store, &error);
+  if (users == NULL)
+    return fail ("user list", error);
+
+  for (guint i = 0; i < users->len; i++)
+    {
+      const DgUser *user = g_ptr_array_index (users, i);
+
+      fprintf (stdout, "%s\t%s\t%s\t%s\t%s\t%s\n", user->username, dg_role_to_string (user->role),
+               user->disabled ? "disabled" : "enabled",
+               user->display_name != NULL ? user->display_name : "-",
+               user->unit_id != NULL ? user->unit_id : "-",
+               user->last_login_at != NULL ? user->last_login_at : "-");
+    }
+
+  return 0;
+}
+
+/* `user disable|enable|revoke|passwd NAME`: through the store's administration calls, as the
+ * API's PATCH and revoke, so that they end the user's sessions and write the audit log. */
+static int
+cmd_user_named (const char  *command,
+                int          argc,
+                char       **argv)
+{
+  g_autofree char *full = g_strdup_printf ("user %s", command);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DgStore) store = NULL;
+  g_autoptr(DgUser) user = NULL;
+  g_autofree char *hash = NULL;
+  const char *username;
+  char password[1100];
+  DgUserPatch patch = { 0 };
+
+  if (!parse_options (full, "NAME", NULL, &argc, &argv, &error))
+    return fail (full, error);
+  if (argc != 2)
+    {
+      fprintf (stderr, "dustgrid-server %s: give one user NAME\n", full);
+      return EXIT_USAGE;
+    }
+  username = argv[1];
+
+  if (strcmp (command, "passwd") == 0 && !read_password (full, password, sizeof password))
+    return 1;
+
+  store = dg_store_open (opt_db, &error);
+  if (store == NULL)
+    return fail (full, error);
+
+  if (strcmp (command, "revoke") == 0)
+    {
+      gint64 n = 0;
+
+      if (!dg_store_revoke_user (store, username, CLI_ACTOR, &n, &error))
+        return fail (full, error);
+      fprintf (stdout, "user %s: %" G_GINT64_FORMAT " sessions revoked\n", username, n);
+      return 0;
+    }
+
+  if (strcmp (command, "passwd") == 0)
+    {
+      g_autoptr(DgAuth) auth = dg_auth_new (store);
+
+      hash = dg_auth_hash_password (auth, password, &error);
+      memset (password, 0, sizeof password);
+      if (hash == NULL)
+        return fail (full, error);
+    }
+  else
+    {
+      patch.set_disabled = TRUE;
+      patch.disabled = strcmp (command, "disable") == 0;
+    }
+
+  user = dg_store_update_user (store, username, &patch, hash, CLI_ACTOR, &error);
+  if (user == NULL)
+    return fail (full, error);
+
+  if (hash != NULL)
+    fprintf (stdout, "user %s: password changed, sessions revoked\n", username);
+  else
+    fprintf (stdout, "user %s %s\n", username, user->disabled ? "disabled" : "enabled");
+  return 0;
+}
+
+static int
+cmd_user (int    argc,
+          char **argv)
+{
+  static const char *const named[] = { "disable", "enable", "revoke", "passwd" };
+  const char *command;
+
+  if (argc < 2)
+    {
+      usage ();
+      return EXIT_USAGE;
+    }
+  command = argv[1];
+  /* The subcommand sees itself as argv[0]. */
+  argv[1] = argv[0];
+  argc--;
+  argv++;
+
+  if (strcmp (command, "add") == 0)
+    return cmd_user_add (argc, argv);
+  if (strcmp (command, "list") == 0)
+    return cmd_user_list (argc, argv);
+  for (guint i = 0; i < G_N_ELEMENTS (named); i++)
+    {
+      if (strcmp (command, named[i]) == 0)
+        return cmd_user_named (command, argc, argv);
+    }
+
+  usage ();
+  return EXIT_USAGE;
 }
 
 /* ---- import ---- */
@@ -527,6 +680,111 @@ cmd_import (int    argc,
     }
 
   fprintf (stdout, "imported %u records, %u unchanged\n", applied, unchanged);
+  return 0;
+}
+
+/* ---- reference export ---- */
+
+static void
+copy_member_cb (JsonObject  *object,
+                const char  *member,
+                JsonNode    *node,
+                gpointer     user_data)
+{
+  json_object_set_member (user_data, member, json_node_copy (node));
+}
+
+
+/* `reference export`: the district's reference data in the form `import` reads (design 4 and
+ * 6.1), each element its stored data plus "id", so that importing the file back finds every
+ * element unchanged. Deleted records are left out. */
+static int
+cmd_reference (int    argc,
+               char **argv)
+{
+  static const struct { DgRecordType type; const char *member; } parts[] = {
+    { DG_RECORD_UNIT, "units" },
+    { DG_RECORD_ROAD, "roads" },
+    { DG_RECORD_GRID_CELL, "grid_cells" },
+    { DG_RECORD_RULE, "rules" },
+  };
+  g_autofree char *output = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DgStore) store = NULL;
+  g_autoptr(JsonObject) root = json_object_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *text = NULL;
+  JsonArray *arrays[G_N_ELEMENTS (parts)];
+  gint64 since = 0;
+  gboolean more = TRUE;
+  const GOptionEntry entries[] = {
+    { "output", 0, 0, G_OPTION_ARG_FILENAME, &output, "The file to write", "FILE.json" },
+    { NULL }
+  };
+
+  if (argc < 2 || strcmp (argv[1], "export") != 0)
+    {
+      usage ();
+      return EXIT_USAGE;
+    }
+  argv[1] = argv[0];
+  argc--;
+  argv++;
+
+  if (!parse_options ("reference export", NULL, entries, &argc, &argv, &error))
+    return fail ("reference export", error);
+  if (output == NULL || argc != 1)
+    {
+      fprintf (stderr, "dustgrid-server reference export: --output FILE.json is required\n");
+      return EXIT_USAGE;
+    }
+
+  store = dg_store_open (opt_db, &error);
+  if (store == NULL)
+    return fail ("reference export", error);
+
+  for (guint p = 0; p < G_N_ELEMENTS (parts); p++)
+    {
+      arrays[p] = json_array_new ();
+      json_object_set_array_member (root, parts[p].member, arrays[p]);
+    }
+
+  /* The feed holds each record once, as it now is, by seq: parents before the units below them
+   * as they were made (and import orders units itself anyway). */
+  while (more)
+    {
+      g_autoptr(GPtrArray) records = dg_store_pull (store, CLI_ACTOR, DG_ROLE_ADMIN, since, 1000,
+                                                    &since, &more, &error);
+
+      if (records == NULL)
+        return fail ("reference export", error);
+      for (guint i = 0; i < records->len; i++)
+        {
+          const DgRecord *record = g_ptr_array_index (records, i);
+          JsonObject *element;
+
+          if (record->deleted || record->data == NULL || !dg_record_type_is_reference (record->type))
+            continue;
+          element = json_object_new ();
+          json_object_set_string_member (element, "id", record->id);
+          json_object_foreach_member (record->data, copy_member_cb, element);
+          for (guint p = 0; p < G_N_ELEMENTS (parts); p++)
+            {
+              if (parts[p].type == record->type)
+                json_array_add_object_element (arrays[p], g_steal_pointer (&element));
+            }
+          g_clear_pointer (&element, json_object_unref);
+        }
+    }
+
+  node = json_node_init_object (json_node_alloc (), root);
+  text = json_to_string (node, TRUE);
+  if (!g_file_set_contents (output, text, -1, &error))
+    return fail ("reference export", error);
+
+  fprintf (stdout, "exported %u units, %u roads, %u grid cells, %u rules\n",
+           json_array_get_length (arrays[0]), json_array_get_length (arrays[1]),
+           json_array_get_length (arrays[2]), json_array_get_length (arrays[3]));
   return 0;
 }
 
@@ -894,6 +1152,7 @@ dg_cli_main (int    argc,
     { "serve", cmd_serve },
     { "user", cmd_user },
     { "import", cmd_import },
+    { "reference", cmd_reference },
     { "export", cmd_export },
     { "backup", cmd_backup },
     { "verify", cmd_verify },

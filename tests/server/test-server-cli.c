@@ -239,14 +239,14 @@ test_sigterm_finishes_batch (Fixture       *f,
   g_autofree char *url = NULL;
   g_autofree char *auth = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
-  const char *credentials = "{\"username\":\"inspector\",\"password\":\"inspector\"}";
+  const char *credentials = "{\"username\":\"inspector\",\"password\":\"inspector-pass\"}";
   const char *token;
   guint status, timeout_id;
   gint64 stored;
 
   g_assert_cmpint (run (NULL, NULL, NULL, "import", "--db", f->db, reference, NULL), ==, 0);
-  g_assert_cmpint (run ("inspector\n", NULL, NULL, "user", "add", "--db", f->db, "--username",
-                        "inspector", "--role", "inspector", NULL), ==, 0);
+  g_assert_cmpint (run ("inspector-pass\n", NULL, NULL, "user", "add", "--db", f->db,
+                        "--username", "inspector", "--role", "inspector", NULL), ==, 0);
 
   timeout_id = g_timeout_add_seconds (30, timeout_cb, NULL);
   process = g_subprocess_launcher_spawn (launcher, &error, DUSTGRID_SERVER_PATH, "serve",
@@ -328,6 +328,9 @@ test_user_add (Fixture       *f,
                         "--role", "office", NULL), !=, 0);
   g_assert_cmpint (run ("x\n", NULL, NULL, "user", "add", "--db", f->db, "--username", "li",
                         "--role", "mayor", NULL), !=, 0);
+  /* The API's rule: at least ten characters. */
+  g_assert_cmpint (run ("short\n", NULL, NULL, "user", "add", "--db", f->db, "--username", "li",
+                        "--role", "office", NULL), !=, 0);
 
   store = dg_store_open (f->db, &error);
   g_assert_no_error (error);
@@ -340,6 +343,159 @@ test_user_add (Fixture       *f,
   token = dg_auth_login (auth, "wang", "s3cret pass", NULL, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (token);
+}
+
+/* How many events of @action on @target the audit log holds, each by the command line. */
+static guint
+count_cli_events (DgStore    *store,
+                  const char *action,
+                  const char *target)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  gint64 next = 0;
+  gboolean more = FALSE;
+  guint n = 0;
+
+  events = dg_store_read_audit (store, 0, 10000, &next, &more, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < events->len; i++)
+    {
+      const DgAuditEvent *event = g_ptr_array_index (events, i);
+
+      if (g_strcmp0 (event->action, action) == 0 && g_strcmp0 (event->target, target) == 0)
+        {
+          g_assert_cmpstr (event->actor, ==, "cli");
+          n++;
+        }
+    }
+
+  return n;
+}
+
+/* user list, disable, enable, revoke and passwd (design 6.1): each through the store's
+ * administration, so a disabled user's or a changed password's sessions end at once and the
+ * audit log names the command line; passwd holds the API's rule; an unknown name fails. */
+static void
+test_user_commands (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DgStore) store = NULL;
+  g_autoptr(DgAuth) auth = NULL;
+  g_autofree char *out = NULL, *out2 = NULL, *out3 = NULL, *out4 = NULL;
+  g_autofree char *token = NULL, *token2 = NULL, *again = NULL;
+  g_autofree char *username = NULL;
+  DgRole role;
+
+  g_assert_cmpint (run ("office-pass-1\n", NULL, NULL, "user", "add", "--db", f->db,
+                        "--username", "wang", "--role", "office", NULL), ==, 0);
+  g_assert_cmpint (run ("admin-pass-1\n", NULL, NULL, "user", "add", "--db", f->db,
+                        "--username", "boss", "--role", "admin", NULL), ==, 0);
+
+  g_assert_cmpint (run (NULL, &out, NULL, "user", "list", "--db", f->db, NULL), ==, 0);
+  g_assert_true (g_str_has_prefix (out, "boss\tadmin\tenabled\t-\t-\t-\n"));
+  g_assert_nonnull (strstr (out, "wang\toffice\tenabled\t-\t-\t-\n"));
+  g_assert_null (strstr (out, "argon2"));
+
+  store = dg_store_open (f->db, &error);
+  g_assert_no_error (error);
+  auth = dg_auth_new (store);
+  token = dg_auth_login (auth, "wang", "office-pass-1", NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  /* disable: the token stops working, and so does signing in; enable lets wang back in. */
+  g_assert_cmpint (run (NULL, NULL, NULL, "user", "disable", "wang", "--db", f->db, NULL), ==, 0);
+  g_assert_false (dg_auth_check_token (auth, token, &username, &role, &error));
+  g_clear_pointer (&username, g_free);
+  g_clear_error (&error);
+  g_assert_null (dg_auth_login (auth, "wang", "office-pass-1", NULL, NULL, NULL, &error));
+  g_clear_error (&error);
+  g_assert_cmpint (run (NULL, &out2, NULL, "user", "list", "--db", f->db, NULL), ==, 0);
+  g_assert_nonnull (strstr (out2, "wang\toffice\tdisabled\t"));
+  g_assert_cmpint (run (NULL, NULL, NULL, "user", "enable", "--db", f->db, "wang", NULL), ==, 0);
+  token2 = dg_auth_login (auth, "wang", "office-pass-1", NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  /* revoke: wang's session ends, the user stays. */
+  g_assert_cmpint (run (NULL, &out3, NULL, "user", "revoke", "wang", "--db", f->db, NULL), ==, 0);
+  g_assert_cmpstr (out3, ==, "user wang: 1 sessions revoked\n");
+  g_assert_false (dg_auth_check_token (auth, token2, &username, &role, &error));
+  g_clear_pointer (&username, g_free);
+  g_clear_error (&error);
+
+  /* passwd: a weak one is refused and changes nothing; a good one replaces the old. */
+  g_assert_cmpint (run ("short\n", NULL, NULL, "user", "passwd", "wang", "--db", f->db, NULL),
+                   ==, 1);
+  again = dg_auth_login (auth, "wang", "office-pass-1", NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (run ("office-pass-2\n", &out4, NULL, "user", "passwd", "wang", "--db", f->db,
+                        NULL), ==, 0);
+  g_assert_false (dg_auth_check_token (auth, again, &username, &role, &error));
+  g_clear_pointer (&username, g_free);
+  g_clear_error (&error);
+  g_assert_null (dg_auth_login (auth, "wang", "office-pass-1", NULL, NULL, NULL, &error));
+  g_clear_error (&error);
+  g_clear_pointer (&again, g_free);
+  again = dg_auth_login (auth, "wang", "office-pass-2", NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (again);
+
+  /* Each step is in the audit log, by the command line. */
+  g_assert_cmpuint (count_cli_events (store, DG_AUDIT_USER_CHANGED, "wang"), ==, 3);
+  g_assert_cmpuint (count_cli_events (store, DG_AUDIT_SESSIONS_REVOKED, "wang"), ==, 1);
+  g_assert_true (dg_store_verify (store, NULL, &error));
+  g_assert_no_error (error);
+
+  /* The last administrator stays enabled; an unknown user is an error; a name is needed. */
+  g_assert_cmpint (run (NULL, NULL, NULL, "user", "disable", "boss", "--db", f->db, NULL), ==, 1);
+  g_assert_cmpint (run (NULL, NULL, NULL, "user", "disable", "nobody", "--db", f->db, NULL), ==, 1);
+  g_assert_cmpint (run (NULL, NULL, NULL, "user", "revoke", "--db", f->db, NULL), !=, 0);
+  g_assert_cmpint (run (NULL, NULL, NULL, "user", "rename", "--db", f->db, "wang", NULL), !=, 0);
+}
+
+/* reference export writes units, roads, cells and rules in import's form: importing it into
+ * the same database finds everything unchanged, and into a new one gives the same records. */
+static void
+test_reference_export (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *reference = reference_file ();
+  g_autofree char *exported = g_build_filename (f->dir, "reference.json", NULL);
+  g_autofree char *other = dg_test_db_location (f->dir, "other.db");
+  g_autofree char *out = NULL, *out2 = NULL, *out3 = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *object;
+  gint64 revisions;
+
+  g_assert_cmpint (run (NULL, NULL, NULL, "import", "--db", f->db, reference, NULL), ==, 0);
+  revisions = count_revisions (f->db);
+
+  g_assert_cmpint (run (NULL, &out, NULL, "reference", "export", "--db", f->db, "--output",
+                        exported, NULL), ==, 0);
+  g_assert_cmpstr (out, ==, "exported 6 units, 12 roads, 22 grid cells, 6 rules\n");
+  g_assert_true (g_file_get_contents (exported, &contents, NULL, &error));
+  root = json_from_string (contents, &error);
+  g_assert_no_error (error);
+  object = json_node_get_object (root);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object, "units")), ==, 6);
+  g_assert_true (json_object_has_member (
+    json_array_get_object_element (json_object_get_array_member (object, "roads"), 0),
+    "unit_id"));
+
+  g_assert_cmpint (run (NULL, &out2, NULL, "import", "--db", f->db, exported, NULL), ==, 0);
+  g_assert_cmpstr (out2, ==, "imported 0 records, 46 unchanged\n");
+  g_assert_cmpint (count_revisions (f->db), ==, revisions);
+
+  /* The file is a district of its own: a new database takes all of it. */
+  g_assert_cmpint (run (NULL, &out3, NULL, "import", "--db", other, exported, NULL), ==, 0);
+  g_assert_cmpint (count_rows (other, "unit"), ==, 6);
+  g_assert_cmpint (count_rows (other, "road"), ==, 12);
+  g_assert_cmpint (count_rows (other, "grid_cell"), ==, 22);
+
+  g_assert_cmpint (run (NULL, NULL, NULL, "reference", "export", "--db", f->db, NULL), !=, 0);
 }
 
 static void
@@ -604,6 +760,8 @@ main (int    argc,
   ADD ("/server/cli/serve-prints-listening", test_serve);
   ADD ("/server/cli/sigterm-finishes-batch", test_sigterm_finishes_batch);
   ADD ("/server/cli/user-add-reads-stdin", test_user_add);
+  ADD ("/server/cli/user-commands", test_user_commands);
+  ADD ("/server/cli/reference-export-reimports-unchanged", test_reference_export);
   ADD ("/server/cli/import-is-idempotent", test_import_idempotent);
   ADD ("/server/cli/import-geojson-is-idempotent", test_import_geojson);
   ADD ("/server/cli/backup-then-verify", test_backup_verify);
