@@ -124,9 +124,11 @@ rate_limit_wait (DgAuth     *self,
   return wait;
 }
 
+/* @when is a monotonic time; failures come in time order. */
 static void
-record_failure (DgAuth     *self,
-                const char *username)
+record_failure_at (DgAuth     *self,
+                   const char *username,
+                   gint64      when)
 {
   gint64 now = g_get_monotonic_time ();
   GArray *times;
@@ -138,7 +140,7 @@ record_failure (DgAuth     *self,
       times = g_array_new (FALSE, FALSE, sizeof (gint64));
       g_hash_table_insert (self->failures, g_strdup (username), times);
     }
-  g_array_append_val (times, now);
+  g_array_append_val (times, when);
   /* Only the last few matter; a flood of failures must not grow memory. */
   if (times->len > DG_LOGIN_MAX_FAILURES * 2)
     g_array_remove_range (times, 0, times->len - DG_LOGIN_MAX_FAILURES * 2);
@@ -160,6 +162,13 @@ record_failure (DgAuth     *self,
         }
     }
   g_mutex_unlock (&self->failures_lock);
+}
+
+static void
+record_failure (DgAuth     *self,
+                const char *username)
+{
+  record_failure_at (self, username, g_get_monotonic_time ());
 }
 
 static void
@@ -475,6 +484,49 @@ dg_auth_revoke_token (DgAuth      *self,
 
   hash = token_hash (token);
   return dg_store_revoke_token (self->store, hash, error);
+}
+
+/* The failed logins of the last window, read back from the audit log, which records each one
+ * (design 6.1): a restart must not give a guesser five fresh tries. The log is walked from its
+ * start, since it has no index by time; it grows by reference changes and administration, not
+ * by records, so this is a matter of milliseconds even for a province. */
+gboolean
+dg_auth_restore_failures (DgAuth  *self,
+                          GError **error)
+{
+  gint64 now_real = g_get_real_time ();
+  gint64 now_mono = g_get_monotonic_time ();
+  gint64 window = (gint64) DG_LOGIN_WINDOW_SECONDS * G_USEC_PER_SEC;
+  gint64 since = 0;
+  gboolean more = TRUE;
+
+  g_return_val_if_fail (DG_IS_AUTH (self), FALSE);
+
+  while (more)
+    {
+      g_autoptr(GPtrArray) events = NULL;
+
+      events = dg_store_read_audit (self->store, since, 1000, &since, &more, error);
+      if (events == NULL)
+        return FALSE;
+      for (guint i = 0; i < events->len; i++)
+        {
+          DgAuditEvent *event = g_ptr_array_index (events, i);
+          g_autoptr(GDateTime) at = NULL;
+          gint64 age;
+
+          if (g_strcmp0 (event->action, DG_AUDIT_LOGIN_FAILED) != 0 || event->target == NULL)
+            continue;
+          at = g_date_time_new_from_iso8601 (event->at, NULL);
+          if (at == NULL)
+            continue;
+          age = now_real - (g_date_time_to_unix (at) * G_USEC_PER_SEC + g_date_time_get_microsecond (at));
+          if (age >= 0 && age < window)
+            record_failure_at (self, event->target, now_mono - age);
+        }
+    }
+
+  return TRUE;
 }
 
 void

@@ -63,6 +63,12 @@ gboolean    dg_auth_revoke_token        (DgAuth      *self,
                                          const char  *token,
                                          GError     **error);
 
+/* Blocking. Counts again the failed logins of the last DG_LOGIN_WINDOW_SECONDS that the audit
+ * log holds, so that a restarted server keeps the rate limit where it stood; call before
+ * serving. */
+gboolean    dg_auth_restore_failures    (DgAuth      *self,
+                                         GError     **error);
+
 /* For tests: forget the failed logins. */
 void        dg_auth_reset_rate_limits   (DgAuth      *self);
 

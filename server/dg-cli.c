@@ -316,6 +316,8 @@ cmd_serve (int    argc,
   if (store == NULL)
     return fail ("serve", error);
   auth = dg_auth_new (store);
+  if (!dg_auth_restore_failures (auth, &error))
+    return fail ("serve", error);
   server = dg_server_new (store, auth);
   dg_server_set_idle_timeout (server, (guint) idle_timeout);
 

@@ -147,6 +147,8 @@ open_store (DgTestServer *ts)
   ts->store = dg_store_open (ts->db_path, &error);
   g_assert_no_error (error);
   ts->auth = dg_auth_new (ts->store);
+  dg_auth_restore_failures (ts->auth, &error);
+  g_assert_no_error (error);
 }
 
 DgTestServer *

@@ -306,6 +306,25 @@ test_rate_limited_phrase (void)
   g_assert_true (g_str_has_prefix (reply->str, "HTTP/1.1 429 Too Many Requests\r\n"));
 }
 
+/* The failed-login counter outlives a restart (issue 18): five wrong passwords, a restart, and
+ * the right one is still refused with 429, while another user signs in. */
+static void
+test_rate_limit_survives_restart (void)
+{
+  g_autoptr(DgTestServer) ts = dg_test_server_new ();
+  static const char wrong[] = "{\"username\":\"office\",\"password\":\"guess\"}";
+  static const char right[] = "{\"username\":\"office\",\"password\":\"office\"}";
+  static const char other[] = "{\"username\":\"inspector\",\"password\":\"inspector\"}";
+
+  for (int i = 0; i < 5; i++)
+    g_assert_cmpuint (dg_test_request (ts, "POST", "/api/v1/login", NULL, wrong, NULL), ==, 401);
+
+  dg_test_server_restart (ts);
+
+  g_assert_cmpuint (dg_test_request (ts, "POST", "/api/v1/login", NULL, right, NULL), ==, 429);
+  g_assert_cmpuint (dg_test_request (ts, "POST", "/api/v1/login", NULL, other, NULL), ==, 200);
+}
+
 /* A user name with a newline and an escape code, sent to log in, is written escaped on the
  * request's own line: no line of the log starts where the client wanted. */
 static void
@@ -600,6 +619,8 @@ main (int   argc,
   g_test_add_func ("/server/hardening/every-route-its-body-limit", test_route_limits);
   g_test_add_func ("/server/hardening/content-length-plain-digits", test_content_length_digits);
   g_test_add_func ("/server/hardening/rate-limited-status-phrase", test_rate_limited_phrase);
+  g_test_add_func ("/server/hardening/rate-limit-survives-restart",
+                   test_rate_limit_survives_restart);
   g_test_add_func ("/server/hardening/log-escapes-user-names", test_log_escapes_user);
   g_test_add_func ("/server/hardening/internal-error-text-not-sent", test_internal_text_kept);
   g_test_add_func ("/server/hardening/tls-only-1.2-up-with-forward-secrecy", test_tls_protocols);
