@@ -1,6 +1,7 @@
 /* bench-push.c: sync push throughput against its floor (issue 8, part 1).
  *
  *   bench-push --server PATH --reference FILE --workdir DIR [--points N] [--batch N]
+ *              [--db postgresql://… --floor-db postgresql://…]
  *
  * Spawns a real `dustgrid-server serve` on a fresh database, logs in as an inspector and pushes
  * N points (checks of 6 points, BATCH checks per request) over loopback, one request at a time as
@@ -8,6 +9,11 @@
  * request bodies plus one SQLite transaction per batch (WAL, synchronous=FULL) inserting their
  * points, with no HTTP and no validation. Prints points/s, p50/p99 batch latency, the server's
  * peak RSS and the ratio to the floor.
+ *
+ * With --db, the server serves that PostgreSQL database (new and empty) instead of a file, and
+ * the floor is PostgreSQL's, in --floor-db: the same parsing, then per batch one transaction of
+ * one INSERT of all its points as bound parameters (three round trips: BEGIN, the INSERT,
+ * COMMIT), durable as the server's commits are (the cluster's fsync and synchronous_commit).
  */
 #include <errno.h>
 #include <signal.h>
@@ -19,6 +25,7 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <libpq-fe.h>
 #include <libsoup/soup.h>
 #include <sqlite3.h>
 
@@ -29,6 +36,8 @@ static const char *const surfaces[] = { "main", "main", "main", "main", "side", 
 static char *opt_server;
 static char *opt_reference;
 static char *opt_workdir;
+static char *opt_db;
+static char *opt_floor_db;
 static int opt_points = 60000;
 static int opt_batch = 500;
 
@@ -38,6 +47,9 @@ static const GOptionEntry entries[] = {
   { "workdir", 0, 0, G_OPTION_ARG_FILENAME, &opt_workdir, "Scratch directory", "DIR" },
   { "points", 0, 0, G_OPTION_ARG_INT, &opt_points, "Points to push (60000)", "N" },
   { "batch", 0, 0, G_OPTION_ARG_INT, &opt_batch, "Checks per request (500)", "N" },
+  { "db", 0, 0, G_OPTION_ARG_STRING, &opt_db, "A new PostgreSQL database to serve", "URI" },
+  { "floor-db", 0, 0, G_OPTION_ARG_STRING, &opt_floor_db,
+    "A new PostgreSQL database for the floor (with --db)", "URI" },
   { NULL }
 };
 
@@ -130,6 +142,63 @@ make_bodies (GPtrArray *road_ids,
 
 /* ---- The floor: parse + one transaction per batch, nothing else ---- */
 
+typedef void (*PointFunc) (JsonObject *change,
+                           JsonObject *data,
+                           JsonObject *point,
+                           gpointer    user_data);
+
+/* Parses @body, as the server does, and calls @func on each point of each change in order;
+ * returns how many points there were. */
+static guint
+for_each_point (GBytes    *body,
+                PointFunc  func,
+                gpointer   user_data)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  gsize size;
+  const char *data = g_bytes_get_data (body, &size);
+  JsonArray *changes;
+  guint points = 0;
+
+  if (!json_parser_load_from_data (parser, data, (gssize) size, NULL))
+    die ("floor: the body does not parse");
+  changes = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
+                                          "changes");
+  for (guint i = 0; i < json_array_get_length (changes); i++)
+    {
+      JsonObject *change = json_array_get_object_element (changes, i);
+      JsonObject *d = json_object_get_object_member (change, "data");
+      JsonArray *pts = json_object_get_array_member (d, "points");
+
+      for (guint p = 0; p < json_array_get_length (pts); p++, points++)
+        func (change, d, json_array_get_object_element (pts, p), user_data);
+    }
+  return points;
+}
+
+static void
+insert_point_cb (JsonObject *change,
+                 JsonObject *d,
+                 JsonObject *pt,
+                 gpointer    user_data)
+{
+  sqlite3_stmt *insert = user_data;
+  sqlite3 *db = sqlite3_db_handle (insert);
+
+  sqlite3_bind_text (insert, 1, json_object_get_string_member (change, "id"), -1, SQLITE_STATIC);
+  sqlite3_bind_text (insert, 2, json_object_get_string_member (d, "road_id"), -1, SQLITE_STATIC);
+  sqlite3_bind_text (insert, 3, json_object_get_string_member (d, "date"), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (insert, 4, json_object_get_int_member (pt, "seq"));
+  sqlite3_bind_text (insert, 5, json_object_get_string_member (pt, "surface"), -1, SQLITE_STATIC);
+  sqlite3_bind_text (insert, 6, json_object_get_string_member (pt, "location"), -1,
+                     SQLITE_STATIC);
+  sqlite3_bind_double (insert, 7, json_object_get_double_member (pt, "area_m2"));
+  sqlite3_bind_double (insert, 8, json_object_get_double_member (pt, "mass_g"));
+  if (sqlite3_step (insert) != SQLITE_DONE)
+    die ("floor: insert: %s", sqlite3_errmsg (db));
+  sqlite3_reset (insert);
+}
+
 static void
 sql_exec (sqlite3    *db,
           const char *sql)
@@ -166,52 +235,99 @@ measure_floor (GPtrArray  *bodies,
   start = g_get_monotonic_time ();
   for (guint b = 0; b < bodies->len; b++)
     {
-      g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-      GBytes *body = g_ptr_array_index (bodies, b);
-      gsize size;
-      const char *data = g_bytes_get_data (body, &size);
-      JsonArray *changes;
-
-      if (!json_parser_load_from_data (parser, data, (gssize) size, NULL))
-        die ("floor: the body does not parse");
-      changes = json_object_get_array_member (json_node_get_object (
-                                                json_parser_get_root (parser)), "changes");
-
       sql_exec (db, "BEGIN IMMEDIATE");
-      for (guint i = 0; i < json_array_get_length (changes); i++)
-        {
-          JsonObject *change = json_array_get_object_element (changes, i);
-          JsonObject *d = json_object_get_object_member (change, "data");
-          JsonArray *pts = json_object_get_array_member (d, "points");
-
-          for (guint p = 0; p < json_array_get_length (pts); p++)
-            {
-              JsonObject *pt = json_array_get_object_element (pts, p);
-
-              sqlite3_bind_text (insert, 1, json_object_get_string_member (change, "id"), -1,
-                                 SQLITE_STATIC);
-              sqlite3_bind_text (insert, 2, json_object_get_string_member (d, "road_id"), -1,
-                                 SQLITE_STATIC);
-              sqlite3_bind_text (insert, 3, json_object_get_string_member (d, "date"), -1,
-                                 SQLITE_STATIC);
-              sqlite3_bind_int64 (insert, 4, json_object_get_int_member (pt, "seq"));
-              sqlite3_bind_text (insert, 5, json_object_get_string_member (pt, "surface"), -1,
-                                 SQLITE_STATIC);
-              sqlite3_bind_text (insert, 6, json_object_get_string_member (pt, "location"), -1,
-                                 SQLITE_STATIC);
-              sqlite3_bind_double (insert, 7, json_object_get_double_member (pt, "area_m2"));
-              sqlite3_bind_double (insert, 8, json_object_get_double_member (pt, "mass_g"));
-              if (sqlite3_step (insert) != SQLITE_DONE)
-                die ("floor: insert: %s", sqlite3_errmsg (db));
-              sqlite3_reset (insert);
-              points++;
-            }
-        }
+      points += for_each_point (g_ptr_array_index (bodies, b), insert_point_cb, insert);
       sql_exec (db, "COMMIT");
     }
 
   sqlite3_finalize (insert);
   sqlite3_close (db);
+  *n_points = points;
+  return (g_get_monotonic_time () - start) / 1e6;
+}
+
+/* PostgreSQL's floor: the same parsing, and each batch's points in one INSERT of bound
+ * parameters, in a transaction of its own. */
+static void
+pg_exec (PGconn     *conn,
+         const char *sql)
+{
+  PGresult *result = PQexec (conn, sql);
+
+  if (PQresultStatus (result) != PGRES_COMMAND_OK)
+    die ("floor: %s: %s", sql, PQerrorMessage (conn));
+  PQclear (result);
+}
+
+/* One batch's INSERT: its text and its parameters. */
+typedef struct
+{
+  GPtrArray *values;
+  GString   *sql;
+} Insert;
+
+static void
+add_point_cb (JsonObject *change,
+              JsonObject *d,
+              JsonObject *pt,
+              gpointer    user_data)
+{
+  Insert *insert = user_data;
+  char number[G_ASCII_DTOSTR_BUF_SIZE];
+  guint n = insert->values->len;
+
+  g_string_append_printf (insert->sql, "%s($%u, $%u, $%u, $%u, $%u, $%u, $%u, $%u)",
+                          n > 0 ? ", " : "", n + 1, n + 2, n + 3, n + 4, n + 5, n + 6, n + 7,
+                          n + 8);
+  g_ptr_array_add (insert->values, g_strdup (json_object_get_string_member (change, "id")));
+  g_ptr_array_add (insert->values, g_strdup (json_object_get_string_member (d, "road_id")));
+  g_ptr_array_add (insert->values, g_strdup (json_object_get_string_member (d, "date")));
+  g_ptr_array_add (insert->values, g_strdup_printf ("%" G_GINT64_FORMAT,
+                                                    json_object_get_int_member (pt, "seq")));
+  g_ptr_array_add (insert->values, g_strdup (json_object_get_string_member (pt, "surface")));
+  g_ptr_array_add (insert->values, g_strdup (json_object_get_string_member (pt, "location")));
+  g_ptr_array_add (insert->values, g_strdup (g_ascii_dtostr (number, sizeof number,
+                                             json_object_get_double_member (pt, "area_m2"))));
+  g_ptr_array_add (insert->values, g_strdup (g_ascii_dtostr (number, sizeof number,
+                                             json_object_get_double_member (pt, "mass_g"))));
+}
+
+static double
+measure_floor_pg (GPtrArray  *bodies,
+                  const char *uri,
+                  guint      *n_points)
+{
+  PGconn *conn = PQconnectdb (uri);
+  gint64 start;
+  guint points = 0;
+
+  if (PQstatus (conn) != CONNECTION_OK)
+    die ("floor: cannot connect to %s: %s", uri, PQerrorMessage (conn));
+  pg_exec (conn, "CREATE TABLE points (check_id TEXT NOT NULL, road_id TEXT NOT NULL,"
+                 " date TEXT NOT NULL, seq INTEGER NOT NULL, surface TEXT NOT NULL,"
+                 " location TEXT, area_m2 DOUBLE PRECISION NOT NULL,"
+                 " mass_g DOUBLE PRECISION NOT NULL, PRIMARY KEY (check_id, seq))");
+
+  start = g_get_monotonic_time ();
+  for (guint b = 0; b < bodies->len; b++)
+    {
+      Insert insert = { g_ptr_array_new_with_free_func (g_free),
+                        g_string_new ("INSERT INTO points VALUES ") };
+      PGresult *result;
+
+      points += for_each_point (g_ptr_array_index (bodies, b), add_point_cb, &insert);
+      pg_exec (conn, "BEGIN");
+      result = PQexecParams (conn, insert.sql->str, (int) insert.values->len, NULL,
+                             (const char *const *) insert.values->pdata, NULL, NULL, 0);
+      if (PQresultStatus (result) != PGRES_COMMAND_OK)
+        die ("floor: insert: %s", PQerrorMessage (conn));
+      PQclear (result);
+      pg_exec (conn, "COMMIT");
+      g_ptr_array_unref (insert.values);
+      g_string_free (insert.sql, TRUE);
+    }
+
+  PQfinish (conn);
   *n_points = points;
   return (g_get_monotonic_time () - start) / 1e6;
 }
@@ -363,6 +479,8 @@ main (int    argc,
     die ("%s", error->message);
   if (opt_server == NULL || opt_reference == NULL || opt_workdir == NULL)
     die ("--server, --reference and --workdir are required");
+  if ((opt_db == NULL) != (opt_floor_db == NULL))
+    die ("--db and --floor-db go together");
   if (opt_points < POINTS_PER_CHECK || opt_batch < 1 || opt_batch > 1000)
     die ("--points must be at least 6 and --batch 1 to 1000");
 
@@ -371,7 +489,7 @@ main (int    argc,
   bodies = make_bodies (road_ids, n_checks, (guint) opt_batch);
 
   g_mkdir_with_parents (opt_workdir, 0755);
-  db = g_build_filename (opt_workdir, "push.db", NULL);
+  db = opt_db != NULL ? g_strdup (opt_db) : g_build_filename (opt_workdir, "push.db", NULL);
   floor_db = g_build_filename (opt_workdir, "floor.db", NULL);
   for (guint i = 0; i < 3; i++)
     {
@@ -384,7 +502,10 @@ main (int    argc,
     }
 
   /* The floor first, on a quiet machine: the server is not running yet. */
-  floor_s = measure_floor (bodies, floor_db, &floor_points);
+  if (opt_floor_db != NULL)
+    floor_s = measure_floor_pg (bodies, opt_floor_db, &floor_points);
+  else
+    floor_s = measure_floor (bodies, floor_db, &floor_points);
   floor_rate = floor_points / floor_s;
 
   {

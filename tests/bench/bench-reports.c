@@ -1,18 +1,20 @@
 /* bench-reports.c: the monthly reports at province scale against their SQL floor (issue 8,
  * part 2).
  *
- *   bench-reports --db FILE --month YYYY-MM [--runs N]
+ *   bench-reports --db FILE|postgresql://… --month YYYY-MM [--runs N]
  *
  * Times, in process and through the very functions the API and `export` call, the dust-fall
  * ranking, the road table and the XLSX assessment of one month, each against its floor: a plain
  * SQL GROUP BY over the same rows (the samples of every month the ranking needs, the points of
  * the month, and both plus the quota's checks for the assessment). Each is run N times; the
- * first (cold) run and the best one are printed.
+ * first (cold) run and the best one are printed. On PostgreSQL the floor is the same SQL, sent
+ * through libpq to the same database, its rows brought back to the program as the store's are.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <libpq-fe.h>
 #include <sqlite3.h>
 
 #include "dg-reports.h"
@@ -23,7 +25,8 @@ static char *opt_month;
 static int opt_runs = 3;
 
 static const GOptionEntry entries[] = {
-  { "db", 0, 0, G_OPTION_ARG_FILENAME, &opt_db, "Database (demo --scale province)", "FILE" },
+  { "db", 0, 0, G_OPTION_ARG_FILENAME, &opt_db, "Database (demo --scale province)",
+    "FILE|URI" },
   { "month", 0, 0, G_OPTION_ARG_STRING, &opt_month, "Month to report", "YYYY-MM" },
   { "runs", 0, 0, G_OPTION_ARG_INT, &opt_runs, "Runs of each (3)", "N" },
   { NULL }
@@ -66,24 +69,44 @@ ranking_months (const char *month)
   return g_string_free (list, FALSE);
 }
 
+/* The database the floor reads, with the backend's own library. */
+typedef struct
+{
+  sqlite3 *lite;
+  PGconn  *pg;
+} Db;
+
 /* Runs @sql to the end; returns the rows and adds the time to *seconds. */
 static gint64
-run_sql (sqlite3    *db,
+run_sql (Db         *db,
          const char *sql,
          double     *seconds)
 {
-  sqlite3_stmt *s = NULL;
   gint64 start = g_get_monotonic_time ();
   gint64 rows = 0;
-  int rc;
 
-  if (sqlite3_prepare_v2 (db, sql, -1, &s, NULL) != SQLITE_OK)
-    die ("%s: %s", sql, sqlite3_errmsg (db));
-  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
-    rows++;
-  if (rc != SQLITE_DONE)
-    die ("%s: %s", sql, sqlite3_errmsg (db));
-  sqlite3_finalize (s);
+  if (db->pg != NULL)
+    {
+      PGresult *result = PQexec (db->pg, sql);
+
+      if (PQresultStatus (result) != PGRES_TUPLES_OK)
+        die ("%s: %s", sql, PQerrorMessage (db->pg));
+      rows = PQntuples (result);
+      PQclear (result);
+    }
+  else
+    {
+      sqlite3_stmt *s = NULL;
+      int rc;
+
+      if (sqlite3_prepare_v2 (db->lite, sql, -1, &s, NULL) != SQLITE_OK)
+        die ("%s: %s", sql, sqlite3_errmsg (db->lite));
+      while ((rc = sqlite3_step (s)) == SQLITE_ROW)
+        rows++;
+      if (rc != SQLITE_DONE)
+        die ("%s: %s", sql, sqlite3_errmsg (db->lite));
+      sqlite3_finalize (s);
+    }
   *seconds += (g_get_monotonic_time () - start) / 1e6;
 
   return rows;
@@ -141,7 +164,7 @@ run_report (DgStore    *store,
 }
 
 static double
-run_floor (sqlite3    *db,
+run_floor (Db         *db,
            Kind        kind,
            const char *month,
            const char *months,
@@ -149,7 +172,7 @@ run_floor (sqlite3    *db,
 {
   g_autofree char *dustfall = g_strdup_printf (
     "SELECT cell_id, month, COUNT (*), AVG (value), MAX (value), MIN (value) FROM sample_values"
-    " WHERE month IN (%s) AND valid AND value IS NOT NULL GROUP BY cell_id, month", months);
+    " WHERE month IN (%s) AND valid <> 0 AND value IS NOT NULL GROUP BY cell_id, month", months);
   g_autofree char *roads = g_strdup_printf (
     "SELECT c.road_id, p.surface, COUNT (*), AVG (p.mass_g / p.area_m2),"
     " MAX (p.mass_g / p.area_m2) FROM check_rows c JOIN check_points p ON p.month = c.month"
@@ -178,7 +201,7 @@ main (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(DgStore) store = NULL;
   g_autofree char *months = NULL;
-  sqlite3 *db = NULL;
+  Db db = { NULL, NULL };
   gint64 n_samples = 0, n_points = 0;
   double ignored = 0;
   gboolean all_ok = TRUE;
@@ -192,7 +215,13 @@ main (int    argc,
   store = dg_store_open (opt_db, &error);
   if (store == NULL)
     die ("%s", error->message);
-  if (sqlite3_open_v2 (opt_db, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+  if (g_str_has_prefix (opt_db, "postgresql://"))
+    {
+      db.pg = PQconnectdb (opt_db);
+      if (PQstatus (db.pg) != CONNECTION_OK)
+        die ("cannot connect to %s: %s", opt_db, PQerrorMessage (db.pg));
+    }
+  else if (sqlite3_open_v2 (opt_db, &db.lite, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
     die ("cannot open %s", opt_db);
 
   months = ranking_months (opt_month);
@@ -203,8 +232,8 @@ main (int    argc,
       "SELECT 1 FROM check_rows c JOIN check_points p"
       " ON p.month = c.month AND p.record_id = c.record_id WHERE c.month = '%s'", opt_month);
 
-    n_samples = run_sql (db, count_samples, &ignored);
-    n_points = run_sql (db, count_points, &ignored);
+    n_samples = run_sql (&db, count_samples, &ignored);
+    n_points = run_sql (&db, count_points, &ignored);
   }
   printf ("reports: month %s; the ranking reads %" G_GINT64_FORMAT " samples of its months,"
           " the road table %" G_GINT64_FORMAT " points\n", opt_month, n_samples, n_points);
@@ -218,7 +247,7 @@ main (int    argc,
       for (int run = 0; run < opt_runs; run++)
         {
           double t = run_report (store, kind, opt_month, &size);
-          double f = run_floor (db, kind, opt_month, months, &floor_rows);
+          double f = run_floor (&db, kind, opt_month, months, &floor_rows);
 
           if (run == 0)
             first = t;
@@ -235,6 +264,8 @@ main (int    argc,
       all_ok = all_ok && size > 0;
     }
 
-  sqlite3_close (db);
+  if (db.pg != NULL)
+    PQfinish (db.pg);
+  sqlite3_close (db.lite);
   return all_ok ? 0 : 1;
 }
