@@ -106,6 +106,7 @@ typedef struct
 #define DG_AUDIT_PASSWORD_CHANGED   "password_changed"
 #define DG_AUDIT_REFERENCE_CHANGED  "reference_changed"
 #define DG_AUDIT_RECORD_RETURNED    "record_returned"
+#define DG_AUDIT_RECORD_VOIDED      "record_voided"
 #define DG_AUDIT_MONTH_CLOSED       "month_closed"
 #define DG_AUDIT_MONTH_REOPENED     "month_reopened"
 

@@ -39,6 +39,8 @@ static const DgPolicyRow policy[] = {
   { DG_ACTION_MANAGE_USERS,     "manage_users",    ADMIN,          ADMIN },
   { DG_ACTION_CHANGE_PASSWORD,  "change_password", ANYONE,         ANYONE },
   { DG_ACTION_READ_AUDIT,       "read_audit",      ADMIN,          ADMIN },
+  /* Its author only: a voided record counts for nothing, so no one else may take it away. */
+  { DG_ACTION_VOID_RECORD,      "void_record",     WRITERS,        0 },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (policy) == DG_N_ACTIONS);

@@ -29,6 +29,7 @@ typedef enum
   DG_ACTION_MANAGE_USERS,      /* list, add, change, disable users and end their sessions */
   DG_ACTION_CHANGE_PASSWORD,   /* change one's own password */
   DG_ACTION_READ_AUDIT,        /* read the audit log */
+  DG_ACTION_VOID_RECORD,       /* void one's own check or sample, with a reason (issue 13) */
   DG_N_ACTIONS
 } DgAction;
 

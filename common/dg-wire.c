@@ -267,6 +267,7 @@ dg_change_to_json (const DgChange *change)
 static const DgEnumName state_names[] = {
   { DG_RECORD_STATE_ACTIVE, "active" },
   { DG_RECORD_STATE_RETURNED, "returned" },
+  { DG_RECORD_STATE_VOIDED, "voided" },
 };
 
 const char *
@@ -404,7 +405,8 @@ dg_record_from_json (JsonNode  *node,
 
   if (state != NULL && !dg_record_state_from_string (state, &record->state))
     {
-      dg_set_error (error, DG_ERROR_INVALID_FIELD, "state", "state must be active or returned");
+      dg_set_error (error, DG_ERROR_INVALID_FIELD, "state",
+                    "state must be active, returned or voided");
       return NULL;
     }
 

@@ -68,6 +68,7 @@ typedef enum
 {
   DG_RECORD_STATE_ACTIVE,
   DG_RECORD_STATE_RETURNED,
+  DG_RECORD_STATE_VOIDED,      /* by its author, with a reason: kept, but no data (issue 13) */
 } DgRecordState;
 
 const char *dg_record_state_to_string   (DgRecordState state);
@@ -83,7 +84,7 @@ typedef struct
   char          *author;
   char          *updated_at;
   DgRecordState  state;
-  char          *reason;     /* when returned */
+  char          *reason;     /* when returned or voided */
   JsonObject    *data;       /* normalized data; may be NULL when deleted */
   JsonObject    *computed;   /* may be NULL */
 } DgRecord;

@@ -59,6 +59,8 @@ static const DgRoute routes[] = {
     dg_route_record_history },
   { "POST", "/api/v1/records/{id}/return",  DG_ACTION_RETURN_RECORD, SMALL,
     dg_route_return_record },
+  { "POST", "/api/v1/records/{id}/void",    DG_ACTION_VOID_RECORD,   SMALL,
+    dg_route_void_record },
   { "POST", "/api/v1/months/{month}/close", DG_ACTION_CLOSE_MONTH,   SMALL, dg_route_close_month },
   { "POST", "/api/v1/months/{month}/reopen", DG_ACTION_REOPEN_MONTH, SMALL, dg_route_reopen_month },
   { "GET",  "/api/v1/reports/dustfall",     DG_ACTION_READ_RANKING,  SMALL, dg_route_dustfall },

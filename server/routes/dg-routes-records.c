@@ -1,5 +1,5 @@
 /* dg-routes-records.c: the sync routes (pushing and pulling changes) and the routes on one
- * record (its history, returning it to its author), in worker threads.
+ * record (its history, returning it to its author, its author voiding it), in worker threads.
  */
 #define G_LOG_DOMAIN "dg-server"
 
@@ -100,28 +100,70 @@ dg_route_record_history (DgRequest  *req,
   req->response = dg_store_get_history (req->store, req->capture, error);
 }
 
-void
-dg_route_return_record (DgRequest  *req,
-                        GError    **error)
+/* The {"reason"} of a return or a void: required, not blank. */
+static char *
+get_reason (DgRequest  *req,
+            GError    **error)
 {
   g_autoptr(JsonNode) root = NULL;
-  g_autoptr(DgRecord) record = NULL;
   g_autofree char *reason = NULL;
 
   root = dg_request_parse_body (req, error);
   if (root == NULL)
-    return;
+    return NULL;
 
   if (!dg_json_get_string (json_node_get_object (root), "reason", DG_MAX_STRING_BYTES, &reason,
                            error))
-    return;
+    return NULL;
   if (*g_strstrip (reason) == '\0')
     {
       dg_set_error (error, DG_ERROR_INVALID_FIELD, "reason", "reason must not be empty");
+      return NULL;
+    }
+
+  return g_steal_pointer (&reason);
+}
+
+void
+dg_route_return_record (DgRequest  *req,
+                        GError    **error)
+{
+  g_autoptr(DgRecord) record = NULL;
+  g_autofree char *reason = get_reason (req, error);
+
+  if (reason == NULL)
+    return;
+
+  record = dg_store_return_record (req->store, req->capture, reason, req->user, error);
+  if (record == NULL)
+    return;
+
+  req->response = dg_record_to_json (record);
+}
+
+/* Issue 13: the author voids a record of theirs; the policy says who an author may be. */
+void
+dg_route_void_record (DgRequest  *req,
+                      GError    **error)
+{
+  g_autoptr(DgRecord) existing = NULL;
+  g_autoptr(DgRecord) record = NULL;
+  g_autofree char *reason = get_reason (req, error);
+
+  if (reason == NULL)
+    return;
+
+  existing = dg_store_get_record (req->store, req->capture, error);
+  if (existing == NULL)
+    return;
+  if (!dg_policy_allows (req->role, DG_ACTION_VOID_RECORD,
+                         dg_policy_scope_for (existing->author, req->user)))
+    {
+      dg_set_error (error, DG_ERROR_FORBIDDEN, NULL, "only its author may void this record");
       return;
     }
 
-  record = dg_store_return_record (req->store, req->capture, reason, req->user, error);
+  record = dg_store_void_record (req->store, req->capture, reason, req->user, error);
   if (record == NULL)
     return;
 

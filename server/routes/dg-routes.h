@@ -25,6 +25,7 @@ void dg_route_push_changes   (DgRequest *req, GError **error);
 void dg_route_pull_changes   (DgRequest *req, GError **error);
 void dg_route_record_history (DgRequest *req, GError **error);
 void dg_route_return_record  (DgRequest *req, GError **error);
+void dg_route_void_record    (DgRequest *req, GError **error);
 
 /* dg-routes-months.c */
 void dg_route_close_month    (DgRequest *req, GError **error);

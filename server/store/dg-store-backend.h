@@ -231,9 +231,11 @@ struct _DgStoreBackend
   gboolean   (*add_revision)     (DgStoreDb             *db,
                                   const DgStoreRevision *revision,
                                   GError               **error);
-  /* Marks @id returned to its author for @reason, at a new @seq; its content and rev stay. */
-  gboolean   (*return_record)    (DgStoreDb      *db,
+  /* Sets the state of @id ("returned" to its author, "voided" by it) for @reason, at a new
+   * @seq; its content and rev stay. */
+  gboolean   (*set_record_state) (DgStoreDb      *db,
                                   const char     *id,
+                                  const char     *state,
                                   const char     *reason,
                                   gint64          seq,
                                   GError        **error);
@@ -307,8 +309,8 @@ struct _DgStoreBackend
                                   gconstpointer   data,
                                   const char     *old_month,
                                   GError        **error);
-  /* Every record of @type that is not deleted, of @month unless it is NULL, by id (so that
-   * every backend hands the reports the same order). With @through > 0 (a reference type, no
+  /* Every record of @type that is neither deleted nor voided, of @month unless it is NULL, by
+   * id (so that every backend hands the reports the same order). With @through > 0 (a reference type, no
    * month), the records as they stood after revision @through: the newest revision of each
    * with n <= @through, unless that one deleted it. */
   gboolean   (*load_data)        (DgStoreDb      *db,

@@ -404,6 +404,11 @@ apply_one (DgStore   *self,
     return rejected_new (change->id, 0, DG_ERROR_FORBIDDEN, "id",
                          "this record belongs to another inspector");
 
+  /* Voiding is final: the record stays as it was voided, in the history and in review. */
+  if (found && g_strcmp0 (existing.state, dg_record_state_to_string (DG_RECORD_STATE_VOIDED)) == 0)
+    return rejected_new (change->id, existing.rev, DG_ERROR_CONFLICT, "id",
+                         "this record is voided");
+
   if (found && existing.type != change->type)
     return rejected_new (change->id, existing.rev, DG_ERROR_INVALID_FIELD, "type",
                          "a record with this id exists with another type");
@@ -981,14 +986,22 @@ dg_store_import_changes (DgStore     *self,
   return dg_store_apply_batch_locked (self, user, DG_ROLE_ADMIN, TRUE, FALSE, changes, error);
 }
 
-DgRecord *
-dg_store_return_record (DgStore     *self,
-                        const char  *id,
-                        const char  *reason,
-                        const char  *user,
-                        GError     **error)
+/* Sets the state of a check or sample @id to @state (returned or voided) for @reason, as
+ * @user: a new seq so that pulls carry it, no new rev (the content stays, and so does its
+ * history), and the event in the audit log, in one transaction. Refused in a closed month, and
+ * for a record already voided (voiding it again answers it as it is). */
+static DgRecord *
+set_record_state (DgStore        *self,
+                  const char     *id,
+                  DgRecordState   state,
+                  const char     *reason,
+                  const char     *user,
+                  const char     *action,
+                  GError        **error)
 {
   const DgStoreBackend *backend;
+  const char *state_name = dg_record_state_to_string (state);
+  const char *voided = dg_record_state_to_string (DG_RECORD_STATE_VOIDED);
   g_autoptr(GMutexLocker) locker = NULL;
   g_auto(DgStoreRow) row = { 0 };
   g_autofree char *prev_hash = NULL;
@@ -1017,8 +1030,16 @@ dg_store_return_record (DgStore     *self,
   if (row.type != DG_RECORD_ROAD_CHECK && row.type != DG_RECORD_DUSTFALL_SAMPLE)
     {
       dg_set_error (error, DG_ERROR_INVALID_FIELD, "id",
-                    "only road checks and dust-fall samples can be returned");
+                    "only road checks and dust-fall samples can be %s", state_name);
       goto failed;
+    }
+  if (g_strcmp0 (row.state, voided) == 0)
+    {
+      backend->rollback (self->db);
+      if (state == DG_RECORD_STATE_VOIDED)
+        return dg_store_record_from_row (&row);
+      dg_set_error (error, DG_ERROR_CONFLICT, NULL, "record %s is voided", id);
+      return NULL;
     }
   if (!backend->month_closed (self->db, row.month, &closed, NULL, error))
     goto failed;
@@ -1028,20 +1049,32 @@ dg_store_return_record (DgStore     *self,
       goto failed;
     }
 
-  /* A new seq so that pulls carry the return to the author; the content, and so the rev, stay. */
+  /* A new seq so that pulls carry the change to the author and the office; the content, and so
+   * the rev, stay. */
   seq++;
   detail = json_object_new ();
   json_object_set_string_member (detail, "type", dg_record_type_to_string (row.type));
   json_object_set_string_member (detail, "author", row.owner);
   json_object_set_string_member (detail, "reason", reason);
   now = dg_timestamp_now ();
-  if (!backend->return_record (self->db, id, reason, seq, error) ||
-      !dg_store_audit_locked (self, now, user, DG_AUDIT_RECORD_RETURNED, id, detail, error) ||
-      !backend->commit (self->db, error))
+  if (!backend->set_record_state (self->db, id, state_name, reason, seq, error) ||
+      !dg_store_audit_locked (self, now, user, action, id, detail, error))
+    goto failed;
+
+  /* A voided record is no data: what the reports read of it goes. */
+  if (state == DG_RECORD_STATE_VOIDED)
+    {
+      if (row.type == DG_RECORD_DUSTFALL_SAMPLE && row.month != NULL)
+        g_hash_table_remove (self->cell_months, row.month);
+      if (!backend->index_record (self->db, row.type, id, row.owner, NULL, row.month, error))
+        goto failed;
+    }
+
+  if (!backend->commit (self->db, error))
     goto failed;
 
   g_free (row.state);
-  row.state = g_strdup (dg_record_state_to_string (DG_RECORD_STATE_RETURNED));
+  row.state = g_strdup (state_name);
   g_free (row.reason);
   row.reason = g_strdup (reason);
   row.seq = seq;
@@ -1051,4 +1084,26 @@ dg_store_return_record (DgStore     *self,
 failed:
   backend->rollback (self->db);
   return NULL;
+}
+
+DgRecord *
+dg_store_return_record (DgStore     *self,
+                        const char  *id,
+                        const char  *reason,
+                        const char  *user,
+                        GError     **error)
+{
+  return set_record_state (self, id, DG_RECORD_STATE_RETURNED, reason, user,
+                           DG_AUDIT_RECORD_RETURNED, error);
+}
+
+DgRecord *
+dg_store_void_record (DgStore     *self,
+                      const char  *id,
+                      const char  *reason,
+                      const char  *user,
+                      GError     **error)
+{
+  return set_record_state (self, id, DG_RECORD_STATE_VOIDED, reason, user,
+                           DG_AUDIT_RECORD_VOIDED, error);
 }

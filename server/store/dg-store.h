@@ -206,8 +206,18 @@ JsonNode   *dg_store_get_history          (DgStore      *self,
                                            const char   *id,
                                            GError      **error);
 /* Returns a check or sample to its author: state "returned" with @reason and a new seq, no new
- * rev. Refused with DG_ERROR_MONTH_CLOSED in a closed month. */
+ * rev. Refused with DG_ERROR_MONTH_CLOSED in a closed month, DG_ERROR_CONFLICT when voided. */
 DgRecord   *dg_store_return_record        (DgStore      *self,
+                                           const char   *id,
+                                           const char   *reason,
+                                           const char   *user,
+                                           GError      **error);
+
+/* Voids a check or sample for @reason (issue 13: its author's, before its month is closed):
+ * state "voided" with a new seq, no new rev; it stays in the history and the office's pulls, and
+ * the reports count it as no data. DG_ERROR_MONTH_CLOSED in a closed month; voiding a voided
+ * record again returns it as it is. Whose record it is, the caller checks (the policy). */
+DgRecord   *dg_store_void_record          (DgStore      *self,
                                            const char   *id,
                                            const char   *reason,
                                            const char   *user,

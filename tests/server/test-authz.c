@@ -162,6 +162,8 @@ check_route (const DgRoute *route,
     body = g_strdup ("{\"username\":\"office\",\"password\":\"office\"}");
   else if (g_str_has_suffix (route->pattern, "/return"))
     body = g_strdup ("{\"reason\":\"please weigh point 3 again\"}");
+  else if (g_str_has_suffix (route->pattern, "/void"))
+    body = g_strdup ("{\"reason\":\"weighed on the wrong road\"}");
   else if (g_str_equal (route->pattern, "/api/v1/users") && g_str_equal (route->method, "POST"))
     body = g_strdup_printf ("{\"username\":\"new%u\",\"role\":\"inspector\","
                             "\"password\":\"a long enough password\"}", ++matrix.edits);
@@ -236,6 +238,13 @@ check_route (const DgRoute *route,
       g_clear_pointer (&matrix.tokens[caller], g_free);
     }
 
+  /* A voided record takes no more edits: its author gets a new one for the routes after. */
+  if (route->action == DG_ACTION_VOID_RECORD && status == 200)
+    {
+      g_assert_true (scope == DG_SCOPE_OWN);
+      plant_check (role_users[caller], matrix.own_ids[caller]);
+    }
+
   /* Signing out revokes the token: the next request of this role signs in again. */
   if (route->action == DG_ACTION_SIGN_OUT && caller != NOBODY && status == 200)
     g_clear_pointer (&matrix.tokens[caller], g_free);
@@ -278,6 +287,11 @@ test_table_holds_design (void)
   g_assert_false (dg_policy_allows (DG_ROLE_UNIT, DG_ACTION_PUSH, DG_SCOPE_ANY));
   g_assert_false (dg_policy_allows (DG_ROLE_UNIT, DG_ACTION_READ_RECORD, DG_SCOPE_OTHER));
   g_assert_true (dg_policy_allows (DG_ROLE_UNIT, DG_ACTION_READ_QUOTA, DG_SCOPE_ANY));
+  /* A record is voided by its author alone, whoever else may edit or return it. */
+  g_assert_true (dg_policy_allows (DG_ROLE_INSPECTOR, DG_ACTION_VOID_RECORD, DG_SCOPE_OWN));
+  g_assert_false (dg_policy_allows (DG_ROLE_INSPECTOR, DG_ACTION_VOID_RECORD, DG_SCOPE_OTHER));
+  g_assert_false (dg_policy_allows (DG_ROLE_OFFICE, DG_ACTION_VOID_RECORD, DG_SCOPE_OTHER));
+  g_assert_false (dg_policy_allows (DG_ROLE_ADMIN, DG_ACTION_VOID_RECORD, DG_SCOPE_OTHER));
   g_assert_false (dg_policy_allows (DG_ROLE_UNIT, DG_ACTION_READ_RANKING, DG_SCOPE_ANY));
   /* Only the public actions need no token. */
   for (guint a = 0; a < DG_N_ACTIONS; a++)

@@ -639,6 +639,120 @@ test_return_for_correction (void)
   g_assert_cmpint (json_object_get_int_member (record, "rev"), ==, 2);
 }
 
+/* The checks a month's road table counts, over every road. */
+static gint64
+checks_in_roads_report (DgTestServer *ts,
+                        const char   *token,
+                        const char   *month)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/reports/roads?month=%s", month);
+  g_autoptr(JsonNode) response = NULL;
+  JsonArray *roads;
+  gint64 n = 0;
+
+  g_assert_cmpuint (dg_test_request (ts, "GET", path, token, NULL, &response), ==, 200);
+  roads = json_object_get_array_member (json_node_get_object (response), "roads");
+  for (guint i = 0; i < json_array_get_length (roads); i++)
+    n += json_object_get_int_member (json_array_get_object_element (roads, i), "checks");
+  return n;
+}
+
+/* Issue 13: the author voids a record of theirs with a reason. It stays in the history and in
+ * the office's pulls, state "voided" with the reason, counts for nothing in the reports, takes no
+ * more edits nor returns; no one else may void it, nor anyone in a closed month. */
+static void
+test_void_record (void)
+{
+  g_autoptr(DgTestServer) ts = dg_test_server_new ();
+  g_autofree char *inspector = dg_test_login (ts, "inspector");
+  g_autofree char *inspector2 = dg_test_login (ts, "inspector2");
+  g_autofree char *office = dg_test_login (ts, "office");
+  g_autofree char *admin = dg_test_login (ts, "admin");
+  g_autofree char *v1 = check_change (CHECK_1, 0, "2025-03-14", 2.0);
+  g_autofree char *v2 = check_change (CHECK_1, 1, "2025-03-14", 2.5);
+  g_autofree char *april = check_change (CHECK_2, 0, "2025-04-10", 2.0);
+  g_autofree char *b1 = batch (v1, april, NULL), *b2 = batch (v2, NULL);
+  g_autoptr(JsonNode) r1 = NULL, r2 = NULL, voided = NULL, again = NULL, denied = NULL;
+  g_autoptr(JsonNode) office_denied = NULL, empty = NULL, returned = NULL, closed = NULL;
+  g_autoptr(JsonNode) close = NULL, history = NULL, audit = NULL;
+  g_autoptr(GPtrArray) offices = NULL;
+  const char *reason = "{\"reason\":\"weighed on the wrong road\"}";
+  JsonArray *results, *events;
+  JsonObject *record;
+  gboolean audited = FALSE;
+  guint pages;
+
+  results = push (ts, inspector, b1, &r1);
+  assert_result (results, 0, "applied", 1);
+  assert_result (results, 1, "applied", 1);
+  g_assert_cmpint (checks_in_roads_report (ts, office, "2025-03"), ==, 1);
+
+  g_assert_cmpuint (dg_test_request (ts, "POST", "/api/v1/records/" CHECK_1 "/void", inspector2,
+                                     reason, &denied), ==, 403);
+  g_assert_cmpuint (dg_test_request (ts, "POST", "/api/v1/records/" CHECK_1 "/void", office,
+                                     reason, &office_denied), ==, 403);
+  g_assert_cmpuint (dg_test_request (ts, "POST", "/api/v1/records/" CHECK_1 "/void", inspector,
+                                     "{\"reason\":\"  \"}", &empty), ==, 422);
+  g_assert_cmpstr (dg_test_error_code (empty), ==, "invalid_field");
+
+  g_assert_cmpuint (dg_test_request (ts, "POST", "/api/v1/records/" CHECK_1 "/void", inspector,
+                                     reason, &voided), ==, 200);
+  record = json_node_get_object (voided);
+  g_assert_cmpstr (json_object_get_string_member (record, "state"), ==, "voided");
+  g_assert_cmpstr (json_object_get_string_member (record, "reason"), ==,
+                   "weighed on the wrong road");
+  g_assert_cmpint (json_object_get_int_member (record, "rev"), ==, 1);
+
+  /* No data in the reports; still in the office's pull and in the history. */
+  g_assert_cmpint (checks_in_roads_report (ts, office, "2025-03"), ==, 0);
+  offices = pull_all (ts, office, 0, &pages);
+  record = find_record (offices, CHECK_1);
+  g_assert_cmpstr (json_object_get_string_member (record, "state"), ==, "voided");
+  g_assert_cmpstr (json_object_get_string_member (record, "reason"), ==,
+                   "weighed on the wrong road");
+  g_assert_cmpuint (dg_test_request (ts, "GET", "/api/v1/records/" CHECK_1 "/history", office,
+                                     NULL, &history), ==, 200);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                      json_node_get_object (history), "revisions")), ==, 1);
+
+  /* Final: an edit is refused, a return is a conflict, voiding again answers it as it is. */
+  results = push (ts, inspector, b2, &r2);
+  assert_result (results, 0, "rejected", 1);
+  g_assert_cmpstr (result_error_code (results, 0), ==, "conflict");
+  g_assert_cmpuint (dg_test_request (ts, "POST", "/api/v1/records/" CHECK_1 "/return", office,
+                                     "{\"reason\":\"weigh again\"}", &returned), ==, 409);
+  g_assert_cmpuint (dg_test_request (ts, "POST", "/api/v1/records/" CHECK_1 "/void", inspector,
+                                     reason, &again), ==, 200);
+  g_assert_cmpint (checks_in_roads_report (ts, office, "2025-03"), ==, 0);
+
+  /* A closed month's records stay as they are. */
+  g_assert_cmpuint (dg_test_request (ts, "POST", "/api/v1/months/2025-04/close", office, "{}",
+                                     &close), ==, 200);
+  g_assert_cmpuint (dg_test_request (ts, "POST", "/api/v1/records/" CHECK_2 "/void", inspector,
+                                     reason, &closed), ==, 409);
+  g_assert_cmpstr (dg_test_error_code (closed), ==, "month_closed");
+  g_assert_cmpint (checks_in_roads_report (ts, office, "2025-04"), ==, 1);
+
+  /* The audit log says who voided what, and why. */
+  g_assert_cmpuint (dg_test_request (ts, "GET", "/api/v1/audit?since=0&limit=1000", admin, NULL,
+                                     &audit), ==, 200);
+  events = json_object_get_array_member (json_node_get_object (audit), "events");
+  for (guint i = 0; i < json_array_get_length (events); i++)
+    {
+      JsonObject *event = json_array_get_object_element (events, i);
+
+      if (g_strcmp0 (json_object_get_string_member (event, "action"), "record_voided") == 0)
+        {
+          g_assert_cmpstr (json_object_get_string_member (event, "actor"), ==, "inspector");
+          g_assert_cmpstr (json_object_get_string_member (event, "target"), ==, CHECK_1);
+          g_assert_false (audited);
+          audited = TRUE;
+        }
+    }
+  g_assert_true (audited);
+  g_assert_true (dg_store_verify (ts->store, NULL, NULL));
+}
+
 static void
 test_month_close_and_reopen (void)
 {
@@ -1259,6 +1373,7 @@ main (int    argc,
   g_test_add_func ("/server/api/inspectors-own-records-only", test_inspectors_own_records_only);
   g_test_add_func ("/server/api/pull-with-limit-is-one-pull", test_pull_with_limit);
   g_test_add_func ("/server/api/return-for-correction", test_return_for_correction);
+  g_test_add_func ("/server/api/void-record", test_void_record);
   g_test_add_func ("/server/api/month-close-and-reopen", test_month_close_and_reopen);
   g_test_add_func ("/server/api/closed-month-figures-frozen", test_closed_month_frozen);
   g_test_add_func ("/server/api/month-close-lists-returned-records",

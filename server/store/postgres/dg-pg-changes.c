@@ -112,20 +112,22 @@ dg_pg_add_revision (DgStoreDb              *db,
 }
 
 gboolean
-dg_pg_return_record (DgStoreDb   *db,
-                     const char  *id,
-                     const char  *reason,
-                     gint64       seq,
-                     GError     **error)
+dg_pg_set_record_state (DgStoreDb   *db,
+                        const char  *id,
+                        const char  *state,
+                        const char  *reason,
+                        gint64       seq,
+                        GError     **error)
 {
   g_auto(DgPgParams) p = { 0 };
 
   dg_pg_param_text (&p, id);
   dg_pg_param_text (&p, reason);
   dg_pg_param_int (&p, seq);
+  dg_pg_param_text (&p, state);
   return dg_pg_command (DG_PG_DB (db),
-                        "UPDATE records SET state = 'returned', reason = $2, seq = $3 WHERE id = $1",
-                        &p, "return record", error);
+                        "UPDATE records SET state = $4, reason = $2, seq = $3 WHERE id = $1",
+                        &p, "set record state", error);
 }
 
 gboolean

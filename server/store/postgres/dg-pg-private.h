@@ -161,8 +161,8 @@ gboolean   dg_pg_put_record         (DgStoreDb *db, const DgStoreRow *row, gbool
                                      GError **error);
 gboolean   dg_pg_add_revision       (DgStoreDb *db, const DgStoreRevision *revision,
                                      GError **error);
-gboolean   dg_pg_return_record      (DgStoreDb *db, const char *id, const char *reason,
-                                     gint64 seq, GError **error);
+gboolean   dg_pg_set_record_state   (DgStoreDb *db, const char *id, const char *state,
+                                     const char *reason, gint64 seq, GError **error);
 gboolean   dg_pg_month_closed       (DgStoreDb *db, const char *month, gboolean *closed,
                                      gint64 *frozen_through, GError **error);
 gboolean   dg_pg_set_month_closed   (DgStoreDb *db, const char *month, gboolean closed,

@@ -196,11 +196,12 @@ dg_pg_load_data (DgStoreDb        *db,
       dg_pg_param_text (&p, month);
       return dg_pg_each_row (DG_PG_DB (db), "SELECT id, data, owner FROM records"
                                             " WHERE type = $1 AND month = $2 AND deleted = 0"
-                                            " ORDER BY seq", &p, "load records",
+                                            " AND state <> 'voided' ORDER BY seq", &p, "load records",
                              load_data_row_cb, &load, error);
     }
   return dg_pg_each_row (DG_PG_DB (db), "SELECT id, data, owner FROM records"
-                                        " WHERE type = $1 AND deleted = 0 ORDER BY seq",
+                                        " WHERE type = $1 AND deleted = 0"
+                                        " AND state <> 'voided' ORDER BY seq",
                          &p, "load records", load_data_row_cb, &load, error);
 }
 

@@ -122,25 +122,26 @@ dg_sqlite_add_revision (DgStoreDb              *db,
 }
 
 gboolean
-dg_sqlite_return_record (DgStoreDb   *db,
-                         const char  *id,
-                         const char  *reason,
-                         gint64       seq,
-                         GError     **error)
+dg_sqlite_set_record_state (DgStoreDb   *db,
+                            const char  *id,
+                            const char  *state,
+                            const char  *reason,
+                            gint64       seq,
+                            GError     **error)
 {
   DgSqliteDb *self = DG_SQLITE_DB (db);
   sqlite3_stmt *s;
 
   s = dg_sqlite_stmt (self,
-                      "UPDATE records SET state = 'returned', reason = ?2, seq = ?3 WHERE id = ?1",
-                      error);
+                      "UPDATE records SET state = ?4, reason = ?2, seq = ?3 WHERE id = ?1", error);
   if (s == NULL)
     return FALSE;
 
   dg_sqlite_bind_text (s, 1, id);
   dg_sqlite_bind_text (s, 2, reason);
   sqlite3_bind_int64 (s, 3, seq);
-  return dg_sqlite_step_done (self, s, "return record", error);
+  dg_sqlite_bind_text (s, 4, state);
+  return dg_sqlite_step_done (self, s, "set record state", error);
 }
 
 gboolean

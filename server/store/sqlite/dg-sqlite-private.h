@@ -114,8 +114,8 @@ gboolean   dg_sqlite_put_record         (DgStoreDb *db, const DgStoreRow *row,
                                          gboolean insert_only, GError **error);
 gboolean   dg_sqlite_add_revision       (DgStoreDb *db, const DgStoreRevision *revision,
                                          GError **error);
-gboolean   dg_sqlite_return_record      (DgStoreDb *db, const char *id, const char *reason,
-                                         gint64 seq, GError **error);
+gboolean   dg_sqlite_set_record_state   (DgStoreDb *db, const char *id, const char *state,
+                                         const char *reason, gint64 seq, GError **error);
 gboolean   dg_sqlite_month_closed       (DgStoreDb *db, const char *month, gboolean *closed,
                                          gint64 *frozen_through, GError **error);
 gboolean   dg_sqlite_set_month_closed   (DgStoreDb *db, const char *month, gboolean closed,

@@ -174,11 +174,12 @@ dg_sqlite_load_data (DgStoreDb        *db,
                         " AND v.deleted = 0 ORDER BY v.record_id", error);
   else if (month != NULL)
     s = dg_sqlite_stmt (self, "SELECT id, data, owner FROM records"
-                              " WHERE type = ?1 AND month = ?2 AND deleted = 0 ORDER BY id",
-                              error);
+                              " WHERE type = ?1 AND month = ?2 AND deleted = 0"
+                              " AND state <> 'voided' ORDER BY id", error);
   else
     s = dg_sqlite_stmt (self, "SELECT id, data, owner FROM records"
-                              " WHERE type = ?1 AND deleted = 0 ORDER BY id", error);
+                              " WHERE type = ?1 AND deleted = 0 AND state <> 'voided'"
+                              " ORDER BY id", error);
   if (s == NULL)
     return FALSE;
 
