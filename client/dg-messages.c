@@ -43,6 +43,12 @@ describe_member (const char *member)
     { "w0_g", N_("The crucible weight w0 must be a number of grams") },
     { "w1_g", N_("The weight with residue w1 must not be less than the crucible weight w0") },
     { "wc_g", N_("The blank residue wc must not be negative") },
+    { "new_password", N_("New password: it must be at least 10 characters long") },
+    { "password", N_("Password: it must be at least 10 characters long") },
+    { "username", N_("User name: up to 64 bytes, without spaces, “/” or “%”") },
+    { "role", N_("Role: choose inspector, office, administrator or unit") },
+    { "unit_id", N_("Unit: a unit user must answer for one unit") },
+    { "display_name", N_("Display name: it is too long") },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (members); i++)

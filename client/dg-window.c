@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "dg-office-page.h"
+#include "dg-password-dialog.h"
 #include "dg-policy.h"
 #include "dg-role.h"
 #include "dg-signin-dialog.h"
@@ -37,6 +38,7 @@ struct _DgWindow
   DgLocalStore         *store;
   DgSyncEngine         *engine;
   GtkWindow            *signin_dialog;   /* weak */
+  GtkWindow            *password_dialog; /* weak */
   DgOfficePage         *office_page;
   AdwViewStackPage     *office_stack_page;
   GtkProgressBar       *loading_bar;
@@ -193,13 +195,35 @@ sign_out_action (GSimpleAction *action,
   dg_window_add_toast (self, _("Signed out. Records stay on this device."));
 }
 
+static void
+change_password_action (GSimpleAction *action,
+                        GVariant      *parameter,
+                        gpointer       user_data)
+{
+  dg_window_show_change_password (user_data);
+}
+
 static const GActionEntry win_entries[] = {
   { "new-check", new_check_action },
   { "new-sample", new_sample_action },
   { "sync", sync_action },
   { "sign-in", sign_in_action },
   { "sign-out", sign_out_action },
+  { "change-password", change_password_action },
 };
+
+/* Changing one's password and signing out need a session. */
+static void
+update_session_actions (DgWindow *self)
+{
+  gboolean signed_in = dg_sync_engine_get_signed_in (self->engine);
+  static const char *names[] = { "change-password", "sign-out" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self),
+                                                                              names[i])),
+                                 signed_in);
+}
 
 /* The office view is shown to a session whose role may read the rankings it opens on (the
  * office and administrators): the policy table decides, not a list of role names here. */
@@ -295,6 +319,9 @@ dg_window_constructed (GObject *object)
   update_office_visible (self);
   g_signal_connect_object (self->engine, "notify::signed-in",
                            G_CALLBACK (update_office_visible), self, G_CONNECT_SWAPPED);
+  update_session_actions (self);
+  g_signal_connect_object (self->engine, "notify::signed-in",
+                           G_CALLBACK (update_session_actions), self, G_CONNECT_SWAPPED);
 
   if (dg_local_store_get_open (self->store))
     attach_store (self);
@@ -374,6 +401,10 @@ dg_window_dispose (GObject *object)
     g_object_remove_weak_pointer (G_OBJECT (self->signin_dialog),
                                   (gpointer *) &self->signin_dialog);
   self->signin_dialog = NULL;
+  if (self->password_dialog)
+    g_object_remove_weak_pointer (G_OBJECT (self->password_dialog),
+                                  (gpointer *) &self->password_dialog);
+  self->password_dialog = NULL;
   /* An editor still reading a record does not call back into a window that is gone. */
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
@@ -619,6 +650,30 @@ dg_window_show_sign_in (DgWindow *self)
                                  (gpointer *) &self->signin_dialog);
     }
   gtk_window_present (self->signin_dialog);
+}
+
+void
+dg_window_show_change_password (DgWindow *self)
+{
+  g_return_if_fail (DG_IS_WINDOW (self));
+
+  if (!dg_sync_engine_get_signed_in (self->engine))
+    return;
+  if (self->password_dialog == NULL)
+    {
+      self->password_dialog = GTK_WINDOW (dg_password_dialog_new (GTK_WINDOW (self),
+                                                                  self->engine));
+      g_object_add_weak_pointer (G_OBJECT (self->password_dialog),
+                                 (gpointer *) &self->password_dialog);
+    }
+  gtk_window_present (self->password_dialog);
+}
+
+GtkWindow *
+dg_window_get_password_dialog (DgWindow *self)
+{
+  g_return_val_if_fail (DG_IS_WINDOW (self), NULL);
+  return self->password_dialog;
 }
 
 void

@@ -30,6 +30,10 @@ DgSyncEngine     *dg_window_get_engine          (DgWindow       *self);
 void              dg_window_new_check           (DgWindow       *self);
 void              dg_window_new_sample          (DgWindow       *self);
 void              dg_window_show_sign_in        (DgWindow       *self);
+/* Signed in: the dialog that changes the user's own password. */
+void              dg_window_show_change_password (DgWindow  *self);
+/* The dialog while it is open, or NULL: for tests. */
+GtkWindow        *dg_window_get_password_dialog  (DgWindow  *self);
 void              dg_window_add_toast           (DgWindow       *self,
                                                  const char     *text);
 

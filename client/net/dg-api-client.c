@@ -399,6 +399,36 @@ dg_api_client_call (DgApiClient     *self,
   return g_steal_pointer (&root);
 }
 
+JsonNode *
+dg_api_client_change_password (DgApiClient   *self,
+                               const char    *old_password,
+                               const char    *new_password,
+                               GCancellable  *cancellable,
+                               GError       **error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) body = NULL;
+  g_autofree char *text = NULL;
+  JsonNode *root;
+
+  g_return_val_if_fail (DG_IS_API_CLIENT (self), NULL);
+  g_return_val_if_fail (old_password != NULL && new_password != NULL, NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "old_password");
+  json_builder_add_string_value (builder, old_password);
+  json_builder_set_member_name (builder, "new_password");
+  json_builder_add_string_value (builder, new_password);
+  json_builder_end_object (builder);
+  body = json_builder_get_root (builder);
+  text = dg_json_to_string (body);
+
+  root = dg_api_client_call (self, DG_API_CALL_DEFAULT, "POST", "/api/v1/password", text,
+                             cancellable, error);
+  memset (text, 0, strlen (text));
+  return root;
+}
+
 typedef struct
 {
   DgApiCallFlags  flags;

@@ -81,6 +81,16 @@ JsonNode    *dg_api_client_call_finish      (DgApiClient     *self,
                                              GAsyncResult    *result,
                                              GError         **error);
 
+/* POST /api/v1/password {"old_password","new_password"}: the answer of a login, with the fresh
+ * token that replaces this session's (the server revokes every other token of the user). A wrong
+ * @old_password is DG_ERROR_UNAUTHORIZED, a weak @new_password DG_ERROR_INVALID_FIELD on
+ * "new_password". The passwords do not stay in freed memory. Blocks: for worker threads. */
+JsonNode    *dg_api_client_change_password  (DgApiClient     *self,
+                                             const char      *old_password,
+                                             const char      *new_password,
+                                             GCancellable    *cancellable,
+                                             GError         **error);
+
 /* GET @path into @destination (replaced only when the whole answer arrived); errors as above,
  * or G_IO_ERROR for the file. */
 gboolean     dg_api_client_download         (DgApiClient     *self,

@@ -1020,6 +1020,28 @@ sign_in_free (SignIn *sign_in)
   g_free (sign_in);
 }
 
+/* The answer of a login (and of a password change, which has the same shape): the token, and
+ * the role, user name and expiry when present. FALSE, with the error set, when it has no token. */
+static gboolean
+read_login_answer (JsonObject  *object,
+                   char       **token,
+                   char       **role,
+                   char       **username,
+                   char       **expires_at,
+                   GError     **error)
+{
+  if (!dg_json_get_string (object, "token", 4096, token, NULL))
+    {
+      g_set_error (error, DG_SYNC_ERROR, DG_SYNC_ERROR_PROTOCOL,
+                   _("The server sent an answer that cannot be read"));
+      return FALSE;
+    }
+  dg_json_get_string_opt (object, "role", 64, role, NULL);
+  dg_json_get_string_opt (object, "username", 1024, username, NULL);
+  dg_json_get_string_opt (object, "expires_at", 64, expires_at, NULL);
+  return TRUE;
+}
+
 static void
 sign_in_thread (GTask        *task,
                 gpointer      source_object,
@@ -1058,15 +1080,11 @@ sign_in_thread (GTask        *task,
     }
 
   object = json_node_get_object (root);
-  if (!dg_json_get_string (object, "token", 4096, &token, NULL))
+  if (!read_login_answer (object, &token, &role, &username, &expires_at, &error))
     {
-      g_task_return_new_error (task, DG_SYNC_ERROR, DG_SYNC_ERROR_PROTOCOL,
-                               _("The server sent an answer that cannot be read"));
+      g_task_return_error (task, error);
       return;
     }
-  dg_json_get_string_opt (object, "role", 64, &role, NULL);
-  dg_json_get_string_opt (object, "username", 1024, &username, NULL);
-  dg_json_get_string_opt (object, "expires_at", 64, &expires_at, NULL);
   if (username == NULL)
     username = g_strdup (sign_in->username);
 
@@ -1172,6 +1190,137 @@ gboolean
 dg_sync_engine_sign_in_finish (DgSyncEngine  *self,
                                GAsyncResult  *result,
                                GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+typedef struct
+{
+  DgTokenStore *tokens;
+  DgApiClient  *api;
+  char         *url;
+  char         *username;
+  char         *old_password;
+  char         *new_password;
+} PasswordChange;
+
+static void
+password_change_free (PasswordChange *change)
+{
+  g_clear_object (&change->tokens);
+  g_clear_object (&change->api);
+  g_free (change->url);
+  g_free (change->username);
+  if (change->old_password)
+    memset (change->old_password, 0, strlen (change->old_password));
+  g_free (change->old_password);
+  if (change->new_password)
+    memset (change->new_password, 0, strlen (change->new_password));
+  g_free (change->new_password);
+  g_free (change);
+}
+
+static void
+password_change_thread (GTask        *task,
+                        gpointer      source_object,
+                        gpointer      task_data,
+                        GCancellable *cancellable)
+{
+  PasswordChange *change = task_data;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *role = NULL;
+  g_autofree char *expires_at = NULL;
+  g_autofree char *username = NULL;
+  GError *error = NULL;
+
+  root = dg_api_client_change_password (change->api, change->old_password,
+                                        change->new_password, cancellable, &error);
+  if (root == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (!read_login_answer (json_node_get_object (root), &token, &role, &username, &expires_at,
+                          &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* The old token is revoked by now: the new one must be kept, or the session is lost. */
+  if (!dg_token_store_save (change->tokens, change->url, change->username, token, role,
+                            expires_at, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+password_changed_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  DgSyncEngine *self = DG_SYNC_ENGINE (object);
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  dg_api_client_set_token (self->api, dg_token_store_get_token (self->tokens));
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+dg_sync_engine_change_password_async (DgSyncEngine        *self,
+                                      const char          *old_password,
+                                      const char          *new_password,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_autoptr(GTask) worker = NULL;
+  GTask *task;
+  PasswordChange *change;
+
+  g_return_if_fail (DG_IS_SYNC_ENGINE (self));
+  g_return_if_fail (old_password != NULL && new_password != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, dg_sync_engine_change_password_async);
+  if (!dg_sync_engine_get_signed_in (self))
+    {
+      g_task_return_new_error (task, DG_SYNC_ERROR, DG_SYNC_ERROR_NOT_SIGNED_IN,
+                               _("Sign in to a server first"));
+      g_object_unref (task);
+      return;
+    }
+
+  change = g_new0 (PasswordChange, 1);
+  change->tokens = g_object_ref (self->tokens);
+  change->api = g_object_ref (self->api);
+  change->url = g_strdup (self->server_url);
+  change->username = g_strdup (dg_token_store_get_username (self->tokens));
+  change->old_password = g_strdup (old_password);
+  change->new_password = g_strdup (new_password);
+
+  /* As with signing in, the new token is kept even if the caller cancels. */
+  worker = g_task_new (self, NULL, password_changed_cb, task);
+  g_task_set_source_tag (worker, password_changed_cb);
+  g_task_set_task_data (worker, change, (GDestroyNotify) password_change_free);
+  g_task_run_in_thread (worker, password_change_thread);
+}
+
+gboolean
+dg_sync_engine_change_password_finish (DgSyncEngine  *self,
+                                       GAsyncResult  *result,
+                                       GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);

@@ -104,6 +104,19 @@ gboolean       dg_sync_engine_sign_in_finish  (DgSyncEngine  *self,
                                                GAsyncResult  *result,
                                                GError       **error);
 void           dg_sync_engine_sign_out        (DgSyncEngine  *self);
+/* POST /api/v1/password as the signed-in user; on success the fresh token the server answers
+ * with replaces the stored one (the server has revoked every other). Errors are the API
+ * client's: DG_ERROR_UNAUTHORIZED for a wrong @old_password, DG_ERROR_INVALID_FIELD on
+ * "new_password"; DG_SYNC_ERROR_NOT_SIGNED_IN without a session. */
+void           dg_sync_engine_change_password_async  (DgSyncEngine        *self,
+                                                      const char          *old_password,
+                                                      const char          *new_password,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+gboolean       dg_sync_engine_change_password_finish (DgSyncEngine  *self,
+                                                      GAsyncResult  *result,
+                                                      GError       **error);
 
 /* The wait before retry number @failures (1, 2, …): 2 s doubling to 5 min, with ±20 % jitter
  * from @random in [0, 1). */
