@@ -17,6 +17,7 @@
 #include "dg-role.h"
 #include "dg-signin-dialog.h"
 #include "dg-sync-indicator.h"
+#include "dg-users-page.h"
 #include "dg-window.h"
 
 GResource *dg_get_resource (void);
@@ -41,6 +42,8 @@ struct _DgWindow
   GtkWindow            *password_dialog; /* weak */
   DgOfficePage         *office_page;
   AdwViewStackPage     *office_stack_page;
+  DgUsersPage          *users_page;
+  AdwViewStackPage     *users_stack_page;
   GtkProgressBar       *loading_bar;
   guint                 pulse_id;
 
@@ -233,9 +236,26 @@ update_office_visible (DgWindow *self)
   const char *name = dg_token_store_get_role (dg_sync_engine_get_tokens (self->engine));
   DgRole role;
 
+  gboolean known = dg_role_from_string (name, &role);
+  gboolean manages;
+
   adw_view_stack_page_set_visible (self->office_stack_page,
-                                   dg_role_from_string (name, &role) &&
+                                   known &&
                                    dg_policy_allows (role, DG_ACTION_READ_RANKING, DG_SCOPE_ANY));
+  /* The administration pages likewise follow the policy of the routes they call. */
+  manages = known && dg_policy_allows (role, DG_ACTION_MANAGE_USERS, DG_SCOPE_ANY);
+  adw_view_stack_page_set_visible (self->users_stack_page, manages);
+  if (manages &&
+      g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "users") == 0)
+    dg_users_page_reload (self->users_page);
+}
+
+/* The list of users is the server's: read it each time the page is shown. */
+static void
+visible_child_cb (DgWindow *self)
+{
+  if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "users") == 0)
+    dg_users_page_reload (self->users_page);
 }
 
 /* Ready: the store is open and the today page shows what it holds (the first frame after this
@@ -316,6 +336,15 @@ dg_window_constructed (GObject *object)
                                                        GTK_WIDGET (self->office_page),
                                                        "office", _("Office"));
   adw_view_stack_page_set_icon_name (self->office_stack_page, "view-grid-symbolic");
+  self->users_page = DG_USERS_PAGE (dg_users_page_new ());
+  dg_users_page_set_api (self->users_page, dg_sync_engine_get_api_client (self->engine));
+  self->users_stack_page = adw_view_stack_add_titled (self->view_stack,
+                                                      GTK_WIDGET (self->users_page),
+                                                      "users", _("Users"));
+  adw_view_stack_page_set_icon_name (self->users_stack_page, "system-users-symbolic");
+  g_signal_connect_object (self->view_stack, "notify::visible-child",
+                           G_CALLBACK (visible_child_cb), self, G_CONNECT_SWAPPED);
+
   update_office_visible (self);
   g_signal_connect_object (self->engine, "notify::signed-in",
                            G_CALLBACK (update_office_visible), self, G_CONNECT_SWAPPED);
@@ -667,6 +696,13 @@ dg_window_show_change_password (DgWindow *self)
                                  (gpointer *) &self->password_dialog);
     }
   gtk_window_present (self->password_dialog);
+}
+
+DgUsersPage *
+dg_window_get_users_page (DgWindow *self)
+{
+  g_return_val_if_fail (DG_IS_WINDOW (self), NULL);
+  return self->users_page;
 }
 
 GtkWindow *

@@ -11,6 +11,7 @@
 #include "dg-sync-engine.h"
 #include "dg-sync-indicator.h"
 #include "dg-today-page.h"
+#include "dg-users-page.h"
 
 G_BEGIN_DECLS
 
@@ -34,6 +35,8 @@ void              dg_window_show_sign_in        (DgWindow       *self);
 void              dg_window_show_change_password (DgWindow  *self);
 /* The dialog while it is open, or NULL: for tests. */
 GtkWindow        *dg_window_get_password_dialog  (DgWindow  *self);
+/* The administrator's users page (shown to roles that may manage users). */
+DgUsersPage      *dg_window_get_users_page       (DgWindow  *self);
 void              dg_window_add_toast           (DgWindow       *self,
                                                  const char     *text);
 

@@ -385,7 +385,8 @@ dg_api_client_call (DgApiClient     *self,
 
   data = g_bytes_get_data (response, &size);
   root = dg_json_parse (data ? data : "", size, NULL);
-  if (soup_message_get_status (msg) != SOUP_STATUS_OK)
+  /* 201 Created answers POST /api/v1/users. */
+  if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (msg)))
     {
       set_status_error (error, msg, root);
       return NULL;
@@ -503,6 +504,281 @@ dg_api_client_call_finish (DgApiClient   *self,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == dg_api_client_call_async, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- Users ---- */
+
+typedef enum
+{
+  USERS_LIST,
+  USERS_ONE,      /* a create or a patch: the user back */
+  USERS_REVOKE,
+} UsersAnswer;
+
+typedef struct
+{
+  UsersAnswer  answer;
+  char        *method;
+  char        *path;
+  char        *body;
+} UsersCall;
+
+static void
+users_call_free (UsersCall *call)
+{
+  g_free (call->method);
+  g_free (call->path);
+  if (call->body)
+    memset (call->body, 0, strlen (call->body));   /* it may hold a password */
+  g_free (call->body);
+  g_free (call);
+}
+
+static void
+users_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  UsersCall *call = task_data;
+  g_autoptr(JsonNode) root = NULL;
+  GError *error = NULL;
+  JsonObject *object;
+
+  root = dg_api_client_call (source_object, DG_API_CALL_DEFAULT, call->method, call->path,
+                             call->body, cancellable, &error);
+  if (root == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  object = json_node_get_object (root);
+
+  switch (call->answer)
+    {
+    case USERS_LIST:
+      {
+        g_autoptr(GPtrArray) users = g_ptr_array_new_with_free_func ((GDestroyNotify) dg_user_free);
+        JsonArray *array = NULL;
+
+        if (dg_json_get_array (object, "users", &array, &error))
+          for (guint i = 0; error == NULL && i < json_array_get_length (array); i++)
+            {
+              JsonNode *node = json_array_get_element (array, i);
+              DgUser *user = JSON_NODE_HOLDS_OBJECT (node)
+                ? dg_user_from_json (json_node_get_object (node), &error) : NULL;
+
+              if (user != NULL)
+                g_ptr_array_add (users, user);
+              else if (error == NULL)
+                g_set_error (&error, DG_API_ERROR, DG_API_ERROR_PROTOCOL,
+                             _("The server sent an answer that cannot be read"));
+            }
+        if (error != NULL)
+          g_task_return_error (task, error);
+        else
+          g_task_return_pointer (task, g_steal_pointer (&users), (GDestroyNotify) g_ptr_array_unref);
+      }
+      break;
+    case USERS_ONE:
+      {
+        DgUser *user = dg_user_from_json (object, &error);
+
+        if (user != NULL)
+          g_task_return_pointer (task, user, (GDestroyNotify) dg_user_free);
+        else
+          g_task_return_error (task, error);
+      }
+      break;
+    case USERS_REVOKE:
+      {
+        gint64 revoked = 0;
+
+        if (dg_json_get_int (object, "revoked", 0, G_MAXINT32, &revoked, &error))
+          g_task_return_int (task, revoked);
+        else
+          g_task_return_error (task, error);
+      }
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+users_call_async (DgApiClient         *self,
+                  UsersAnswer          answer,
+                  const char          *method,
+                  char                *path,
+                  JsonNode            *body,
+                  gpointer             source_tag,
+                  GCancellable        *cancellable,
+                  GAsyncReadyCallback  callback,
+                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  UsersCall *call = g_new0 (UsersCall, 1);
+
+  call->answer = answer;
+  call->method = g_strdup (method);
+  call->path = path;
+  call->body = body != NULL ? dg_json_to_string (body) : NULL;
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, call, (GDestroyNotify) users_call_free);
+  g_task_run_in_thread (task, users_thread);
+}
+
+/* /api/v1/users/NAME@suffix, the name percent-encoded (张三 travels as %E5%BC%A0%E4%B8%89). */
+static char *
+user_path (const char *username,
+           const char *suffix)
+{
+  g_autofree char *escaped = g_uri_escape_string (username, NULL, FALSE);
+
+  return g_strconcat ("/api/v1/users/", escaped, suffix, NULL);
+}
+
+void
+dg_api_client_list_users_async (DgApiClient         *self,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_return_if_fail (DG_IS_API_CLIENT (self));
+  users_call_async (self, USERS_LIST, "GET", g_strdup ("/api/v1/users"), NULL,
+                    dg_api_client_list_users_async, cancellable, callback, user_data);
+}
+
+GPtrArray *
+dg_api_client_list_users_finish (DgApiClient   *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+dg_api_client_create_user_async (DgApiClient         *self,
+                                 const DgUser        *user,
+                                 const char          *password,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) body = NULL;
+
+  g_return_if_fail (DG_IS_API_CLIENT (self));
+  g_return_if_fail (user != NULL && user->username != NULL && password != NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "username");
+  json_builder_add_string_value (builder, user->username);
+  json_builder_set_member_name (builder, "role");
+  json_builder_add_string_value (builder, dg_role_to_string (user->role));
+  json_builder_set_member_name (builder, "password");
+  json_builder_add_string_value (builder, password);
+  if (user->display_name != NULL)
+    {
+      json_builder_set_member_name (builder, "display_name");
+      json_builder_add_string_value (builder, user->display_name);
+    }
+  if (user->unit_id != NULL)
+    {
+      json_builder_set_member_name (builder, "unit_id");
+      json_builder_add_string_value (builder, user->unit_id);
+    }
+  json_builder_end_object (builder);
+  body = json_builder_get_root (builder);
+
+  users_call_async (self, USERS_ONE, "POST", g_strdup ("/api/v1/users"), body,
+                    dg_api_client_create_user_async, cancellable, callback, user_data);
+}
+
+/* A member set to NULL is sent as null: the server clears it. */
+static void
+add_nullable_string (JsonBuilder *builder,
+                     const char  *name,
+                     const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+void
+dg_api_client_patch_user_async (DgApiClient         *self,
+                                const char          *username,
+                                const DgUserPatch   *patch,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) body = NULL;
+
+  g_return_if_fail (DG_IS_API_CLIENT (self));
+  g_return_if_fail (username != NULL && patch != NULL);
+
+  json_builder_begin_object (builder);
+  if (patch->set_role)
+    {
+      json_builder_set_member_name (builder, "role");
+      json_builder_add_string_value (builder, dg_role_to_string (patch->role));
+    }
+  if (patch->set_display_name)
+    add_nullable_string (builder, "display_name", patch->display_name);
+  if (patch->set_unit_id)
+    add_nullable_string (builder, "unit_id", patch->unit_id);
+  if (patch->set_disabled)
+    {
+      json_builder_set_member_name (builder, "disabled");
+      json_builder_add_boolean_value (builder, patch->disabled);
+    }
+  if (patch->password != NULL)
+    {
+      json_builder_set_member_name (builder, "password");
+      json_builder_add_string_value (builder, patch->password);
+    }
+  json_builder_end_object (builder);
+  body = json_builder_get_root (builder);
+
+  users_call_async (self, USERS_ONE, "PATCH", user_path (username, ""), body,
+                    dg_api_client_patch_user_async, cancellable, callback, user_data);
+}
+
+DgUser *
+dg_api_client_user_finish (DgApiClient   *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+dg_api_client_revoke_user_async (DgApiClient         *self,
+                                 const char          *username,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_return_if_fail (DG_IS_API_CLIENT (self));
+  g_return_if_fail (username != NULL);
+  users_call_async (self, USERS_REVOKE, "POST", user_path (username, "/revoke"), NULL,
+                    dg_api_client_revoke_user_async, cancellable, callback, user_data);
+}
+
+gint64
+dg_api_client_revoke_user_finish (DgApiClient   *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), -1);
+  return g_task_propagate_int (G_TASK (result), error);
 }
 
 gboolean

@@ -18,6 +18,8 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "dg-admin.h"
+
 G_BEGIN_DECLS
 
 #define DG_API_ERROR (dg_api_error_quark ())
@@ -90,6 +92,45 @@ JsonNode    *dg_api_client_change_password  (DgApiClient     *self,
                                              const char      *new_password,
                                              GCancellable    *cancellable,
                                              GError         **error);
+
+/* The administrator's user routes (design 6.1), each in a worker thread. A user name is
+ * percent-encoded into the path here. Refusals as above: DG_ERROR_CONFLICT (a name taken, or no
+ * administrator left), DG_ERROR_INVALID_FIELD with its field, DG_ERROR_FORBIDDEN. */
+/* GET /api/v1/users: a GPtrArray of DgUser, by name. */
+void         dg_api_client_list_users_async   (DgApiClient         *self,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+GPtrArray   *dg_api_client_list_users_finish  (DgApiClient     *self,
+                                               GAsyncResult    *result,
+                                               GError         **error);
+/* POST /api/v1/users: @user's name, role, display name and unit, with @password. */
+void         dg_api_client_create_user_async  (DgApiClient         *self,
+                                               const DgUser        *user,
+                                               const char          *password,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+/* PATCH /api/v1/users/@username with the members @patch sets. */
+void         dg_api_client_patch_user_async   (DgApiClient         *self,
+                                               const char          *username,
+                                               const DgUserPatch   *patch,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+/* The user as the server now holds it, after a create or a patch. */
+DgUser      *dg_api_client_user_finish        (DgApiClient     *self,
+                                               GAsyncResult    *result,
+                                               GError         **error);
+/* POST /api/v1/users/@username/revoke: the number of sessions ended, or -1 with @error. */
+void         dg_api_client_revoke_user_async  (DgApiClient         *self,
+                                               const char          *username,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+gint64       dg_api_client_revoke_user_finish (DgApiClient     *self,
+                                               GAsyncResult    *result,
+                                               GError         **error);
 
 /* GET @path into @destination (replaced only when the whole answer arrived); errors as above,
  * or G_IO_ERROR for the file. */

@@ -7,6 +7,8 @@
 
 #include "dustgrid-common.h"
 #include "dg-password-dialog.h"
+#include "dg-user-dialog.h"
+#include "dg-users-page.h"
 #include "dg-test-client.h"
 
 typedef struct
@@ -182,12 +184,24 @@ test_change_password (Fixture       *fixture,
   }
 }
 
-/* Signed out, neither Change Password nor Sign Out can be chosen. */
+static gboolean
+users_page_shown (DgWindow *window)
+{
+  AdwViewStack *stack = dg_window_get_view_stack (window);
+
+  return adw_view_stack_page_get_visible (
+    adw_view_stack_get_page (stack, GTK_WIDGET (dg_window_get_users_page (window))));
+}
+
+/* Signed out, neither Change Password nor Sign Out can be chosen; an inspector has no users
+ * page. */
 static void
 test_session_actions (Fixture       *fixture,
                       gconstpointer  user_data)
 {
   GActionGroup *group = G_ACTION_GROUP (fixture->window);
+
+  g_assert_false (users_page_shown (fixture->window));
 
   g_assert_true (g_action_group_get_action_enabled (group, "change-password"));
   g_assert_true (g_action_group_get_action_enabled (group, "sign-out"));
@@ -196,6 +210,144 @@ test_session_actions (Fixture       *fixture,
   g_assert_false (g_action_group_get_action_enabled (group, "sign-out"));
   dg_window_show_change_password (fixture->window);
   g_assert_null (dg_window_get_password_dialog (fixture->window));
+}
+
+static gboolean
+page_loaded (gpointer data)
+{
+  return !dg_users_page_get_loading (data);
+}
+
+static gboolean
+user_dialog_answered (gpointer data)
+{
+  GtkWindow *dialog = dg_users_page_get_dialog (data);
+
+  return dialog == NULL || dg_user_dialog_get_error (DG_USER_DIALOG (dialog)) != NULL;
+}
+
+/* The titles of the rows the search lets through, joined by "|". */
+static char *
+shown_rows (DgUsersPage *page)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  GtkListBox *list = dg_users_page_get_list (page);
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (list)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    if (gtk_widget_get_child_visible (row))
+      g_string_append_printf (out, "%s%s", out->len ? "|" : "",
+                              adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)));
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static GtkListBoxRow *
+row_titled (DgUsersPage *page,
+            const char  *title)
+{
+  GtkListBox *list = dg_users_page_get_list (page);
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (list)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    if (g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), title) == 0)
+      return GTK_LIST_BOX_ROW (row);
+  return NULL;
+}
+
+static GtkWidget *
+find_widget (GtkWidget *root,
+             GType      type)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
+        return child;
+      found = find_widget (child, type);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* An administrator's users page: the server's users listed and searchable; a user added
+ * through the dialog (a short password named first), a taken name refused as such, and the
+ * last administrator's disabling refused with the server's 409. */
+static void
+test_users_page (Fixture       *fixture,
+                 gconstpointer  user_data)
+{
+  DgUsersPage *page = dg_window_get_users_page (fixture->window);
+  g_autofree char *rows = NULL;
+  GtkWidget *dialog;
+  const char *error;
+
+  g_assert_true (users_page_shown (fixture->window));
+  adw_view_stack_set_visible_child_name (dg_window_get_view_stack (fixture->window), "users");
+  g_assert_true (dg_users_page_get_loading (page));
+  g_assert_true (dg_test_spin_until (page_loaded, page, 10000));
+  rows = shown_rows (page);
+  g_assert_cmpstr (rows, ==, "admin|inspector|office");
+  g_clear_pointer (&rows, g_free);
+
+  /* Add 张三 as an office user. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "users.add", NULL);
+  dialog = GTK_WIDGET (dg_users_page_get_dialog (page));
+  g_assert_true (DG_IS_USER_DIALOG (dialog));
+  set_row (dialog, "User Name", "zhangsan");
+  set_row (dialog, "Display Name", "张三");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (find_widget (dialog, ADW_TYPE_COMBO_ROW)),
+                              DG_ROLE_OFFICE);
+  set_row (dialog, "Password", "short");
+  gtk_widget_activate_action (dialog, "user.save", NULL);
+  error = dg_user_dialog_get_error (DG_USER_DIALOG (dialog));
+  g_assert_nonnull (error);
+  g_assert_true (g_str_has_prefix (error, "Password:"));
+
+  set_row (dialog, "Password", "zhangsan-password");
+  gtk_widget_activate_action (dialog, "user.save", NULL);
+  g_assert_true (dg_test_spin_until (user_dialog_answered, page, 10000));
+  g_assert_null (dg_users_page_get_dialog (page));
+  g_assert_true (dg_test_spin_until (page_loaded, page, 10000));
+  rows = shown_rows (page);
+  g_assert_cmpstr (rows, ==, "admin|inspector|office|张三 (zhangsan)");
+  g_clear_pointer (&rows, g_free);
+
+  /* The search matches the display name and the user name. */
+  gtk_editable_set_text (GTK_EDITABLE (find_widget (GTK_WIDGET (page), GTK_TYPE_SEARCH_ENTRY)),
+                         "张");
+  gtk_list_box_invalidate_filter (dg_users_page_get_list (page));
+  rows = shown_rows (page);
+  g_assert_cmpstr (rows, ==, "张三 (zhangsan)");
+  g_clear_pointer (&rows, g_free);
+  gtk_editable_set_text (GTK_EDITABLE (find_widget (GTK_WIDGET (page), GTK_TYPE_SEARCH_ENTRY)),
+                         "");
+  gtk_list_box_invalidate_filter (dg_users_page_get_list (page));
+
+  /* The same name again: the server's 409, said as a taken name. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "users.add", NULL);
+  dialog = GTK_WIDGET (dg_users_page_get_dialog (page));
+  set_row (dialog, "User Name", "zhangsan");
+  set_row (dialog, "Password", "another-password");
+  gtk_widget_activate_action (dialog, "user.save", NULL);
+  g_assert_true (dg_test_spin_until (user_dialog_answered, page, 10000));
+  error = dg_user_dialog_get_error (DG_USER_DIALOG (dialog));
+  g_assert_cmpstr (error, ==, "User name: a user of this name exists already.");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* Disabling the only administrator: refused by the server. */
+  g_signal_emit_by_name (dg_users_page_get_list (page), "row-activated",
+                         row_titled (page, "admin"));
+  dialog = GTK_WIDGET (dg_users_page_get_dialog (page));
+  g_assert_nonnull (dialog);
+  gtk_switch_set_active (GTK_SWITCH (find_widget (dialog, GTK_TYPE_SWITCH)), TRUE);
+  gtk_widget_activate_action (dialog, "user.save", NULL);
+  g_assert_true (dg_test_spin_until (user_dialog_answered, page, 10000));
+  error = dg_user_dialog_get_error (DG_USER_DIALOG (dialog));
+  g_assert_cmpstr (error, ==, "This would leave no administrator who can sign in.");
+  gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
 int
@@ -208,6 +360,8 @@ main (int   argc,
               test_change_password, fixture_teardown);
   g_test_add ("/client/admin/session-actions", Fixture, "inspector", fixture_setup,
               test_session_actions, fixture_teardown);
+  g_test_add ("/client/admin/users-page", Fixture, "admin", fixture_setup,
+              test_users_page, fixture_teardown);
 
   return g_test_run ();
 }
