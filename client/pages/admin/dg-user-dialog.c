@@ -27,6 +27,7 @@ struct _DgUserDialog
   AdwEntryRow  *unit_row;
   AdwActionRow *disabled_row;
   GtkSwitch    *disabled_switch;
+  AdwPreferencesGroup *password_group;
   AdwPasswordEntryRow *password_row;
   GtkWidget    *revoke_button;
   GtkLabel     *error_label;
@@ -301,6 +302,7 @@ dg_user_dialog_class_init (DgUserDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DgUserDialog, unit_row);
   gtk_widget_class_bind_template_child (widget_class, DgUserDialog, disabled_row);
   gtk_widget_class_bind_template_child (widget_class, DgUserDialog, disabled_switch);
+  gtk_widget_class_bind_template_child (widget_class, DgUserDialog, password_group);
   gtk_widget_class_bind_template_child (widget_class, DgUserDialog, password_row);
   gtk_widget_class_bind_template_child (widget_class, DgUserDialog, revoke_button);
   gtk_widget_class_bind_template_child (widget_class, DgUserDialog, error_label);
@@ -339,6 +341,10 @@ dg_user_dialog_new (GtkWindow    *parent,
     {
       adw_window_title_set_title (self->window_title, _("Add User"));
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->password_row), _("Password"));
+      /* A new user has no sessions to end yet. */
+      adw_preferences_group_set_description (self->password_group,
+                                             _("At least 10 characters. Tell it to the user, "
+                                               "who can change it from the main menu."));
       gtk_widget_set_visible (GTK_WIDGET (self->disabled_row), FALSE);
       gtk_widget_set_visible (self->revoke_button, FALSE);
       return self;
