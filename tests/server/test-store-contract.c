@@ -535,6 +535,56 @@ test_close_month_returned (Fixture       *f,
   g_assert_cmpuint (returned->len, ==, 0);
 }
 
+/* A voided check or sample (issue 13) is no data for the loaders the reports read, however
+ * they cached the month before, yet it stays a record with its reason. */
+static void
+test_void_is_no_data (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *check = new_id (f);
+  g_autofree char *jar_a = new_id (f);
+  const char *months[] = { "2025-03", NULL };
+  g_autoptr(GArray) before = NULL, after = NULL;
+  g_autoptr(GPtrArray) checks = NULL, samples = NULL;
+  g_autoptr(DgRecord) voided = NULL, stored = NULL;
+  g_autoptr(GError) error = NULL;
+
+  SKIP_IF_UNAVAILABLE (f);
+
+  assert_applied (apply (f, "inspector", DG_ROLE_INSPECTOR,
+                         check_change (check, 0, DG_TEST_ROAD_ID, "2025-03-05", 3.5)), 1);
+  assert_applied (apply (f, "inspector", DG_ROLE_INSPECTOR, sample_change (jar_a, DG_JAR_A, 0.1)),
+                  1);
+  before = dg_store_load_cell_months (f->store, months, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (before->len, ==, 1);
+
+  voided = dg_store_void_record (f->store, jar_a, "jar knocked over", "inspector", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (voided->state, ==, DG_RECORD_STATE_VOIDED);
+  g_clear_pointer (&voided, dg_record_free);
+  voided = dg_store_void_record (f->store, check, "wrong road", "inspector", &error);
+  g_assert_no_error (error);
+
+  after = dg_store_load_cell_months (f->store, months, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (after->len, ==, 0);
+  samples = dg_store_load_dustfall_samples (f->store, months, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (samples->len, ==, 0);
+  checks = dg_store_load_road_checks (f->store, "2025-03", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (checks->len, ==, 0);
+
+  stored = dg_store_get_record (f->store, jar_a, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (stored->state, ==, DG_RECORD_STATE_VOIDED);
+  g_assert_cmpstr (stored->reason, ==, "jar knocked over");
+  g_assert_cmpint (stored->rev, ==, 1);
+  g_assert_true (dg_store_verify (f->store, NULL, &error));
+  g_assert_no_error (error);
+}
+
 /* A returned record is pending correction at a new seq and the same rev, until its author's
  * own edit. */
 static void
@@ -1195,6 +1245,7 @@ main (int   argc,
     { "apply/second-jar-refused-naming-its-holder", test_apply_second_jar },
     { "months/close-refused-while-records-are-returned", test_close_month_returned },
     { "return/pending-until-author-edits", test_return_record },
+    { "void/no-data-for-the-reports", test_void_is_no_data },
     { "pull/paging", test_pull_paging },
     { "pull/inspector-sees-own-and-reference", test_pull_visibility },
     { "history/every-revision-oldest-first", test_history },
