@@ -47,6 +47,26 @@ load_existing (DgStore     *self,
   return user;
 }
 
+/* A user's unit_id names a unit of the district (design 6.3), in the transaction under way. */
+static gboolean
+check_unit (DgStore       *self,
+            const DgUser  *user,
+            GError       **error)
+{
+  gboolean exists = FALSE;
+
+  if (user->unit_id == NULL)
+    return TRUE;
+  if (!self->backend->record_exists (self->db, user->unit_id, DG_RECORD_UNIT, &exists, error))
+    return FALSE;
+  if (!exists)
+    {
+      dg_set_error (error, DG_ERROR_INVALID_FIELD, "unit_id", "unit_id names no unit");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 fail (DgStore *self)
 {
@@ -126,6 +146,8 @@ dg_store_create_user (DgStore       *self,
       dg_set_error (error, DG_ERROR_CONFLICT, "username", "user %s exists", copy->username);
       return fail (self);
     }
+  if (!check_unit (self, copy, error))
+    return fail (self);
   if (!self->backend->save_user (self->db, copy, password_hash, error) ||
       !dg_store_audit_locked (self, now, actor, DG_AUDIT_USER_CREATED, copy->username,
                               json_node_get_object (detail), error))
@@ -191,6 +213,9 @@ dg_store_update_user (DgStore            *self,
   updated = dg_user_patch_apply (patch, current, &revokes);
   revokes |= password_hash != NULL;
   if (!dg_user_validate (updated, error))
+    goto failed;
+  /* Only a new unit_id is checked: a user keeps the one it has while other things change. */
+  if (patch->set_unit_id && !check_unit (self, updated, error))
     goto failed;
 
   /* The district must keep someone who can undo this. */

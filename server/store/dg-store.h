@@ -99,8 +99,8 @@ gboolean    dg_store_lookup_user          (DgStore      *self,
 /* Every user (DgUser *), by name. */
 GPtrArray  *dg_store_list_users           (DgStore      *self,
                                            GError      **error);
-/* Adds @user (validated: DG_ERROR_INVALID_FIELD) with @password_hash, as @actor; its
- * created_at is now. DG_ERROR_CONFLICT when the name is taken. */
+/* Adds @user (validated: DG_ERROR_INVALID_FIELD, also for a unit_id naming no unit) with
+ * @password_hash, as @actor; its created_at is now. DG_ERROR_CONFLICT when the name is taken. */
 gboolean    dg_store_create_user          (DgStore      *self,
                                            const DgUser *user,
                                            const char   *password_hash,

@@ -170,6 +170,16 @@ test_create (Fixture       *f,
   g_assert_cmpstr (error_field (response), ==, "unit_id");
   g_clear_pointer (&response, json_node_unref);
 
+  /* A unit user's unit is one of the district's (the sample district's 府城街道). */
+  g_assert_cmpuint (create_user (f, "{\"username\":\"wang\",\"role\":\"unit\","
+                                 "\"unit_id\":\"0b7c1a4e-2f0e-4c1d-9a55-3f5d2c7e8a10\","
+                                 "\"password\":\"" STRONG "\"}", &response), ==, 422);
+  g_assert_cmpstr (error_field (response), ==, "unit_id");
+  g_clear_pointer (&response, json_node_unref);
+  g_assert_cmpuint (create_user (f, "{\"username\":\"zhao\",\"role\":\"unit\","
+                                 "\"unit_id\":\"1260b93f-5792-5100-8983-3790c589cd18\","
+                                 "\"password\":\"" STRONG "\"}", NULL), ==, 201);
+
   g_assert_cmpuint (create_user (f, "{\"username\":\"a/b\",\"role\":\"inspector\","
                                  "\"password\":\"" STRONG "\"}", &response), ==, 422);
   g_assert_cmpstr (error_field (response), ==, "username");

@@ -954,7 +954,14 @@ test_users_administered (Fixture       *f,
   g_assert_error (error, DG_ERROR, DG_ERROR_INVALID_FIELD);
   g_assert_cmpstr (dg_error_get_field (error), ==, "unit_id");
   g_clear_error (&error);
+  /* Its unit is one of the district's: 府城街道 of the sample district. */
   anna->unit_id = g_strdup ("0b7c1a4e-2f0e-4c1d-9a55-3f5d2c7e8a10");
+  g_assert_false (dg_store_create_user (f->store, anna, "hash-a", "admin", &error));
+  g_assert_error (error, DG_ERROR, DG_ERROR_INVALID_FIELD);
+  g_assert_cmpstr (dg_error_get_field (error), ==, "unit_id");
+  g_clear_error (&error);
+  g_free (anna->unit_id);
+  anna->unit_id = g_strdup ("1260b93f-5792-5100-8983-3790c589cd18");
   anna->display_name = g_strdup ("安娜");
   g_assert_true (dg_store_create_user (f->store, anna, "hash-a", "admin", &error));
   g_assert_no_error (error);
