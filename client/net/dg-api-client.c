@@ -187,6 +187,7 @@ send (DgApiClient     *self,
       const char      *method,
       const char      *path,
       const char      *body,
+      const char      *token_override,
       SoupMessage    **msg_out,
       GCancellable    *cancellable,
       GError         **error)
@@ -202,6 +203,11 @@ send (DgApiClient     *self,
   session = begin_call (self, flags, path, &url, &token, error);
   if (session == NULL)
     return NULL;
+  if (token_override != NULL)
+    {
+      g_free (token);
+      token = g_strdup (token_override);
+    }
 
   msg = soup_message_new (method, url);
   if (msg == NULL)
@@ -361,6 +367,17 @@ dg_api_client_has_token (DgApiClient *self)
   return self->token != NULL;
 }
 
+/* A call with the token of @token_override (NULL: the client's). */
+static JsonNode *
+call_json (DgApiClient     *self,
+           DgApiCallFlags   flags,
+           const char      *method,
+           const char      *path,
+           const char      *body,
+           const char      *token_override,
+           GCancellable    *cancellable,
+           GError         **error);
+
 JsonNode *
 dg_api_client_call (DgApiClient     *self,
                     DgApiCallFlags   flags,
@@ -370,16 +387,29 @@ dg_api_client_call (DgApiClient     *self,
                     GCancellable    *cancellable,
                     GError         **error)
 {
+  g_return_val_if_fail (DG_IS_API_CLIENT (self), NULL);
+  g_return_val_if_fail (method != NULL && path != NULL, NULL);
+
+  return call_json (self, flags, method, path, body, NULL, cancellable, error);
+}
+
+static JsonNode *
+call_json (DgApiClient     *self,
+           DgApiCallFlags   flags,
+           const char      *method,
+           const char      *path,
+           const char      *body,
+           const char      *token_override,
+           GCancellable    *cancellable,
+           GError         **error)
+{
   g_autoptr(SoupMessage) msg = NULL;
   g_autoptr(GBytes) response = NULL;
   g_autoptr(JsonNode) root = NULL;
   const char *data;
   gsize size;
 
-  g_return_val_if_fail (DG_IS_API_CLIENT (self), NULL);
-  g_return_val_if_fail (method != NULL && path != NULL, NULL);
-
-  response = send (self, flags, method, path, body, &msg, cancellable, error);
+  response = send (self, flags, method, path, body, token_override, &msg, cancellable, error);
   if (response == NULL)
     return NULL;
 
@@ -504,6 +534,50 @@ dg_api_client_call_finish (DgApiClient   *self,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == dg_api_client_call_async, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+logout_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  g_autoptr(JsonNode) root = NULL;
+  GError *error = NULL;
+
+  root = call_json (source_object, DG_API_CALL_DEFAULT, "POST", "/api/v1/logout", NULL,
+                    task_data, cancellable, &error);
+  if (root != NULL)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+dg_api_client_logout_async (DgApiClient         *self,
+                            const char          *token,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (DG_IS_API_CLIENT (self));
+  g_return_if_fail (token != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, dg_api_client_logout_async);
+  g_task_set_task_data (task, g_strdup (token), g_free);
+  g_task_run_in_thread (task, logout_thread);
+}
+
+gboolean
+dg_api_client_logout_finish (DgApiClient   *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* ---- Users ---- */
@@ -797,7 +871,7 @@ dg_api_client_download (DgApiClient   *self,
   g_return_val_if_fail (path != NULL, FALSE);
   g_return_val_if_fail (G_IS_FILE (destination), FALSE);
 
-  response = send (self, DG_API_CALL_DEFAULT, SOUP_METHOD_GET, path, NULL, &msg, cancellable,
+  response = send (self, DG_API_CALL_DEFAULT, SOUP_METHOD_GET, path, NULL, NULL, &msg, cancellable,
                    error);
   if (response == NULL)
     return FALSE;

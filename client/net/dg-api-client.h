@@ -93,6 +93,17 @@ JsonNode    *dg_api_client_change_password  (DgApiClient     *self,
                                              GCancellable    *cancellable,
                                              GError         **error);
 
+/* POST /api/v1/logout with @token (not the client's, which signing out has already dropped):
+ * the server revokes it. */
+void         dg_api_client_logout_async       (DgApiClient         *self,
+                                               const char          *token,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+gboolean     dg_api_client_logout_finish      (DgApiClient     *self,
+                                               GAsyncResult    *result,
+                                               GError         **error);
+
 /* The administrator's user routes (design 6.1), each in a worker thread. A user name is
  * percent-encoded into the path here. Refusals as above: DG_ERROR_CONFLICT (a name taken, or no
  * administrator left), DG_ERROR_INVALID_FIELD with its field, DG_ERROR_FORBIDDEN. */

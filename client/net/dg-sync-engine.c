@@ -1326,11 +1326,29 @@ dg_sync_engine_change_password_finish (DgSyncEngine  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+static void
+logged_out_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* Offline, the token stays valid on the server until it expires: nothing more to do here. */
+  if (!dg_api_client_logout_finish (DG_API_CLIENT (object), result, &error))
+    g_debug ("The server did not revoke the session: %s", error->message);
+}
+
 void
 dg_sync_engine_sign_out (DgSyncEngine *self)
 {
+  g_autofree char *token = NULL;
+
   g_return_if_fail (DG_IS_SYNC_ENGINE (self));
 
+  /* The server revokes the token too, so a copy of it left elsewhere stops working. */
+  token = g_strdup (dg_token_store_get_token (self->tokens));
+  if (token != NULL)
+    dg_api_client_logout_async (self->api, token, NULL, logged_out_cb, NULL);
   dg_token_store_clear (self->tokens);
   dg_api_client_set_token (self->api, NULL);
   g_clear_handle_id (&self->retry_id, g_source_remove);

@@ -184,6 +184,39 @@ test_change_password (Fixture       *fixture,
   }
 }
 
+typedef struct
+{
+  Fixture    *fixture;
+  const char *token;
+} TokenArgs;
+
+static TokenArgs token_args_storage;
+
+static gpointer
+token_args (Fixture    *fixture,
+            const char *token)
+{
+  token_args_storage.fixture = fixture;
+  token_args_storage.token = token;
+  return &token_args_storage;
+}
+
+/* Whether the server answers 401 to @token. */
+static gboolean
+token_refused (gpointer data)
+{
+  TokenArgs *args = data;
+  g_autofree char *bearer = g_strdup_printf ("Bearer %s", args->token);
+  g_autofree char *url = g_strconcat (args->fixture->process->url,
+                                      "/api/v1/changes?since=0&limit=1", NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(GBytes) answer = NULL;
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", bearer);
+  answer = soup_session_send_and_read (args->fixture->session, msg, NULL, NULL);
+  return soup_message_get_status (msg) == 401;
+}
+
 static gboolean
 users_page_shown (DgWindow *window)
 {
@@ -205,7 +238,11 @@ test_session_actions (Fixture       *fixture,
 
   g_assert_true (g_action_group_get_action_enabled (group, "change-password"));
   g_assert_true (g_action_group_get_action_enabled (group, "sign-out"));
+  g_autofree char *token = g_strdup (dg_token_store_get_token (fixture->client->tokens));
+
   g_action_group_activate_action (group, "sign-out", NULL);
+  /* The server revokes the token as well. */
+  g_assert_true (dg_test_spin_until (token_refused, token_args (fixture, token), 10000));
   g_assert_false (g_action_group_get_action_enabled (group, "change-password"));
   g_assert_false (g_action_group_get_action_enabled (group, "sign-out"));
   dg_window_show_change_password (fixture->window);
