@@ -671,13 +671,13 @@ test_demo (Fixture       *f,
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(DgStore) store = NULL;
-  gint64 start, revisions;
+  gint64 revisions;
   JsonObject *object;
 
-  start = g_get_monotonic_time ();
+  /* No bound on its time here: on a shared machine that measures the neighbours (./dev bench
+   * times the province scale instead). */
   g_assert_cmpint (run (NULL, &out, NULL, "demo", "--db", f->db, "--today", "2025-03-15", NULL),
                    ==, 0);
-  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * DG_TEST_SLOWDOWN * G_USEC_PER_SEC);
 
   g_assert_cmpint (count_rows (f->db, "road"), >=, 12);
   g_assert_cmpint (count_rows (f->db, "grid_cell"), >=, 20);
