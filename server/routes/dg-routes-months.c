@@ -56,6 +56,7 @@ dg_route_close_month (DgRequest  *req,
   if (!dg_store_close_month (req->store, req->capture, req->user, force, returned,
                              &local_error))
     {
+      g_autoptr(JsonObject) top = NULL;
       JsonObject *object;
 
       if (!g_error_matches (local_error, DG_ERROR, DG_ERROR_CONFLICT))
@@ -68,8 +69,10 @@ dg_route_close_month (DgRequest  *req,
       for (guint i = 0; i < returned->len; i++)
         json_array_add_string_element (json_object_get_array_member (object, "records"),
                                        g_ptr_array_index (returned, i));
-      req->response = json_node_init_object (json_node_alloc (), json_object_new ());
-      json_object_set_object_member (json_node_get_object (req->response), "error", object);
+      /* json_node_init_object() takes a reference of its own. */
+      top = json_object_new ();
+      json_object_set_object_member (top, "error", object);
+      req->response = json_node_init_object (json_node_alloc (), top);
       req->status = SOUP_STATUS_CONFLICT;
       return;
     }
