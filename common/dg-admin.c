@@ -275,6 +275,51 @@ dg_user_patch_from_json (JsonObject  *object,
   return g_steal_pointer (&patch);
 }
 
+/* A member set to NULL is written as null: the server clears it. */
+static void
+add_nullable_string (JsonBuilder *builder,
+                     const char  *name,
+                     const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+JsonNode *
+dg_user_patch_to_json (const DgUserPatch *patch)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  g_return_val_if_fail (patch != NULL, NULL);
+
+  json_builder_begin_object (builder);
+  if (patch->set_role)
+    {
+      json_builder_set_member_name (builder, "role");
+      json_builder_add_string_value (builder, dg_role_to_string (patch->role));
+    }
+  if (patch->set_display_name)
+    add_nullable_string (builder, "display_name", patch->display_name);
+  if (patch->set_unit_id)
+    add_nullable_string (builder, "unit_id", patch->unit_id);
+  if (patch->set_disabled)
+    {
+      json_builder_set_member_name (builder, "disabled");
+      json_builder_add_boolean_value (builder, patch->disabled);
+    }
+  if (patch->password != NULL)
+    {
+      json_builder_set_member_name (builder, "password");
+      json_builder_add_string_value (builder, patch->password);
+    }
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
 DgUser *
 dg_user_patch_apply (const DgUserPatch *patch,
                      const DgUser      *user,

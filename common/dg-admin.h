@@ -76,6 +76,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (DgUserPatch, dg_user_patch_free)
  * password is DG_ERROR_INVALID_FIELD on its field. */
 DgUserPatch *dg_user_patch_from_json   (JsonObject    *object,
                                         GError       **error);
+/* The body of a PATCH /api/v1/users/NAME: only the members the patch sets, a cleared one as null;
+ * what dg_user_patch_from_json() reads back. */
+JsonNode    *dg_user_patch_to_json     (const DgUserPatch *patch);
 /* @user with @patch applied (its password aside); *revokes says whether the change must end
  * every session of the user: disabled, a new role, or a new password. */
 DgUser      *dg_user_patch_apply       (const DgUserPatch *patch,

@@ -770,19 +770,6 @@ dg_api_client_create_user_async (DgApiClient         *self,
                     dg_api_client_create_user_async, cancellable, callback, user_data);
 }
 
-/* A member set to NULL is sent as null: the server clears it. */
-static void
-add_nullable_string (JsonBuilder *builder,
-                     const char  *name,
-                     const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
 void
 dg_api_client_patch_user_async (DgApiClient         *self,
                                 const char          *username,
@@ -791,35 +778,12 @@ dg_api_client_patch_user_async (DgApiClient         *self,
                                 GAsyncReadyCallback  callback,
                                 gpointer             user_data)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) body = NULL;
 
   g_return_if_fail (DG_IS_API_CLIENT (self));
   g_return_if_fail (username != NULL && patch != NULL);
 
-  json_builder_begin_object (builder);
-  if (patch->set_role)
-    {
-      json_builder_set_member_name (builder, "role");
-      json_builder_add_string_value (builder, dg_role_to_string (patch->role));
-    }
-  if (patch->set_display_name)
-    add_nullable_string (builder, "display_name", patch->display_name);
-  if (patch->set_unit_id)
-    add_nullable_string (builder, "unit_id", patch->unit_id);
-  if (patch->set_disabled)
-    {
-      json_builder_set_member_name (builder, "disabled");
-      json_builder_add_boolean_value (builder, patch->disabled);
-    }
-  if (patch->password != NULL)
-    {
-      json_builder_set_member_name (builder, "password");
-      json_builder_add_string_value (builder, patch->password);
-    }
-  json_builder_end_object (builder);
-  body = json_builder_get_root (builder);
-
+  body = dg_user_patch_to_json (patch);
   users_call_async (self, USERS_ONE, "PATCH", user_path (username, ""), body,
                     dg_api_client_patch_user_async, cancellable, callback, user_data);
 }

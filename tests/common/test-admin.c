@@ -123,6 +123,39 @@ test_patch (void)
   g_assert_cmpstr (dg_error_get_field (error), ==, "role");
 }
 
+/* The client's PATCH body carries only what the patch sets, a cleared member as null, and the
+ * server's decoder reads back the same patch. */
+static void
+test_patch_round_trip (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DgUserPatch) patch = g_new0 (DgUserPatch, 1);
+  g_autoptr(DgUserPatch) again = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *text = NULL;
+
+  patch->set_role = TRUE;
+  patch->role = DG_ROLE_INSPECTOR;
+  patch->set_display_name = TRUE;
+  patch->display_name = NULL;
+  patch->set_disabled = TRUE;
+  patch->disabled = TRUE;
+  patch->password = g_strdup ("a long new password");
+
+  node = dg_user_patch_to_json (patch);
+  text = dg_json_canonical (node);
+  g_assert_cmpstr (text, ==, "{\"disabled\":true,\"display_name\":null,"
+                             "\"password\":\"a long new password\",\"role\":\"inspector\"}");
+
+  again = dg_user_patch_from_json (json_node_get_object (node), &error);
+  g_assert_no_error (error);
+  g_assert_true (again->set_role && again->role == DG_ROLE_INSPECTOR);
+  g_assert_true (again->set_display_name && again->display_name == NULL);
+  g_assert_false (again->set_unit_id);
+  g_assert_true (again->set_disabled && again->disabled);
+  g_assert_cmpstr (again->password, ==, "a long new password");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -133,6 +166,7 @@ main (int    argc,
   g_test_add_func ("/common/admin/username-fits-a-path", test_username);
   g_test_add_func ("/common/admin/user-round-trip-and-unit-rule", test_user_round_trip);
   g_test_add_func ("/common/admin/patch-sets-clears-and-revokes", test_patch);
+  g_test_add_func ("/common/admin/patch-round-trips", test_patch_round_trip);
 
   return g_test_run ();
 }
