@@ -41,6 +41,7 @@ static const DgPolicyRow policy[] = {
   { DG_ACTION_READ_AUDIT,       "read_audit",      ADMIN,          ADMIN },
   /* Its author only: a voided record counts for nothing, so no one else may take it away. */
   { DG_ACTION_VOID_RECORD,      "void_record",     WRITERS,        0 },
+  { DG_ACTION_UPLOAD_ATTACHMENT, "upload_attachment", ANYONE,       ANYONE },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (policy) == DG_N_ACTIONS);

@@ -8,6 +8,7 @@
 #include "dg-date.h"
 #include "dg-geojson.h"
 #include "dg-geometry.h"
+#include "dg-image.h"
 #include "dg-model.h"
 #include "dg-role.h"
 #include "dg-policy.h"

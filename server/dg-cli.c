@@ -893,8 +893,29 @@ verify_copy (const char  *path,
   return TRUE;
 }
 
-/* Removes the backups in @dir older than @keep_days, by the time in their names; other files
- * are left alone. */
+/* Removes a backup's folder of attachment files (SQLite's, beside it): only files named by a
+ * hash, then the folder if that left it empty. */
+static void
+remove_attachments (const char *backup)
+{
+  g_autofree char *folder = dg_store_attachments_dir (backup);
+  g_autoptr(GDir) listing = g_dir_open (folder, 0, NULL);
+  const char *name;
+
+  if (listing == NULL)
+    return;
+  while ((name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (folder, name, NULL);
+
+      if (dg_sha256_hex_is_valid (name))
+        g_unlink (path);
+    }
+  g_rmdir (folder);
+}
+
+/* Removes the backups in @dir older than @keep_days, by the time in their names, with their
+ * attachments; other files are left alone. */
 static void
 prune_backups (const char *dir,
                int         keep_days)
@@ -918,6 +939,7 @@ prune_backups (const char *dir,
         continue;
 
       path = g_build_filename (dir, name, NULL);
+      remove_attachments (path);
       if (g_unlink (path) == 0)
         fprintf (stdout, "removed %s (older than %d days)\n", path, keep_days);
       else

@@ -25,6 +25,7 @@ typedef struct
   char          *capture;      /* the {id} or {month} of the path */
   GHashTable    *query;        /* copied: name -> value */
   GBytes        *body;
+  char          *body_type;    /* the body's Content-Type, as sent (may be NULL) */
   char          *token;
 
   /* Filled in by the worker. */

@@ -48,6 +48,7 @@ G_DEFINE_FINAL_TYPE (DgServer, dg_server, G_TYPE_OBJECT)
  * /healthz is answered on the main loop and is not in the table's handlers. */
 #define SMALL DG_SERVER_MAX_SMALL_BODY
 #define FULL  DG_MAX_BODY_BYTES
+#define PHOTO DG_ATTACHMENT_MAX_BYTES
 
 static const DgRoute routes[] = {
   { "GET",  "/healthz",                     DG_ACTION_PUBLIC,        SMALL, NULL },
@@ -74,10 +75,18 @@ static const DgRoute routes[] = {
   { "POST", "/api/v1/password",             DG_ACTION_CHANGE_PASSWORD, SMALL,
     dg_route_change_password },
   { "GET",  "/api/v1/audit",                DG_ACTION_READ_AUDIT,    SMALL, dg_route_read_audit },
+  /* Design 6.2: who may read an attachment is asked per attachment, as of a record. */
+  { "PUT",  "/api/v1/attachments/{sha256}", DG_ACTION_UPLOAD_ATTACHMENT, PHOTO,
+    dg_route_put_attachment },
+  { "GET",  "/api/v1/attachments/{sha256}", DG_ACTION_READ_RECORD,   SMALL,
+    dg_route_get_attachment },
+  { "GET",  "/api/v1/attachments/{sha256}/meta", DG_ACTION_READ_RECORD, SMALL,
+    dg_route_attachment_meta },
 };
 
 #undef SMALL
 #undef FULL
+#undef PHOTO
 
 /* Logins wait in a queue of their own for one of this many threads, the number of Argon2 hashes
  * DgAuth runs at once, so a flood of them neither holds every thread of GTask's pool (which
@@ -345,6 +354,16 @@ handler_cb (SoupServer        *server,
       dg_http_respond_error_code (msg, DG_ERROR_INVALID_FIELD, "month", "month must be YYYY-MM");
       return;
     }
+  /* An attachment is named by the lower-case hex of its SHA-256: any other name is none. */
+  if (strstr (route->pattern, "{sha256}") != NULL && !dg_sha256_hex_is_valid (capture))
+    {
+      if (g_str_equal (method, "PUT"))
+        dg_http_respond_error_code (msg, DG_ERROR_INVALID_FIELD, "sha256",
+                                    "sha256 must be 64 lower-case hex digits");
+      else
+        dg_http_respond_error_code (msg, DG_ERROR_NOT_FOUND, NULL, "no such attachment");
+      return;
+    }
   if (strstr (route->pattern, "{name}") != NULL)
     {
       /* A user name arrives percent-encoded (张三 as %E5%BC%A0…); one that no user could have
@@ -377,6 +396,8 @@ handler_cb (SoupServer        *server,
     }
   if (body != NULL && body->length > 0)
     req->body = soup_message_body_flatten (body);
+  req->body_type = g_strdup (soup_message_headers_get_one (
+    soup_server_message_get_request_headers (msg), "Content-Type"));
   req->token = dg_http_bearer_token (msg);
 
   soup_server_message_pause (msg);

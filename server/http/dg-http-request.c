@@ -18,6 +18,7 @@ dg_request_free (DgRequest *req)
   g_free (req->capture);
   g_clear_pointer (&req->query, g_hash_table_unref);
   g_clear_pointer (&req->body, g_bytes_unref);
+  g_free (req->body_type);
   if (req->token != NULL)
     memset (req->token, 0, strlen (req->token));
   g_free (req->token);

@@ -27,6 +27,11 @@ void dg_route_record_history (DgRequest *req, GError **error);
 void dg_route_return_record  (DgRequest *req, GError **error);
 void dg_route_void_record    (DgRequest *req, GError **error);
 
+/* dg-routes-attachments.c */
+void dg_route_put_attachment  (DgRequest *req, GError **error);
+void dg_route_get_attachment  (DgRequest *req, GError **error);
+void dg_route_attachment_meta (DgRequest *req, GError **error);
+
 /* dg-routes-months.c */
 void dg_route_close_month    (DgRequest *req, GError **error);
 void dg_route_reopen_month   (DgRequest *req, GError **error);

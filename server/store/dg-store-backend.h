@@ -276,6 +276,33 @@ struct _DgStoreBackend
                                   GPtrArray      *ids,
                                   GError        **error);
 
+  /* ---- Attachments (design 6.2) ---- */
+
+  /* Stores @content as the attachment @info describes, uploaded by @uploader at @created_at,
+   * unless one of that hash is there (*created FALSE; SQLite writes its file again if it had
+   * gone). In the caller's write transaction when one is under way (a copy), else in its own.
+   * SQLite's file is whole and durable under its name before the row is written. */
+  gboolean   (*put_attachment)   (DgStoreDb         *db,
+                                  const DgImageInfo *info,
+                                  const char        *uploader,
+                                  const char        *created_at,
+                                  GBytes            *content,
+                                  gboolean          *created,
+                                  GError           **error);
+  /* The attachment @sha256: *found FALSE when there is none. With @content, its bytes as
+   * stored, NULL when they are gone (a file deleted behind the store's back). */
+  gboolean   (*get_attachment)   (DgStoreDb         *db,
+                                  const char        *sha256,
+                                  gboolean          *found,
+                                  DgImageInfo       *info,
+                                  char             **uploader,
+                                  char             **created_at,
+                                  GBytes           **content,
+                                  GError           **error);
+  /* Every attachment's hash, in order. */
+  GPtrArray *(*list_attachments) (DgStoreDb         *db,
+                                  GError           **error);
+
   /* ---- Feed ---- */
 
   /* The rows with seq > @since, by seq, at most @limit; with @owner, only @owner's besides the

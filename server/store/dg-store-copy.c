@@ -11,7 +11,9 @@
 #include "dg-store-private.h"
 
 /* What a copy carries, parents before children. A table another part of the store adds
- * (audit, attachments…) is one more line here, and the copy carries it in every backend. */
+ * (audit…) is one more line here, and the copy carries it in every backend. The attachments
+ * are not among them: their bytes are files with SQLite, so the copy carries them apart
+ * (dg_store_copy_attachments_locked()), row and bytes together. */
 static const DgStoreTable copy_tables[] = {
   { "users", "username, role, password_hash, created_at, display_name, unit_id, disabled,"
     " last_login_at", 8, "username" },
@@ -120,6 +122,8 @@ dg_store_copy (DgStore     *self,
       if (!self->backend->dump_table (self->db, &copy_tables[i], copy_row_cb, &copy, error))
         goto failed;
     }
+  if (!dg_store_copy_attachments_locked (self, dest, &copy.n_rows, error))
+    goto failed;
   for (guint i = 0; i < G_N_ELEMENTS (indexed); i++)
     {
       copy.type = indexed[i];

@@ -113,4 +113,18 @@ gboolean    dg_store_verify_audit_locked (DgStore           *self,
                                           gint64            *n_events,
                                           GError           **error);
 
+/* dg-store-attachments.c */
+
+/* Re-hashes every attachment's bytes (dg_store_verify()): DG_ERROR_CONFLICT naming the first
+ * one missing or altered. */
+gboolean    dg_store_verify_attachments_locked (DgStore     *self,
+                                                gint64      *n_attachments,
+                                                GError     **error);
+/* Carries every attachment, bytes and all, into @dest's write transaction under way (a copy);
+ * *n_rows grows by one each. */
+gboolean    dg_store_copy_attachments_locked   (DgStore     *self,
+                                                DgStore     *dest,
+                                                gint64      *n_rows,
+                                                GError     **error);
+
 G_END_DECLS

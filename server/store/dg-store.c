@@ -683,7 +683,8 @@ dg_store_verify (DgStore     *self,
       return FALSE;
     }
 
-  if (!dg_store_verify_audit_locked (self, NULL, error))
+  if (!dg_store_verify_audit_locked (self, NULL, error) ||
+      !dg_store_verify_attachments_locked (self, NULL, error))
     return FALSE;
 
   if (n_revisions != NULL)

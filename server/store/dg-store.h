@@ -34,10 +34,11 @@ enum
   DG_STORE_SCHEMA_V4_FROZEN_MONTHS = 4,         /* months.frozen_through, revisions_by_type */
   DG_STORE_SCHEMA_V5_ADMINISTRATION = 5,        /* users' display name, unit, disabled and last
                                                  * sign-in; the audit log (design 6.1) */
+  DG_STORE_SCHEMA_V6_ATTACHMENTS = 6,           /* attachments (design 6.2) */
 };
 /* The schema version this build writes (SQLite's PRAGMA user_version, PostgreSQL's
  * dg_meta.schema_version). */
-#define DG_STORE_SCHEMA_VERSION DG_STORE_SCHEMA_V5_ADMINISTRATION
+#define DG_STORE_SCHEMA_VERSION DG_STORE_SCHEMA_V6_ATTACHMENTS
 
 /* Opens the database at @path with the schema of this build: a SQLite file (created when
  * missing), or with a postgresql:// (or postgres://) URI a PostgreSQL database, which must
@@ -223,6 +224,35 @@ DgRecord   *dg_store_void_record          (DgStore      *self,
                                            const char   *user,
                                            GError      **error);
 
+/* ---- Attachments (design 6.2) ----
+ *
+ * Content-addressed: an attachment is named by the SHA-256 of its bytes, stored once whoever
+ * uploads it again, and never changed. With SQLite the bytes are files (mode 0600) in a folder
+ * beside the database, "<database>.attachments/<sha256>", each written whole before its name
+ * appears (dg_store_attachments_dir()); with PostgreSQL a column of the attachments table. */
+
+/* Stores @content, whose @info dg_image_inspect() made, as uploaded by @uploader: *created FALSE
+ * when an attachment of that hash is already there (its bytes are the same, by their name). */
+gboolean    dg_store_put_attachment       (DgStore           *self,
+                                           const DgImageInfo *info,
+                                           GBytes            *content,
+                                           const char        *uploader,
+                                           gboolean          *created,
+                                           GError           **error);
+/* The attachment @sha256, if @user with @role may read it: its uploader may (records do not
+ * name attachments yet; when they do, whoever may read such a record will). FALSE with
+ * DG_ERROR_NOT_FOUND otherwise, whether or not it exists, so that a hash tells nothing of
+ * another's photo. With @content, its bytes too. */
+gboolean    dg_store_get_attachment       (DgStore           *self,
+                                           const char        *sha256,
+                                           const char        *user,
+                                           DgRole             role,
+                                           DgImageInfo       *info,
+                                           GBytes           **content,
+                                           GError           **error);
+/* Where the SQLite backend keeps the attachments of the database at @path. */
+char       *dg_store_attachments_dir      (const char        *path);
+
 /* ---- Months ---- */
 
 gboolean    dg_store_set_month_closed     (DgStore      *self,
@@ -282,9 +312,10 @@ GPtrArray  *dg_store_load_dustfall_samples (DgStore          *self,
 
 /* ---- Administration ---- */
 
-/* Walks the revision chain, then the audit log's. FALSE with DG_ERROR_CONFLICT naming the first
- * bad revision ("revision 12 of record … (rev 3): hash mismatch") or event ("audit event 7: hash
- * mismatch") when one is broken. */
+/* Walks the revision chain, then the audit log's, then re-hashes every attachment. FALSE with
+ * DG_ERROR_CONFLICT naming the first bad revision ("revision 12 of record … (rev 3): hash
+ * mismatch"), event ("audit event 7: hash mismatch") or attachment ("attachment 3f…: missing")
+ * when one is broken. */
 gboolean    dg_store_verify               (DgStore      *self,
                                            gint64       *n_revisions,
                                            GError      **error);

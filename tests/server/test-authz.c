@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+#include "dg-test-image.h"
 #include "dg-test-server.h"
 
 /* The user who holds each role in the test server, and the author of the "other" records. */
@@ -29,6 +30,8 @@ typedef struct
   char         *tokens[DG_N_ROLES];
   char          own_ids[DG_N_ROLES][37];   /* a check each role's user wrote */
   char          other_id[37];              /* a check OTHER_AUTHOR wrote */
+  GBytes       *own_photos[DG_N_ROLES];    /* a photo each role's user uploaded */
+  GBytes       *other_photo;               /* a photo OTHER_AUTHOR uploaded */
   guint         edits;                     /* to make every edit's content new */
 } Matrix;
 
@@ -72,6 +75,54 @@ plant_check (const char *author,
   g_assert_no_error (error);
   g_assert_cmpuint (results->len, ==, 1);
   g_assert_cmpint (((DgResult *) g_ptr_array_index (results, 0))->status, ==, DG_RESULT_APPLIED);
+}
+
+/* Stores a photo uploaded by @author straight into the store. */
+static GBytes *
+plant_photo (const char *author,
+             guint       seed)
+{
+  g_autoptr(GBytes) png = dg_test_png (8, 8, seed);
+  g_auto(DgImageInfo) info = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (dg_image_inspect (g_bytes_get_data (png, NULL), g_bytes_get_size (png),
+                                   "image/png", &info, &error));
+  g_assert_true (dg_store_put_attachment (matrix.ts->store, &info, png, author, NULL, &error));
+  g_assert_no_error (error);
+  return g_steal_pointer (&png);
+}
+
+/* PUTs @photo under its hash as image/png. */
+static guint
+put_photo (const char  *path,
+           const char  *token,
+           GBytes      *photo,
+           JsonNode   **response)
+{
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u%s", matrix.ts->port, path);
+  g_autoptr(SoupMessage) msg = soup_message_new ("PUT", url);
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (token != NULL)
+    {
+      g_autofree char *value = g_strdup_printf ("Bearer %s", token);
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
+                                    value);
+    }
+  soup_message_set_request_body_from_bytes (msg, "image/png", photo);
+  answer = soup_session_send_and_read (matrix.ts->session, msg, NULL, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(JsonParser) parser = json_parser_new ();
+
+    *response = json_parser_load_from_data (parser, g_bytes_get_data (answer, NULL),
+                                            (gssize) g_bytes_get_size (answer), NULL)
+                  ? json_parser_steal_root (parser) : NULL;
+  }
+  return soup_message_get_status (msg);
 }
 
 static gint64
@@ -143,12 +194,19 @@ check_route (const DgRoute *route,
   const char *token = token_for (caller);
   gboolean on_record = strstr (route->pattern, "{id}") != NULL;
   gboolean is_push = route->action == DG_ACTION_PUSH;
+  gboolean on_photo = strstr (route->pattern, "{sha256}") != NULL;
+  GBytes *photo;
+  g_autofree char *photo_hash = NULL;
   guint expected, status;
 
   if (caller == NOBODY)
     id = matrix.other_id;
   else
     id = scope == DG_SCOPE_OWN ? matrix.own_ids[caller] : matrix.other_id;
+  photo = caller != NOBODY && scope == DG_SCOPE_OWN ? matrix.own_photos[caller]
+                                                     : matrix.other_photo;
+  photo_hash = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, photo);
+  g_string_replace (path, "{sha256}", photo_hash, 0);
 
   g_string_replace (path, "{id}", id, 0);
   g_string_replace (path, "{month}", "2020-01", 0);
@@ -188,12 +246,20 @@ check_route (const DgRoute *route,
     expected = 403;
   else if (on_record && !dg_policy_allows (caller, route->action, scope))
     expected = 403;
+  /* Another's photo that no record names is no one's to read but its uploader's (design 6.2:
+   * whoever may read a record naming it), and answers as a hash never uploaded. */
+  else if (on_photo && g_str_equal (route->method, "GET") &&
+           (scope != DG_SCOPE_OWN || !dg_policy_allows (caller, route->action, DG_SCOPE_OWN)))
+    expected = 404;
   else if (g_str_equal (route->pattern, "/api/v1/users") && g_str_equal (route->method, "POST"))
     expected = 201;
   else
     expected = 200;
 
-  status = dg_test_request (matrix.ts, route->method, path->str, token, body, &response);
+  if (on_photo && g_str_equal (route->method, "PUT"))
+    status = put_photo (path->str, token, photo, &response);
+  else
+    status = dg_test_request (matrix.ts, route->method, path->str, token, body, &response);
   g_test_message ("%s %s as %s on %s record: %u (policy: %u)", route->method, route->pattern,
                   caller == NOBODY ? "nobody" : dg_role_to_string (caller),
                   scope == DG_SCOPE_OWN ? "its own" : "another's", status, expected);
@@ -293,6 +359,9 @@ test_table_holds_design (void)
   g_assert_false (dg_policy_allows (DG_ROLE_OFFICE, DG_ACTION_VOID_RECORD, DG_SCOPE_OTHER));
   g_assert_false (dg_policy_allows (DG_ROLE_ADMIN, DG_ACTION_VOID_RECORD, DG_SCOPE_OTHER));
   g_assert_false (dg_policy_allows (DG_ROLE_UNIT, DG_ACTION_READ_RANKING, DG_SCOPE_ANY));
+  /* Anyone signed in may upload a photo (design 6.2). */
+  for (guint r = 0; r < DG_N_ROLES; r++)
+    g_assert_true (dg_policy_allows (r, DG_ACTION_UPLOAD_ATTACHMENT, DG_SCOPE_ANY));
   /* Only the public actions need no token. */
   for (guint a = 0; a < DG_N_ACTIONS; a++)
     g_assert_true (dg_policy_needs_token (a) == (a != DG_ACTION_PUBLIC));
@@ -313,6 +382,9 @@ main (int    argc,
   for (guint r = 0; r < DG_N_ROLES; r++)
     plant_check (role_users[r], matrix.own_ids[r]);
   plant_check (OTHER_AUTHOR, matrix.other_id);
+  for (guint r = 0; r < DG_N_ROLES; r++)
+    matrix.own_photos[r] = plant_photo (role_users[r], r);
+  matrix.other_photo = plant_photo (OTHER_AUTHOR, DG_N_ROLES);
 
   g_test_add_func ("/server/authz/table-holds-design", test_table_holds_design);
   routes = dg_server_get_routes (&n_routes);
@@ -328,7 +400,11 @@ main (int    argc,
   status = g_test_run ();
 
   for (guint r = 0; r < DG_N_ROLES; r++)
-    g_free (matrix.tokens[r]);
+    {
+      g_free (matrix.tokens[r]);
+      g_bytes_unref (matrix.own_photos[r]);
+    }
+  g_bytes_unref (matrix.other_photo);
   dg_test_server_free (matrix.ts);
 
   return status;

@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 
 #include "dg-test-pg.h"
+#include "dg-test-image.h"
 #include "dg-test-server.h"
 
 #define SKIP_WITHOUT_PG()                                                \
@@ -615,7 +616,7 @@ assert_same_strings (const char *what,
 }
 
 /* A district with a row in every table: the demo, a month closed and one closed and opened
- * again, a token live and one revoked. */
+ * again, a token live and one revoked, a photo with an EXIF time and one without. */
 static void
 fill_every_table (const char *file)
 {
@@ -634,6 +635,18 @@ fill_every_table (const char *file)
                                      g_get_real_time () / G_USEC_PER_SEC + 3600, &error));
   g_assert_true (dg_store_revoke_token (store, "revoked-token-hash", &error));
   g_assert_no_error (error);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(GBytes) photo = i == 0 ? dg_test_png (12, 9, 1)
+                                       : dg_test_jpeg (16, 12, 2, "2024:01:05 08:30:00",
+                                                       22.54, 114.05);
+      g_auto(DgImageInfo) info = { 0 };
+
+      g_assert_true (dg_image_inspect (g_bytes_get_data (photo, NULL), g_bytes_get_size (photo),
+                                       i == 0 ? "image/png" : "image/jpeg", &info, &error));
+      g_assert_true (dg_store_put_attachment (store, &info, photo, "inspector", NULL, &error));
+      g_assert_no_error (error);
+    }
   dg_store_close (store);
 }
 
@@ -699,6 +712,24 @@ test_migrate_every_table (void)
   PQfinish (conn);
   sqlite3_close (source);
   sqlite3_close (copy);
+  /* The photos' files, which the copy back to SQLite wrote beside back.db. */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *folder = dg_store_attachments_dir (i == 0 ? file : back);
+      g_autoptr(GDir) listing = g_dir_open (folder, 0, NULL);
+      const char *name;
+      guint n = 0;
+
+      while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+        {
+          g_autofree char *path = g_build_filename (folder, name, NULL);
+
+          n++;
+          g_unlink (path);
+        }
+      g_assert_cmpuint (n, ==, 2);
+      g_rmdir (folder);
+    }
   {
     const char *names[] = { "district.db", "district.db-wal", "district.db-shm", "back.db",
                             "back.db-wal", "back.db-shm" };

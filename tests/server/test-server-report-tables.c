@@ -280,12 +280,12 @@ test_filled_on_upgrade (Fixture       *fixture,
                                   "report tables: no database of it was ever without them"))
     return;
 
-  /* A version 1 database had no report tables, nor what versions 4 and 5 added. */
+  /* A version 1 database had no report tables, nor what versions 4, 5 and 6 added. */
   g_assert_true (dg_store_exec (fixture->store,
                                 "DROP TABLE check_rows; DROP TABLE check_points;"
                                 " DROP TABLE sample_values; DROP INDEX revisions_by_type;"
                                 " ALTER TABLE months DROP COLUMN frozen_through;"
-                                " DROP TABLE audit;"
+                                " DROP TABLE audit; DROP TABLE attachments;"
                                 " ALTER TABLE users DROP COLUMN display_name;"
                                 " ALTER TABLE users DROP COLUMN unit_id;"
                                 " ALTER TABLE users DROP COLUMN disabled;"

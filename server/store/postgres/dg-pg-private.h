@@ -206,4 +206,14 @@ gboolean   dg_pg_load_row           (DgStoreDb *db, const DgStoreTable *table,
                                      const char *const *values, GError **error);
 gboolean   dg_pg_exec_sql           (DgStoreDb *db, const char *sql, GError **error);
 
+/* ---- dg-pg-attachments.c ---- */
+
+gboolean   dg_pg_put_attachment     (DgStoreDb *db, const DgImageInfo *info,
+                                     const char *uploader, const char *created_at,
+                                     GBytes *content, gboolean *created, GError **error);
+gboolean   dg_pg_get_attachment     (DgStoreDb *db, const char *sha256, gboolean *found,
+                                     DgImageInfo *info, char **uploader, char **created_at,
+                                     GBytes **content, GError **error);
+GPtrArray *dg_pg_list_attachments   (DgStoreDb *db, GError **error);
+
 G_END_DECLS

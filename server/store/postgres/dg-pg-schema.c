@@ -121,6 +121,24 @@ static const char *const schema_v5[] = {
   NULL
 };
 
+/* Design 6.2: the attachments, their bytes in the row (SQLite keeps them in files; the copy
+ * carries the bytes apart from this table's other columns, which are the same in both). */
+static const char *const schema_v6[] = {
+  "CREATE TABLE IF NOT EXISTS attachments ("
+  "  sha256 " T " PRIMARY KEY,"
+  "  type " T " NOT NULL,"
+  "  bytes BIGINT NOT NULL,"
+  "  width INTEGER NOT NULL,"
+  "  height INTEGER NOT NULL,"
+  "  taken_at " T ","
+  "  lat DOUBLE PRECISION,"
+  "  lon DOUBLE PRECISION,"
+  "  uploader " T " NOT NULL,"
+  "  created_at " T " NOT NULL,"
+  "  content BYTEA NOT NULL)",
+  NULL
+};
+
 /* This backend's steps, one per entry of the store's list of versions. */
 static const struct
 {
@@ -132,6 +150,7 @@ static const struct
   { DG_STORE_SCHEMA_V3_REPORT_TABLES, schema_v3 },
   { DG_STORE_SCHEMA_V4_FROZEN_MONTHS, schema_v4 },
   { DG_STORE_SCHEMA_V5_ADMINISTRATION, schema_v5 },
+  { DG_STORE_SCHEMA_V6_ATTACHMENTS, schema_v6 },
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (steps) == DG_STORE_SCHEMA_VERSION);
 

@@ -518,6 +518,10 @@ const DgStoreBackend dg_pg_backend = {
   .find_jar = dg_pg_find_jar,
   .list_returned = dg_pg_list_returned,
 
+  .put_attachment = dg_pg_put_attachment,
+  .get_attachment = dg_pg_get_attachment,
+  .list_attachments = dg_pg_list_attachments,
+
   .pull = dg_pg_pull,
   .history = dg_pg_history,
   .count_revisions = dg_pg_count_revisions,

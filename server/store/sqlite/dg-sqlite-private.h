@@ -20,6 +20,8 @@ typedef struct
   DgStoreDb   parent;
   sqlite3    *db;
   GHashTable *stmts;          /* SQL text -> sqlite3_stmt * */
+  char       *attachments;    /* the folder of the attachments' files (dg_store_attachments_dir());
+                               * NULL for a database that is no file */
 } DgSqliteDb;
 
 #define DG_SQLITE_DB(db) ((DgSqliteDb *) (db))
@@ -165,5 +167,18 @@ gboolean   dg_sqlite_dump_table         (DgStoreDb *db, const DgStoreTable *tabl
                                          GError **error);
 gboolean   dg_sqlite_load_row           (DgStoreDb *db, const DgStoreTable *table,
                                          const char *const *values, GError **error);
+
+/* ---- dg-sqlite-attachments.c ---- */
+
+gboolean   dg_sqlite_put_attachment     (DgStoreDb *db, const DgImageInfo *info,
+                                         const char *uploader, const char *created_at,
+                                         GBytes *content, gboolean *created, GError **error);
+gboolean   dg_sqlite_get_attachment     (DgStoreDb *db, const char *sha256, gboolean *found,
+                                         DgImageInfo *info, char **uploader, char **created_at,
+                                         GBytes **content, GError **error);
+GPtrArray *dg_sqlite_list_attachments   (DgStoreDb *db, GError **error);
+/* Copies every attachment file into the folder of the database at @dest_path (a backup). */
+gboolean   dg_sqlite_copy_attachments   (DgSqliteDb *self, const char *dest_path,
+                                         GError **error);
 
 G_END_DECLS

@@ -123,6 +123,23 @@ static const char *const schema_v5[] = {
   NULL
 };
 
+/* Design 6.2: the attachments' metadata; their bytes are files beside the database
+ * (dg-sqlite-attachments.c). */
+static const char *const schema_v6[] = {
+  "CREATE TABLE IF NOT EXISTS attachments ("
+  "  sha256 TEXT PRIMARY KEY,"
+  "  type TEXT NOT NULL,"
+  "  bytes INTEGER NOT NULL,"
+  "  width INTEGER NOT NULL,"
+  "  height INTEGER NOT NULL,"
+  "  taken_at TEXT,"
+  "  lat REAL,"
+  "  lon REAL,"
+  "  uploader TEXT NOT NULL,"
+  "  created_at TEXT NOT NULL)",
+  NULL
+};
+
 /* Fills the report tables of schema 3 from the records of a database made before them. */
 static gboolean
 backfill_report_tables (DgSqliteDb  *self,
@@ -219,7 +236,8 @@ exec_all (DgSqliteDb         *self,
  * parameter, so each writes its number as it is. */
 G_STATIC_ASSERT (DG_STORE_SCHEMA_V1_RECORDS == 1 && DG_STORE_SCHEMA_V3_REPORT_TABLES == 3 &&
                  DG_STORE_SCHEMA_V4_FROZEN_MONTHS == 4 &&
-                 DG_STORE_SCHEMA_V5_ADMINISTRATION == 5 && DG_STORE_SCHEMA_VERSION == 5);
+                 DG_STORE_SCHEMA_V5_ADMINISTRATION == 5 &&
+                 DG_STORE_SCHEMA_V6_ATTACHMENTS == 6 && DG_STORE_SCHEMA_VERSION == 6);
 
 /* An upgrade that goes wrong halfway rolls back, but one that goes right and turns out wrong
  * (a new release's bug in a backfill, say) is only undone from a copy of the old file: the
@@ -332,6 +350,19 @@ dg_sqlite_migrate (DgSqliteDb  *self,
       if (!add_user_columns (self, error) ||
           !exec_all (self, schema_v5, error) ||
           !dg_sqlite_exec (self, "PRAGMA user_version = 5", error) ||
+          !dg_sqlite_exec (self, "COMMIT", error))
+        {
+          dg_sqlite_rollback (&self->parent);
+          return FALSE;
+        }
+    }
+
+  if (version < DG_STORE_SCHEMA_V6_ATTACHMENTS)
+    {
+      if (!dg_sqlite_exec (self, "BEGIN IMMEDIATE", error))
+        return FALSE;
+      if (!exec_all (self, schema_v6, error) ||
+          !dg_sqlite_exec (self, "PRAGMA user_version = 6", error) ||
           !dg_sqlite_exec (self, "COMMIT", error))
         {
           dg_sqlite_rollback (&self->parent);

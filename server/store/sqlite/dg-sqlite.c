@@ -166,6 +166,7 @@ sqlite_close (DgStoreDb *db)
   while (g_hash_table_iter_next (&iter, NULL, &value))
     sqlite3_finalize (value);
   g_hash_table_unref (self->stmts);
+  g_free (self->attachments);
 
   /* The last connection to close checkpoints the WAL into the database file. */
   sqlite3_close (self->db);
@@ -207,6 +208,8 @@ sqlite_open (const char  *path,
 
   self->parent.backend = &dg_sqlite_backend;
   self->stmts = g_hash_table_new (g_str_hash, g_str_equal);
+  if (!g_str_equal (path, ":memory:") && !g_str_has_prefix (path, "file:"))
+    self->attachments = dg_store_attachments_dir (path);
 
   if (!dg_sqlite_create_private (path, error))
     {
@@ -352,6 +355,10 @@ const DgStoreBackend dg_sqlite_backend = {
   .latest_closed_month = dg_sqlite_latest_closed_month,
   .find_jar = dg_sqlite_find_jar,
   .list_returned = dg_sqlite_list_returned,
+
+  .put_attachment = dg_sqlite_put_attachment,
+  .get_attachment = dg_sqlite_get_attachment,
+  .list_attachments = dg_sqlite_list_attachments,
 
   .pull = dg_sqlite_pull,
   .history = dg_sqlite_history,

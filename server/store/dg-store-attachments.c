@@ -1,0 +1,183 @@
+/* dg-store-attachments.c: the attachments of design 6.2 above the backends: who may read one,
+ * verify's re-hashing, and a copy's carrying of their bytes from one backend to another. */
+#define G_LOG_DOMAIN "dg-store"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "dg-store-private.h"
+
+char *
+dg_store_attachments_dir (const char *path)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+
+  return g_strconcat (path, ".attachments", NULL);
+}
+
+gboolean
+dg_store_put_attachment (DgStore            *self,
+                         const DgImageInfo  *info,
+                         GBytes             *content,
+                         const char         *uploader,
+                         gboolean           *created,
+                         GError            **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autofree char *now = NULL;
+  gboolean ignored;
+
+  g_return_val_if_fail (info != NULL && dg_sha256_hex_is_valid (info->sha256), FALSE);
+  g_return_val_if_fail (content != NULL && uploader != NULL, FALSE);
+
+  locker = dg_store_lock_open (self, error);
+  if (locker == NULL)
+    return FALSE;
+
+  now = dg_timestamp_now ();
+  return self->backend->put_attachment (self->db, info, uploader, now, content,
+                                        created != NULL ? created : &ignored, error);
+}
+
+gboolean
+dg_store_get_attachment (DgStore      *self,
+                         const char   *sha256,
+                         const char   *user,
+                         DgRole        role,
+                         DgImageInfo  *info,
+                         GBytes      **content,
+                         GError      **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_auto(DgImageInfo) found_info = { 0 };
+  g_autofree char *uploader = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  gboolean found = FALSE;
+
+  g_return_val_if_fail (info != NULL, FALSE);
+
+  locker = dg_store_lock_open (self, error);
+  if (locker == NULL)
+    return FALSE;
+
+  if (!self->backend->get_attachment (self->db, sha256, &found, &found_info, &uploader, NULL,
+                                      NULL, error))
+    return FALSE;
+  /* Its uploader reads it as a record of its own. Another user, even one who may read every
+   * record, has no record to read it through until one names it (design 6.2). */
+  if (!found || dg_policy_scope_for (uploader, user) != DG_SCOPE_OWN ||
+      !dg_policy_allows (role, DG_ACTION_READ_RECORD, DG_SCOPE_OWN))
+    {
+      dg_set_error (error, DG_ERROR_NOT_FOUND, NULL, "no such attachment");
+      return FALSE;
+    }
+
+  if (content != NULL)
+    {
+      dg_image_info_clear (&found_info);
+      if (!self->backend->get_attachment (self->db, sha256, &found, &found_info, NULL, NULL,
+                                          &bytes, error))
+        return FALSE;
+      if (bytes == NULL)
+        {
+          dg_set_error (error, DG_ERROR_INTERNAL, NULL, "the bytes of attachment %s are gone",
+                        sha256);
+          return FALSE;
+        }
+      *content = g_steal_pointer (&bytes);
+    }
+
+  *info = found_info;
+  memset (&found_info, 0, sizeof found_info);
+  return TRUE;
+}
+
+/* Attachment @sha256 with its bytes: DG_ERROR_CONFLICT when its row lists it but its bytes are
+ * gone (or the row went since the listing). */
+static gboolean
+load_whole (DgStore      *self,
+            const char   *sha256,
+            DgImageInfo  *info,
+            char        **uploader,
+            char        **created_at,
+            GBytes      **content,
+            GError      **error)
+{
+  gboolean found = FALSE;
+
+  if (!self->backend->get_attachment (self->db, sha256, &found, info, uploader, created_at,
+                                      content, error))
+    return FALSE;
+  if (!found || *content == NULL)
+    {
+      dg_set_error (error, DG_ERROR_CONFLICT, NULL, "attachment %s: missing", sha256);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+dg_store_verify_attachments_locked (DgStore  *self,
+                                    gint64   *n_attachments,
+                                    GError  **error)
+{
+  g_autoptr(GPtrArray) hashes = self->backend->list_attachments (self->db, error);
+
+  if (hashes == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < hashes->len; i++)
+    {
+      const char *sha256 = g_ptr_array_index (hashes, i);
+      g_auto(DgImageInfo) info = { 0 };
+      g_autoptr(GBytes) content = NULL;
+      g_autofree char *hash = NULL;
+
+      if (!load_whole (self, sha256, &info, NULL, NULL, &content, error))
+        return FALSE;
+      hash = dg_sha256_hex (g_bytes_get_data (content, NULL), g_bytes_get_size (content));
+      if (strcmp (hash, sha256) != 0 || (gint64) g_bytes_get_size (content) != info.bytes)
+        {
+          dg_set_error (error, DG_ERROR_CONFLICT, NULL, "attachment %s: altered (its bytes hash"
+                        " to %s)", sha256, hash);
+          return FALSE;
+        }
+    }
+
+  if (n_attachments != NULL)
+    *n_attachments = hashes->len;
+  return TRUE;
+}
+
+gboolean
+dg_store_copy_attachments_locked (DgStore  *self,
+                                  DgStore  *dest,
+                                  gint64   *n_rows,
+                                  GError  **error)
+{
+  g_autoptr(GPtrArray) hashes = self->backend->list_attachments (self->db, error);
+
+  if (hashes == NULL)
+    return FALSE;
+
+  /* One at a time: a district's photos are gigabytes. */
+  for (guint i = 0; i < hashes->len; i++)
+    {
+      const char *sha256 = g_ptr_array_index (hashes, i);
+      g_auto(DgImageInfo) info = { 0 };
+      g_autoptr(GBytes) content = NULL;
+      g_autofree char *uploader = NULL;
+      g_autofree char *created_at = NULL;
+      gboolean created = FALSE;
+
+      if (!load_whole (self, sha256, &info, &uploader, &created_at, &content, error) ||
+          !dest->backend->put_attachment (dest->db, &info, uploader, created_at, content,
+                                          &created, error))
+        return FALSE;
+      (*n_rows)++;
+    }
+
+  return TRUE;
+}

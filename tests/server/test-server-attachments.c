@@ -1,0 +1,415 @@
+/* test-server-attachments.c: the content-addressed attachments of design 6.2 over real HTTP on
+ * loopback, with real JPEG and PNG bytes (dg-test-image.c), on SQLite and on PostgreSQL: upload
+ * idempotency, the refusals (hash, type, size), EXIF, who may read, and that backup carries them
+ * and verify sees one altered or gone. */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <glib/gstdio.h>
+
+#include "dg-test-image.h"
+#include "dg-test-server.h"
+
+/* A request with a body of @type; *bytes (if not NULL) gets the raw response body and
+ * *response (if not NULL) its JSON. */
+static guint
+send_bytes (DgTestServer  *ts,
+            const char    *method,
+            const char    *path,
+            const char    *token,
+            const char    *type,
+            GBytes        *body,
+            GBytes       **bytes,
+            JsonNode     **response,
+            char         **response_type)
+{
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u%s", ts->port, path);
+  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *value = g_strdup_printf ("Bearer %s", token);
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", value);
+  if (body != NULL)
+    soup_message_set_request_body_from_bytes (msg, type, body);
+  answer = soup_session_send_and_read (ts->session, msg, NULL, &error);
+  g_assert_no_error (error);
+
+  if (response != NULL)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      gsize size = 0;
+      const char *data = g_bytes_get_data (answer, &size);
+
+      *response = NULL;
+      if (size > 0 && json_parser_load_from_data (parser, data, (gssize) size, NULL))
+        *response = json_parser_steal_root (parser);
+    }
+  if (response_type != NULL)
+    *response_type = g_strdup (soup_message_headers_get_content_type (
+      soup_message_get_response_headers (msg), NULL));
+  if (bytes != NULL)
+    *bytes = g_steal_pointer (&answer);
+
+  return soup_message_get_status (msg);
+}
+
+static char *
+hash_of (GBytes *bytes)
+{
+  gsize size = 0;
+  const guint8 *data = g_bytes_get_data (bytes, &size);
+
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, data, size);
+}
+
+/* PUTs @body as @type under its own hash (or @name); returns the status. */
+static guint
+upload (DgTestServer  *ts,
+        const char    *token,
+        const char    *type,
+        GBytes        *body,
+        const char    *name,
+        JsonNode     **response)
+{
+  g_autofree char *hash = hash_of (body);
+  g_autofree char *path = g_strdup_printf ("/api/v1/attachments/%s", name != NULL ? name : hash);
+
+  return send_bytes (ts, "PUT", path, token, type, body, NULL, response, NULL);
+}
+
+static const char *
+error_field (JsonNode *response)
+{
+  JsonObject *error;
+
+  if (response == NULL || !JSON_NODE_HOLDS_OBJECT (response))
+    return NULL;
+  error = json_object_get_object_member (json_node_get_object (response), "error");
+  return error != NULL && json_object_has_member (error, "field")
+           ? json_object_get_string_member (error, "field") : NULL;
+}
+
+/* The first upload stores (201), the same bytes again store nothing (200), whoever sends them;
+ * the answer is the metadata, read from the bytes. */
+static void
+test_upload_idempotent (void)
+{
+  g_autoptr(DgTestServer) ts = dg_test_server_new ();
+  g_autofree char *token = dg_test_login (ts, "inspector");
+  g_autofree char *token2 = dg_test_login (ts, "inspector2");
+  g_autoptr(GBytes) png = dg_test_png (64, 48, 1);
+  g_autofree char *hash = hash_of (png);
+  g_autoptr(JsonNode) first = NULL;
+  g_autoptr(JsonNode) second = NULL;
+  g_autoptr(JsonNode) third = NULL;
+  JsonObject *meta;
+
+  g_assert_cmpuint (upload (ts, token, "image/png", png, NULL, &first), ==, 201);
+  meta = json_node_get_object (first);
+  g_assert_cmpstr (json_object_get_string_member (meta, "sha256"), ==, hash);
+  g_assert_cmpstr (json_object_get_string_member (meta, "type"), ==, "image/png");
+  g_assert_cmpint (json_object_get_int_member (meta, "bytes"), ==, g_bytes_get_size (png));
+  g_assert_cmpint (json_object_get_int_member (meta, "width"), ==, 64);
+  g_assert_cmpint (json_object_get_int_member (meta, "height"), ==, 48);
+  g_assert_false (json_object_has_member (meta, "taken_at"));
+  g_assert_false (json_object_has_member (meta, "position"));
+
+  g_assert_cmpuint (upload (ts, token, "image/png", png, NULL, &second), ==, 200);
+  g_assert_cmpuint (upload (ts, token2, "image/png", png, NULL, &third), ==, 200);
+  g_assert_true (json_node_equal (first, second));
+}
+
+/* A body whose SHA-256 is not the one in the path is refused on field sha256, and so is a path
+ * that is no lower-case SHA-256; nothing is stored under either name. */
+static void
+test_hash_mismatch (void)
+{
+  g_autoptr(DgTestServer) ts = dg_test_server_new ();
+  g_autofree char *token = dg_test_login (ts, "inspector");
+  g_autoptr(GBytes) png = dg_test_png (16, 16, 2);
+  g_autoptr(GBytes) other = dg_test_png (16, 16, 3);
+  g_autofree char *other_hash = hash_of (other);
+  g_autofree char *upper = g_ascii_strup (other_hash, -1);
+  g_autofree char *meta_path = g_strdup_printf ("/api/v1/attachments/%s/meta", other_hash);
+  g_autoptr(JsonNode) response = NULL;
+  g_autoptr(JsonNode) response2 = NULL;
+
+  g_assert_cmpuint (upload (ts, token, "image/png", png, other_hash, &response), ==, 422);
+  g_assert_cmpstr (dg_test_error_code (response), ==, "invalid_field");
+  g_assert_cmpstr (error_field (response), ==, "sha256");
+  g_assert_cmpuint (upload (ts, token, "image/png", other, upper, &response2), ==, 422);
+  g_assert_cmpstr (error_field (response2), ==, "sha256");
+  g_assert_cmpuint (dg_test_request (ts, "GET", meta_path, token, NULL, NULL), ==, 404);
+}
+
+/* Bytes that are not an image of the type sent are refused on field content, judged from the
+ * bytes: a PNG sent as a JPEG, a JPEG cut short, text; a type that is neither on field type. */
+static void
+test_not_an_image (void)
+{
+  g_autoptr(DgTestServer) ts = dg_test_server_new ();
+  g_autofree char *token = dg_test_login (ts, "inspector");
+  g_autoptr(GBytes) png = dg_test_png (32, 32, 4);
+  g_autoptr(GBytes) jpeg = dg_test_jpeg (64, 64, 4, NULL, NAN, NAN);
+  g_autoptr(GBytes) cut = g_bytes_new_from_bytes (jpeg, 0, g_bytes_get_size (jpeg) / 2);
+  g_autoptr(GBytes) text = g_bytes_new_static ("GIF89a not really", 17);
+  struct { const char *type; GBytes *body; const char *field; } cases[] = {
+    { "image/jpeg", png, "content" },
+    { "image/png", jpeg, "content" },
+    { "image/jpeg", cut, "content" },
+    { "image/png", text, "content" },
+    { "image/gif", text, "type" },
+    { "application/json", png, "type" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(JsonNode) response = NULL;
+
+      g_test_message ("case %u: %s", i, cases[i].type);
+      g_assert_cmpuint (upload (ts, token, cases[i].type, cases[i].body, NULL, &response), ==,
+                        422);
+      g_assert_cmpstr (dg_test_error_code (response), ==, "invalid_field");
+      g_assert_cmpstr (error_field (response), ==, cases[i].field);
+    }
+  /* The real thing passes, with parameters on its type. */
+  g_assert_cmpuint (upload (ts, token, "IMAGE/JPEG; charset=binary", jpeg, NULL, NULL), ==, 201);
+}
+
+/* This route's own limit is 10 MiB: a body over 8 MiB (every other route's limit) is read and
+ * judged, one over 10 MiB refused with too_large. */
+static void
+test_size_limit (void)
+{
+  g_autoptr(DgTestServer) ts = dg_test_server_new ();
+  g_autofree char *token = dg_test_login (ts, "inspector");
+  gsize over8 = 9 * 1024 * 1024, over10 = 10 * 1024 * 1024 + 1;
+  g_autofree guint8 *data = g_malloc0 (over10);
+  g_autoptr(GBytes) nine = NULL;
+  g_autoptr(GBytes) eleven = NULL;
+  g_autoptr(JsonNode) response = NULL;
+  g_autoptr(JsonNode) response2 = NULL;
+
+  /* A PNG's signature, then zeros: no image, but only decoding can tell. */
+  memcpy (data, "\x89PNG\r\n\x1a\n", 8);
+  nine = g_bytes_new (data, over8);
+  eleven = g_bytes_new (data, over10);
+  g_assert_cmpuint (upload (ts, token, "image/png", nine, NULL, &response), ==, 422);
+  g_assert_cmpstr (error_field (response), ==, "content");
+  g_assert_cmpuint (upload (ts, token, "image/png", eleven, NULL, &response2), ==, 413);
+  g_assert_cmpstr (dg_test_error_code (response2), ==, "too_large");
+}
+
+/* A JPEG's EXIF time and GPS position come back in its metadata, the time as a local date-time
+ * and the position in signed degrees (south and west negative). */
+static void
+test_exif_meta (void)
+{
+  g_autoptr(DgTestServer) ts = dg_test_server_new ();
+  g_autofree char *token = dg_test_login (ts, "inspector");
+  g_autoptr(GBytes) jpeg = dg_test_jpeg (80, 60, 5, "2025:03:14 09:26:53", 22.5431, -114.0579);
+  g_autofree char *hash = hash_of (jpeg);
+  g_autofree char *path = g_strdup_printf ("/api/v1/attachments/%s/meta", hash);
+  g_autoptr(JsonNode) put = NULL;
+  g_autoptr(JsonNode) meta_node = NULL;
+  JsonObject *meta, *position;
+
+  g_assert_cmpuint (upload (ts, token, "image/jpeg", jpeg, NULL, &put), ==, 201);
+  g_assert_cmpuint (dg_test_request (ts, "GET", path, token, NULL, &meta_node), ==, 200);
+  g_assert_true (json_node_equal (put, meta_node));
+  meta = json_node_get_object (meta_node);
+  g_assert_cmpint (json_object_get_int_member (meta, "width"), ==, 80);
+  g_assert_cmpint (json_object_get_int_member (meta, "height"), ==, 60);
+  g_assert_cmpstr (json_object_get_string_member (meta, "taken_at"), ==, "2025-03-14T09:26:53");
+  position = json_object_get_object_member (meta, "position");
+  g_assert_nonnull (position);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (position, "lat"), 22.5431, 1e-5);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (position, "lon"), -114.0579,
+                                  1e-5);
+}
+
+/* The uploader reads the bytes back exactly, with their type; anyone else, office included,
+ * gets 404 as for a hash never uploaded, until a record they may read names it. */
+static void
+test_read_authz (void)
+{
+  g_autoptr(DgTestServer) ts = dg_test_server_new ();
+  g_autofree char *token = dg_test_login (ts, "inspector");
+  g_autoptr(GBytes) jpeg = dg_test_jpeg (40, 30, 6, NULL, NAN, NAN);
+  g_autofree char *hash = hash_of (jpeg);
+  g_autofree char *path = g_strdup_printf ("/api/v1/attachments/%s", hash);
+  g_autofree char *meta = g_strdup_printf ("/api/v1/attachments/%s/meta", hash);
+  g_autoptr(GBytes) back = NULL;
+  g_autofree char *type = NULL;
+  const char *others[] = { "inspector2", "office", "admin", "unit" };
+
+  g_assert_cmpuint (upload (ts, token, "image/jpeg", jpeg, NULL, NULL), ==, 201);
+  g_assert_cmpuint (send_bytes (ts, "GET", path, token, NULL, NULL, &back, NULL, &type), ==, 200);
+  g_assert_cmpstr (type, ==, "image/jpeg");
+  g_assert_true (g_bytes_equal (back, jpeg));
+
+  for (guint i = 0; i < G_N_ELEMENTS (others); i++)
+    {
+      g_autofree char *other = dg_test_login (ts, others[i]);
+      g_autoptr(JsonNode) response = NULL;
+
+      g_assert_cmpuint (dg_test_request (ts, "GET", path, other, NULL, &response), ==, 404);
+      g_assert_cmpstr (dg_test_error_code (response), ==, "not_found");
+      g_assert_cmpuint (dg_test_request (ts, "GET", meta, other, NULL, NULL), ==, 404);
+    }
+  g_assert_cmpuint (dg_test_request (ts, "GET", path, NULL, NULL, NULL), ==, 401);
+}
+
+/* `backup` carries the attachments, bytes and all, into a copy that verifies; `verify` exits 1
+ * once a stored photo is altered, and (SQLite) once one is gone. */
+static void
+test_backup_and_verify (void)
+{
+  g_autoptr(DgTestServer) ts = dg_test_server_new ();
+  g_autofree char *token = dg_test_login (ts, "inspector");
+  g_autoptr(GBytes) jpeg = dg_test_jpeg (40, 30, 7, "2025:03:14 10:00:00", NAN, NAN);
+  g_autoptr(GBytes) png = dg_test_png (20, 20, 7);
+  g_autofree char *hash = hash_of (jpeg);
+  g_autofree char *back = g_build_filename (ts->dir, "back.db", NULL);
+  g_autoptr(DgStore) copy = NULL;
+  g_auto(DgImageInfo) info = { 0 };
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpuint (upload (ts, token, "image/jpeg", jpeg, NULL, NULL), ==, 201);
+  g_assert_cmpuint (upload (ts, token, "image/png", png, NULL, NULL), ==, 201);
+  g_assert_cmpint (dg_test_run_binary ("verify", "--db", ts->db_path, NULL), ==, 0);
+  g_assert_cmpint (dg_test_run_binary ("backup", "--db", ts->db_path, "--output", back, NULL),
+                   ==, 0);
+  g_assert_cmpint (dg_test_run_binary ("verify", "--db", back, NULL), ==, 0);
+
+  copy = dg_store_open (back, &error);
+  g_assert_no_error (error);
+  g_assert_true (dg_store_get_attachment (copy, hash, "inspector", DG_ROLE_INSPECTOR, &info,
+                                          &bytes, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (bytes, jpeg));
+  g_assert_cmpstr (info.taken_at, ==, "2025-03-14T10:00:00");
+  dg_store_close (copy);
+
+  if (dg_test_backend_is_postgresql ())
+    {
+      g_assert_true (dg_store_exec (ts->store, "UPDATE attachments SET content ="
+                                               " overlay (content placing '\\x00'::bytea from 200)",
+                                    &error));
+      g_assert_no_error (error);
+    }
+  else
+    {
+      g_autofree char *dir = dg_store_attachments_dir (ts->db_path);
+      g_autofree char *file = g_build_filename (dir, hash, NULL);
+      g_autofree char *data = NULL;
+      gsize size = 0;
+
+      g_assert_true (g_file_get_contents (file, &data, &size, &error));
+      data[200] ^= 0x01;
+      g_assert_true (g_file_set_contents (file, data, (gssize) size, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_cmpint (dg_test_run_binary ("verify", "--db", ts->db_path, NULL), ==, 1);
+
+  if (!dg_test_backend_is_postgresql ())
+    {
+      /* The backup's copy, untouched, still verifies; without one of its files it does not. */
+      g_autofree char *dir = dg_store_attachments_dir (back);
+      g_autofree char *file = g_build_filename (dir, hash, NULL);
+
+      g_assert_cmpint (dg_test_run_binary ("verify", "--db", back, NULL), ==, 0);
+      g_assert_cmpint (g_unlink (file), ==, 0);
+      g_assert_cmpint (dg_test_run_binary ("verify", "--db", back, NULL), ==, 1);
+    }
+}
+
+/* With SQLite, a photo is a file of mode 0600 in a folder of mode 0700 beside the database,
+ * named by its hash, with no temporary file left behind. */
+static void
+test_files_private (void)
+{
+  g_autoptr(DgTestServer) ts = NULL;
+  g_autofree char *token = NULL;
+  g_autoptr(GBytes) png = dg_test_png (10, 10, 8);
+  g_autofree char *hash = hash_of (png);
+  g_autofree char *dir = NULL;
+  g_autofree char *file = NULL;
+  g_autoptr(GDir) listing = NULL;
+  struct stat st;
+
+  if (dg_test_skip_on_postgresql ("PostgreSQL keeps the bytes in a table, not files"))
+    return;
+  ts = dg_test_server_new ();
+  token = dg_test_login (ts, "inspector");
+  g_assert_cmpuint (upload (ts, token, "image/png", png, NULL, NULL), ==, 201);
+
+  dir = dg_store_attachments_dir (ts->db_path);
+  file = g_build_filename (dir, hash, NULL);
+  g_assert_cmpint (g_stat (dir, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0700);
+  g_assert_cmpint (g_stat (file, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_cmpint (st.st_size, ==, g_bytes_get_size (png));
+  listing = g_dir_open (dir, 0, NULL);
+  g_assert_cmpstr (g_dir_read_name (listing), ==, hash);
+  g_assert_null (g_dir_read_name (listing));
+}
+
+/* A database of schema version 5, from before attachments, upgrades on its next start: the
+ * records of before verify, and photos upload, read back and verify. */
+static void
+test_upgrade_from_v5 (void)
+{
+  g_autoptr(DgTestServer) ts = dg_test_server_new ();
+  g_autofree char *token = NULL;
+  g_autoptr(GBytes) jpeg = dg_test_jpeg (24, 24, 9, NULL, NAN, NAN);
+  g_autofree char *hash = hash_of (jpeg);
+  g_autofree char *path = g_strdup_printf ("/api/v1/attachments/%s", hash);
+  g_autoptr(GBytes) back = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (dg_store_exec (ts->store, dg_test_backend_is_postgresql ()
+                                ? "DROP TABLE attachments; UPDATE dg_meta SET schema_version = 5"
+                                : "DROP TABLE attachments; PRAGMA user_version = 5", &error));
+  g_assert_no_error (error);
+  dg_test_server_restart (ts);
+
+  if (!dg_test_backend_is_postgresql ())
+    {
+      g_autofree char *copy = dg_store_pre_upgrade_path (ts->db_path, 5);
+
+      g_assert_true (g_file_test (copy, G_FILE_TEST_IS_REGULAR));
+    }
+  token = dg_test_login (ts, "inspector");
+  g_assert_cmpuint (upload (ts, token, "image/jpeg", jpeg, NULL, NULL), ==, 201);
+  g_assert_cmpuint (send_bytes (ts, "GET", path, token, NULL, NULL, &back, NULL, NULL), ==, 200);
+  g_assert_true (g_bytes_equal (back, jpeg));
+  g_assert_cmpint (dg_test_run_binary ("verify", "--db", ts->db_path, NULL), ==, 0);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  dg_test_backend_init ();
+
+  g_test_add_func ("/server/attachments/upload-201-then-200-same-meta", test_upload_idempotent);
+  g_test_add_func ("/server/attachments/hash-mismatch-422-sha256", test_hash_mismatch);
+  g_test_add_func ("/server/attachments/not-an-image-422-content", test_not_an_image);
+  g_test_add_func ("/server/attachments/over-10-mib-413-over-8-mib-read", test_size_limit);
+  g_test_add_func ("/server/attachments/exif-time-and-position-in-meta", test_exif_meta);
+  g_test_add_func ("/server/attachments/bytes-to-uploader-404-to-others", test_read_authz);
+  g_test_add_func ("/server/attachments/backup-carries-verify-sees-altered",
+                   test_backup_and_verify);
+  g_test_add_func ("/server/attachments/sqlite-files-0600-no-temporary", test_files_private);
+  g_test_add_func ("/server/attachments/schema-v5-upgrades", test_upgrade_from_v5);
+
+  return g_test_run ();
+}
