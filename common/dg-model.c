@@ -291,6 +291,7 @@ road_point_clear (gpointer data)
   DgRoadPoint *point = data;
 
   g_clear_pointer (&point->location, g_free);
+  g_clear_pointer (&point->photos, g_strfreev);
 }
 
 DgRoadCheck *
@@ -319,6 +320,7 @@ dg_road_check_copy (const DgRoadCheck *check)
   copy->weather = g_strdup (check->weather);
   copy->notes = g_strdup (check->notes);
   copy->started_at = g_strdup (check->started_at);
+  copy->device_time = g_strdup (check->device_time);
   copy->author = g_strdup (check->author);
 
   if (check->points != NULL)
@@ -327,7 +329,14 @@ dg_road_check_copy (const DgRoadCheck *check)
         {
           const DgRoadPoint *p = &g_array_index (check->points, DgRoadPoint, i);
 
+          DgRoadPoint *q;
+
           dg_road_check_add_point (copy, p->seq, p->surface, p->location, p->area_m2, p->mass_g);
+          q = dg_road_check_get_point (copy, copy->points->len - 1);
+          q->photos = g_strdupv (p->photos);
+          q->position = p->position;
+          q->has_chainage = p->has_chainage;
+          q->chainage_m = p->chainage_m;
         }
     }
 
@@ -346,6 +355,7 @@ dg_road_check_free (DgRoadCheck *check)
   g_free (check->weather);
   g_free (check->notes);
   g_free (check->started_at);
+  g_free (check->device_time);
   g_free (check->author);
   g_clear_pointer (&check->points, g_array_unref);
   g_free (check);
@@ -404,6 +414,10 @@ dg_dustfall_sample_copy (const DgDustfallSample *sample)
   copy->start = g_strdup (sample->start);
   copy->end = g_strdup (sample->end);
   copy->notes = g_strdup (sample->notes);
+  copy->photos = g_strdupv (sample->photos);
+  copy->sample_code = g_strdup (sample->sample_code);
+  copy->balance_id = g_strdup (sample->balance_id);
+  copy->blank_id = g_strdup (sample->blank_id);
   return copy;
 }
 
@@ -420,6 +434,10 @@ dg_dustfall_sample_free (DgDustfallSample *sample)
   g_free (sample->start);
   g_free (sample->end);
   g_free (sample->notes);
+  g_strfreev (sample->photos);
+  g_free (sample->sample_code);
+  g_free (sample->balance_id);
+  g_free (sample->blank_id);
   g_free (sample);
 }
 

@@ -22,6 +22,7 @@ G_BEGIN_DECLS
 #define DG_MAX_BATCH_CHANGES    1000
 #define DG_MAX_BODY_BYTES       (8 * 1024 * 1024)
 #define DG_JSON_MAX_DEPTH       32
+#define DG_MAX_PHOTOS           4     /* per point or per sample (design 6.2) */
 
 typedef enum
 {
@@ -114,6 +115,17 @@ typedef struct
   char       *effective_from; /* YYYY-MM-DD */
 } DgRule;
 
+/* Where a point was taken or a jar stands (design 6.2): WGS84 degrees, and how far off the
+ * device says it may be. */
+typedef struct
+{
+  gboolean  set;          /* FALSE: no position */
+  double    lat;
+  double    lon;
+  gboolean  has_accuracy;
+  double    accuracy_m;
+} DgPosition;
+
 typedef struct
 {
   int        seq;         /* 1-based, unique within the check */
@@ -121,6 +133,12 @@ typedef struct
   char      *location;    /* free text, "K1+200 北侧" */
   double     area_m2;     /* sampling frame, default 1.0 */
   double     mass_g;      /* dust swept from the frame */
+  /* Design 6.2, each optional: the SHA-256 of up to DG_MAX_PHOTOS attachments (NULL: none),
+   * where it was taken, and its metres from the section's start ("K1+200" is 1200). */
+  GStrv      photos;
+  DgPosition position;
+  gboolean   has_chainage;
+  double     chainage_m;
 } DgRoadPoint;
 
 typedef struct
@@ -131,6 +149,7 @@ typedef struct
   char   *weather;        /* optional */
   char   *notes;          /* optional */
   char   *started_at;     /* optional local date-time */
+  char   *device_time;    /* optional: the device's clock at save, local date-time (6.2) */
   GArray *points;         /* of DgRoadPoint; owns the points' strings */
   /* Not part of the data: the record's author, filled in by whoever loads the record (the
    * store) so that aggregation can group by inspector. May be NULL. */
@@ -156,6 +175,13 @@ typedef struct
   double    wc_g;         /* glycol blank residue */
   gboolean  valid;        /* FALSE: broken or contaminated jar */
   char     *notes;        /* optional */
+  /* Design 6.2, each optional: photos of the jar (SHA-256s, NULL: none), where it stands, the
+   * sample's code on its label and the balance and blank it was weighed with. */
+  GStrv       photos;
+  DgPosition  position;
+  char       *sample_code;
+  char       *balance_id;
+  char       *blank_id;
 } DgDustfallSample;
 
 DgRoad           *dg_road_new               (void);

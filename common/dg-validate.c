@@ -9,6 +9,7 @@
 #include "dg-date.h"
 #include "dg-dustfall.h"
 #include "dg-error.h"
+#include "dg-image.h"
 #include "dg-validate.h"
 
 gboolean
@@ -559,6 +560,56 @@ dg_rule_validate (const DgRule  *rule,
   return TRUE;
 }
 
+/* ---- Field evidence (design 6.2) ---- */
+
+/* At most DG_MAX_PHOTOS SHA-256s (lower-case hex), each once: "photos[1]" names a bad one. */
+static gboolean
+check_photos (const char *const  *photos,
+              GError            **error)
+{
+  guint n = photos != NULL ? g_strv_length ((GStrv) photos) : 0;
+
+  if (n > DG_MAX_PHOTOS)
+    {
+      dg_set_error (error, DG_ERROR_INVALID_FIELD, "photos", "photos must hold at most %d photos",
+                    DG_MAX_PHOTOS);
+      return FALSE;
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *field = g_strdup_printf ("photos[%u]", i);
+
+      if (!dg_sha256_hex_is_valid (photos[i]))
+        {
+          dg_set_error (error, DG_ERROR_INVALID_FIELD, field,
+                        "%s must be a SHA-256 in lower-case hex", field);
+          return FALSE;
+        }
+      for (guint j = 0; j < i; j++)
+        if (strcmp (photos[j], photos[i]) == 0)
+          {
+            dg_set_error (error, DG_ERROR_INVALID_FIELD, field, "%s repeats photos[%u]", field, j);
+            return FALSE;
+          }
+    }
+
+  return TRUE;
+}
+
+/* WGS84 degrees, and an accuracy that is no negative distance. */
+static gboolean
+check_position (const DgPosition  *position,
+                GError           **error)
+{
+  if (!position->set)
+    return TRUE;
+
+  return check_number (position->lat, "position.lat", -90.0, FALSE, 90.0, error) &&
+         check_number (position->lon, "position.lon", -180.0, FALSE, 180.0, error) &&
+         (!position->has_accuracy ||
+          check_number (position->accuracy_m, "position.accuracy_m", 0.0, FALSE, 1e7, error));
+}
+
 /* ---- Road dust spot check ---- */
 
 /* Checks one point with bare field names; the caller prefixes "points[i]". */
@@ -587,7 +638,11 @@ check_point (const DgRoadPoint  *point,
   return check_surface (point->surface, "surface", error) &&
          check_text (point->location, "location", DG_MAX_STRING_BYTES, FALSE, error) &&
          check_number (point->area_m2, "area_m2", DG_AREA_M2_MIN, FALSE, DG_AREA_M2_MAX, error) &&
-         check_number (point->mass_g, "mass_g", 0.0, FALSE, DG_MASS_G_MAX, error);
+         check_number (point->mass_g, "mass_g", 0.0, FALSE, DG_MASS_G_MAX, error) &&
+         check_photos ((const char *const *) point->photos, error) &&
+         check_position (&point->position, error) &&
+         (!point->has_chainage ||
+          check_number (point->chainage_m, "chainage_m", 0.0, FALSE, 1e7, error));
 }
 
 gboolean
@@ -604,6 +659,7 @@ dg_road_check_validate (const DgRoadCheck  *check,
       !check_uuid (check->road_id, "road_id", TRUE, error) ||
       !check_date (check->date, "date", error) ||
       !check_datetime (check->started_at, "started_at", FALSE, error) ||
+      !check_datetime (check->device_time, "device_time", FALSE, error) ||
       !check_text (check->weather, "weather", DG_MAX_STRING_BYTES, FALSE, error) ||
       !check_text (check->notes, "notes", DG_MAX_NOTES_BYTES, FALSE, error))
     return FALSE;
@@ -736,7 +792,12 @@ dg_dustfall_sample_validate (const DgDustfallSample  *sample,
       !check_number (sample->wc_g, "wc_g", -DG_WEIGHT_G_MAX, FALSE, DG_WEIGHT_G_MAX, error))
     return FALSE;
 
-  if (!check_text (sample->notes, "notes", DG_MAX_NOTES_BYTES, FALSE, error))
+  if (!check_text (sample->notes, "notes", DG_MAX_NOTES_BYTES, FALSE, error) ||
+      !check_photos ((const char *const *) sample->photos, error) ||
+      !check_position (&sample->position, error) ||
+      !check_text (sample->sample_code, "sample_code", DG_MAX_STRING_BYTES, FALSE, error) ||
+      !check_text (sample->balance_id, "balance_id", DG_MAX_STRING_BYTES, FALSE, error) ||
+      !check_text (sample->blank_id, "blank_id", DG_MAX_STRING_BYTES, FALSE, error))
     return FALSE;
 
   /* Even a jar marked invalid must describe a possible sampling: its period and jar mouth are

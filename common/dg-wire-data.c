@@ -194,6 +194,118 @@ rule_from_json (JsonObject  *data,
   return g_steal_pointer (&rule);
 }
 
+/* "photos": absent, or an array of strings (validation checks them as hashes). */
+static gboolean
+get_photos (JsonObject  *object,
+            GStrv       *out,
+            GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, "photos");
+  g_autoptr(GStrvBuilder) builder = NULL;
+  JsonArray *array;
+  guint n;
+
+  *out = NULL;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    {
+      dg_set_error (error, DG_ERROR_INVALID_FIELD, "photos", "photos must be an array");
+      return FALSE;
+    }
+  array = json_node_get_array (node);
+  n = json_array_get_length (array);
+  /* Refuse a long list before reading it; validation says the same of a shorter one too long. */
+  if (n > DG_MAX_PHOTOS)
+    {
+      dg_set_error (error, DG_ERROR_INVALID_FIELD, "photos", "photos must hold at most %d photos",
+                    DG_MAX_PHOTOS);
+      return FALSE;
+    }
+  builder = g_strv_builder_new ();
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+
+      if (!JSON_NODE_HOLDS_VALUE (element) ||
+          json_node_get_value_type (element) != G_TYPE_STRING)
+        {
+          g_autofree char *field = g_strdup_printf ("photos[%u]", i);
+
+          dg_set_error (error, DG_ERROR_INVALID_FIELD, field, "%s must be a string", field);
+          return FALSE;
+        }
+      g_strv_builder_add (builder, json_node_get_string (element));
+    }
+  if (n > 0)
+    *out = g_strv_builder_end (builder);
+  return TRUE;
+}
+
+/* "position": absent, or {"lat","lon","accuracy_m"?}. */
+static gboolean
+get_position (JsonObject  *object,
+              DgPosition  *out,
+              GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, "position");
+  g_autoptr(GError) local_error = NULL;
+  JsonObject *position;
+  double accuracy;
+
+  memset (out, 0, sizeof *out);
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      dg_set_error (error, DG_ERROR_INVALID_FIELD, "position", "position must be an object");
+      return FALSE;
+    }
+  position = json_node_get_object (node);
+  if (!dg_json_get_double (position, "lat", &out->lat, &local_error) ||
+      !dg_json_get_double (position, "lon", &out->lon, &local_error) ||
+      !dg_json_get_double_opt (position, "accuracy_m", NAN, &accuracy, &local_error))
+    {
+      dg_error_prefix_field (local_error, "position");
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  out->set = TRUE;
+  out->has_accuracy = !isnan (accuracy);
+  out->accuracy_m = out->has_accuracy ? accuracy : 0.0;
+  return TRUE;
+}
+
+static void
+set_photos (JsonObject        *object,
+            const char *const *photos)
+{
+  JsonArray *array;
+
+  if (photos == NULL || photos[0] == NULL)
+    return;
+  array = json_array_new ();
+  for (guint i = 0; photos[i] != NULL; i++)
+    json_array_add_string_element (array, photos[i]);
+  json_object_set_array_member (object, "photos", array);
+}
+
+static void
+set_position (JsonObject       *object,
+              const DgPosition *position)
+{
+  JsonObject *p;
+
+  if (!position->set)
+    return;
+  p = json_object_new ();
+  json_object_set_double_member (p, "lat", position->lat);
+  json_object_set_double_member (p, "lon", position->lon);
+  if (position->has_accuracy)
+    json_object_set_double_member (p, "accuracy_m", position->accuracy_m);
+  json_object_set_object_member (object, "position", p);
+}
+
 static gboolean
 road_point_from_json (DgRoadCheck  *check,
                       JsonNode     *node,
@@ -203,7 +315,10 @@ road_point_from_json (DgRoadCheck  *check,
   gint64 seq;
   DgSurface surface;
   g_autofree char *location = NULL;
-  double area_m2, mass_g;
+  double area_m2, mass_g, chainage_m;
+  g_auto(GStrv) photos = NULL;
+  DgPosition position;
+  DgRoadPoint *point;
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
@@ -216,11 +331,19 @@ road_point_from_json (DgRoadCheck  *check,
       !get_surface (object, "surface", &surface, error) ||
       !dg_json_get_string_opt (object, "location", DG_MAX_STRING_BYTES, &location, error) ||
       !dg_json_get_double_opt (object, "area_m2", 1.0, &area_m2, error) ||
-      !dg_json_get_double (object, "mass_g", &mass_g, error))
+      !dg_json_get_double (object, "mass_g", &mass_g, error) ||
+      !get_photos (object, &photos, error) ||
+      !get_position (object, &position, error) ||
+      !dg_json_get_double_opt (object, "chainage_m", NAN, &chainage_m, error))
     return FALSE;
 
   dg_road_check_add_point (check, (int) seq, surface, location != NULL ? location : "",
                            area_m2, mass_g);
+  point = dg_road_check_get_point (check, check->points->len - 1);
+  point->photos = g_steal_pointer (&photos);
+  point->position = position;
+  point->has_chainage = !isnan (chainage_m);
+  point->chainage_m = point->has_chainage ? chainage_m : 0.0;
   return TRUE;
 }
 
@@ -235,6 +358,8 @@ road_check_from_json (JsonObject  *data,
   if (!dg_json_get_string (data, "road_id", SHORT_STRING_BYTES, &check->road_id, error) ||
       !dg_json_get_string (data, "date", SHORT_STRING_BYTES, &check->date, error) ||
       !dg_json_get_string_opt (data, "started_at", SHORT_STRING_BYTES, &check->started_at,
+                               error) ||
+      !dg_json_get_string_opt (data, "device_time", SHORT_STRING_BYTES, &check->device_time,
                                error) ||
       !dg_json_get_string_opt (data, "weather", DG_MAX_STRING_BYTES, &check->weather, error) ||
       !dg_json_get_string_opt (data, "notes", DG_MAX_NOTES_BYTES, &check->notes, error) ||
@@ -388,7 +513,14 @@ dustfall_sample_from_json (JsonObject  *data,
       !dg_json_get_double (data, "w1_g", &sample->w1_g, error) ||
       !dg_json_get_double (data, "wc_g", &sample->wc_g, error) ||
       !dg_json_get_bool_opt (data, "valid", TRUE, &sample->valid, error) ||
-      !dg_json_get_string_opt (data, "notes", DG_MAX_NOTES_BYTES, &sample->notes, error))
+      !dg_json_get_string_opt (data, "notes", DG_MAX_NOTES_BYTES, &sample->notes, error) ||
+      !get_photos (data, &sample->photos, error) ||
+      !get_position (data, &sample->position, error) ||
+      !dg_json_get_string_opt (data, "sample_code", DG_MAX_STRING_BYTES, &sample->sample_code,
+                               error) ||
+      !dg_json_get_string_opt (data, "balance_id", DG_MAX_STRING_BYTES, &sample->balance_id,
+                               error) ||
+      !dg_json_get_string_opt (data, "blank_id", DG_MAX_STRING_BYTES, &sample->blank_id, error))
     return NULL;
 
   return g_steal_pointer (&sample);
@@ -595,6 +727,8 @@ road_check_to_json (const DgRoadCheck *check)
   dg_wire_set_string_or_null (object, "date", check->date);
   if (check->started_at != NULL)
     json_object_set_string_member (object, "started_at", check->started_at);
+  if (check->device_time != NULL)
+    json_object_set_string_member (object, "device_time", check->device_time);
   if (check->weather != NULL)
     json_object_set_string_member (object, "weather", check->weather);
   if (check->notes != NULL)
@@ -611,6 +745,12 @@ road_check_to_json (const DgRoadCheck *check)
                                      point->location != NULL ? point->location : "");
       json_object_set_double_member (p, "area_m2", point->area_m2);
       json_object_set_double_member (p, "mass_g", point->mass_g);
+      /* Design 6.2's members only when present: a check without them keeps the canonical
+       * JSON, and so the hash, it always had. */
+      set_photos (p, (const char *const *) point->photos);
+      set_position (p, &point->position);
+      if (point->has_chainage)
+        json_object_set_double_member (p, "chainage_m", point->chainage_m);
       json_array_add_object_element (points, p);
     }
   json_object_set_array_member (object, "points", points);
@@ -643,6 +783,14 @@ dustfall_sample_to_json (const DgDustfallSample *sample)
   json_object_set_boolean_member (object, "valid", sample->valid);
   if (sample->notes != NULL)
     json_object_set_string_member (object, "notes", sample->notes);
+  set_photos (object, (const char *const *) sample->photos);
+  set_position (object, &sample->position);
+  if (sample->sample_code != NULL)
+    json_object_set_string_member (object, "sample_code", sample->sample_code);
+  if (sample->balance_id != NULL)
+    json_object_set_string_member (object, "balance_id", sample->balance_id);
+  if (sample->blank_id != NULL)
+    json_object_set_string_member (object, "blank_id", sample->blank_id);
 
   return object;
 }

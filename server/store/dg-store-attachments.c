@@ -181,3 +181,64 @@ dg_store_copy_attachments_locked (DgStore  *self,
 
   return TRUE;
 }
+
+/* Whether @sha256 is an attachment the store holds. */
+static gboolean
+holds (DgStore     *self,
+       const char  *sha256,
+       gboolean    *found,
+       GError     **error)
+{
+  g_auto(DgImageInfo) info = { 0 };
+
+  return self->backend->get_attachment (self->db, sha256, found, &info, NULL, NULL, NULL, error);
+}
+
+static gboolean
+find_missing (DgStore            *self,
+              const char *const  *photos,
+              const char         *prefix,
+              char              **field,
+              GError            **error)
+{
+  for (guint i = 0; photos != NULL && photos[i] != NULL; i++)
+    {
+      gboolean found = FALSE;
+
+      if (!holds (self, photos[i], &found, error))
+        return FALSE;
+      if (!found)
+        {
+          *field = g_strdup_printf ("%sphotos[%u]", prefix, i);
+          return TRUE;
+        }
+    }
+
+  return TRUE;
+}
+
+gboolean
+dg_store_find_missing_photo_locked (DgStore        *self,
+                                    DgRecordType    type,
+                                    gconstpointer   data,
+                                    char          **field,
+                                    GError        **error)
+{
+  *field = NULL;
+  if (type == DG_RECORD_DUSTFALL_SAMPLE)
+    return find_missing (self, (const char *const *) ((const DgDustfallSample *) data)->photos,
+                         "", field, error);
+  if (type != DG_RECORD_ROAD_CHECK)
+    return TRUE;
+
+  for (guint i = 0; i < ((const DgRoadCheck *) data)->points->len && *field == NULL; i++)
+    {
+      const DgRoadPoint *point = dg_road_check_get_point ((const DgRoadCheck *) data, i);
+      g_autofree char *prefix = g_strdup_printf ("points[%u].", i);
+
+      if (!find_missing (self, (const char *const *) point->photos, prefix, field, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}

@@ -467,6 +467,23 @@ apply_one (DgStore   *self,
               goto out;
             }
 
+          /* Design 6.2: a photo is uploaded before the record that names it. */
+          {
+            g_autofree char *missing = NULL;
+
+            if (!dg_store_find_missing_photo_locked (self, change->type, data, &missing, error))
+              goto failed;
+            if (missing != NULL)
+              {
+                g_autofree char *message = g_strdup_printf ("%s names no uploaded attachment",
+                                                            missing);
+
+                result = rejected_new (change->id, found ? existing.rev : 0,
+                                       DG_ERROR_INVALID_FIELD, missing, message);
+                goto out;
+              }
+          }
+
           /* Design 6.7: not dated ahead of the server's today, and one sample per jar. */
           if (!dg_record_check_not_future (change->type, data, batch->today, &local_error))
             {

@@ -120,6 +120,13 @@ gboolean    dg_store_verify_audit_locked (DgStore           *self,
 gboolean    dg_store_verify_attachments_locked (DgStore     *self,
                                                 gint64      *n_attachments,
                                                 GError     **error);
+/* The field path ("points[2].photos[0]", "photos[1]") of the first photo @data (a check or a
+ * sample) names that the store does not hold, in *field; NULL when it holds them all. */
+gboolean    dg_store_find_missing_photo_locked (DgStore       *self,
+                                                DgRecordType   type,
+                                                gconstpointer  data,
+                                                char         **field,
+                                                GError       **error);
 /* Carries every attachment, bytes and all, into @dest's write transaction under way (a copy);
  * *n_rows grows by one each. */
 gboolean    dg_store_copy_attachments_locked   (DgStore     *self,

@@ -393,6 +393,151 @@ test_upgrade_from_v5 (void)
   g_assert_cmpint (dg_test_run_binary ("verify", "--db", ts->db_path, NULL), ==, 0);
 }
 
+/* Pushes one change (its JSON) as @token; returns its result object (a new reference). */
+static JsonObject *
+push_one (DgTestServer *ts,
+          const char   *token,
+          const char   *change,
+          JsonNode    **keep)
+{
+  g_autofree char *body = g_strdup_printf ("{\"changes\":[%s]}", change);
+
+  g_assert_cmpuint (dg_test_request (ts, "POST", "/api/v1/changes", token, body, keep), ==, 200);
+  return json_array_get_object_element (
+    json_object_get_array_member (json_node_get_object (*keep), "results"), 0);
+}
+
+static const char *
+result_field (JsonObject *result)
+{
+  JsonObject *error = json_object_get_object_member (result, "error");
+
+  return error != NULL && json_object_has_member (error, "field")
+           ? json_object_get_string_member (error, "field") : NULL;
+}
+
+/* A check whose points carry photos, a position and a chainage, and a device time; a sample
+ * with photos, a position, its code, balance and blank. @photo goes on the second point. */
+static char *
+evidence_check (const char *id,
+                gint64      base_rev,
+                const char *photo,
+                double      lat)
+{
+  return g_strdup_printf ("{\"type\":\"road_check\",\"id\":\"%s\",\"base_rev\":%" G_GINT64_FORMAT ","
+                          "\"data\":{\"road_id\":\"" DG_TEST_ROAD_ID "\",\"date\":\"2025-03-14\","
+                          "\"device_time\":\"2025-03-14T09:31:07\",\"points\":["
+                          "{\"seq\":1,\"surface\":\"main\",\"mass_g\":3.5,\"chainage_m\":1200},"
+                          "{\"seq\":2,\"surface\":\"main\",\"mass_g\":2.5,\"chainage_m\":1300,"
+                          "\"photos\":[\"%s\"],\"position\":{\"lat\":%.6f,\"lon\":114.0579,"
+                          "\"accuracy_m\":4.5}},"
+                          "{\"seq\":3,\"surface\":\"main\",\"mass_g\":4.0}]}}",
+                          id, base_rev, photo, lat);
+}
+
+/* The new fields of 6.2 are stored and pulled back as sent, and are part of the revision's
+ * content: the same again is unchanged, another photo list a new revision. */
+static void
+test_record_fields_round_trip (void)
+{
+  g_autoptr(DgTestServer) ts = dg_test_server_new ();
+  g_autofree char *token = dg_test_login (ts, "inspector");
+  g_autoptr(GBytes) a = dg_test_jpeg (20, 20, 10, NULL, NAN, NAN);
+  g_autoptr(GBytes) b = dg_test_jpeg (20, 20, 11, NULL, NAN, NAN);
+  g_autofree char *ha = hash_of (a);
+  g_autofree char *hb = hash_of (b);
+  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *first = evidence_check (id, 0, ha, 22.5431);
+  g_autofree char *again = evidence_check (id, 1, ha, 22.5431);
+  g_autofree char *other = evidence_check (id, 1, hb, 22.5431);
+  g_autoptr(JsonNode) r1 = NULL, r2 = NULL, r3 = NULL, history = NULL;
+  g_autoptr(DgRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *history_path = g_strdup_printf ("/api/v1/records/%s/history", id);
+  JsonObject *data, *point, *position;
+  JsonArray *revisions;
+
+  g_assert_cmpuint (upload (ts, token, "image/jpeg", a, NULL, NULL), ==, 201);
+  g_assert_cmpuint (upload (ts, token, "image/jpeg", b, NULL, NULL), ==, 201);
+  g_assert_cmpstr (json_object_get_string_member (push_one (ts, token, first, &r1), "status"), ==,
+                   "applied");
+  g_assert_cmpstr (json_object_get_string_member (push_one (ts, token, again, &r2), "status"), ==,
+                   "unchanged");
+
+  record = dg_store_get_record (ts->store, id, &error);
+  g_assert_no_error (error);
+  data = record->data;
+  g_assert_cmpstr (json_object_get_string_member (data, "device_time"), ==, "2025-03-14T09:31:07");
+  point = json_array_get_object_element (json_object_get_array_member (data, "points"), 1);
+  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (point, "photos"),
+                                                  0), ==, ha);
+  g_assert_cmpfloat (json_object_get_double_member (point, "chainage_m"), ==, 1300);
+  position = json_object_get_object_member (point, "position");
+  g_assert_cmpfloat (json_object_get_double_member (position, "lat"), ==, 22.5431);
+  g_assert_cmpfloat (json_object_get_double_member (position, "accuracy_m"), ==, 4.5);
+  point = json_array_get_object_element (json_object_get_array_member (data, "points"), 2);
+  g_assert_false (json_object_has_member (point, "photos"));
+  g_assert_false (json_object_has_member (point, "chainage_m"));
+
+  /* Another photo is another content: a new revision, and the chain still verifies. */
+  g_assert_cmpstr (json_object_get_string_member (push_one (ts, token, other, &r3), "status"), ==,
+                   "applied");
+  g_assert_cmpuint (dg_test_request (ts, "GET", history_path, token, NULL, &history), ==, 200);
+  revisions = json_object_get_array_member (json_node_get_object (history), "revisions");
+  g_assert_cmpuint (json_array_get_length (revisions), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (revisions, 0),
+                                                  "hash"), !=,
+                   json_object_get_string_member (json_array_get_object_element (revisions, 1),
+                                                  "hash"));
+  g_assert_true (dg_store_verify (ts->store, NULL, &error));
+  g_assert_no_error (error);
+}
+
+/* A change naming a photo the server does not hold is rejected on that photo's path, and the
+ * rest of the batch applies; bad evidence fields are refused on their paths. */
+static void
+test_record_fields_refused (void)
+{
+  g_autoptr(DgTestServer) ts = dg_test_server_new ();
+  g_autofree char *token = dg_test_login (ts, "inspector");
+  g_autoptr(GBytes) a = dg_test_jpeg (20, 20, 12, NULL, NAN, NAN);
+  g_autofree char *ha = hash_of (a);
+  g_autofree char *unknown = g_compute_checksum_for_string (G_CHECKSUM_SHA256, "never sent", -1);
+  g_autofree char *id1 = g_uuid_string_random ();
+  g_autofree char *id2 = g_uuid_string_random ();
+  g_autofree char *id3 = g_uuid_string_random ();
+  g_autofree char *missing = evidence_check (id1, 0, unknown, 22.5);
+  g_autofree char *good = evidence_check (id2, 0, ha, 22.5);
+  g_autofree char *far = evidence_check (id3, 0, ha, 91.0);
+  g_autofree char *bad_hash = evidence_check (id3, 0, "ABC", 22.5);
+  g_autofree char *sample_id = g_uuid_string_random ();
+  g_autofree char *sample = g_strdup_printf (
+    "{\"type\":\"dustfall_sample\",\"id\":\"%s\",\"base_rev\":0,\"data\":{"
+    "\"cell_id\":\"" DG_TEST_CELL_ID "\",\"jar\":\"A\",\"month\":\"2025-03\","
+    "\"start\":\"2025-03-01T09:00\",\"end\":\"2025-03-31T09:00\",\"w0_g\":20.0,\"w1_g\":20.5,"
+    "\"wc_g\":0,\"sample_code\":\"DF-2025-03-G01-A\",\"balance_id\":\"BAL-2\","
+    "\"blank_id\":\"BL-7\",\"position\":{\"lat\":22.5,\"lon\":114.0},"
+    "\"photos\":[\"%s\",\"%s\"]}}", sample_id, ha, unknown);
+  g_autofree char *batch = g_strdup_printf ("{\"changes\":[%s,%s]}", missing, good);
+  g_autoptr(JsonNode) response = NULL, r1 = NULL, r2 = NULL, r3 = NULL;
+  JsonArray *results;
+
+  g_assert_cmpuint (upload (ts, token, "image/jpeg", a, NULL, NULL), ==, 201);
+  g_assert_cmpuint (dg_test_request (ts, "POST", "/api/v1/changes", token, batch, &response), ==,
+                    200);
+  results = json_object_get_array_member (json_node_get_object (response), "results");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (results, 0),
+                                                  "status"), ==, "rejected");
+  g_assert_cmpstr (result_field (json_array_get_object_element (results, 0)), ==,
+                   "points[1].photos[0]");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (results, 1),
+                                                  "status"), ==, "applied");
+
+  g_assert_cmpstr (result_field (push_one (ts, token, far, &r1)), ==, "points[1].position.lat");
+  g_assert_cmpstr (result_field (push_one (ts, token, bad_hash, &r2)), ==, "points[1].photos[0]");
+  g_assert_cmpstr (result_field (push_one (ts, token, sample, &r3)), ==, "photos[1]");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -410,6 +555,10 @@ main (int    argc,
                    test_backup_and_verify);
   g_test_add_func ("/server/attachments/sqlite-files-0600-no-temporary", test_files_private);
   g_test_add_func ("/server/attachments/schema-v5-upgrades", test_upgrade_from_v5);
+  g_test_add_func ("/server/attachments/record-fields-stored-pulled-hashed",
+                   test_record_fields_round_trip);
+  g_test_add_func ("/server/attachments/missing-photo-rejected-on-its-path",
+                   test_record_fields_refused);
 
   return g_test_run ();
 }
