@@ -735,6 +735,119 @@ failed:
   return NULL;
 }
 
+/* ---- Group commit ---- */
+
+/* One caller's batch waiting to be written with others (dg_store_apply_changes()). */
+typedef struct
+{
+  const char *user;
+  DgRole      role;
+  JsonArray  *changes;
+  GPtrArray  *results;      /* once written; NULL with @error when it could not be */
+  GError     *error;
+  gboolean    done;
+} Push;
+
+/* A group holds at most one full batch's worth of changes: enough for the many one-check pushes
+ * of a district's inspectors to share a flush, without holding the store for several large
+ * batches at once. A push larger than what is left goes in the next group. */
+#define MAX_GROUP_CHANGES DG_MAX_BATCH_CHANGES
+
+/* Applies each push of @group in turn in one transaction, each as if it were a batch of its own
+ * after those before it: its own user and results, its rejected changes its own. FALSE when the
+ * database failed, or the commit did: then nothing of the group was stored and no push has
+ * results. */
+static gboolean
+write_group_locked (DgStore    *self,
+                    GPtrArray  *group,
+                    GError    **error)
+{
+  Batch batch = { NULL, DG_ROLE_INSPECTOR, FALSE, 0, NULL, NULL, NULL };
+
+  if (!dg_store_check_open (self, error) || !begin_batch (self, &batch, error))
+    goto failed;
+
+  for (guint p = 0; p < group->len; p++)
+    {
+      Push *push = g_ptr_array_index (group, p);
+      guint n = json_array_get_length (push->changes);
+
+      batch.user = push->user;
+      batch.role = push->role;
+      push->results = g_ptr_array_new_full (n, (GDestroyNotify) dg_result_free);
+      for (guint i = 0; i < n; i++)
+        {
+          DgResult *result = apply_one (self, &batch, json_array_get_element (push->changes, i),
+                                        error);
+
+          if (result == NULL)
+            goto failed;
+          g_ptr_array_add (push->results, result);
+        }
+    }
+
+  if (!self->backend->commit (self->db, error))
+    goto failed;
+
+  batch_clear (&batch);
+  return TRUE;
+
+failed:
+  abort_batch (self, &batch);
+  for (guint p = 0; p < group->len; p++)
+    g_clear_pointer (&((Push *) g_ptr_array_index (group, p))->results, g_ptr_array_unref);
+  return FALSE;
+}
+
+static void
+write_group (DgStore   *self,
+             GPtrArray *group)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+  g_autoptr(GError) error = NULL;
+
+  if (write_group_locked (self, group, &error))
+    return;
+
+  if (group->len == 1)
+    {
+      ((Push *) g_ptr_array_index (group, 0))->error = g_steal_pointer (&error);
+      return;
+    }
+
+  /* One push may be what the database refused: each again in a transaction of its own, so that
+   * it fails alone and the others are stored. */
+  for (guint p = 0; p < group->len; p++)
+    {
+      Push *push = g_ptr_array_index (group, p);
+
+      push->results = dg_store_apply_batch_locked (self, push->user, push->role, FALSE, FALSE,
+                                                   push->changes, &push->error);
+    }
+}
+
+/* The pushes at the head of the queue, in their order of arrival, up to MAX_GROUP_CHANGES
+ * (always at least one). Called with push_lock held. */
+static GPtrArray *
+take_group (DgStore *self)
+{
+  GPtrArray *group = g_ptr_array_new ();
+  guint n_changes = 0;
+
+  while (!g_queue_is_empty (&self->push_queue))
+    {
+      Push *push = g_queue_peek_head (&self->push_queue);
+      guint n = json_array_get_length (push->changes);
+
+      if (group->len > 0 && n_changes + n > MAX_GROUP_CHANGES)
+        break;
+      g_ptr_array_add (group, g_queue_pop_head (&self->push_queue));
+      n_changes += n;
+    }
+
+  return group;
+}
+
 /* ---- Public API ---- */
 
 GPtrArray *
@@ -744,14 +857,45 @@ dg_store_apply_changes (DgStore     *self,
                         JsonArray   *changes,
                         GError     **error)
 {
-  g_autoptr(GMutexLocker) locker = NULL;
+  Push push = { user, role, changes, NULL, NULL, FALSE };
 
   g_return_val_if_fail (DG_IS_STORE (self), NULL);
   g_return_val_if_fail (user != NULL, NULL);
   g_return_val_if_fail (changes != NULL, NULL);
 
-  locker = g_mutex_locker_new (&self->lock);
-  return dg_store_apply_batch_locked (self, user, role, FALSE, FALSE, changes, error);
+  /* Group commit: while one caller writes, the pushes that arrive queue up; when it is done, the
+   * first still waiting writes everything queued, in order, in one transaction and one COMMIT.
+   * Each caller returns only once its group is committed: what is answered is on disk. */
+  g_mutex_lock (&self->push_lock);
+  g_queue_push_tail (&self->push_queue, &push);
+  while (!push.done && self->push_writing)
+    g_cond_wait (&self->push_cond, &self->push_lock);
+  if (!push.done)
+    {
+      self->push_writing = TRUE;
+      while (!push.done)
+        {
+          g_autoptr(GPtrArray) group = take_group (self);
+
+          g_mutex_unlock (&self->push_lock);
+          write_group (self, group);
+          g_mutex_lock (&self->push_lock);
+          for (guint p = 0; p < group->len; p++)
+            ((Push *) g_ptr_array_index (group, p))->done = TRUE;
+          /* Those of this group return now, while this caller may write the next one. */
+          g_cond_broadcast (&self->push_cond);
+        }
+      self->push_writing = FALSE;
+      g_cond_broadcast (&self->push_cond);
+    }
+  g_mutex_unlock (&self->push_lock);
+
+  if (push.results == NULL)
+    {
+      g_propagate_error (error, push.error);
+      return NULL;
+    }
+  return push.results;
 }
 
 gboolean

@@ -32,6 +32,15 @@ struct _DgStore
    * one of its samples is written here; all go when another connection commits. */
   GHashTable           *cell_months;
   gint64                cell_months_data_version;
+
+  /* Group commit (dg_store_apply_changes()): pushes that arrive while another is being written
+   * wait in @push_queue; the next writer takes them all into one transaction, so concurrent
+   * small pushes share one COMMIT and its flush. Guarded by @push_lock, taken before @lock and
+   * never while holding it. */
+  GMutex                push_lock;
+  GCond                 push_cond;
+  GQueue                push_queue;
+  gboolean              push_writing;  /* a caller is writing a group */
 };
 
 /* Each *_locked function runs with self->lock held. */

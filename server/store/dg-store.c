@@ -124,6 +124,8 @@ dg_store_finalize (GObject *object)
   g_clear_pointer (&self->cell_months, g_hash_table_unref);
   g_clear_pointer (&self->path, g_free);
   g_mutex_clear (&self->lock);
+  g_mutex_clear (&self->push_lock);
+  g_cond_clear (&self->push_cond);
 
   G_OBJECT_CLASS (dg_store_parent_class)->finalize (object);
 }
@@ -140,6 +142,9 @@ static void
 dg_store_init (DgStore *self)
 {
   g_mutex_init (&self->lock);
+  g_mutex_init (&self->push_lock);
+  g_cond_init (&self->push_cond);
+  g_queue_init (&self->push_queue);
   self->cell_months = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                              (GDestroyNotify) g_array_unref);
 }

@@ -30,6 +30,8 @@ typedef struct
   const char *tamper_revision;
   /* Changes the current data of record %s behind the store's back, its revisions untouched. */
   const char *tamper_record;
+  /* Makes the database itself refuse to store record %s (a failure no validation foresees). */
+  const char *poison_record;
 } Backend;
 
 static char *
@@ -63,11 +65,16 @@ static const Backend backends[] = {
     "sqlite", sqlite_location,
     "UPDATE revisions SET author = 'mallory' WHERE n = 2",
     "UPDATE records SET data = '{}' WHERE id = '%s'",
+    "CREATE TRIGGER poison BEFORE INSERT ON records WHEN NEW.id = '%s'"
+    " BEGIN SELECT RAISE (ABORT, 'poisoned'); END",
   },
   {
     "postgresql", pg_location,
     "UPDATE revisions SET author = 'mallory' WHERE n = 2",
     "UPDATE records SET data = '{}' WHERE id = '%s'",
+    "CREATE FUNCTION poison () RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+    " IF NEW.id = '%s' THEN RAISE EXCEPTION 'poisoned'; END IF; RETURN NEW; END $$;"
+    " CREATE TRIGGER poison BEFORE INSERT ON records FOR EACH ROW EXECUTE FUNCTION poison ()",
   },
 };
 
@@ -348,6 +355,138 @@ test_apply_rejected (Fixture       *f,
   assert_rejected (apply (f, "inspector2", DG_ROLE_INSPECTOR,
                           check_change (mine, 1, DG_TEST_ROAD_ID, "2025-03-05", 4.5)),
                    DG_ERROR_FORBIDDEN, "id");
+}
+
+/* ---- Many writers at once (group commit) ---- */
+
+#define N_WRITERS 8
+#define N_PUSHES  12
+#define POISONED  "e2000000-0000-4000-8000-000000000007"
+
+typedef struct
+{
+  DgStore    *store;
+  guint       writer;
+  const char *user;
+  GPtrArray  *results[N_PUSHES];   /* each push's results, or NULL with its error */
+  GError     *errors[N_PUSHES];
+} Writer;
+
+static char *
+writer_id (guint writer,
+           guint push,
+           guint which)
+{
+  return g_strdup_printf ("e1%06x-0000-4000-8000-%06x%06x", writer, push, which);
+}
+
+/* Each push: a good check and an invalid one; writer 0's push 7 is only a check the database
+ * itself refuses. */
+static gpointer
+writer_thread (gpointer user_data)
+{
+  Writer *w = user_data;
+
+  for (guint p = 0; p < N_PUSHES; p++)
+    {
+      g_autoptr(JsonArray) changes = json_array_new ();
+
+      if (w->writer == 0 && p == 7)
+        {
+          json_array_add_element (changes, check_change (POISONED, 0, DG_TEST_ROAD_ID,
+                                                         "2025-03-06", 3.0));
+        }
+      else
+        {
+          g_autofree char *good = writer_id (w->writer, p, 0);
+          g_autofree char *bad = writer_id (w->writer, p, 1);
+
+          json_array_add_element (changes, check_change (good, 0, DG_TEST_ROAD_ID, "2025-03-05",
+                                                         1.0 + p));
+          json_array_add_element (changes, check_change (bad, 0, DG_TEST_ROAD_ID, "2025-03-05",
+                                                         -1.0));
+        }
+      w->results[p] = dg_store_apply_changes (w->store, w->user, DG_ROLE_INSPECTOR, changes,
+                                              &w->errors[p]);
+    }
+  return NULL;
+}
+
+/* Pushes from several threads at once, which the store may write in shared transactions, each
+ * get their own results and are stored as their own user; a change refused by validation takes
+ * nothing else down, and a push the database fails fails alone. */
+static void
+test_apply_concurrent_writers (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *poison = NULL;
+  Writer writers[N_WRITERS] = { 0 };
+  GThread *threads[N_WRITERS];
+  gint64 before = 0, after = 0;
+
+  SKIP_IF_UNAVAILABLE (f);
+
+  poison = g_strdup_printf (f->backend->poison_record, POISONED);
+  g_assert_true (dg_store_exec (f->store, poison, &error));
+  g_assert_no_error (error);
+  g_assert_true (dg_store_verify (f->store, &before, &error));
+
+  for (guint w = 0; w < N_WRITERS; w++)
+    {
+      writers[w].store = f->store;
+      writers[w].writer = w;
+      writers[w].user = w % 2 == 0 ? "inspector" : "inspector2";
+      threads[w] = g_thread_new ("writer", writer_thread, &writers[w]);
+    }
+  for (guint w = 0; w < N_WRITERS; w++)
+    g_thread_join (threads[w]);
+
+  for (guint w = 0; w < N_WRITERS; w++)
+    for (guint p = 0; p < N_PUSHES; p++)
+      {
+        g_autoptr(GPtrArray) results = writers[w].results[p];
+        g_autoptr(GError) push_error = writers[w].errors[p];
+        g_autofree char *good = writer_id (w, p, 0);
+        g_autofree char *bad = writer_id (w, p, 1);
+        g_autoptr(DgRecord) record = NULL;
+        g_autoptr(DgRecord) missing = NULL;
+        DgResult *result;
+
+        if (w == 0 && p == 7)
+          {
+            g_assert_nonnull (push_error);
+            g_assert_null (results);
+            missing = dg_store_get_record (f->store, POISONED, &error);
+            g_assert_error (error, DG_ERROR, DG_ERROR_NOT_FOUND);
+            g_clear_error (&error);
+            continue;
+          }
+
+        g_assert_no_error (push_error);
+        g_assert_cmpuint (results->len, ==, 2);
+        result = g_ptr_array_index (results, 0);
+        g_assert_cmpstr (result->id, ==, good);
+        g_assert_cmpint (result->status, ==, DG_RESULT_APPLIED);
+        g_assert_cmpint (result->rev, ==, 1);
+        result = g_ptr_array_index (results, 1);
+        g_assert_cmpstr (result->id, ==, bad);
+        g_assert_cmpint (result->status, ==, DG_RESULT_REJECTED);
+        g_assert_error (result->error, DG_ERROR, DG_ERROR_INVALID_FIELD);
+
+        record = dg_store_get_record (f->store, good, &error);
+        g_assert_no_error (error);
+        g_assert_cmpstr (record->author, ==, writers[w].user);
+        g_assert_cmpint (record->rev, ==, 1);
+        missing = dg_store_get_record (f->store, bad, &error);
+        g_assert_error (error, DG_ERROR, DG_ERROR_NOT_FOUND);
+        g_clear_error (&error);
+      }
+
+  /* One revision for each good check, the chain whole. */
+  g_assert_true (dg_store_verify (f->store, &after, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (after - before, ==, N_WRITERS * N_PUSHES - 1);
 }
 
 /* No change enters or leaves a closed month, and no record of it is returned; reopened, it
@@ -1247,6 +1386,7 @@ main (int   argc,
     { "apply/created-updated-unchanged", test_apply_created_updated_unchanged },
     { "apply/conflict", test_apply_conflict },
     { "apply/rejected", test_apply_rejected },
+    { "apply/concurrent-writers-own-results", test_apply_concurrent_writers },
     { "apply/month-closed", test_apply_month_closed },
     { "apply/future-date-refused", test_apply_future_date },
     { "apply/second-jar-refused-naming-its-holder", test_apply_second_jar },
