@@ -14,6 +14,11 @@
  * the floor is PostgreSQL's, in --floor-db: the same parsing, then per batch one transaction of
  * one INSERT of all its points as bound parameters (three round trips: BEGIN, the INSERT,
  * COMMIT), durable as the server's commits are (the cluster's fsync and synchronous_commit).
+ *
+ * With --clients N[,M…] (issue 19), then for each N: a fresh database and server, N clients at
+ * once (a thread and a connection each) pushing the same checks one per request, while another
+ * polls GET /healthz; printed against the one client's batches above, the ratio of their
+ * points/s. On PostgreSQL each N serves a new database of --clients-db (a URI with "%u" for N).
  */
 #include <errno.h>
 #include <signal.h>
@@ -40,6 +45,8 @@ static char *opt_db;
 static char *opt_floor_db;
 static int opt_points = 60000;
 static int opt_batch = 500;
+static char *opt_clients;
+static char *opt_clients_db;
 
 static const GOptionEntry entries[] = {
   { "server", 0, 0, G_OPTION_ARG_FILENAME, &opt_server, "dustgrid-server to run", "PATH" },
@@ -50,6 +57,10 @@ static const GOptionEntry entries[] = {
   { "db", 0, 0, G_OPTION_ARG_STRING, &opt_db, "A new PostgreSQL database to serve", "URI" },
   { "floor-db", 0, 0, G_OPTION_ARG_STRING, &opt_floor_db,
     "A new PostgreSQL database for the floor (with --db)", "URI" },
+  { "clients", 0, 0, G_OPTION_ARG_STRING, &opt_clients,
+    "Then push one check per request from N clients at once, for each N", "N[,M…]" },
+  { "clients-db", 0, 0, G_OPTION_ARG_STRING, &opt_clients_db,
+    "New PostgreSQL databases for --clients (with --db), %u for N", "URI" },
   { NULL }
 };
 
@@ -449,6 +460,174 @@ compare_doubles (gconstpointer a,
   return x < y ? -1 : x > y;
 }
 
+/* Fills @db (new and empty) with the reference data and the benchmark's inspector, serves it and
+ * signs in: the server, its URL and the token. */
+static GSubprocess *
+serve_fresh (const char  *db,
+             char       **url,
+             char       **token)
+{
+  const char *import[] = { opt_server, "import", "--db", db, opt_reference, NULL };
+  const char *user[] = { opt_server, "user", "add", "--db", db, "--username", "bench",
+                         "--role", "inspector", NULL };
+  const char *credentials = "{\"username\":\"bench\",\"password\":\"bench-password\"}";
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 120, NULL);
+  g_autoptr(GBytes) body = g_bytes_new_static (credentials, strlen (credentials));
+  g_autoptr(JsonNode) login = NULL;
+  g_autofree char *login_url = NULL;
+  GSubprocess *server;
+  guint status = 0;
+
+  run_tool (import, NULL);
+  run_tool (user, "bench-password\n");
+
+  server = start_server (db, url);
+  login_url = g_strconcat (*url, "/api/v1/login", NULL);
+  login = request (session, "POST", login_url, NULL, body, &status);
+  if (status != 200 || login == NULL || !JSON_NODE_HOLDS_OBJECT (login))
+    die ("login answered %u", status);
+  *token = g_strdup (json_object_get_string_member (json_node_get_object (login), "token"));
+
+  return server;
+}
+
+/* ---- Many clients at once (issue 19) ---- */
+
+typedef struct
+{
+  GPtrArray  *bodies;       /* one check each */
+  const char *url;
+  const char *token;
+  gint        next;         /* the next body to send */
+  gint        stop;         /* the pushes are done: /healthz stops */
+  GMutex      lock;
+  GArray     *latencies;    /* ms, of every push */
+  GArray     *health;       /* ms, of every /healthz */
+} Crowd;
+
+static gpointer
+crowd_client_thread (gpointer user_data)
+{
+  Crowd *crowd = user_data;
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 120, NULL);
+  g_autofree char *changes_url = g_strconcat (crowd->url, "/api/v1/changes", NULL);
+  g_autoptr(GArray) latencies = g_array_new (FALSE, FALSE, sizeof (double));
+  int i;
+
+  while ((i = g_atomic_int_add (&crowd->next, 1)) < (int) crowd->bodies->len)
+    {
+      gint64 t0 = g_get_monotonic_time ();
+      guint status = 0;
+      g_autoptr(JsonNode) reply = request (session, "POST", changes_url, crowd->token,
+                                           g_ptr_array_index (crowd->bodies, i), &status);
+      double ms = (g_get_monotonic_time () - t0) / 1e3;
+      JsonArray *results;
+      const char *st;
+
+      if (status != 200 || reply == NULL || !JSON_NODE_HOLDS_OBJECT (reply))
+        die ("push %d answered %u", i, status);
+      results = json_object_get_array_member (json_node_get_object (reply), "results");
+      st = results != NULL && json_array_get_length (results) == 1
+             ? json_object_get_string_member (json_array_get_object_element (results, 0),
+                                              "status")
+             : NULL;
+      if (g_strcmp0 (st, "applied") != 0)
+        die ("push %d: %s", i, st != NULL ? st : "no result");
+      g_array_append_val (latencies, ms);
+    }
+
+  g_mutex_lock (&crowd->lock);
+  g_array_append_vals (crowd->latencies, latencies->data, latencies->len);
+  g_mutex_unlock (&crowd->lock);
+  return NULL;
+}
+
+static gpointer
+crowd_health_thread (gpointer user_data)
+{
+  Crowd *crowd = user_data;
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 120, NULL);
+  g_autofree char *health_url = g_strconcat (crowd->url, "/healthz", NULL);
+
+  while (!g_atomic_int_get (&crowd->stop))
+    {
+      gint64 t0 = g_get_monotonic_time ();
+      guint status = 0;
+      g_autoptr(JsonNode) reply = request (session, "GET", health_url, NULL, NULL, &status);
+      double ms = (g_get_monotonic_time () - t0) / 1e3;
+
+      if (status != 200)
+        die ("/healthz answered %u", status);
+      g_array_append_val (crowd->health, ms);
+      g_usleep (10000);
+    }
+  return NULL;
+}
+
+static double
+percentile (GArray *values,
+            double  p)
+{
+  g_array_sort (values, compare_doubles);
+  return values->len > 0 ? g_array_index (values, double, MIN (values->len - 1,
+                                                               (guint) (values->len * p)))
+                         : 0;
+}
+
+/* @n_clients at once push @bodies, one check each, to a fresh server; returns points/s. */
+static double
+measure_crowd (GPtrArray  *bodies,
+               guint       n_clients,
+               const char *db)
+{
+  g_autoptr(GSubprocess) server = NULL;
+  g_autoptr(GPtrArray) threads = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *pid = NULL;
+  GThread *health;
+  Crowd crowd = { bodies, NULL, NULL, 0, 0 };
+  double seconds, cpu, rate;
+  gint64 start;
+
+  server = serve_fresh (db, &url, &token);
+  pid = g_strdup (g_subprocess_get_identifier (server));
+  crowd.url = url;
+  crowd.token = token;
+  g_mutex_init (&crowd.lock);
+  crowd.latencies = g_array_new (FALSE, FALSE, sizeof (double));
+  crowd.health = g_array_new (FALSE, FALSE, sizeof (double));
+
+  cpu = cpu_seconds (pid);
+  start = g_get_monotonic_time ();
+  health = g_thread_new ("healthz", crowd_health_thread, &crowd);
+  for (guint i = 0; i < n_clients; i++)
+    g_ptr_array_add (threads, g_thread_new ("client", crowd_client_thread, &crowd));
+  for (guint i = 0; i < threads->len; i++)
+    g_thread_join (g_ptr_array_index (threads, i));
+  seconds = (g_get_monotonic_time () - start) / 1e6;
+  g_atomic_int_set (&crowd.stop, 1);
+  g_thread_join (health);
+  cpu = cpu_seconds (pid) - cpu;
+
+  rate = bodies->len * POINTS_PER_CHECK / seconds;
+  printf ("clients: %u at once, 1 check per request: %u points in %.2f s = %.0f points/s\n",
+          n_clients, bodies->len * POINTS_PER_CHECK, seconds, rate);
+  printf ("clients: request latency p50 %.1f ms, p99 %.1f ms; /healthz p99 %.1f ms over %u "
+          "(target < 100 ms); server peak RSS %.1f MiB, CPU %.2f s\n",
+          percentile (crowd.latencies, 0.5), percentile (crowd.latencies, 0.99),
+          percentile (crowd.health, 0.99), crowd.health->len, peak_rss_kib (pid) / 1024.0, cpu);
+
+  g_subprocess_send_signal (server, SIGTERM);
+  if (!g_subprocess_wait_check (server, NULL, &error))
+    die ("serve did not stop cleanly: %s", error->message);
+  g_array_unref (crowd.latencies);
+  g_array_unref (crowd.health);
+  g_mutex_clear (&crowd.lock);
+  return rate;
+}
+
 int
 main (int    argc,
       char **argv)
@@ -460,11 +639,9 @@ main (int    argc,
   g_autoptr(GArray) latencies = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(SoupSession) session = NULL;
   g_autoptr(GSubprocess) server = NULL;
-  g_autoptr(JsonNode) login = NULL;
   g_autofree char *db = NULL;
   g_autofree char *floor_db = NULL;
   g_autofree char *url = NULL;
-  g_autofree char *login_url = NULL;
   g_autofree char *changes_url = NULL;
   g_autofree char *token = NULL;
   g_autofree char *pid = NULL;
@@ -481,6 +658,8 @@ main (int    argc,
     die ("--server, --reference and --workdir are required");
   if ((opt_db == NULL) != (opt_floor_db == NULL))
     die ("--db and --floor-db go together");
+  if (opt_clients != NULL && opt_db != NULL && opt_clients_db == NULL)
+    die ("--clients with --db needs --clients-db");
   if (opt_points < POINTS_PER_CHECK || opt_batch < 1 || opt_batch > 1000)
     die ("--points must be at least 6 and --batch 1 to 1000");
 
@@ -508,31 +687,10 @@ main (int    argc,
     floor_s = measure_floor (bodies, floor_db, &floor_points);
   floor_rate = floor_points / floor_s;
 
-  {
-    const char *import[] = { opt_server, "import", "--db", db, opt_reference, NULL };
-    const char *user[] = { opt_server, "user", "add", "--db", db, "--username", "bench",
-                           "--role", "inspector", NULL };
-
-    run_tool (import, NULL);
-    run_tool (user, "bench-password\n");
-  }
-
-  server = start_server (db, &url);
+  server = serve_fresh (db, &url, &token);
   pid = g_strdup (g_subprocess_get_identifier (server));
   session = soup_session_new_with_options ("timeout", 120, NULL);
-  login_url = g_strconcat (url, "/api/v1/login", NULL);
   changes_url = g_strconcat (url, "/api/v1/changes", NULL);
-
-  {
-    g_autoptr(GBytes) body = g_bytes_new_static (
-      "{\"username\":\"bench\",\"password\":\"bench-password\"}",
-      strlen ("{\"username\":\"bench\",\"password\":\"bench-password\"}"));
-
-    login = request (session, "POST", login_url, NULL, body, &status);
-    if (status != 200 || login == NULL || !JSON_NODE_HOLDS_OBJECT (login))
-      die ("login answered %u", status);
-    token = g_strdup (json_object_get_string_member (json_node_get_object (login), "token"));
-  }
 
   cpu = cpu_seconds (pid);
   start = g_get_monotonic_time ();
@@ -581,6 +739,44 @@ main (int    argc,
   printf ("floor: %u points parsed + inserted in %.2f s = %.0f points/s\n", floor_points,
           floor_s, floor_rate);
   printf ("push/floor: %.2f (target >= 0.5)\n", push_rate / floor_rate);
+  fflush (stdout);
+
+  if (opt_clients != NULL)
+    {
+      g_auto(GStrv) counts = g_strsplit (opt_clients, ",", 0);
+      g_autoptr(GPtrArray) singles = make_bodies (road_ids, n_checks, 1);
+
+      for (guint c = 0; counts[c] != NULL; c++)
+        {
+          guint n_clients = (guint) g_ascii_strtoull (counts[c], NULL, 10);
+          g_autofree char *crowd_db = NULL;
+          double rate;
+
+          if (n_clients < 1 || n_clients > 1024)
+            die ("--clients: %s is not a number of clients", counts[c]);
+          if (opt_db != NULL)
+            {
+              crowd_db = g_strdup_printf (opt_clients_db, n_clients);
+            }
+          else
+            {
+              g_autofree char *name = g_strdup_printf ("clients-%u.db", n_clients);
+
+              crowd_db = g_build_filename (opt_workdir, name, NULL);
+              for (guint i = 0; i < 3; i++)
+                {
+                  g_autofree char *path = g_strconcat (crowd_db, (const char *[]) {
+                                                         "", "-wal", "-shm" }[i], NULL);
+
+                  g_unlink (path);
+                }
+            }
+          rate = measure_crowd (singles, n_clients, crowd_db);
+          printf ("clients/batch: %.2f (%u clients x 1 check/request vs 1 client x %d-check "
+                  "batches; target >= 0.5)\n", rate / push_rate, n_clients, opt_batch);
+          fflush (stdout);
+        }
+    }
 
   return 0;
 }
