@@ -9,6 +9,7 @@
 #define INSPECTOR DG_ROLE_MASK (DG_ROLE_INSPECTOR)
 #define OFFICE    DG_ROLE_MASK (DG_ROLE_OFFICE)
 #define ADMIN     DG_ROLE_MASK (DG_ROLE_ADMIN)
+#define UNIT      DG_ROLE_MASK (DG_ROLE_UNIT)
 #define ANYONE    DG_ROLES_ANY
 #define WRITERS   (INSPECTOR | OFFICE | ADMIN)
 
@@ -42,6 +43,9 @@ static const DgPolicyRow policy[] = {
   /* Its author only: a voided record counts for nothing, so no one else may take it away. */
   { DG_ACTION_VOID_RECORD,      "void_record",     WRITERS,        0 },
   { DG_ACTION_UPLOAD_ATTACHMENT, "upload_attachment", ANYONE,       ANYONE },
+  /* A unit user sees its own unit's row of the unit ranking; the office and administrators
+   * see every unit's. */
+  { DG_ACTION_READ_UNIT_RANKING, "read_unit_ranking", OFFICE | ADMIN | UNIT, OFFICE | ADMIN },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (policy) == DG_N_ACTIONS);

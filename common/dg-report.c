@@ -59,6 +59,7 @@ cell_rank_free (gpointer data)
   g_free (rank->code);
   g_free (rank->name);
   g_free (rank->unit);
+  g_free (rank->unit_id);
   g_free (rank);
 }
 
@@ -79,12 +80,20 @@ compare_ranked_cells (gconstpointer a,
   return g_strcmp0 (ca->code, cb->code);
 }
 
-/* (value − base) / base × 100, to 0.1. */
-static double
-percent_change (double value,
-                double base)
+double
+dg_report_percent_change (double value,
+                          double base)
 {
   return dg_round1 ((value - base) / base * 100);
+}
+
+double
+dg_report_mean_of_tenths (gint64 sum,
+                          guint  n)
+{
+  g_return_val_if_fail (n > 0, NAN);
+
+  return dg_round1 ((double) sum / (10.0 * n));
 }
 
 GStrv
@@ -195,6 +204,7 @@ dg_dustfall_report_build (const char      *month,
       rank->code = g_strdup (cell->code);
       rank->name = g_strdup (cell->name);
       rank->unit = g_strdup (cell->unit);
+      rank->unit_id = g_strdup (cell->unit_id);
       rank->row = cell->row;
       rank->col = cell->col;
       rank->value = NAN;
@@ -227,13 +237,13 @@ dg_dustfall_report_build (const char      *month,
         {
           rank->has_mom = TRUE;
           rank->mom_change = dg_round1 (rank->value - rank->prev_value);
-          rank->mom_pct = percent_change (rank->value, rank->prev_value);
+          rank->mom_pct = dg_report_percent_change (rank->value, rank->prev_value);
         }
 
       if (rank->has_value && yoy != NULL && yoy->has_value && dg_round1 (yoy->value) != 0)
         {
           rank->has_yoy = TRUE;
-          rank->yoy_pct = percent_change (rank->value, dg_round1 (yoy->value));
+          rank->yoy_pct = dg_report_percent_change (rank->value, dg_round1 (yoy->value));
         }
 
       /* Year to date: the months of this year up to this one that have a value, each judged
@@ -255,7 +265,7 @@ dg_dustfall_report_build (const char      *month,
       if (ytd_n > 0)
         {
           rank->has_ytd = TRUE;
-          rank->ytd_mean = dg_round1 ((double) ytd_sum / (10.0 * ytd_n));
+          rank->ytd_mean = dg_report_mean_of_tenths (ytd_sum, ytd_n);
           rank->ytd_exceeds = rank->ytd_mean > report->cap;
         }
 
@@ -286,7 +296,7 @@ dg_dustfall_report_build (const char      *month,
   if (report->n_ranked > 0)
     {
       report->has_district_mean = TRUE;
-      report->district_mean = dg_round1 ((double) sum / (10.0 * report->n_ranked));
+      report->district_mean = dg_report_mean_of_tenths (sum, report->n_ranked);
     }
 
   return report;
@@ -322,6 +332,7 @@ road_row_free (gpointer data)
   g_free (row->road_id);
   g_free (row->name);
   g_free (row->unit);
+  g_free (row->unit_id);
   g_free (row);
 }
 
@@ -374,6 +385,7 @@ dg_road_report_build (const char      *month,
       row->road_id = g_strdup (road->id);
       row->name = g_strdup (road->name);
       row->unit = g_strdup (road->unit);
+      row->unit_id = g_strdup (road->unit_id);
       row->mean = NAN;
       row->max = NAN;
       for (guint s = 0; s < DG_N_SURFACES; s++)
@@ -409,6 +421,8 @@ dg_road_report_build (const char      *month,
         row->complete++;
       if (result->pass)
         row->passed++;
+      if (result->complete && result->pass)
+        row->complete_passed++;
       row->points += result->points->len;
       row->points_over += result->points_over;
       if (!isnan (result->max) && (isnan (row->max) || result->max > row->max))

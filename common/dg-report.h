@@ -11,6 +11,14 @@
 
 G_BEGIN_DECLS
 
+/* (value − base) / base × 100, to 0.1: 环比 and 同比 (@base ≠ 0). */
+double            dg_report_percent_change (double value,
+                                            double base);
+/* The mean of @n reported values whose sum is @sum tenths, to 0.1. Sums of reported values are
+ * kept in whole tenths: summing the doubles drifts at province scale. */
+double            dg_report_mean_of_tenths (gint64 sum,
+                                            guint  n);
+
 /* ---- Dust-fall ranking ---- */
 
 typedef struct
@@ -20,6 +28,7 @@ typedef struct
   char     *code;
   char     *name;
   char     *unit;
+  char     *unit_id;       /* the cell's DgUnit (6.3), NULL when it names none */
   int       row, col;
   gboolean  has_value;
   double    value;         /* to 0.1 */
@@ -71,6 +80,7 @@ typedef struct
   char     *road_id;
   char     *name;
   char     *unit;
+  char     *unit_id;                   /* the road's DgUnit (6.3), NULL when it names none */
   guint     checks;
   guint     complete;
   guint     points;
@@ -81,6 +91,7 @@ typedef struct
   double    max;                       /* largest point load, NAN without points */
   guint     points_over;
   guint     passed;                    /* checks that passed */
+  guint     complete_passed;           /* complete checks that passed (6.3's pass rate) */
 } DgRoadRow;
 
 typedef struct

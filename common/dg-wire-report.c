@@ -150,3 +150,50 @@ dg_quota_report_to_json (const DgQuotaReport *report)
 
   return node_take_object (object);
 }
+
+JsonNode *
+dg_unit_report_to_json (const DgUnitReport *report,
+                        const char         *only_unit_id)
+{
+  JsonObject *object;
+  JsonArray *units;
+
+  g_return_val_if_fail (report != NULL, NULL);
+
+  object = json_object_new ();
+  units = json_array_new ();
+
+  dg_wire_set_string_or_null (object, "month", report->month);
+
+  for (guint i = 0; report->units != NULL && i < report->units->len; i++)
+    {
+      const DgUnitRank *u = g_ptr_array_index (report->units, i);
+      JsonObject *uo;
+
+      if (only_unit_id != NULL && g_strcmp0 (u->unit_id, only_unit_id) != 0)
+        continue;
+
+      uo = json_object_new ();
+      if (u->rank > 0)
+        json_object_set_int_member (uo, "rank", u->rank);
+      else
+        json_object_set_null_member (uo, "rank");
+      dg_wire_set_string_or_null (uo, "unit_id", u->unit_id);
+      dg_wire_set_string_or_null (uo, "code", u->code);
+      dg_wire_set_string_or_null (uo, "name", u->name);
+      dg_wire_set_string_or_null (uo, "parent_id", u->parent_id);
+      json_object_set_int_member (uo, "cells", u->cells);
+      json_object_set_int_member (uo, "cells_ranked", u->cells_ranked);
+      dg_wire_set_double_or_null (uo, "mean", u->has_mean, u->mean);
+      json_object_set_int_member (uo, "exceeding", u->exceeding);
+      dg_wire_set_double_or_null (uo, "prev_mean", u->has_prev, u->prev_mean);
+      dg_wire_set_double_or_null (uo, "mom_pct", u->has_mom, u->mom_pct);
+      json_object_set_int_member (uo, "checks", u->checks);
+      json_object_set_int_member (uo, "checks_passed", u->checks_passed);
+      dg_wire_set_double_or_null (uo, "pass_rate", u->has_pass_rate, u->pass_rate);
+      json_array_add_object_element (units, uo);
+    }
+  json_object_set_array_member (object, "units", units);
+
+  return node_take_object (object);
+}

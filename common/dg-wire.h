@@ -14,6 +14,7 @@
 #include "dg-road-check-eval.h"
 #include "dg-dustfall.h"
 #include "dg-report.h"
+#include "dg-unit-report.h"
 
 G_BEGIN_DECLS
 
@@ -139,6 +140,11 @@ GError     *dg_error_from_json         (JsonNode      *node);
 JsonNode   *dg_dustfall_report_to_json (const DgDustfallReport *report);
 JsonNode   *dg_road_report_to_json     (const DgRoadReport     *report);
 JsonNode   *dg_quota_report_to_json    (const DgQuotaReport    *report);
+/* {"month","units":[{"rank","unit_id","code","name","parent_id","cells","cells_ranked","mean",
+ *  "exceeding","prev_mean","mom_pct","checks","checks_passed","pass_rate"}]} (design 6.3);
+ * with @only_unit_id, that unit's row alone (a unit user's view). */
+JsonNode   *dg_unit_report_to_json     (const DgUnitReport     *report,
+                                        const char             *only_unit_id);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DgChange, dg_change_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DgRecord, dg_record_free)

@@ -16,6 +16,7 @@
 #include "dg-road-check-eval.h"
 #include "dg-dustfall.h"
 #include "dg-report.h"
+#include "dg-unit-report.h"
 #include "dg-json.h"
 #include "dg-validate.h"
 #include "dg-field-rules.h"

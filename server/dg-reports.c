@@ -13,6 +13,7 @@ typedef struct
   DgRuleSet *rules;
   GPtrArray *roads;
   GPtrArray *cells;
+  GPtrArray *units;
 } Reference;
 
 static void
@@ -21,6 +22,7 @@ reference_clear (Reference *reference)
   g_clear_pointer (&reference->rules, dg_rule_set_unref);
   g_clear_pointer (&reference->roads, g_ptr_array_unref);
   g_clear_pointer (&reference->cells, g_ptr_array_unref);
+  g_clear_pointer (&reference->units, g_ptr_array_unref);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Reference, reference_clear)
 
@@ -31,7 +33,7 @@ reference_load (Reference   *reference,
                 GError     **error)
 {
   return dg_store_load_month_reference (store, month, &reference->rules, &reference->roads,
-                                        &reference->cells, error);
+                                        &reference->cells, &reference->units, error);
 }
 
 static DgDustfallReport *
@@ -95,6 +97,16 @@ build_quota (DgStore          *store,
   return dg_quota_report_build (month, checks, rules, today);
 }
 
+/* The unit ranking reads the cell ranking and the road table of the same month. */
+static DgUnitReport *
+build_units (const char              *month,
+             const Reference         *reference,
+             const DgDustfallReport  *cells,
+             const DgRoadReport      *roads)
+{
+  return dg_unit_report_build (month, reference->units, cells, roads);
+}
+
 JsonNode *
 dg_reports_dustfall (DgStore     *store,
                      const char  *month,
@@ -154,6 +166,33 @@ dg_reports_quota (DgStore     *store,
     return NULL;
 
   return dg_quota_report_to_json (report);
+}
+
+JsonNode *
+dg_reports_units (DgStore     *store,
+                  const char  *month,
+                  const char  *only_unit_id,
+                  GError     **error)
+{
+  g_auto(Reference) reference = { 0 };
+  g_autoptr(DgDustfallReport) cells = NULL;
+  g_autoptr(DgRoadReport) roads = NULL;
+  g_autoptr(DgUnitReport) report = NULL;
+
+  g_return_val_if_fail (DG_IS_STORE (store), NULL);
+  g_return_val_if_fail (dg_month_is_valid (month), NULL);
+
+  if (!reference_load (&reference, store, month, error))
+    return NULL;
+  cells = build_dustfall (store, month, &reference, error);
+  if (cells == NULL)
+    return NULL;
+  roads = build_roads (store, month, &reference, NULL, error);
+  if (roads == NULL)
+    return NULL;
+  report = build_units (month, &reference, cells, roads);
+
+  return dg_unit_report_to_json (report, only_unit_id);
 }
 
 /* Builds the three reports of @month into @assessment (which then owns them). */

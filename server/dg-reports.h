@@ -19,6 +19,11 @@ JsonNode *dg_reports_dustfall         (DgStore              *store,
 JsonNode *dg_reports_roads            (DgStore              *store,
                                        const char           *month,
                                        GError              **error);
+/* The unit ranking of design 6.3; with @only_unit_id, that unit's row alone. */
+JsonNode *dg_reports_units            (DgStore              *store,
+                                       const char           *month,
+                                       const char           *only_unit_id,
+                                       GError              **error);
 /* @today: YYYY-MM-DD, or NULL for the local date. */
 JsonNode *dg_reports_quota            (DgStore              *store,
                                        const char           *month,

@@ -41,6 +41,7 @@ void dg_route_dustfall       (DgRequest *req, GError **error);
 void dg_route_roads          (DgRequest *req, GError **error);
 void dg_route_quota          (DgRequest *req, GError **error);
 void dg_route_assessment     (DgRequest *req, GError **error);
+void dg_route_units          (DgRequest *req, GError **error);
 
 /* dg-routes-users.c */
 void dg_route_list_users      (DgRequest *req, GError **error);

@@ -222,22 +222,27 @@ load_frozen_reference (DgStore     *self,
                        DgRuleSet  **rules,
                        GPtrArray  **roads,
                        GPtrArray  **cells,
+                       GPtrArray  **units,
                        GError     **error)
 {
   g_autoptr(GPtrArray) rule_array = NULL;
   g_autoptr(GPtrArray) road_array = NULL;
   g_autoptr(GPtrArray) cell_array = NULL;
+  g_autoptr(GPtrArray) unit_array = NULL;
   gboolean ok;
 
   rule_array = g_ptr_array_new_with_free_func (record_data_free_func (DG_RECORD_RULE));
   road_array = g_ptr_array_new_with_free_func (record_data_free_func (DG_RECORD_ROAD));
   cell_array = g_ptr_array_new_with_free_func (record_data_free_func (DG_RECORD_GRID_CELL));
+  unit_array = g_ptr_array_new_with_free_func (record_data_free_func (DG_RECORD_UNIT));
 
   if (!self->backend->begin_read (self->db, error))
     return FALSE;
   ok = load_structs_through (self, DG_RECORD_RULE, through, rule_array, error) &&
        load_structs_through (self, DG_RECORD_ROAD, through, road_array, error) &&
-       load_structs_through (self, DG_RECORD_GRID_CELL, through, cell_array, error);
+       load_structs_through (self, DG_RECORD_GRID_CELL, through, cell_array, error) &&
+       (units == NULL ||
+        load_structs_through (self, DG_RECORD_UNIT, through, unit_array, error));
   self->backend->rollback (self->db);
   if (!ok)
     return FALSE;
@@ -245,6 +250,8 @@ load_frozen_reference (DgStore     *self,
   *rules = rule_set_from_array (rule_array);
   *roads = g_steal_pointer (&road_array);
   *cells = g_steal_pointer (&cell_array);
+  if (units != NULL)
+    *units = g_steal_pointer (&unit_array);
   return TRUE;
 }
 
@@ -254,6 +261,7 @@ dg_store_load_month_reference (DgStore     *self,
                                DgRuleSet  **rules,
                                GPtrArray  **roads,
                                GPtrArray  **cells,
+                               GPtrArray  **units,
                                GError     **error)
 {
   gboolean closed = FALSE;
@@ -265,6 +273,8 @@ dg_store_load_month_reference (DgStore     *self,
 
   *rules = NULL;
   *roads = *cells = NULL;
+  if (units != NULL)
+    *units = NULL;
 
   {
     g_autoptr(GMutexLocker) locker = dg_store_lock_open (self, error);
@@ -273,7 +283,10 @@ dg_store_load_month_reference (DgStore     *self,
         !self->backend->month_closed (self->db, month, &closed, &through, error))
       return FALSE;
     if (closed && through > 0)
-      return load_frozen_reference (self, through, rules, roads, cells, error);
+      return load_frozen_reference (self, through, rules, roads, cells, units, error);
+    /* Units are few: read afresh each time, not cached as roads and cells are. */
+    if (units != NULL && (*units = dg_store_load_all_locked (self, DG_RECORD_UNIT, error)) == NULL)
+      return FALSE;
   }
 
   *rules = dg_store_load_rules (self, error);
@@ -285,6 +298,8 @@ dg_store_load_month_reference (DgStore     *self,
     {
       g_clear_pointer (rules, dg_rule_set_unref);
       g_clear_pointer (roads, g_ptr_array_unref);
+      if (units != NULL)
+        g_clear_pointer (units, g_ptr_array_unref);
       return FALSE;
     }
   return TRUE;

@@ -283,14 +283,15 @@ GPtrArray  *dg_store_load_roads           (DgStore      *self,
                                            GError      **error);
 GPtrArray  *dg_store_load_grid_cells      (DgStore      *self,
                                            GError      **error);
-/* The rules, roads (DgRoad *) and grid cells (DgGridCell *) @month's reports read: as they
- * stood when the month was closed, if it is (design 6.6: a closed month's figures are frozen),
- * else as they are. */
+/* The rules, roads (DgRoad *), grid cells (DgGridCell *) and, unless @units is NULL, units
+ * (DgUnit *) @month's reports read: as they stood when the month was closed, if it is (design
+ * 6.6: a closed month's figures are frozen), else as they are. */
 gboolean    dg_store_load_month_reference (DgStore      *self,
                                            const char   *month,
                                            DgRuleSet   **rules,
                                            GPtrArray   **roads,
                                            GPtrArray   **cells,
+                                           GPtrArray   **units,
                                            GError      **error);
 /* DgRoadCheck * of @month (YYYY-MM), with their author, not deleted: road, date and points
  * (without their location) only, which is what the reports read. */

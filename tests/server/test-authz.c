@@ -362,6 +362,11 @@ test_table_holds_design (void)
   /* Anyone signed in may upload a photo (design 6.2). */
   for (guint r = 0; r < DG_N_ROLES; r++)
     g_assert_true (dg_policy_allows (r, DG_ACTION_UPLOAD_ATTACHMENT, DG_SCOPE_ANY));
+  /* The unit ranking: a unit user its own unit's row, the office and administrators all. */
+  g_assert_true (dg_policy_allows (DG_ROLE_UNIT, DG_ACTION_READ_UNIT_RANKING, DG_SCOPE_OWN));
+  g_assert_false (dg_policy_allows (DG_ROLE_UNIT, DG_ACTION_READ_UNIT_RANKING, DG_SCOPE_OTHER));
+  g_assert_true (dg_policy_allows (DG_ROLE_OFFICE, DG_ACTION_READ_UNIT_RANKING, DG_SCOPE_OTHER));
+  g_assert_false (dg_policy_allows (DG_ROLE_INSPECTOR, DG_ACTION_READ_UNIT_RANKING, DG_SCOPE_ANY));
   /* Only the public actions need no token. */
   for (guint a = 0; a < DG_N_ACTIONS; a++)
     g_assert_true (dg_policy_needs_token (a) == (a != DG_ACTION_PUBLIC));
