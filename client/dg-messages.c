@@ -49,6 +49,16 @@ describe_member (const char *member)
     { "role", N_("Role: choose inspector, office, administrator or unit") },
     { "unit_id", N_("Unit: a unit user must answer for one unit") },
     { "display_name", N_("Display name: it is too long") },
+    { "code", N_("Code: it is needed, and no other unit or grid cell may have it") },
+    { "name", N_("Name: it is needed, at most 1024 bytes long") },
+    { "parent_id", N_("Parent unit: choose another unit, not this one or one below it") },
+    { "length_km", N_("Length: a number of kilometres above 0, at most 10000") },
+    { "row", N_("Map row: a whole number from 0 to 999") },
+    { "col", N_("Map column: a whole number from 0 to 999") },
+    { "area_km2", N_("Area: a number of km² above 0, at most 100000") },
+    { "kind", N_("Rule: choose what the rule sets") },
+    { "value", N_("Value: a number above 0, a whole one for the quotas") },
+    { "effective_from", N_("Effective from: a day that exists, as YYYY-MM-DD") },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (members); i++)
@@ -88,8 +98,9 @@ dg_describe_field_error (const GError *error)
   member = bracket ? g_strndup (field, bracket - field) : g_strdup (field);
 
   text = describe_member (member);
+  /* Not one the app can word (dg_describe_error() would come back here): the server's own. */
   if (text == NULL)
-    return dg_describe_error (error);
+    return g_strdup (error->message);
   if (in_point && !g_str_equal (member, "points"))
     /* Translators: "Point 4: The dust mass must be …" */
     return g_strdup_printf (_("Point %u: %s"), (guint) point + 1, text);

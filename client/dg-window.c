@@ -44,6 +44,8 @@ struct _DgWindow
   AdwViewStackPage     *office_stack_page;
   DgUsersPage          *users_page;
   AdwViewStackPage     *users_stack_page;
+  DgDistrictPage       *district_page;
+  AdwViewStackPage     *district_stack_page;
   GtkProgressBar       *loading_bar;
   guint                 pulse_id;
 
@@ -245,6 +247,10 @@ update_office_visible (DgWindow *self)
   /* The administration pages likewise follow the policy of the routes they call. */
   manages = known && dg_policy_allows (role, DG_ACTION_MANAGE_USERS, DG_SCOPE_ANY);
   adw_view_stack_page_set_visible (self->users_stack_page, manages);
+  adw_view_stack_page_set_visible (self->district_stack_page,
+                                   known &&
+                                   dg_policy_allows (role, DG_ACTION_WRITE_REFERENCE,
+                                                     DG_SCOPE_ANY));
   if (manages &&
       g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "users") == 0)
     dg_users_page_reload (self->users_page);
@@ -307,6 +313,7 @@ attach_store (DgWindow *self)
   dg_check_editor_set_store (self->check_editor, self->store);
   dg_dustfall_editor_set_store (self->dustfall_editor, self->store);
   dg_office_page_set_store (self->office_page, self->store);
+  dg_district_page_set_store (self->district_page, self->store);
   set_store_actions_enabled (self, TRUE);
 
   g_clear_handle_id (&self->pulse_id, g_source_remove);
@@ -342,6 +349,11 @@ dg_window_constructed (GObject *object)
                                                       GTK_WIDGET (self->users_page),
                                                       "users", _("Users"));
   adw_view_stack_page_set_icon_name (self->users_stack_page, "system-users-symbolic");
+  self->district_page = DG_DISTRICT_PAGE (dg_district_page_new ());
+  self->district_stack_page = adw_view_stack_add_titled (self->view_stack,
+                                                         GTK_WIDGET (self->district_page),
+                                                         "district", _("District"));
+  adw_view_stack_page_set_icon_name (self->district_stack_page, "find-location-symbolic");
   g_signal_connect_object (self->view_stack, "notify::visible-child",
                            G_CALLBACK (visible_child_cb), self, G_CONNECT_SWAPPED);
 
@@ -696,6 +708,13 @@ dg_window_show_change_password (DgWindow *self)
                                  (gpointer *) &self->password_dialog);
     }
   gtk_window_present (self->password_dialog);
+}
+
+DgDistrictPage *
+dg_window_get_district_page (DgWindow *self)
+{
+  g_return_val_if_fail (DG_IS_WINDOW (self), NULL);
+  return self->district_page;
 }
 
 DgUsersPage *

@@ -5,6 +5,7 @@
 #include <adwaita.h>
 
 #include "dg-check-editor.h"
+#include "dg-district-page.h"
 #include "dg-dustfall-editor.h"
 #include "dg-local-store.h"
 #include "dg-records-page.h"
@@ -37,6 +38,7 @@ void              dg_window_show_change_password (DgWindow  *self);
 GtkWindow        *dg_window_get_password_dialog  (DgWindow  *self);
 /* The administrator's users page (shown to roles that may manage users). */
 DgUsersPage      *dg_window_get_users_page       (DgWindow  *self);
+DgDistrictPage   *dg_window_get_district_page    (DgWindow  *self);
 void              dg_window_add_toast           (DgWindow       *self,
                                                  const char     *text);
 

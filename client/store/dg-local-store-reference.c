@@ -20,7 +20,9 @@ dg_local_store_import_reference (DgLocalStore  *self,
                                  gboolean       bundled,
                                  GError       **error)
 {
+  /* Units first: roads and cells name them. */
   static const struct { const char *member; DgRecordType type; } parts[] = {
+    { "units", DG_RECORD_UNIT },
     { "roads", DG_RECORD_ROAD },
     { "grid_cells", DG_RECORD_GRID_CELL },
     { "rules", DG_RECORD_RULE },

@@ -118,7 +118,7 @@ gpointer      dg_local_store_run_finish    (DgLocalStore  *self,
                                             GAsyncResult  *result,
                                             GError       **error);
 
-/* Reference data: {"roads":[…],"grid_cells":[…],"rules":[…]}, each element its data fields plus
+/* Reference data: {"units":[…],"roads":[…],"grid_cells":[…],"rules":[…]}, each element its data fields plus
  * "id". @bundled marks the rows as sample data that the first complete pull replaces. */
 gboolean      dg_local_store_import_reference (DgLocalStore *self,
                                                JsonNode     *root,

@@ -6,7 +6,9 @@
 #include <glib/gstdio.h>
 
 #include "dustgrid-common.h"
+#include "dg-district-page.h"
 #include "dg-password-dialog.h"
+#include "dg-reference-dialog.h"
 #include "dg-user-dialog.h"
 #include "dg-users-page.h"
 #include "dg-test-client.h"
@@ -64,24 +66,16 @@ fixture_teardown (Fixture       *fixture,
   g_free (fixture->dir);
 }
 
+static GtkWidget *find_titled (GtkWidget  *root,
+                               GType       type,
+                               const char *title);
+
 /* The entry row of @dialog whose title is @title. */
 static GtkWidget *
 find_row (GtkWidget  *root,
           const char *title)
 {
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (ADW_IS_ENTRY_ROW (child) &&
-          g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (child)), title) == 0)
-        return child;
-      found = find_row (child, title);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return find_titled (root, ADW_TYPE_ENTRY_ROW, title);
 }
 
 static void
@@ -226,6 +220,15 @@ users_page_shown (DgWindow *window)
     adw_view_stack_get_page (stack, GTK_WIDGET (dg_window_get_users_page (window))));
 }
 
+static gboolean
+district_page_shown (DgWindow *window)
+{
+  AdwViewStack *stack = dg_window_get_view_stack (window);
+
+  return adw_view_stack_page_get_visible (
+    adw_view_stack_get_page (stack, GTK_WIDGET (dg_window_get_district_page (window))));
+}
+
 /* Signed out, neither Change Password nor Sign Out can be chosen; an inspector has no users
  * page. */
 static void
@@ -235,6 +238,7 @@ test_session_actions (Fixture       *fixture,
   GActionGroup *group = G_ACTION_GROUP (fixture->window);
 
   g_assert_false (users_page_shown (fixture->window));
+  g_assert_false (district_page_shown (fixture->window));
 
   g_assert_true (g_action_group_get_action_enabled (group, "change-password"));
   g_assert_true (g_action_group_get_action_enabled (group, "sign-out"));
@@ -387,6 +391,185 @@ test_users_page (Fixture       *fixture,
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
+static gboolean
+district_loaded (gpointer data)
+{
+  return !dg_district_page_get_loading (data);
+}
+
+static gboolean
+reference_dialog_answered (gpointer data)
+{
+  GtkWindow *dialog = dg_district_page_get_dialog (data);
+
+  return dialog == NULL || dg_reference_dialog_get_error (DG_REFERENCE_DIALOG (dialog)) != NULL;
+}
+
+/* The row of @type (a widget of @type) under @root titled @title. */
+static GtkWidget *
+find_titled (GtkWidget  *root,
+             GType       type,
+             const char *title)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type) &&
+          g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (child)), title) == 0)
+        return child;
+      found = find_titled (child, type, title);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The id of the record behind the row titled @title of @type's list. */
+static const char *
+row_record_id (DgDistrictPage *page,
+               DgRecordType    type,
+               const char     *title)
+{
+  GtkWidget *row = find_titled (GTK_WIDGET (dg_district_page_get_list (page, type)),
+                                ADW_TYPE_ACTION_ROW, title);
+  const DgStoreEntry *entry = row ? g_object_get_data (G_OBJECT (row), "dg-entry") : NULL;
+
+  g_assert_nonnull (entry);
+  return entry->id;
+}
+
+/* Saves @dialog and waits until it closed (TRUE) or showed an error (FALSE). */
+static gboolean
+save_reference (DgDistrictPage *page,
+                GtkWidget      *dialog)
+{
+  gtk_widget_activate_action (dialog, "reference.save", NULL);
+  g_assert_true (dg_test_spin_until (reference_dialog_answered, page, 10000));
+  return dg_district_page_get_dialog (page) == NULL;
+}
+
+static GtkWidget *
+open_new_reference (DgDistrictPage *page,
+                    DgRecordType    type)
+{
+  GtkWidget *dialog;
+
+  dg_district_page_show_kind (page, type);
+  gtk_widget_activate_action (GTK_WIDGET (page), "district.add", NULL);
+  dialog = GTK_WIDGET (dg_district_page_get_dialog (page));
+  g_assert_true (DG_IS_REFERENCE_DIALOG (dialog));
+  return dialog;
+}
+
+/* An administrator sets the district up offline first: a unit under a street office, a road
+ * it answers for, a tighter cap from a date to come. Each wrong entry is refused on its field
+ * before it is saved; the saved ones wait in the outbox, reach the server with the next sync,
+ * and the rules list shows the cap in force today beside the change to come. */
+static void
+test_district_page (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  DgDistrictPage *page = dg_window_get_district_page (fixture->window);
+  g_autofree char *titles = NULL;
+  g_autofree char *subtitle = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *unit_id = NULL;
+  g_autofree char *road_id = NULL;
+  g_autoptr(JsonObject) pulled = NULL;
+  JsonObject *data;
+  GtkWidget *dialog;
+
+  g_assert_true (district_page_shown (fixture->window));
+  dg_test_client_sync_ok (fixture->client);
+  adw_view_stack_set_visible_child_name (dg_window_get_view_stack (fixture->window), "district");
+  g_assert_true (dg_test_spin_until (district_loaded, page, 10000));
+
+  /* The sample district's units, as their tree. */
+  titles = dg_district_page_dup_titles (page, DG_RECORD_UNIT);
+  g_assert_cmpstr (titles, ==, "QS 琼山区|QS-BC 北城街道|QS-DC 东城街道|QS-FC 府城街道|"
+                               "QS-NC 南城街道|QS-XB 西部产业集聚区");
+  g_clear_pointer (&titles, g_free);
+
+  /* A unit whose code is taken: refused on the code, nothing saved. */
+  dialog = open_new_reference (page, DG_RECORD_UNIT);
+  set_row (dialog, "Code", "QS-FC");
+  set_row (dialog, "Name", "府城一社区");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (find_titled (dialog, ADW_TYPE_COMBO_ROW,
+                                                          "Parent Unit")), 4);
+  g_assert_false (save_reference (page, dialog));
+  g_assert_true (g_str_has_prefix (dg_reference_dialog_get_error (DG_REFERENCE_DIALOG (dialog)),
+                                   "Code:"));
+  set_row (dialog, "Code", "QS-FC-1");
+  g_assert_true (save_reference (page, dialog));
+  g_assert_true (dg_test_spin_until (district_loaded, page, 10000));
+  titles = dg_district_page_dup_titles (page, DG_RECORD_UNIT);
+  g_assert_cmpstr (titles, ==, "QS 琼山区|QS-BC 北城街道|QS-DC 东城街道|QS-FC 府城街道|"
+                               "QS-FC-1 府城一社区|QS-NC 南城街道|QS-XB 西部产业集聚区");
+  g_clear_pointer (&titles, g_free);
+  subtitle = dg_district_page_dup_subtitle (page, DG_RECORD_UNIT, "QS-FC-1 府城一社区");
+  g_assert_cmpstr (subtitle, ==, "under 府城街道 · Pending");
+  g_clear_pointer (&subtitle, g_free);
+  unit_id = g_strdup (row_record_id (page, DG_RECORD_UNIT, "QS-FC-1 府城一社区"));
+
+  /* A road it answers for: letters in the length are named. */
+  dialog = open_new_reference (page, DG_RECORD_ROAD);
+  set_row (dialog, "Name", "府城测试路");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (find_titled (dialog, ADW_TYPE_COMBO_ROW,
+                                                          "Responsible Unit")), 5);
+  set_row (dialog, "Length (km)", "abc");
+  g_assert_false (save_reference (page, dialog));
+  g_assert_true (g_str_has_prefix (dg_reference_dialog_get_error (DG_REFERENCE_DIALOG (dialog)),
+                                   "Length:"));
+  set_row (dialog, "Length (km)", "1,5");
+  g_assert_true (save_reference (page, dialog));
+  g_assert_true (dg_test_spin_until (district_loaded, page, 10000));
+  subtitle = dg_district_page_dup_subtitle (page, DG_RECORD_ROAD, "府城测试路");
+  g_assert_cmpstr (subtitle, ==, "Main road · 府城一社区 · 1.50 km · Pending");
+  g_clear_pointer (&subtitle, g_free);
+  road_id = g_strdup (row_record_id (page, DG_RECORD_ROAD, "府城测试路"));
+
+  /* A tighter cap from a day to come; a date that does not exist first. */
+  dialog = open_new_reference (page, DG_RECORD_RULE);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (find_titled (dialog, ADW_TYPE_COMBO_ROW, "Rule")),
+                              3);
+  set_row (dialog, "Value", "6");
+  set_row (dialog, "Effective From (YYYY-MM-DD)", "2099-02-30");
+  g_assert_false (save_reference (page, dialog));
+  g_assert_true (g_str_has_prefix (dg_reference_dialog_get_error (DG_REFERENCE_DIALOG (dialog)),
+                                   "Effective from:"));
+  set_row (dialog, "Effective From (YYYY-MM-DD)", "2099-01-01");
+  g_assert_true (save_reference (page, dialog));
+  g_assert_true (dg_test_spin_until (district_loaded, page, 10000));
+  subtitle = dg_district_page_dup_subtitle (page, DG_RECORD_RULE, "Dust-fall cap");
+  g_assert_cmpstr (subtitle, ==, "today 8.0 t/(km²·30 d) · from 2099-01-01: 6.0 t/(km²·30 d)");
+  g_clear_pointer (&subtitle, g_free);
+
+  /* The search finds a road by its unit. */
+  dg_district_page_show_kind (page, DG_RECORD_ROAD);
+  gtk_editable_set_text (GTK_EDITABLE (find_widget (GTK_WIDGET (page), GTK_TYPE_SEARCH_ENTRY)),
+                         "一社区");
+  gtk_list_box_invalidate_filter (dg_district_page_get_list (page, DG_RECORD_ROAD));
+  titles = dg_district_page_dup_titles (page, DG_RECORD_ROAD);
+  g_assert_cmpstr (titles, ==, "府城测试路");
+  g_clear_pointer (&titles, g_free);
+  gtk_editable_set_text (GTK_EDITABLE (find_widget (GTK_WIDGET (page), GTK_TYPE_SEARCH_ENTRY)),
+                         "");
+
+  /* Synced: the server holds them, the road bound to the new unit. */
+  dg_test_client_sync_ok (fixture->client);
+  token = dg_test_process_login (fixture->session, fixture->process->url, "office");
+  pulled = dg_test_pull_record (fixture->session, fixture->process->url, token, road_id);
+  g_assert_nonnull (pulled);
+  data = json_object_get_object_member (pulled, "data");
+  g_assert_cmpstr (json_object_get_string_member (data, "unit_id"), ==, unit_id);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (data, "length_km"), 1.5, 1e-9);
+  g_assert_true (dg_test_spin_until (district_loaded, page, 10000));
+  subtitle = dg_district_page_dup_subtitle (page, DG_RECORD_ROAD, "府城测试路");
+  g_assert_cmpstr (subtitle, ==, "Main road · 府城一社区 · 1.50 km");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -397,6 +580,8 @@ main (int   argc,
               test_change_password, fixture_teardown);
   g_test_add ("/client/admin/session-actions", Fixture, "inspector", fixture_setup,
               test_session_actions, fixture_teardown);
+  g_test_add ("/client/admin/district-page", Fixture, "admin", fixture_setup,
+              test_district_page, fixture_teardown);
   g_test_add ("/client/admin/users-page", Fixture, "admin", fixture_setup,
               test_users_page, fixture_teardown);
 
