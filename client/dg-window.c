@@ -314,6 +314,7 @@ attach_store (DgWindow *self)
   dg_dustfall_editor_set_store (self->dustfall_editor, self->store);
   dg_office_page_set_store (self->office_page, self->store);
   dg_district_page_set_store (self->district_page, self->store);
+  dg_users_page_set_store (self->users_page, self->store);
   set_store_actions_enabled (self, TRUE);
 
   g_clear_handle_id (&self->pulse_id, g_source_remove);

@@ -184,6 +184,14 @@ dg_local_store_list_grid_cells (DgLocalStore *self)
   return list_reference (self, DG_RECORD_GRID_CELL, (GDestroyNotify) dg_grid_cell_free);
 }
 
+GPtrArray *
+dg_local_store_list_units (DgLocalStore *self)
+{
+  g_return_val_if_fail (DG_IS_LOCAL_STORE (self), NULL);
+  GUARD_SQL (NULL, g_ptr_array_new ());
+  return list_reference (self, DG_RECORD_UNIT, (GDestroyNotify) dg_unit_free);
+}
+
 DgRuleSet *
 dg_local_store_get_rules (DgLocalStore *self)
 {

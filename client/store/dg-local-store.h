@@ -128,9 +128,10 @@ gboolean      dg_local_store_import_reference (DgLocalStore *self,
 gboolean      dg_local_store_ensure_reference (DgLocalStore *self,
                                                GError      **error);
 
-/* DgRoad * sorted by name, DgGridCell * sorted by code. */
+/* DgRoad * sorted by name, DgGridCell * and DgUnit * sorted by code. */
 GPtrArray    *dg_local_store_list_roads      (DgLocalStore *self);
 GPtrArray    *dg_local_store_list_grid_cells (DgLocalStore *self);
+GPtrArray    *dg_local_store_list_units      (DgLocalStore *self);
 DgRuleSet    *dg_local_store_get_rules       (DgLocalStore *self);
 
 /* Records of @type (not deleted), newest sort key first: DgStoreEntry *. */

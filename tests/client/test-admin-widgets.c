@@ -378,6 +378,27 @@ test_users_page (Fixture       *fixture,
   g_assert_cmpstr (error, ==, "User name: a user of this name exists already.");
   gtk_window_destroy (GTK_WINDOW (dialog));
 
+  /* A unit user, bound to the unit picked by its name; the list names the unit. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "users.add", NULL);
+  dialog = GTK_WIDGET (dg_users_page_get_dialog (page));
+  set_row (dialog, "User Name", "fucheng");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (find_titled (dialog, ADW_TYPE_COMBO_ROW, "Role")),
+                              DG_ROLE_UNIT);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (find_titled (dialog, ADW_TYPE_COMBO_ROW,
+                                                          "Responsible Unit")), 4);
+  set_row (dialog, "Password", "fucheng-password");
+  gtk_widget_activate_action (dialog, "user.save", NULL);
+  g_assert_true (dg_test_spin_until (user_dialog_answered, page, 10000));
+  g_assert_null (dg_users_page_get_dialog (page));
+  g_assert_true (dg_test_spin_until (page_loaded, page, 10000));
+  {
+    GtkListBoxRow *row = row_titled (page, "fucheng");
+
+    g_assert_nonnull (row);
+    g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)),
+                                     "Unit · 府城街道 · "));
+  }
+
   /* Disabling the only administrator: refused by the server. */
   g_signal_emit_by_name (dg_users_page_get_list (page), "row-activated",
                          row_titled (page, "admin"));

@@ -24,7 +24,7 @@ struct _DgUserDialog
   AdwEntryRow  *username_row;
   AdwEntryRow  *display_name_row;
   AdwComboRow  *role_row;
-  AdwEntryRow  *unit_row;
+  AdwComboRow  *unit_row;
   AdwActionRow *disabled_row;
   GtkSwitch    *disabled_switch;
   AdwPreferencesGroup *password_group;
@@ -34,6 +34,7 @@ struct _DgUserDialog
 
   DgApiClient  *api;
   DgUser       *user;          /* NULL: a new one */
+  GPtrArray    *units;         /* DgUnit *, in the unit picker's order after "None" */
   GCancellable *cancellable;
 };
 
@@ -161,6 +162,17 @@ dup_text (AdwEntryRow *row)
   return text[0] != '\0' ? g_steal_pointer (&text) : NULL;
 }
 
+/* The unit picked (position 0 is "None"). */
+static const char *
+chosen_unit (DgUserDialog *self)
+{
+  guint selected = adw_combo_row_get_selected (self->unit_row);
+
+  if (selected == 0 || selected == GTK_INVALID_LIST_POSITION || selected > self->units->len)
+    return NULL;
+  return ((DgUnit *) g_ptr_array_index (self->units, selected - 1))->id;
+}
+
 static void
 save_action (GtkWidget  *widget,
              const char *action_name,
@@ -174,7 +186,7 @@ save_action (GtkWidget  *widget,
   typed->username = self->user ? g_strdup (self->user->username) : dup_text (self->username_row);
   typed->display_name = dup_text (self->display_name_row);
   typed->role = (DgRole) adw_combo_row_get_selected (self->role_row);
-  typed->unit_id = dup_text (self->unit_row);
+  typed->unit_id = g_strdup (chosen_unit (self));
   typed->disabled = gtk_switch_get_active (self->disabled_switch);
 
   if (!dg_user_validate (typed, &error) ||
@@ -273,6 +285,7 @@ dg_user_dialog_finalize (GObject *object)
   DgUserDialog *self = (DgUserDialog *)object;
 
   g_clear_pointer (&self->user, dg_user_free);
+  g_clear_pointer (&self->units, g_ptr_array_unref);
 
   G_OBJECT_CLASS (dg_user_dialog_parent_class)->finalize (object);
 }
@@ -326,10 +339,54 @@ dg_user_dialog_init (DgUserDialog *self)
   adw_combo_row_set_model (self->role_row, G_LIST_MODEL (roles));
 }
 
+/* "None", then each unit as "code name"; a unit id that is not among them (a unit removed
+ * since, or not pulled yet) is kept as its id, so that saving does not drop it. */
+static void
+fill_unit_picker (DgUserDialog *self,
+                  GPtrArray    *units,
+                  const char   *unit_id)
+{
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  guint selected = 0;
+
+  self->units = g_ptr_array_new_with_free_func ((GDestroyNotify) dg_unit_free);
+  for (guint i = 0; units != NULL && i < units->len; i++)
+    g_ptr_array_add (self->units, dg_unit_copy (g_ptr_array_index (units, i)));
+  if (unit_id != NULL)
+    {
+      for (guint i = 0; i < self->units->len && selected == 0; i++)
+        if (g_strcmp0 (((DgUnit *) g_ptr_array_index (self->units, i))->id, unit_id) == 0)
+          selected = i + 1;
+      if (selected == 0)
+        {
+          DgUnit *unknown = dg_unit_new ();
+
+          unknown->id = g_strdup (unit_id);
+          unknown->code = g_strdup (unit_id);
+          unknown->name = g_strdup ("");
+          g_ptr_array_add (self->units, unknown);
+          selected = self->units->len;
+        }
+    }
+
+  /* Translators: no unit chosen. */
+  gtk_string_list_append (names, C_("unit", "None"));
+  for (guint i = 0; i < self->units->len; i++)
+    {
+      const DgUnit *unit = g_ptr_array_index (self->units, i);
+      g_autofree char *label = g_strdup_printf ("%s %s", unit->code, unit->name);
+
+      gtk_string_list_append (names, g_strstrip (label));
+    }
+  adw_combo_row_set_model (self->unit_row, G_LIST_MODEL (names));
+  adw_combo_row_set_selected (self->unit_row, selected);
+}
+
 DgUserDialog *
 dg_user_dialog_new (GtkWindow    *parent,
                     DgApiClient  *api,
-                    const DgUser *user)
+                    const DgUser *user,
+                    GPtrArray    *units)
 {
   DgUserDialog *self;
 
@@ -337,6 +394,7 @@ dg_user_dialog_new (GtkWindow    *parent,
 
   self = g_object_new (DG_TYPE_USER_DIALOG, "transient-for", parent, NULL);
   self->api = g_object_ref (api);
+  fill_unit_picker (self, units, user ? user->unit_id : NULL);
   if (user == NULL)
     {
       adw_window_title_set_title (self->window_title, _("Add User"));
@@ -356,7 +414,6 @@ dg_user_dialog_new (GtkWindow    *parent,
   gtk_editable_set_text (GTK_EDITABLE (self->display_name_row),
                          user->display_name ? user->display_name : "");
   adw_combo_row_set_selected (self->role_row, user->role);
-  gtk_editable_set_text (GTK_EDITABLE (self->unit_row), user->unit_id ? user->unit_id : "");
   gtk_switch_set_active (self->disabled_switch, user->disabled);
   return self;
 }

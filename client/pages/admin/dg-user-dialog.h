@@ -11,10 +11,12 @@ G_BEGIN_DECLS
 #define DG_TYPE_USER_DIALOG (dg_user_dialog_get_type ())
 G_DECLARE_FINAL_TYPE (DgUserDialog, dg_user_dialog, DG, USER_DIALOG, AdwWindow)
 
-/* @user NULL: a new user. "saved" is emitted with the user as the server holds it. */
+/* @user NULL: a new user. @units (DgUnit *) are the units a unit user may answer for. "saved"
+ * is emitted with the user as the server holds it. */
 DgUserDialog *dg_user_dialog_new       (GtkWindow    *parent,
                                         DgApiClient  *api,
-                                        const DgUser *user);
+                                        const DgUser *user,
+                                        GPtrArray    *units);
 /* The message shown under the fields, or NULL: for tests. */
 const char   *dg_user_dialog_get_error (DgUserDialog *self);
 

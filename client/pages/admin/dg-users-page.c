@@ -27,10 +27,13 @@ struct _DgUsersPage
   GtkLabel       *status_label;
 
   DgApiClient    *api;
+  DgLocalStore   *store;
   GPtrArray      *users;        /* DgUser, as last read */
+  GPtrArray      *units;        /* DgUnit, from the local store */
   GtkWindow      *dialog;       /* weak */
   GCancellable   *cancellable;
   gboolean        loading;
+  guint           pending;      /* reads under way: the users, the units */
 };
 
 G_DEFINE_FINAL_TYPE (DgUsersPage, dg_users_page, GTK_TYPE_BOX)
@@ -61,15 +64,32 @@ show_status (DgUsersPage *self,
   gtk_widget_set_visible (GTK_WIDGET (self->status_label), text != NULL);
 }
 
-/* "Administrator · unit … · disabled · last signed in 2026-12-06 09:12". */
+static const char *
+unit_name (DgUsersPage *self,
+           const char  *unit_id)
+{
+  for (guint i = 0; self->units != NULL && i < self->units->len; i++)
+    {
+      const DgUnit *unit = g_ptr_array_index (self->units, i);
+
+      if (g_strcmp0 (unit->id, unit_id) == 0)
+        return unit->name;
+    }
+  return NULL;
+}
+
+/* "Unit · 府城街道 · disabled · last signed in 2026-12-06 09:12". */
 static char *
-describe_user (const DgUser *user)
+describe_user (DgUsersPage  *self,
+               const DgUser *user)
 {
   g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
 
   g_ptr_array_add (parts, g_strdup (dg_user_dialog_role_name (user->role)));
-  if (user->unit_id != NULL)
-    /* Translators: the unit a unit user answers for, by its id. */
+  if (user->unit_id != NULL && unit_name (self, user->unit_id) != NULL)
+    g_ptr_array_add (parts, g_strdup (unit_name (self, user->unit_id)));
+  else if (user->unit_id != NULL)
+    /* Translators: the unit a unit user answers for, by its id (not known on this device). */
     g_ptr_array_add (parts, g_strdup_printf (_("unit %.8s"), user->unit_id));
   if (user->disabled)
     g_ptr_array_add (parts, g_strdup (_("disabled")));
@@ -126,7 +146,7 @@ fill_list (DgUsersPage *self)
     {
       const DgUser *user = g_ptr_array_index (self->users, i);
       GtkWidget *row = adw_action_row_new ();
-      g_autofree char *subtitle = describe_user (user);
+      g_autofree char *subtitle = describe_user (self, user);
       g_autofree char *title = user->display_name
         /* Translators: a user's display name and user name in the list of users. */
         ? g_strdup_printf (_("%s (%s)"), user->display_name, user->username)
@@ -171,7 +191,8 @@ listed_cb (GObject      *object,
       self->users = g_steal_pointer (&users);
       fill_list (self);
     }
-  set_loading (self, FALSE);
+  if (--self->pending == 0)
+    set_loading (self, FALSE);
 }
 
 static void
@@ -190,7 +211,7 @@ open_dialog (DgUsersPage  *self,
   if (self->api == NULL || self->dialog != NULL)
     return;
   self->dialog = GTK_WINDOW (dg_user_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                                 self->api, user));
+                                                 self->api, user, self->units));
   g_object_add_weak_pointer (G_OBJECT (self->dialog), (gpointer *) &self->dialog);
   g_signal_connect_object (self->dialog, "saved", G_CALLBACK (user_saved_cb), self,
                            G_CONNECT_SWAPPED);
@@ -234,6 +255,7 @@ dg_users_page_dispose (GObject *object)
     }
   gtk_widget_dispose_template (GTK_WIDGET (self), DG_TYPE_USERS_PAGE);
   g_clear_object (&self->api);
+  g_clear_object (&self->store);
   g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (dg_users_page_parent_class)->dispose (object);
@@ -245,6 +267,7 @@ dg_users_page_finalize (GObject *object)
   DgUsersPage *self = (DgUsersPage *)object;
 
   g_clear_pointer (&self->users, g_ptr_array_unref);
+  g_clear_pointer (&self->units, g_ptr_array_unref);
 
   G_OBJECT_CLASS (dg_users_page_parent_class)->finalize (object);
 }
@@ -317,6 +340,48 @@ dg_users_page_set_api (DgUsersPage *self,
 }
 
 void
+dg_users_page_set_store (DgUsersPage  *self,
+                         DgLocalStore *store)
+{
+  g_return_if_fail (DG_IS_USERS_PAGE (self));
+  g_set_object (&self->store, store);
+}
+
+/* On a worker thread. */
+static gpointer
+list_units_func (DgLocalStore  *store,
+                 gpointer       data,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  return dg_local_store_list_units (store);
+}
+
+static void
+units_listed_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *units = dg_local_store_run_finish (DG_LOCAL_STORE (object), result, &error);
+  DgUsersPage *self;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;   /* the page may be gone */
+  self = DG_USERS_PAGE (user_data);
+  if (units != NULL)
+    {
+      g_clear_pointer (&self->units, g_ptr_array_unref);
+      self->units = units;
+      fill_list (self);
+    }
+  else
+    g_warning ("Reading the units: %s", error->message);
+  if (--self->pending == 0)
+    set_loading (self, FALSE);
+}
+
+void
 dg_users_page_reload (DgUsersPage *self)
 {
   g_return_if_fail (DG_IS_USERS_PAGE (self));
@@ -328,7 +393,17 @@ dg_users_page_reload (DgUsersPage *self)
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   set_loading (self, TRUE);
+  self->pending = 1;
   dg_api_client_list_users_async (self->api, self->cancellable, listed_cb, self);
+  /* The unit names the list and the dialog show are the local store's (pulled with the
+   * reference data). */
+  if (self->store != NULL && dg_local_store_get_open (self->store))
+    {
+      self->pending++;
+      dg_local_store_run_async (self->store, list_units_func, NULL, NULL,
+                                (GDestroyNotify) g_ptr_array_unref, self->cancellable,
+                                units_listed_cb, self);
+    }
 }
 
 gboolean

@@ -5,6 +5,7 @@
 #include <adwaita.h>
 
 #include "dg-api-client.h"
+#include "dg-local-store.h"
 
 G_BEGIN_DECLS
 
@@ -14,6 +15,9 @@ G_DECLARE_FINAL_TYPE (DgUsersPage, dg_users_page, DG, USERS_PAGE, GtkBox)
 GtkWidget  *dg_users_page_new         (void);
 void        dg_users_page_set_api     (DgUsersPage *self,
                                        DgApiClient *api);
+/* The store the unit names come from. */
+void        dg_users_page_set_store   (DgUsersPage  *self,
+                                       DgLocalStore *store);
 /* Reads the list again from the server. */
 void        dg_users_page_reload      (DgUsersPage *self);
 /* TRUE while a reload is under way ("loading" is notified). */
