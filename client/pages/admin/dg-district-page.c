@@ -66,6 +66,7 @@ G_DEFINE_FINAL_TYPE (DgDistrictPage, dg_district_page, GTK_TYPE_BOX)
 enum {
   PROP_0,
   PROP_LOADING,
+  PROP_KIND,
   N_PROPS
 };
 
@@ -681,6 +682,31 @@ dg_district_page_get_property (GObject    *object,
     case PROP_LOADING:
       g_value_set_boolean (value, dg_district_page_get_loading (self));
       break;
+    case PROP_KIND:
+      g_value_set_string (value, gtk_stack_get_visible_child_name (self->stack));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+dg_district_page_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  DgDistrictPage *self = DG_DISTRICT_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_KIND:
+      if (g_strcmp0 (g_value_get_string (value), gtk_stack_get_visible_child_name (self->stack)))
+        {
+          gtk_stack_set_visible_child_name (self->stack, g_value_get_string (value));
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -695,11 +721,17 @@ dg_district_page_class_init (DgDistrictPageClass *klass)
   object_class->dispose = dg_district_page_dispose;
   object_class->finalize = dg_district_page_finalize;
   object_class->get_property = dg_district_page_get_property;
+  object_class->set_property = dg_district_page_set_property;
   widget_class->map = dg_district_page_map;
 
   properties[PROP_LOADING] =
     g_param_spec_boolean ("loading", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* The list shown, by its page's name: what the row of toggles above the lists sets (a stack
+   * switcher asks for the width of four equal buttons of its widest title, too much at 360 px). */
+  properties[PROP_KIND] =
+    g_param_spec_string ("kind", NULL, NULL, "units",
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -713,6 +745,7 @@ dg_district_page_class_init (DgDistrictPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "district.add", NULL, add_action);
+  gtk_widget_class_install_property_action (widget_class, "district.kind", "kind");
 }
 
 static void
@@ -757,7 +790,7 @@ dg_district_page_show_kind (DgDistrictPage *self,
                             DgRecordType    type)
 {
   g_return_if_fail (DG_IS_DISTRICT_PAGE (self));
-  gtk_stack_set_visible_child_name (self->stack, kinds[kind_index (type)].page);
+  g_object_set (self, "kind", kinds[kind_index (type)].page, NULL);
 }
 
 gboolean
