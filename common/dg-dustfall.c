@@ -419,3 +419,71 @@ dg_cell_months_from_samples (GPtrArray *samples)
   g_array_sort (out, compare_cell_months);
   return out;
 }
+
+GArray *
+dg_cell_months_add_history (GArray    *values,
+                            GPtrArray *history)
+{
+  g_autoptr(GHashTable) index = NULL;   /* "cell_id month" -> position + 1 in out */
+  GArray *out;
+
+  g_return_val_if_fail (values != NULL, NULL);
+
+  if (history == NULL || history->len == 0)
+    return g_array_ref (values);
+
+  out = g_array_sized_new (FALSE, TRUE, sizeof (DgCellMonth), values->len + history->len);
+  g_array_set_clear_func (out, (GDestroyNotify) dg_cell_month_clear);
+  index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  /* The store's cell-months borrow interned strings: these copies are the new array's own. */
+  for (guint i = 0; i < values->len; i++)
+    {
+      DgCellMonth cm = g_array_index (values, DgCellMonth, i);
+
+      if (cm.cell_id == NULL || cm.month == NULL)
+        continue;
+      cm.cell_id = g_strdup (cm.cell_id);
+      cm.month = g_strdup (cm.month);
+      g_array_append_val (out, cm);
+      g_hash_table_insert (index, g_strconcat (cm.cell_id, " ", cm.month, NULL),
+                           GUINT_TO_POINTER (out->len));
+    }
+
+  for (guint i = 0; i < history->len; i++)
+    {
+      const DgDustfallHistory *h = g_ptr_array_index (history, i);
+      g_autofree char *key = NULL;
+      DgCellMonth *cm;
+      guint at;
+
+      if (h == NULL || h->cell_id == NULL || h->month == NULL || !isfinite (h->value))
+        continue;
+
+      key = g_strconcat (h->cell_id, " ", h->month, NULL);
+      at = GPOINTER_TO_UINT (g_hash_table_lookup (index, key));
+      if (at == 0)
+        {
+          DgCellMonth fresh = { 0, };
+
+          fresh.cell_id = g_strdup (h->cell_id);
+          fresh.month = g_strdup (h->month);
+          g_array_append_val (out, fresh);
+          at = out->len;
+          g_hash_table_insert (index, g_steal_pointer (&key), GUINT_TO_POINTER (at));
+        }
+
+      cm = &g_array_index (out, DgCellMonth, at - 1);
+      if (cm->has_value)
+        continue;
+
+      cm->has_value = TRUE;
+      cm->value = dg_round1 (h->value);
+      cm->sites = 0;
+      cm->site_max = NAN;
+      cm->site_min = NAN;
+      cm->history = TRUE;
+    }
+
+  return out;
+}

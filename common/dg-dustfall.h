@@ -62,6 +62,7 @@ typedef struct
   guint     sites;         /* sites with a value */
   double    site_max;
   double    site_min;
+  gboolean  history;       /* the value is a DgDustfallHistory's, not the samples' (6.4) */
 } DgCellMonth;
 
 void        dg_cell_month_clear     (DgCellMonth *cm);
@@ -99,5 +100,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (DgCellValue, dg_cell_value_free)
  * are skipped) into one DgCellMonth per (cell, month) present. Returns a GArray of DgCellMonth
  * (with a clear func) sorted by cell_id then month. */
 GArray     *dg_cell_months_from_samples (GPtrArray *samples);
+
+/* Design 6.4: @values (DgCellMonth) with @history (DgDustfallHistory *) standing in where a
+ * cell-month has no value. Samples win: a cell-month with a valid jar keeps its value; one that
+ * is 缺测, or absent, takes the history value (to 0.1, no sites), marked `history`. Returns a new
+ * array whose strings are its own (cleared with it), or a reference to @values when @history
+ * is NULL or empty. */
+GArray     *dg_cell_months_add_history  (GArray    *values,
+                                         GPtrArray *history);
 
 G_END_DECLS

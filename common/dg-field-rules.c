@@ -39,6 +39,17 @@ dg_record_check_not_future (DgRecordType    type,
       day = date_part (((const DgDustfallSample *) data)->end);
       field = "end";
     }
+  else if (type == DG_RECORD_DUSTFALL_HISTORY)
+    {
+      /* A value from before DustGrid: a month still to come has none yet. */
+      const char *month = ((const DgDustfallHistory *) data)->month;
+
+      if (month == NULL || strlen (month) != 7 || strncmp (month, today, 7) <= 0)
+        return TRUE;
+      dg_set_error (error, DG_ERROR_INVALID_FIELD, "month",
+                    "month %s lies in the future: today is %s", month, today);
+      return FALSE;
+    }
   else
     return TRUE;
 

@@ -17,8 +17,8 @@ G_BEGIN_DECLS
 #define DG_FUTURE_DAYS_ALLOWED 1
 
 /* A check's date, or a sample's end, may not lie more than DG_FUTURE_DAYS_ALLOWED days after
- * @today (YYYY-MM-DD): invalid_field on "date" / "end". Other types, and dates not valid (which
- * dg-validate.c refuses), pass. */
+ * @today (YYYY-MM-DD): invalid_field on "date" / "end"; a history value's month not after
+ * @today's ("month"). Other types, and dates not valid (which dg-validate.c refuses), pass. */
 gboolean dg_record_check_not_future  (DgRecordType             type,
                                       gconstpointer            data,
                                       const char              *today,

@@ -18,6 +18,7 @@ static const DgEnumName record_type_names[] = {
   { DG_RECORD_GRID_CELL, "grid_cell" },
   { DG_RECORD_RULE, "rule" },
   { DG_RECORD_UNIT, "unit" },
+  { DG_RECORD_DUSTFALL_HISTORY, "dustfall_history" },
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (record_type_names) == DG_N_RECORD_TYPES);
 
@@ -63,7 +64,7 @@ gboolean
 dg_record_type_is_reference (DgRecordType type)
 {
   return type == DG_RECORD_ROAD || type == DG_RECORD_GRID_CELL || type == DG_RECORD_RULE ||
-         type == DG_RECORD_UNIT;
+         type == DG_RECORD_UNIT || type == DG_RECORD_DUSTFALL_HISTORY;
 }
 
 const char *
@@ -441,6 +442,43 @@ dg_dustfall_sample_free (DgDustfallSample *sample)
   g_free (sample);
 }
 
+DgDustfallHistory *
+dg_dustfall_history_new (void)
+{
+  DgDustfallHistory *history = g_new0 (DgDustfallHistory, 1);
+
+  history->value = NAN;
+  return history;
+}
+
+DgDustfallHistory *
+dg_dustfall_history_copy (const DgDustfallHistory *history)
+{
+  DgDustfallHistory *copy;
+
+  g_return_val_if_fail (history != NULL, NULL);
+
+  copy = g_memdup2 (history, sizeof *history);
+  copy->id = g_strdup (history->id);
+  copy->cell_id = g_strdup (history->cell_id);
+  copy->month = g_strdup (history->month);
+  copy->source = g_strdup (history->source);
+  return copy;
+}
+
+void
+dg_dustfall_history_free (DgDustfallHistory *history)
+{
+  if (history == NULL)
+    return;
+
+  g_free (history->id);
+  g_free (history->cell_id);
+  g_free (history->month);
+  g_free (history->source);
+  g_free (history);
+}
+
 void
 dg_record_data_free (DgRecordType type,
                      gpointer     data)
@@ -467,6 +505,9 @@ dg_record_data_free (DgRecordType type,
       break;
     case DG_RECORD_UNIT:
       dg_unit_free (data);
+      break;
+    case DG_RECORD_DUSTFALL_HISTORY:
+      dg_dustfall_history_free (data);
       break;
     case DG_N_RECORD_TYPES:
     default:

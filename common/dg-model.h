@@ -31,15 +31,17 @@ typedef enum
   DG_RECORD_ROAD,
   DG_RECORD_GRID_CELL,
   DG_RECORD_RULE,
-  DG_RECORD_UNIT,         /* design 6.3; last, so that the older types keep their values */
+  DG_RECORD_UNIT,         /* design 6.3; new types go last, so that the older keep their values */
+  DG_RECORD_DUSTFALL_HISTORY, /* design 6.4 */
   DG_N_RECORD_TYPES
 } DgRecordType;
 
-/* "road_check", "dustfall_sample", "road", "grid_cell", "rule", "unit" */
+/* "road_check", "dustfall_sample", "road", "grid_cell", "rule", "unit", "dustfall_history" */
 const char *dg_record_type_to_string   (DgRecordType  type);
 gboolean    dg_record_type_from_string (const char   *str,
                                         DgRecordType *type);
-/* Reference types (road, grid_cell, rule, unit) are written by administrators only. */
+/* Reference types (road, grid_cell, rule, unit, dustfall_history) are written by administrators
+ * only. */
 gboolean    dg_record_type_is_reference (DgRecordType type);
 
 typedef enum
@@ -184,6 +186,19 @@ typedef struct
   char       *blank_id;
 } DgDustfallSample;
 
+/* A cell's value for a month from before DustGrid (design 6.4), from the office's old
+ * spreadsheets: it stands in for a month without a valid sample in 环比, 同比 and the
+ * year-to-date mean, and in that month's ranking. One per cell and month: its id is
+ * dg_dustfall_history_id() of the two. */
+typedef struct
+{
+  char   *id;
+  char   *cell_id;
+  char   *month;          /* YYYY-MM */
+  double  value;          /* t/(km²·30 d) */
+  char   *source;         /* where it came from: "import" for import-history */
+} DgDustfallHistory;
+
 DgRoad           *dg_road_new               (void);
 DgRoad           *dg_road_copy              (const DgRoad *road);
 void              dg_road_free              (DgRoad *road);
@@ -217,6 +232,10 @@ DgDustfallSample *dg_dustfall_sample_new    (void);
 DgDustfallSample *dg_dustfall_sample_copy   (const DgDustfallSample *sample);
 void              dg_dustfall_sample_free   (DgDustfallSample *sample);
 
+DgDustfallHistory *dg_dustfall_history_new  (void);
+DgDustfallHistory *dg_dustfall_history_copy (const DgDustfallHistory *history);
+void               dg_dustfall_history_free (DgDustfallHistory *history);
+
 /* Frees a record of @type (DgRoadCheck *, DgDustfallSample *, ...). */
 void              dg_record_data_free       (DgRecordType type,
                                              gpointer     data);
@@ -227,5 +246,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (DgRule, dg_rule_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DgUnit, dg_unit_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DgRoadCheck, dg_road_check_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DgDustfallSample, dg_dustfall_sample_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DgDustfallHistory, dg_dustfall_history_free)
 
 G_END_DECLS

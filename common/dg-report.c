@@ -225,6 +225,7 @@ dg_dustfall_report_build (const char      *month,
           rank->sites = cur->sites;
           rank->site_max = cur->site_max;
           rank->site_min = cur->site_min;
+          rank->history = cur->history;
         }
 
       if (prev != NULL && prev->has_value)

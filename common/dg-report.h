@@ -46,6 +46,7 @@ typedef struct
   gboolean  has_ytd;
   double    ytd_mean;      /* mean of this year's monthly values up to this month, to 0.1 */
   gboolean  ytd_exceeds;   /* ytd_mean > cap */
+  gboolean  history;       /* value is a history record's: the month had no valid sample (6.4) */
 } DgCellRank;
 
 typedef struct
@@ -65,7 +66,7 @@ typedef struct
 GStrv             dg_dustfall_report_months (const char *month);
 
 /* @cells: DgGridCell *; @values: DgCellMonth covering at least dg_dustfall_report_months() (others are
- * ignored). */
+ * ignored), history values already in (dg_cell_months_add_history()). */
 DgDustfallReport *dg_dustfall_report_build (const char      *month,
                                             GPtrArray       *cells,
                                             const GArray    *values,

@@ -74,6 +74,22 @@ dg_uuid_derive (const char *kind,
                           digest[12], digest[13], digest[14], digest[15]);
 }
 
+char *
+dg_dustfall_history_id (const char *cell_id,
+                        const char *month)
+{
+  g_autofree char *cell = NULL;
+  g_autofree char *key = NULL;
+
+  g_return_val_if_fail (cell_id != NULL, NULL);
+  g_return_val_if_fail (month != NULL, NULL);
+
+  /* A UUID may come in either case: the record is the same. */
+  cell = g_ascii_strdown (cell_id, -1);
+  key = g_strconcat (cell, " ", month, NULL);
+  return dg_uuid_derive ("dustfall_history", key);
+}
+
 /* ---- Helpers: each sets DG_ERROR_INVALID_FIELD on @field: the message starts with it ---- */
 
 /* A missing value: fine unless @required. */
@@ -815,4 +831,40 @@ dg_dustfall_sample_validate (const DgDustfallSample  *sample,
     }
 
   return check_period_in_month (sample, error);
+}
+
+gboolean
+dg_dustfall_history_validate (const DgDustfallHistory  *history,
+                              GError                  **error)
+{
+  g_return_val_if_fail (history != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!check_uuid (history->id, "id", FALSE, error) ||
+      !check_uuid (history->cell_id, "cell_id", TRUE, error))
+    return FALSE;
+
+  if (history->month == NULL)
+    return absent ("month", TRUE, error);
+  if (!dg_month_is_valid (history->month))
+    return must_be ("month", "a month YYYY-MM", error);
+
+  if (!check_number (history->value, "value", 0.0, FALSE, DG_DUSTFALL_VALUE_MAX, error) ||
+      !check_text (history->source, "source", DG_MAX_STRING_BYTES, TRUE, error))
+    return FALSE;
+
+  /* One record per cell and month: another id would be a second value of the same month. */
+  if (history->id != NULL)
+    {
+      g_autofree char *expected = dg_dustfall_history_id (history->cell_id, history->month);
+
+      if (g_ascii_strcasecmp (expected, history->id) != 0)
+        {
+          dg_set_error (error, DG_ERROR_INVALID_FIELD, "id",
+                        "id must be the one derived from cell_id and month (%s)", expected);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
 }

@@ -19,6 +19,11 @@ char    *dg_uuid_new             (void);
 char    *dg_uuid_derive          (const char *kind,
                                   const char *key);
 
+/* The id of the history record of @cell_id in @month (design 6.4): dg_uuid_derive() of the two,
+ * so a value imported again, from any file, is the same record. */
+char    *dg_dustfall_history_id  (const char *cell_id,
+                                  const char *month);
+
 /* Ranges used by validation, exposed so that the client's editors can show them. */
 #define DG_AREA_M2_MIN        0.01
 #define DG_AREA_M2_MAX        100.0
@@ -28,6 +33,7 @@ char    *dg_uuid_derive          (const char *kind,
 #define DG_AREA_KM2_MAX       100000.0
 #define DG_MAP_MAX            1000        /* row and col are 0..DG_MAP_MAX-1 */
 #define DG_RULE_VALUE_MAX     100000.0
+#define DG_DUSTFALL_VALUE_MAX 10000.0     /* t/(km²·30 d): a history value above is a typo */
 
 gboolean dg_road_validate              (const DgRoad           *road,
                                         GError                **error);
@@ -49,5 +55,10 @@ gboolean dg_road_check_validate        (const DgRoadCheck      *check,
 /* Includes the rejects of dg_dustfall_compute(). */
 gboolean dg_dustfall_sample_validate   (const DgDustfallSample *sample,
                                         GError                **error);
+
+/* cell_id, month YYYY-MM, value 0..DG_DUSTFALL_VALUE_MAX, source not blank, and an id (when
+ * set) that is dg_dustfall_history_id() of the cell and month ("id"). */
+gboolean dg_dustfall_history_validate  (const DgDustfallHistory *history,
+                                        GError                 **error);
 
 G_END_DECLS

@@ -526,6 +526,21 @@ dustfall_sample_from_json (JsonObject  *data,
   return g_steal_pointer (&sample);
 }
 
+static gpointer
+dustfall_history_from_json (JsonObject  *data,
+                            GError     **error)
+{
+  g_autoptr(DgDustfallHistory) history = dg_dustfall_history_new ();
+
+  if (!dg_json_get_string (data, "cell_id", SHORT_STRING_BYTES, &history->cell_id, error) ||
+      !dg_json_get_string (data, "month", SHORT_STRING_BYTES, &history->month, error) ||
+      !dg_json_get_double (data, "value", &history->value, error) ||
+      !dg_json_get_string (data, "source", DG_MAX_STRING_BYTES, &history->source, error))
+    return NULL;
+
+  return g_steal_pointer (&history);
+}
+
 static gboolean
 validate_data (DgRecordType   type,
                gconstpointer  data,
@@ -545,6 +560,8 @@ validate_data (DgRecordType   type,
       return dg_rule_validate (data, error);
     case DG_RECORD_UNIT:
       return dg_unit_validate (data, error);
+    case DG_RECORD_DUSTFALL_HISTORY:
+      return dg_dustfall_history_validate (data, error);
     case DG_N_RECORD_TYPES:
     default:
       g_assert_not_reached ();
@@ -578,6 +595,9 @@ set_data_id (DgRecordType  type,
       break;
     case DG_RECORD_UNIT:
       slot = &((DgUnit *) data)->id;
+      break;
+    case DG_RECORD_DUSTFALL_HISTORY:
+      slot = &((DgDustfallHistory *) data)->id;
       break;
     case DG_N_RECORD_TYPES:
     default:
@@ -619,6 +639,9 @@ dg_record_data_from_json (DgRecordType   type,
       break;
     case DG_RECORD_UNIT:
       record = unit_from_json (data, error);
+      break;
+    case DG_RECORD_DUSTFALL_HISTORY:
+      record = dustfall_history_from_json (data, error);
       break;
     case DG_N_RECORD_TYPES:
     default:
@@ -795,6 +818,19 @@ dustfall_sample_to_json (const DgDustfallSample *sample)
   return object;
 }
 
+static JsonObject *
+dustfall_history_to_json (const DgDustfallHistory *history)
+{
+  JsonObject *object = json_object_new ();
+
+  dg_wire_set_string_or_null (object, "cell_id", history->cell_id);
+  dg_wire_set_string_or_null (object, "month", history->month);
+  json_object_set_double_member (object, "value", history->value);
+  dg_wire_set_string_or_null (object, "source", history->source);
+
+  return object;
+}
+
 JsonObject *
 dg_record_data_to_json (DgRecordType  type,
                         gconstpointer data)
@@ -816,6 +852,8 @@ dg_record_data_to_json (DgRecordType  type,
       return rule_to_json (data);
     case DG_RECORD_UNIT:
       return unit_to_json (data);
+    case DG_RECORD_DUSTFALL_HISTORY:
+      return dustfall_history_to_json (data);
     case DG_N_RECORD_TYPES:
     default:
       g_assert_not_reached ();
@@ -933,6 +971,7 @@ dg_record_computed_to_json (DgRecordType     type,
     case DG_RECORD_ROAD:
     case DG_RECORD_RULE:
     case DG_RECORD_UNIT:
+    case DG_RECORD_DUSTFALL_HISTORY:
       return NULL;
     case DG_N_RECORD_TYPES:
     default:

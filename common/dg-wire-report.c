@@ -62,6 +62,9 @@ dg_dustfall_report_to_json (const DgDustfallReport *report)
       dg_wire_set_double_or_null (co, "yoy_pct", c->has_yoy, c->yoy_pct);
       dg_wire_set_double_or_null (co, "ytd_mean", c->has_ytd, c->ytd_mean);
       dg_wire_set_bool_or_null (co, "ytd_exceeds", c->has_ytd, c->ytd_exceeds);
+      /* Only on a row whose value is a history record's (6.4): the others keep their shape. */
+      if (c->history)
+        json_object_set_boolean_member (co, "history", TRUE);
       json_array_add_object_element (cells, co);
     }
   json_object_set_array_member (object, "cells", cells);

@@ -125,6 +125,7 @@ dg_ls_sort_key_for (DgRecordType  type,
     case DG_RECORD_GRID_CELL: member = "code"; break;
     case DG_RECORD_UNIT: member = "code"; break;
     case DG_RECORD_RULE: member = "effective_from"; break;
+    case DG_RECORD_DUSTFALL_HISTORY: member = "month"; break;
     case DG_N_RECORD_TYPES:
     default:
       return NULL;

@@ -88,6 +88,138 @@ add_cap (DgRuleSet  *rules,
 
 /* ---- Dust-fall ranking ---- */
 
+/* ---- History values (design 6.4) ---- */
+
+static void
+add_history (GPtrArray  *history,
+             guint       cell,
+             const char *month,
+             double      value)
+{
+  DgDustfallHistory *h = dg_dustfall_history_new ();
+
+  h->cell_id = g_strdup_printf ("c0000000-0000-4000-8000-%012u", cell);
+  h->month = g_strdup (month);
+  h->value = value;
+  h->source = g_strdup ("import");
+  h->id = dg_dustfall_history_id (h->cell_id, h->month);
+  g_ptr_array_add (history, h);
+}
+
+/* 同比 and 环比 read a history value where the earlier month has no sample. */
+static void
+test_history_feeds_yoy_and_mom (void)
+{
+  g_autoptr(GPtrArray) cells = make_cells (1);
+  g_autoptr(GArray) values = new_values ();
+  g_autoptr(GPtrArray) history = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) dg_dustfall_history_free);
+  g_autoptr(GArray) merged = NULL;
+  g_autoptr(DgRuleSet) rules = dg_rule_set_new_default ();
+  g_autoptr(DgDustfallReport) report = NULL;
+  const DgCellRank *rank;
+
+  add_value (values, 0, "2025-03", 6.0);
+  add_history (history, 0, "2024-03", 8.0);
+  add_history (history, 0, "2025-02", 5.0);
+
+  merged = dg_cell_months_add_history (values, history);
+  report = dg_dustfall_report_build ("2025-03", cells, merged, rules);
+  rank = find_cell (report, "G00");
+
+  g_assert_true (rank->has_value);
+  g_assert_false (rank->history);
+  g_assert_cmpfloat (rank->value, ==, 6.0);
+  g_assert_true (rank->has_yoy);
+  g_assert_cmpfloat (rank->yoy_pct, ==, -25.0);
+  g_assert_true (rank->has_prev);
+  g_assert_cmpfloat (rank->prev_value, ==, 5.0);
+  g_assert_cmpfloat (rank->mom_pct, ==, 20.0);
+  /* January has nothing, February's history and March's sample: (5.0 + 6.0) / 2. */
+  g_assert_cmpfloat (rank->ytd_mean, ==, 5.5);
+}
+
+/* Where a month has a valid sample and a history value, the sample's is the month's. */
+static void
+test_history_samples_win (void)
+{
+  g_autoptr(GPtrArray) cells = make_cells (1);
+  g_autoptr(GArray) values = new_values ();
+  g_autoptr(GPtrArray) history = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) dg_dustfall_history_free);
+  g_autoptr(GArray) merged = NULL;
+  g_autoptr(DgRuleSet) rules = dg_rule_set_new_default ();
+  g_autoptr(DgDustfallReport) report = NULL;
+  const DgCellRank *rank;
+
+  add_value (values, 0, "2024-03", 4.0);
+  add_value (values, 0, "2025-03", 6.0);
+  add_history (history, 0, "2024-03", 8.0);
+  add_history (history, 0, "2025-03", 9.0);
+
+  merged = dg_cell_months_add_history (values, history);
+  report = dg_dustfall_report_build ("2025-03", cells, merged, rules);
+  rank = find_cell (report, "G00");
+
+  g_assert_cmpfloat (rank->value, ==, 6.0);
+  g_assert_false (rank->history);
+  g_assert_cmpuint (rank->sites, ==, 1);
+  g_assert_cmpfloat (rank->yoy_pct, ==, 50.0);
+}
+
+/* A month with samples but no valid jar (缺测), or none at all, shows its history value, ranked,
+ * marked as history; a cell with neither stays unranked. */
+static void
+test_history_fills_a_month_without_samples (void)
+{
+  g_autoptr(GPtrArray) cells = make_cells (3);
+  g_autoptr(GArray) values = new_values ();
+  g_autoptr(GPtrArray) history = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) dg_dustfall_history_free);
+  g_autoptr(GArray) merged = NULL;
+  g_autoptr(DgRuleSet) rules = dg_rule_set_new_default ();
+  g_autoptr(DgDustfallReport) report = NULL;
+  g_autoptr(JsonNode) json = NULL;
+  JsonArray *rows;
+  const DgCellRank *g00, *g01, *g02;
+
+  add_value (values, 0, "2025-03", NAN);
+  add_history (history, 0, "2025-03", 3.04);
+  add_history (history, 1, "2025-03", 12.0);
+
+  merged = dg_cell_months_add_history (values, history);
+  report = dg_dustfall_report_build ("2025-03", cells, merged, rules);
+  g00 = find_cell (report, "G00");
+  g01 = find_cell (report, "G01");
+  g02 = find_cell (report, "G02");
+
+  g_assert_true (g00->has_value);
+  g_assert_true (g00->history);
+  g_assert_cmpfloat (g00->value, ==, 3.0);
+  g_assert_cmpint (g00->rank, ==, 1);
+  g_assert_cmpuint (g00->sites, ==, 0);
+  g_assert_true (g01->history);
+  g_assert_cmpint (g01->rank, ==, 2);
+  g_assert_true (g01->exceeds);
+  g_assert_false (g02->has_value);
+  g_assert_false (g02->history);
+  g_assert_cmpint (g02->rank, ==, 0);
+  g_assert_cmpuint (report->n_ranked, ==, 2);
+
+  /* On the wire, "history": true on those rows only. */
+  json = dg_dustfall_report_to_json (report);
+  rows = json_object_get_array_member (json_node_get_object (json), "cells");
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    {
+      JsonObject *row = json_array_get_object_element (rows, i);
+      const char *code = json_object_get_string_member (row, "code");
+
+      g_assert_cmpint (json_object_get_boolean_member_with_default (row, "history", FALSE), ==,
+                       g_strcmp0 (code, "G02") != 0);
+      g_assert_cmpint (json_object_has_member (row, "history"), ==, g_strcmp0 (code, "G02") != 0);
+    }
+}
+
 /* Equal values share a rank and the next rank skips; equal values list by code. */
 static void
 test_competition_ranks (void)
@@ -796,6 +928,11 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/common/report/dustfall/competition-ranks-1-2-2-4", test_competition_ranks);
+  g_test_add_func ("/common/report/dustfall/history/feeds-yoy-mom-ytd",
+                   test_history_feeds_yoy_and_mom);
+  g_test_add_func ("/common/report/dustfall/history/samples-win", test_history_samples_win);
+  g_test_add_func ("/common/report/dustfall/history/fills-a-month-without-samples",
+                   test_history_fills_a_month_without_samples);
   g_test_add_func ("/common/report/dustfall/months-the-builder-reads", test_dustfall_report_months);
   g_test_add_func ("/common/report/dustfall/ranks-on-rounded-values",
                    test_ranks_on_rounded_values);

@@ -415,6 +415,19 @@ static const BadData bad_data[] = {
     "{'code': 'FC', 'name': 'n', 'parent_id': 'QS'}", "parent_id" },
   { "/common/wire/data/unit/parent-itself", DG_RECORD_UNIT,
     "{'code': 'FC', 'name': 'n', 'parent_id': '" RECORD_ID "'}", "parent_id" },
+  { "/common/wire/data/dustfall-history/cell-id-missing", DG_RECORD_DUSTFALL_HISTORY,
+    "{'month': '2024-03', 'value': 8.1, 'source': 'import'}", "cell_id" },
+  { "/common/wire/data/dustfall-history/month-not-a-month", DG_RECORD_DUSTFALL_HISTORY,
+    "{'cell_id': '" CELL_ID "', 'month': '2024-13', 'value': 8.1, 'source': 'import'}", "month" },
+  { "/common/wire/data/dustfall-history/value-negative", DG_RECORD_DUSTFALL_HISTORY,
+    "{'cell_id': '" CELL_ID "', 'month': '2024-03', 'value': -0.1, 'source': 'import'}", "value" },
+  { "/common/wire/data/dustfall-history/value-string", DG_RECORD_DUSTFALL_HISTORY,
+    "{'cell_id': '" CELL_ID "', 'month': '2024-03', 'value': '8', 'source': 'import'}", "value" },
+  { "/common/wire/data/dustfall-history/source-blank", DG_RECORD_DUSTFALL_HISTORY,
+    "{'cell_id': '" CELL_ID "', 'month': '2024-03', 'value': 8, 'source': ' '}", "source" },
+  /* RECORD_ID is not the id derived from the cell and month: a second value of one month. */
+  { "/common/wire/data/dustfall-history/id-not-derived", DG_RECORD_DUSTFALL_HISTORY,
+    "{'cell_id': '" CELL_ID "', 'month': '2024-03', 'value': 8, 'source': 'import'}", "id" },
   { "/common/wire/data/rule/kind-unknown", DG_RECORD_RULE,
     "{'kind': 'ceiling', 'value': 8, 'effective_from': '2022-01-01'}", "kind" },
   { "/common/wire/data/rule/limit-without-surface", DG_RECORD_RULE,
@@ -428,6 +441,49 @@ static const BadData bad_data[] = {
   { "/common/wire/data/rule/effective-from-number", DG_RECORD_RULE,
     "{'kind': 'cap', 'value': 8, 'effective_from': 20220101}", "effective_from" },
 };
+
+/* A history record decodes under the id derived from its cell and month, in either case, and
+ * encodes back to the same canonical text. */
+static void
+test_dustfall_history (void)
+{
+  static const char json[] = "{'cell_id': '" CELL_ID "', 'month': '2024-03', 'value': 8.15,"
+                             " 'source': 'import'}";
+  g_autofree char *id = dg_dustfall_history_id (CELL_ID, "2024-03");
+  g_autofree char *upper_cell = g_ascii_strup (CELL_ID, -1);
+  g_autofree char *id_upper_cell = dg_dustfall_history_id (upper_cell, "2024-03");
+  g_autofree char *other_month = dg_dustfall_history_id (CELL_ID, "2024-04");
+  g_autoptr(JsonNode) node = parse_sq (json);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DgDustfallHistory) history = NULL;
+  g_autoptr(DgDustfallHistory) again = NULL;
+  g_autoptr(JsonObject) encoded = NULL;
+  g_autoptr(JsonObject) reencoded = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *text2 = NULL;
+
+  g_assert_cmpstr (id, ==, id_upper_cell);
+  g_assert_cmpstr (id, !=, other_month);
+  g_assert_true (dg_uuid_is_valid (id));
+
+  history = dg_record_data_from_json (DG_RECORD_DUSTFALL_HISTORY, id,
+                                      json_node_get_object (node), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (history->cell_id, ==, CELL_ID);
+  g_assert_cmpstr (history->month, ==, "2024-03");
+  g_assert_cmpfloat (history->value, ==, 8.15);
+  g_assert_cmpstr (history->source, ==, "import");
+  g_assert_null (dg_record_computed_to_json (DG_RECORD_DUSTFALL_HISTORY, history, NULL));
+  g_assert_true (dg_record_type_is_reference (DG_RECORD_DUSTFALL_HISTORY));
+
+  encoded = dg_record_data_to_json (DG_RECORD_DUSTFALL_HISTORY, history);
+  text = canonical_object (encoded);
+  again = dg_record_data_from_json (DG_RECORD_DUSTFALL_HISTORY, id, encoded, &error);
+  g_assert_no_error (error);
+  reencoded = dg_record_data_to_json (DG_RECORD_DUSTFALL_HISTORY, again);
+  text2 = canonical_object (reencoded);
+  g_assert_cmpstr (text, ==, text2);
+}
 
 static void
 test_bad_data (gconstpointer data)
@@ -1186,6 +1242,8 @@ main (int   argc,
 
   g_test_add_func ("/common/wire/data/road-check/decode", test_road_check_decode);
   g_test_add_func ("/common/wire/data/round-trip-each-type", test_round_trip_each_type);
+  g_test_add_func ("/common/wire/data/dustfall-history/derived-id-round-trip",
+                   test_dustfall_history);
   g_test_add_func ("/common/wire/data/unit-id-optional", test_unit_id_optional);
   g_test_add_func ("/common/wire/data/canonical-independent-of-member-order",
                    test_canonical_independent_of_order);
