@@ -5,6 +5,7 @@
  *   user add --db FILE --username NAME --role inspector|office|admin   (password on stdin)
  *   import --db FILE REFERENCE.json
  *   import --db FILE --kind grid_cell|road FILE.geojson
+ *   import-history --db FILE [--dry-run] FILE.csv|FILE.xlsx   (dg-cli-history.c)
  *   export --db FILE --month YYYY-MM --format json|csv|xlsx|pdf --output FILE
  *   backup --db FILE (--output FILE | --output-dir DIR [--keep-days N])
  *   verify --db FILE
@@ -32,6 +33,7 @@
 
 #include "dg-auth.h"
 #include "dg-cli.h"
+#include "dg-cli-private.h"
 #include "dg-config.h"
 #include "dg-demo.h"
 #include "dg-reports.h"
@@ -92,6 +94,7 @@ usage (void)
            "  reference export --db FILE --output FILE.json\n"
            "  import --db FILE REFERENCE.json\n"
            "  import --db FILE --kind grid_cell|road FILE.geojson\n"
+           "  import-history --db FILE [--dry-run] FILE.csv|FILE.xlsx\n"
            "  export --db FILE --month YYYY-MM --format json|csv|xlsx|pdf --output FILE\n"
            "  backup --db FILE (--output FILE | --output-dir DIR [--keep-days N])\n"
            "  verify --db FILE\n"
@@ -165,6 +168,30 @@ parse_options (const char         *command,
     }
 
   return refuse_foreign_database (opt_db, error);
+}
+
+int
+dg_cli_fail (const char   *command,
+             const GError *error)
+{
+  return fail (command, error);
+}
+
+gboolean
+dg_cli_parse_options (const char          *command,
+                      const char          *parameters,
+                      const GOptionEntry  *entries,
+                      int                 *argc,
+                      char              ***argv,
+                      GError             **error)
+{
+  return parse_options (command, parameters, entries, argc, argv, error);
+}
+
+const char *
+dg_cli_db (void)
+{
+  return opt_db;
 }
 
 /* ---- serve ---- */
@@ -605,7 +632,7 @@ import_geojson (DgStore    *store,
       return fail ("import", error);
     }
 
-  results = dg_store_import_changes (store, import->changes, "admin", &error);
+  results = dg_store_import_changes (store, import->changes, "admin", FALSE, &error);
   if (results == NULL)
     return fail ("import", error);
 
@@ -1176,6 +1203,7 @@ dg_cli_main (int    argc,
     { "serve", cmd_serve },
     { "user", cmd_user },
     { "import", cmd_import },
+    { "import-history", dg_cli_import_history },
     { "reference", cmd_reference },
     { "export", cmd_export },
     { "backup", cmd_backup },

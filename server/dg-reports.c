@@ -44,13 +44,20 @@ build_dustfall (DgStore          *store,
 {
   g_auto(GStrv) months = dg_dustfall_report_months (month);
   g_autoptr(GArray) values = NULL;
+  g_autoptr(GArray) merged = NULL;
+  g_autoptr(GPtrArray) history = NULL;
 
   /* The cell-months straight from the values stored with each sample: no JSON decoded. */
   values = dg_store_load_cell_months (store, (const char *const *) months, error);
   if (values == NULL)
     return NULL;
+  /* The values from before DustGrid, where a month has no valid sample (6.4). */
+  history = dg_store_load_dustfall_history (store, month, (const char *const *) months, error);
+  if (history == NULL)
+    return NULL;
+  merged = dg_cell_months_add_history (values, history);
 
-  return dg_dustfall_report_build (month, reference->cells, values, reference->rules);
+  return dg_dustfall_report_build (month, reference->cells, merged, reference->rules);
 }
 
 /* @checks: the month's checks when the caller has them already, else NULL. */

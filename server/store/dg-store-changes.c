@@ -176,6 +176,9 @@ record_month (DgRecordType  type,
       return dg_date_month (((const DgRoadCheck *) data)->date);
     case DG_RECORD_DUSTFALL_SAMPLE:
       return g_strdup (((const DgDustfallSample *) data)->month);
+    case DG_RECORD_DUSTFALL_HISTORY:
+      /* A closed month's values stay as they were closed, history or not. */
+      return g_strdup (((const DgDustfallHistory *) data)->month);
     case DG_RECORD_ROAD:
     case DG_RECORD_GRID_CELL:
     case DG_RECORD_RULE:
@@ -508,6 +511,28 @@ apply_one (DgStore   *self,
                 }
             }
         }
+      else if (change->type == DG_RECORD_DUSTFALL_HISTORY)
+        {
+          const DgDustfallHistory *history = data;
+          gboolean exists = FALSE;
+
+          if (!backend->record_exists (self->db, history->cell_id, DG_RECORD_GRID_CELL,
+                                       &exists, error))
+            goto failed;
+          if (!exists)
+            {
+              result = rejected_new (change->id, found ? existing.rev : 0,
+                                     DG_ERROR_INVALID_FIELD, "cell_id",
+                                     "cell_id names no grid cell");
+              goto out;
+            }
+          if (!dg_record_check_not_future (change->type, data, batch->today, &local_error))
+            {
+              result = rejected (change->id, found ? existing.rev : 0,
+                                 g_steal_pointer (&local_error));
+              goto out;
+            }
+        }
     }
 
   if (found && !batch->force && change->base_rev != existing.rev)
@@ -688,6 +713,7 @@ dg_store_apply_batch_locked (DgStore     *self,
                              DgRole       role,
                              gboolean     force,
                              gboolean     all_or_nothing,
+                             gboolean     dry_run,
                              JsonArray   *changes,
                              GError     **error)
 {
@@ -722,6 +748,13 @@ dg_store_apply_batch_locked (DgStore     *self,
                         field != NULL ? field : "", field != NULL ? ")" : "");
           goto failed;
         }
+    }
+
+  /* A dry run answers as the batch would have been answered, and keeps nothing of it. */
+  if (dry_run)
+    {
+      abort_batch (self, &batch);
+      return g_steal_pointer (&results);
     }
 
   if (!self->backend->commit (self->db, error))
@@ -822,7 +855,7 @@ write_group (DgStore   *self,
       Push *push = g_ptr_array_index (group, p);
 
       push->results = dg_store_apply_batch_locked (self, push->user, push->role, FALSE, FALSE,
-                                                   push->changes, &push->error);
+                                                   FALSE, push->changes, &push->error);
     }
 }
 
@@ -1110,7 +1143,8 @@ dg_store_import_reference (DgStore     *self,
     return FALSE;
 
   locker = g_mutex_locker_new (&self->lock);
-  results = dg_store_apply_batch_locked (self, user, DG_ROLE_ADMIN, TRUE, TRUE, changes, error);
+  results = dg_store_apply_batch_locked (self, user, DG_ROLE_ADMIN, TRUE, TRUE, FALSE, changes,
+                                         error);
   if (results == NULL)
     return FALSE;
 
@@ -1136,6 +1170,7 @@ GPtrArray *
 dg_store_import_changes (DgStore     *self,
                          JsonArray   *changes,
                          const char  *user,
+                         gboolean     dry_run,
                          GError     **error)
 {
   g_autoptr(GMutexLocker) locker = NULL;
@@ -1144,7 +1179,8 @@ dg_store_import_changes (DgStore     *self,
   g_return_val_if_fail (changes != NULL, NULL);
 
   locker = g_mutex_locker_new (&self->lock);
-  return dg_store_apply_batch_locked (self, user, DG_ROLE_ADMIN, TRUE, FALSE, changes, error);
+  return dg_store_apply_batch_locked (self, user, DG_ROLE_ADMIN, TRUE, FALSE, dry_run, changes,
+                                      error);
 }
 
 /* Sets the state of a check or sample @id to @state (returned or voided) for @reason, as

@@ -81,12 +81,14 @@ DgRuleSet  *dg_store_load_rules_locked   (DgStore           *self,
 /* dg-store-changes.c */
 
 /* Applies @changes in one transaction; @force ignores base_rev (import); with @all_or_nothing
- * the first rejected change fails and rolls back the whole batch. */
+ * the first rejected change fails and rolls back the whole batch; @dry_run rolls back a batch
+ * that would have been stored, and answers its results. */
 GPtrArray  *dg_store_apply_batch_locked  (DgStore           *self,
                                           const char        *user,
                                           DgRole             role,
                                           gboolean           force,
                                           gboolean           all_or_nothing,
+                                          gboolean           dry_run,
                                           JsonArray         *changes,
                                           GError           **error);
 /* Adds @revision to @builder as an object: with @as_history, as dg_store_get_history() gives it

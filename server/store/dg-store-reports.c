@@ -57,6 +57,8 @@ record_data_free_func (DgRecordType type)
       return (GDestroyNotify) dg_rule_free;
     case DG_RECORD_UNIT:
       return (GDestroyNotify) dg_unit_free;
+    case DG_RECORD_DUSTFALL_HISTORY:
+      return (GDestroyNotify) dg_dustfall_history_free;
     case DG_N_RECORD_TYPES:
     default:
       g_assert_not_reached ();
@@ -384,6 +386,51 @@ dg_store_load_dustfall_samples (DgStore           *self,
         return NULL;
     }
 
+  return g_steal_pointer (&all);
+}
+
+GPtrArray *
+dg_store_load_dustfall_history (DgStore           *self,
+                                const char        *month,
+                                const char *const *months,
+                                GError           **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  gboolean closed = FALSE;
+  gint64 through = 0;
+
+  g_return_val_if_fail (DG_IS_STORE (self), NULL);
+  g_return_val_if_fail (month != NULL && months != NULL, NULL);
+
+  locker = dg_store_lock_open (self, error);
+  if (locker == NULL || !self->backend->month_closed (self->db, month, &closed, &through, error))
+    return NULL;
+
+  all = g_ptr_array_new_with_free_func (record_data_free_func (DG_RECORD_DUSTFALL_HISTORY));
+  if (closed && through > 0)
+    {
+      g_autoptr(GPtrArray) frozen = NULL;
+
+      frozen = g_ptr_array_new_with_free_func (
+        record_data_free_func (DG_RECORD_DUSTFALL_HISTORY));
+      if (!load_structs_through (self, DG_RECORD_DUSTFALL_HISTORY, through, frozen, error))
+        return NULL;
+      for (guint i = 0; i < frozen->len; i++)
+        {
+          DgDustfallHistory *h = g_ptr_array_index (frozen, i);
+
+          if (g_strv_contains (months, h->month))
+            g_ptr_array_add (all, dg_dustfall_history_copy (h));
+        }
+      return g_steal_pointer (&all);
+    }
+
+  for (guint i = 0; months[i] != NULL; i++)
+    {
+      if (!load_structs (self, DG_RECORD_DUSTFALL_HISTORY, months[i], all, error))
+        return NULL;
+    }
   return g_steal_pointer (&all);
 }
 

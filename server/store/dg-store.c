@@ -167,8 +167,8 @@ insert_default_rules (DgStore  *self,
       json_array_add_element (changes, dg_change_to_json (change));
     }
 
-  results = dg_store_apply_batch_locked (self, "system", DG_ROLE_ADMIN, TRUE, TRUE, changes,
-                                         error);
+  results = dg_store_apply_batch_locked (self, "system", DG_ROLE_ADMIN, TRUE, TRUE, FALSE,
+                                         changes, error);
   return results != NULL;
 }
 

@@ -181,12 +181,14 @@ gboolean    dg_store_import_reference     (DgStore      *self,
                                            guint        *n_unchanged,
                                            GError      **error);
 
-/* Applies @changes (reference CHANGE objects, from a GeoJSON file) as the administrator @user,
- * whatever their base_rev: one DgResult each, in order, a bad one rejected without the others
- * (design 6.4). */
+/* Applies @changes (reference CHANGE objects, from a GeoJSON file or an old spreadsheet) as
+ * the administrator @user, whatever their base_rev: one DgResult each, in order, a bad one
+ * rejected without the others (design 6.4). With @dry_run nothing is kept: the results say what
+ * importing would do. */
 GPtrArray  *dg_store_import_changes       (DgStore      *self,
                                            JsonArray    *changes,
                                            const char   *user,
+                                           gboolean      dry_run,
                                            GError      **error);
 
 /* Records with seq > @since visible to @user, by seq, at most @limit (DgRecord *). */
@@ -308,6 +310,13 @@ GArray     *dg_store_load_cell_months     (DgStore          *self,
                                            GError          **error);
 /* DgDustfallSample * of the given months, not deleted. */
 GPtrArray  *dg_store_load_dustfall_samples (DgStore          *self,
+                                            const char *const *months,
+                                            GError          **error);
+/* DgDustfallHistory * of the given months (design 6.4), for @month's report: as they stood at
+ * its close when @month is closed, so that a value imported later for the month before or the
+ * year before leaves a closed month's 环比 and 同比 as they were published. */
+GPtrArray  *dg_store_load_dustfall_history (DgStore          *self,
+                                            const char        *month,
                                             const char *const *months,
                                             GError          **error);
 

@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 
 #include "dg-demo.h"
+#include "dg-reports.h"
 #include "dg-test-server.h"
 
 typedef struct
@@ -633,6 +634,229 @@ test_import_geojson (Fixture       *f,
                    ==, 1);
 }
 
+/* ---- import-history (design 6.4) ---- */
+
+static const char history_csv[] =
+  "\xef\xbb\xbf" "月份,网格编号,降尘量\n"
+  "2024-03,G01,8.4\n"           /* row 2 */
+  "2024/2,G02,7\n"              /* row 3 */
+  "\n"                          /* row 4: empty */
+  "2024年1月,G03,\"6.5\"\n"     /* row 5 */
+  "2024-13,G01,3\n"             /* row 6 */
+  "2024-03,G99,3\n"             /* row 7 */
+  "2024-04,G04,-1\n"            /* row 8: the store's validation */
+  "2099-01,G05,5\n";            /* row 9: not from before DustGrid */
+
+static const char history_csv_output[] =
+  "row 6: month must be a month such as 2025-03, not 2024-13\n"
+  "row 7: code G99 names no grid cell\n"
+  "row 8: value must be ≥ 0\n"
+  "row 9: month 2099-01 lies in the future: today is ";
+
+/* Good rows are imported, each bad one named on its row as the spreadsheet numbers it, exit 1;
+ * a dry run says the same and stores nothing; importing again is all unchanged. */
+static void
+test_import_history_csv (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *reference = reference_file ();
+  g_autofree char *csv = g_build_filename (f->dir, "history.csv", NULL);
+  g_autofree char *good = g_build_filename (f->dir, "good.csv", NULL);
+  g_autofree char *out1 = NULL, *out2 = NULL, *out3 = NULL, *out4 = NULL, *err = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 revisions;
+
+  g_assert_cmpint (run (NULL, NULL, NULL, "import", "--db", f->db, reference, NULL), ==, 0);
+  g_file_set_contents (csv, history_csv, -1, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpint (run (NULL, &out1, NULL, "import-history", "--db", f->db, "--dry-run", csv,
+                        NULL), ==, 1);
+  g_assert_true (g_str_has_prefix (out1, "imported 3, unchanged 0, rejected 4\n"));
+  g_assert_nonnull (strstr (out1, history_csv_output));
+  g_assert_cmpint (count_rows (f->db, "dustfall_history"), ==, 0);
+
+  g_assert_cmpint (run (NULL, &out2, NULL, "import-history", "--db", f->db, csv, NULL), ==, 1);
+  g_assert_cmpstr (out2, ==, out1);
+  g_assert_cmpint (count_rows (f->db, "dustfall_history"), ==, 3);
+  revisions = count_revisions (f->db);
+
+  /* The ids come from cell and month: the same values again, from any file, change nothing. */
+  g_assert_cmpint (run (NULL, &out3, NULL, "import-history", "--db", f->db, csv, NULL), ==, 1);
+  g_assert_true (g_str_has_prefix (out3, "imported 0, unchanged 3, rejected 4\n"));
+  g_file_set_contents (good, "month,code,value\n2024-02,G02,7.0\n", -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (run (NULL, &out4, NULL, "import-history", "--db", f->db, good, NULL), ==, 0);
+  g_assert_cmpstr (out4, ==, "imported 0, unchanged 1, rejected 0\n");
+  g_assert_cmpint (count_revisions (f->db), ==, revisions);
+
+  /* A header without one of the three columns imports nothing. */
+  g_file_set_contents (good, "month,网格,value\n2024-02,G02,7.0\n", -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (run (NULL, NULL, &err, "import-history", "--db", f->db, good, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "网格编号"));
+}
+
+/* The office's workbook as openpyxl writes it (inline strings, dates as serials with a date
+ * format, numbers): read with libzip and libxml2. Exits 77 without openpyxl. */
+static const char history_xlsx_py[] =
+  "import sys, datetime\n"
+  "try:\n"
+  "    import openpyxl\n"
+  "except ImportError:\n"
+  "    sys.exit(77)\n"
+  "wb = openpyxl.Workbook()\n"
+  "ws = wb.active\n"
+  "ws.title = '2024年'\n"
+  "ws.append(['网格编号', '月份', '降尘量（t/km²·30d）'])\n"
+  "ws.append(['G01', datetime.datetime(2024, 5, 1), 9.1])\n"
+  "ws.append(['G02', '2024-05', 4])\n"
+  "ws.append([None, None, None])\n"
+  "ws.append(['G03', datetime.date(2024, 5, 31), 'n/a'])\n"
+  "ws.append(['G04', 'May', 3.3])\n"
+  "wb.save(sys.argv[1])\n";
+
+static gboolean
+write_xlsx_with_openpyxl (const char *path)
+{
+  const char *interpreters[] = { "/usr/bin/python3", "python3" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (interpreters); i++)
+    {
+      const char *argv[] = { interpreters[i], "-c", history_xlsx_py, path, NULL };
+      g_autoptr(GError) error = NULL;
+      g_autofree char *err = NULL;
+      int status;
+
+      if (!g_spawn_sync (NULL, (char **) argv, NULL,
+                         G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, &err,
+                         &status, &error))
+        continue;
+      if (WIFEXITED (status) && WEXITSTATUS (status) == 77)
+        continue;
+      if (!g_spawn_check_wait_status (status, &error))
+        g_error ("openpyxl could not write %s: %s\n%s", path, error->message, err);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+test_import_history_xlsx (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *reference = reference_file ();
+  g_autofree char *xlsx = g_build_filename (f->dir, "history.xlsx", NULL);
+  g_autofree char *out1 = NULL, *out2 = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DgStore) store = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  g_autofree char *g01_may = NULL;
+  const char *g01;
+  gint64 next = 0;
+  gboolean more = FALSE;
+  DgRecord *history;
+
+  if (!write_xlsx_with_openpyxl (xlsx))
+    {
+      g_test_skip ("python3-openpyxl is not installed");
+      return;
+    }
+  g_assert_cmpint (run (NULL, NULL, NULL, "import", "--db", f->db, reference, NULL), ==, 0);
+
+  g_assert_cmpint (run (NULL, &out1, NULL, "import-history", "--db", f->db, xlsx, NULL), ==, 1);
+  g_assert_cmpstr (out1, ==, "imported 2, unchanged 0, rejected 2\n"
+                             "row 5: value must be a number, not n/a\n"
+                             "row 6: month must be a month such as 2025-03, not May\n");
+  g_assert_cmpint (run (NULL, &out2, NULL, "import-history", "--db", f->db, xlsx, NULL), ==, 1);
+  g_assert_true (g_str_has_prefix (out2, "imported 0, unchanged 2, rejected 2\n"));
+
+  /* The date cell gave its month; the record is the cell's and month's, from the import. */
+  store = dg_store_open (f->db, &error);
+  g_assert_no_error (error);
+  records = dg_store_pull (store, "admin", DG_ROLE_ADMIN, 0, 1000, &next, &more, &error);
+  g_assert_no_error (error);
+  g01 = find_record (records, "grid_cell", "code", "G01")->id;
+  g01_may = dg_dustfall_history_id (g01, "2024-05");
+  history = NULL;
+  for (guint i = 0; i < records->len; i++)
+    {
+      DgRecord *record = g_ptr_array_index (records, i);
+
+      if (g_strcmp0 (record->id, g01_may) == 0)
+        history = record;
+    }
+  g_assert_nonnull (history);
+  g_assert_cmpstr (json_object_get_string_member (history->data, "cell_id"), ==, g01);
+  g_assert_cmpfloat (json_object_get_double_member (history->data, "value"), ==, 9.1);
+  g_assert_cmpstr (json_object_get_string_member (history->data, "source"), ==, "import");
+}
+
+static JsonObject *
+dustfall_row (JsonNode   *report,
+              const char *code)
+{
+  JsonArray *cells = json_object_get_array_member (json_node_get_object (report), "cells");
+
+  for (guint i = 0; i < json_array_get_length (cells); i++)
+    {
+      JsonObject *row = json_array_get_object_element (cells, i);
+
+      if (g_strcmp0 (json_object_get_string_member (row, "code"), code) == 0)
+        return row;
+    }
+  g_assert_not_reached ();
+}
+
+/* 同比 of a month of DustGrid data from the value imported for the year before; a month with
+ * only history shows its value, ranked, marked "history". */
+static void
+test_import_history_feeds_yoy (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autofree char *csv = g_build_filename (f->dir, "history.csv", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DgStore) store = NULL;
+  g_autoptr(JsonNode) before = NULL;
+  g_autoptr(JsonNode) after = NULL;
+  g_autoptr(JsonNode) old_month = NULL;
+  JsonObject *row;
+  double value, expected;
+
+  g_assert_cmpint (run (NULL, NULL, NULL, "demo", "--db", f->db, "--today", "2025-03-15", NULL),
+                   ==, 0);
+  store = dg_store_open (f->db, &error);
+  g_assert_no_error (error);
+  before = dg_reports_dustfall (store, "2025-02", &error);
+  g_assert_no_error (error);
+  row = dustfall_row (before, "G01");
+  g_assert_true (json_object_get_null_member (row, "yoy_pct"));
+  g_assert_false (json_object_has_member (row, "history"));
+  value = json_object_get_double_member (row, "value");
+  g_clear_object (&store);
+
+  g_file_set_contents (csv, "月份,网格编号,降尘量\n2024-02,G01,10.0\n2024-06,G02,5.5\n", -1,
+                       &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (run (NULL, NULL, NULL, "import-history", "--db", f->db, csv, NULL), ==, 0);
+
+  store = dg_store_open (f->db, &error);
+  g_assert_no_error (error);
+  after = dg_reports_dustfall (store, "2025-02", &error);
+  g_assert_no_error (error);
+  row = dustfall_row (after, "G01");
+  expected = dg_round1 ((value - 10.0) / 10.0 * 100.0);
+  g_assert_cmpfloat (json_object_get_double_member (row, "yoy_pct"), ==, expected);
+  g_assert_false (json_object_has_member (row, "history"));
+
+  old_month = dg_reports_dustfall (store, "2024-06", &error);
+  g_assert_no_error (error);
+  row = dustfall_row (old_month, "G02");
+  g_assert_cmpfloat (json_object_get_double_member (row, "value"), ==, 5.5);
+  g_assert_cmpint (json_object_get_int_member (row, "rank"), ==, 1);
+  g_assert_true (json_object_get_boolean_member (row, "history"));
+}
+
 static void
 test_backup_verify (Fixture       *f,
                     gconstpointer  data)
@@ -764,6 +988,9 @@ main (int    argc,
   ADD ("/server/cli/reference-export-reimports-unchanged", test_reference_export);
   ADD ("/server/cli/import-is-idempotent", test_import_idempotent);
   ADD ("/server/cli/import-geojson-is-idempotent", test_import_geojson);
+  ADD ("/server/cli/import-history/csv-rows-dry-run-idempotent", test_import_history_csv);
+  ADD ("/server/cli/import-history/xlsx-by-openpyxl", test_import_history_xlsx);
+  ADD ("/server/cli/import-history/feeds-yoy", test_import_history_feeds_yoy);
   ADD ("/server/cli/backup-then-verify", test_backup_verify);
   ADD ("/server/cli/demo-and-export-json", test_demo);
   ADD ("/server/cli/usage", test_usage);
