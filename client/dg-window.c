@@ -145,6 +145,18 @@ open_record_cb (DgWindow     *self,
                                    sample_loaded_cb, self);
 }
 
+/* The badge on Today counts the returned records, in every view switcher. */
+static void
+returned_changed_cb (DgWindow *self)
+{
+  AdwViewStackPage *page = adw_view_stack_get_page (self->view_stack,
+                                                    GTK_WIDGET (self->today_page));
+  guint n = dg_today_page_get_n_returned (self->today_page);
+
+  adw_view_stack_page_set_badge_number (page, n);
+  adw_view_stack_page_set_needs_attention (page, n > 0);
+}
+
 static void
 sign_in_required_cb (DgWindow *self)
 {
@@ -568,6 +580,9 @@ dg_window_init (DgWindow *self)
   g_signal_connect_swapped (self->dustfall_editor, "saved", G_CALLBACK (sample_saved_cb), self);
   g_signal_connect_swapped (self->dustfall_editor, "closed", G_CALLBACK (show_main), self);
   g_signal_connect_swapped (self->today_page, "open-check", G_CALLBACK (open_check_cb), self);
+  g_signal_connect_swapped (self->today_page, "open-record", G_CALLBACK (open_record_cb), self);
+  g_signal_connect_object (self->today_page, "notify::n-returned",
+                           G_CALLBACK (returned_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_swapped (self->records_page, "open-record", G_CALLBACK (open_record_cb),
                             self);
   g_signal_connect_swapped (self->switcher_title, "notify::title-visible",

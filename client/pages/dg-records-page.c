@@ -9,6 +9,10 @@
  * every batch a sync stores) costs the same whatever the store holds. A hidden page does not
  * rebuild at each change of the store, only once shown.
  *
+ * The search (a road's name or a cell's code, a date or month) and the filter (returned,
+ * pending, rejected, conflict) are applied on the worker thread over all the records of a kind,
+ * newest first, and the page then shows the first PAGE_SIZE that match.
+ *
  * The store is read on a worker thread (load_func, through a DgStoreReader) and the rows are
  * built from its snapshot on the main thread; resolving a conflict writes on a worker thread.
  */
@@ -16,6 +20,8 @@
 #define G_LOG_DOMAIN "dg-records-page"
 
 #include "config.h"
+
+#include <string.h>
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
@@ -30,6 +36,8 @@ struct _DgRecordsPage
 {
   GtkWidget     parent_instance;
 
+  GtkSearchEntry *search_entry;
+  GtkDropDown  *filter_dropdown;
   GtkListBox   *checks_list;
   GtkListBox   *samples_list;
 
@@ -54,15 +62,28 @@ typedef struct
 {
   guint      checks_limit;
   guint      samples_limit;
+  char      *query;     /* casefolded; "" for none */
+  guint      filter;    /* a DgRecordsFilter */
   GPtrArray *roads;     /* DgRoad * */
   GPtrArray *cells;     /* DgGridCell * */
   GPtrArray *checks;    /* DgStoreEntry *, up to checks_limit + 1 */
   GPtrArray *samples;   /* DgStoreEntry *, up to samples_limit + 1 */
 } RecordsData;
 
+/* In the filter dropdown's order. */
+typedef enum
+{
+  FILTER_ALL,
+  FILTER_RETURNED,
+  FILTER_PENDING,
+  FILTER_REJECTED,
+  FILTER_CONFLICT,
+} DgRecordsFilter;
+
 static void
 records_data_free (RecordsData *data)
 {
+  g_free (data->query);
   g_clear_pointer (&data->roads, g_ptr_array_unref);
   g_clear_pointer (&data->cells, g_ptr_array_unref);
   g_clear_pointer (&data->checks, g_ptr_array_unref);
@@ -80,6 +101,11 @@ static gpointer load_func    (DgLocalStore   *store,
                               GError        **error);
 static gpointer prepare_load (gpointer        owner,
                               GDestroyNotify *free_func);
+static GPtrArray *matching_entries (RecordsData  *data,
+                                    DgRecordType  type,
+                                    GPtrArray    *entries,
+                                    guint         limit);
+static void     search_changed_cb (DgRecordsPage *self);
 static void     loaded       (gpointer        owner,
                               gpointer        result,
                               const GError   *error);
@@ -366,6 +392,9 @@ dg_records_page_class_init (DgRecordsPageClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/dustgrid/DustGrid/ui/dg-records-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, DgRecordsPage, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, DgRecordsPage, filter_dropdown);
+  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_child (widget_class, DgRecordsPage, checks_list);
   gtk_widget_class_bind_template_child (widget_class, DgRecordsPage, samples_list);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
@@ -379,6 +408,8 @@ dg_records_page_init (DgRecordsPage *self)
                                       loaded, self, FALSE);
   self->checks_limit = PAGE_SIZE;
   self->samples_limit = PAGE_SIZE;
+  g_signal_connect_object (self->filter_dropdown, "notify::selected",
+                           G_CALLBACK (search_changed_cb), self, G_CONNECT_SWAPPED);
   dg_list_box_set_placeholder_text (self->checks_list, _("No road checks"));
   dg_list_box_set_placeholder_text (self->samples_list, _("No dust-fall samples"));
 
@@ -423,12 +454,127 @@ load_func (DgLocalStore  *store,
 
   out->checks_limit = data->checks_limit;
   out->samples_limit = data->samples_limit;
+  out->query = g_strdup (data->query);
+  out->filter = data->filter;
   out->roads = dg_local_store_list_roads (store);
   out->cells = dg_local_store_list_grid_cells (store);
-  out->checks = dg_local_store_list_recent (store, DG_RECORD_ROAD_CHECK, out->checks_limit + 1);
-  out->samples = dg_local_store_list_recent (store, DG_RECORD_DUSTFALL_SAMPLE,
-                                             out->samples_limit + 1);
+  if (out->query[0] == '\0' && out->filter == FILTER_ALL)
+    {
+      out->checks = dg_local_store_list_recent (store, DG_RECORD_ROAD_CHECK,
+                                                out->checks_limit + 1);
+      out->samples = dg_local_store_list_recent (store, DG_RECORD_DUSTFALL_SAMPLE,
+                                                 out->samples_limit + 1);
+    }
+  else
+    {
+      out->checks = matching_entries (out, DG_RECORD_ROAD_CHECK,
+                                      dg_local_store_list_entries (store, DG_RECORD_ROAD_CHECK),
+                                      out->checks_limit + 1);
+      out->samples = matching_entries (out, DG_RECORD_DUSTFALL_SAMPLE,
+                                       dg_local_store_list_entries (store,
+                                                                    DG_RECORD_DUSTFALL_SAMPLE),
+                                       out->samples_limit + 1);
+    }
   return out;
+}
+
+static gboolean
+status_matches (DgRecordsFilter     filter,
+                const DgStoreEntry *entry)
+{
+  switch (filter)
+    {
+    case FILTER_RETURNED:
+      return entry->state == DG_RECORD_STATE_RETURNED;
+    case FILTER_PENDING:
+      return entry->status == DG_SYNC_STATUS_PENDING;
+    case FILTER_REJECTED:
+      return entry->status == DG_SYNC_STATUS_REJECTED;
+    case FILTER_CONFLICT:
+      return entry->status == DG_SYNC_STATUS_CONFLICT;
+    case FILTER_ALL:
+    default:
+      return TRUE;
+    }
+}
+
+static gboolean
+casefold_contains (const char *text,
+                   const char *needle)
+{
+  g_autofree char *folded = NULL;
+
+  if (text == NULL)
+    return FALSE;
+  folded = g_utf8_casefold (text, -1);
+  return strstr (folded, needle) != NULL;
+}
+
+/* The name of the road of a check, or the code of the cell of a sample. */
+static const char *
+place_of (RecordsData        *data,
+          DgRecordType        type,
+          const DgStoreEntry *entry)
+{
+  const char *member = type == DG_RECORD_ROAD_CHECK ? "road_id" : "cell_id";
+  GPtrArray *places = type == DG_RECORD_ROAD_CHECK ? data->roads : data->cells;
+  const char *id;
+
+  if (entry->data == NULL)
+    return NULL;
+  id = json_object_get_string_member_with_default (entry->data, member, NULL);
+  for (guint i = 0; id != NULL && i < places->len; i++)
+    {
+      if (type == DG_RECORD_ROAD_CHECK)
+        {
+          const DgRoad *road = g_ptr_array_index (places, i);
+
+          if (g_strcmp0 (road->id, id) == 0)
+            return road->name;
+        }
+      else
+        {
+          const DgGridCell *cell = g_ptr_array_index (places, i);
+
+          if (g_strcmp0 (cell->id, id) == 0)
+            return cell->code;
+        }
+    }
+  return NULL;
+}
+
+/* On a worker thread: the first @limit of @entries (taken) that pass the search and filter. */
+static GPtrArray *
+matching_entries (RecordsData  *data,
+                  DgRecordType  type,
+                  GPtrArray    *entries,
+                  guint         limit)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) dg_store_entry_free);
+
+  for (guint i = 0; i < entries->len && out->len < limit; i++)
+    {
+      DgStoreEntry *entry = g_ptr_array_index (entries, i);
+
+      if (!status_matches (data->filter, entry))
+        continue;
+      if (data->query[0] != '\0' &&
+          !casefold_contains (entry->sort_key, data->query) &&
+          !casefold_contains (place_of (data, type, entry), data->query))
+        continue;
+      g_ptr_array_add (out, g_steal_pointer (&entries->pdata[i]));
+    }
+  g_ptr_array_unref (entries);
+  return out;
+}
+
+static void
+search_changed_cb (DgRecordsPage *self)
+{
+  /* A new search starts from the first page of what it finds. */
+  self->checks_limit = PAGE_SIZE;
+  self->samples_limit = PAGE_SIZE;
+  dg_records_page_refresh (self);
 }
 
 /* On the main thread, as a read starts: how many rows to read. */
@@ -441,6 +587,11 @@ prepare_load (gpointer        owner,
 
   data->checks_limit = self->checks_limit;
   data->samples_limit = self->samples_limit;
+  data->query = g_utf8_casefold (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)), -1);
+  g_strstrip (data->query);
+  data->filter = gtk_drop_down_get_selected (self->filter_dropdown);
+  if (data->filter == GTK_INVALID_LIST_POSITION)
+    data->filter = FILTER_ALL;
   *free_func = (GDestroyNotify) records_data_free;
   return data;
 }
@@ -555,4 +706,33 @@ show_data (DgRecordsPage *self,
     }
   if (samples->len > samples_limit)
     add_more_row (self->samples_list, _("Show Older Samples"));
+}
+
+GtkSearchEntry *
+dg_records_page_get_search_entry (DgRecordsPage *self)
+{
+  g_return_val_if_fail (DG_IS_RECORDS_PAGE (self), NULL);
+  return self->search_entry;
+}
+
+GtkDropDown *
+dg_records_page_get_filter (DgRecordsPage *self)
+{
+  g_return_val_if_fail (DG_IS_RECORDS_PAGE (self), NULL);
+  return self->filter_dropdown;
+}
+
+char *
+dg_records_page_dup_check_titles (DgRecordsPage *self)
+{
+  g_autoptr(GString) titles = g_string_new (NULL);
+  GtkListBoxRow *row;
+
+  g_return_val_if_fail (DG_IS_RECORDS_PAGE (self), NULL);
+
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (self->checks_list, i)) != NULL; i++)
+    if (ADW_IS_PREFERENCES_ROW (row) && !g_object_get_data (G_OBJECT (row), "dg-more"))
+      g_string_append_printf (titles, "%s%s", titles->len ? "|" : "",
+                              adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)));
+  return g_string_free (g_steal_pointer (&titles), FALSE);
 }

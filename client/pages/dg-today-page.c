@@ -1,6 +1,7 @@
 /* dg-today-page.c
  *
- * The quota figures come from common/ (dg_quota_roads_on, the rules in force today) over the
+ * Returned records of any day stand at the top until their correction is synced. The quota
+ * figures come from common/ (dg_quota_roads_on, the rules in force today) over the
  * checks the store holds for today.
  *
  * The page follows every change of the store, and a sync changes it after each batch of records,
@@ -25,6 +26,8 @@ struct _DgTodayPage
 {
   GtkWidget              parent_instance;
 
+  AdwPreferencesGroup   *returned_group;
+  GtkListBox            *returned_list;
   AdwPreferencesGroup   *quota_group;
   GtkLabel              *quota_label;
   GtkLevelBar           *quota_bar;
@@ -33,6 +36,7 @@ struct _DgTodayPage
 
   DgLocalStore          *store;
   guint                  complete_roads;
+  guint                  n_returned;
   char                  *shown;   /* what the rows were built from: see shown_key() */
   DgStoreReader         *reader;
 };
@@ -41,12 +45,14 @@ G_DEFINE_FINAL_TYPE (DgTodayPage, dg_today_page, GTK_TYPE_WIDGET)
 
 enum {
   OPEN_CHECK,
+  OPEN_RECORD,
   N_SIGNALS
 };
 
 enum {
   PROP_0,
   PROP_LOADING,
+  PROP_N_RETURNED,
   N_PROPS
 };
 
@@ -61,6 +67,8 @@ typedef struct
   GPtrArray  *roads;     /* DgRoad * */
   GPtrArray  *entries;   /* DgStoreEntry *, today's checks */
   GPtrArray  *checks;    /* DgRoadCheck *, the same decoded, author filled in */
+  GPtrArray  *returned;  /* DgStoreEntry *, returned records of any day */
+  GPtrArray  *cells;     /* DgGridCell *, to name a returned sample's cell */
 } TodayData;
 
 static void
@@ -71,6 +79,8 @@ today_data_free (TodayData *data)
   g_clear_pointer (&data->roads, g_ptr_array_unref);
   g_clear_pointer (&data->entries, g_ptr_array_unref);
   g_clear_pointer (&data->checks, g_ptr_array_unref);
+  g_clear_pointer (&data->returned, g_ptr_array_unref);
+  g_clear_pointer (&data->cells, g_ptr_array_unref);
   g_free (data);
 }
 
@@ -109,7 +119,8 @@ shown_key (const char *today,
            guint       roads_required,
            guint       points_required,
            GPtrArray  *roads,
-           GPtrArray  *entries)
+           GPtrArray  *entries,
+           GPtrArray  *returned)
 {
   GString *key = g_string_new (today);
 
@@ -125,6 +136,14 @@ shown_key (const char *today,
       g_string_append_printf (key, "|%s:%" G_GINT64_FORMAT ":%s:%d:%d", entry->id, entry->rev,
                               entry->updated_at ? entry->updated_at : "", entry->status,
                               entry->state);
+    }
+  g_string_append (key, "|returned");
+  for (guint i = 0; i < returned->len; i++)
+    {
+      DgStoreEntry *entry = g_ptr_array_index (returned, i);
+      g_string_append_printf (key, "|%s:%" G_GINT64_FORMAT ":%s:%d:%s", entry->id, entry->rev,
+                              entry->updated_at ? entry->updated_at : "", entry->status,
+                              entry->reason ? entry->reason : "");
     }
   return g_string_free (key, FALSE);
 }
@@ -164,6 +183,17 @@ check_activated_cb (DgTodayPage   *self,
 
   if (id)
     g_signal_emit (self, signals[OPEN_CHECK], 0, id);
+}
+
+static void
+returned_activated_cb (DgTodayPage   *self,
+                       GtkListBoxRow *row)
+{
+  const char *id = g_object_get_data (G_OBJECT (row), "dg-id");
+  int type = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), "dg-type"));
+
+  if (id)
+    g_signal_emit (self, signals[OPEN_RECORD], 0, type, id);
 }
 
 static void
@@ -211,6 +241,9 @@ dg_today_page_get_property (GObject    *object,
     case PROP_LOADING:
       g_value_set_boolean (value, dg_today_page_get_loading (self));
       break;
+    case PROP_N_RETURNED:
+      g_value_set_uint (value, self->n_returned);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -233,6 +266,14 @@ dg_today_page_class_init (DgTodayPageClass *klass)
   properties[PROP_LOADING] =
     g_param_spec_boolean ("loading", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * DgTodayPage:n-returned:
+   *
+   * How many records the office returned wait for their correction to reach the server.
+   */
+  properties[PROP_N_RETURNED] =
+    g_param_spec_uint ("n-returned", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -242,9 +283,19 @@ dg_today_page_class_init (DgTodayPageClass *klass)
   signals[OPEN_CHECK] = g_signal_new ("open-check", G_TYPE_FROM_CLASS (klass),
                                       G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                       G_TYPE_NONE, 1, G_TYPE_STRING);
+  /**
+   * DgTodayPage::open-record:
+   * @type: a #DgRecordType
+   * @id: the record to open (a returned one)
+   */
+  signals[OPEN_RECORD] = g_signal_new ("open-record", G_TYPE_FROM_CLASS (klass),
+                                       G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                       G_TYPE_NONE, 2, G_TYPE_INT, G_TYPE_STRING);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/dustgrid/DustGrid/ui/dg-today-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, DgTodayPage, returned_group);
+  gtk_widget_class_bind_template_child (widget_class, DgTodayPage, returned_list);
   gtk_widget_class_bind_template_child (widget_class, DgTodayPage, quota_group);
   gtk_widget_class_bind_template_child (widget_class, DgTodayPage, quota_label);
   gtk_widget_class_bind_template_child (widget_class, DgTodayPage, quota_bar);
@@ -264,6 +315,8 @@ dg_today_page_init (DgTodayPage *self)
   dg_list_box_set_placeholder_text (self->checks_list, _("No checks yet today"));
   g_signal_connect_swapped (self->checks_list, "row-activated",
                             G_CALLBACK (check_activated_cb), self);
+  g_signal_connect_swapped (self->returned_list, "row-activated",
+                            G_CALLBACK (returned_activated_cb), self);
 }
 
 void
@@ -295,6 +348,9 @@ load_func (DgLocalStore  *store,
   data->roads = dg_local_store_list_roads (store);
   data->entries = dg_local_store_list_entries_on (store, DG_RECORD_ROAD_CHECK, data->today);
   data->checks = dg_local_store_list_checks_on (store, data->today);
+  data->returned = dg_local_store_list_returned (store);
+  data->cells = data->returned->len > 0 ? dg_local_store_list_grid_cells (store)
+                                        : g_ptr_array_new ();
   return data;
 }
 
@@ -318,6 +374,81 @@ dg_today_page_refresh (DgTodayPage *self)
   dg_store_reader_refresh (self->reader);
 }
 
+/* "怡光南路, 2026-12-03" or "G02 site 1 jar A, 2026-11": what the inspector knows it by. */
+static char *
+describe_record (TodayData          *data,
+                 const DgStoreEntry *entry)
+{
+  if (entry->type == DG_RECORD_ROAD_CHECK)
+    {
+      g_autoptr(DgRoadCheck) check = dg_record_data_from_json (DG_RECORD_ROAD_CHECK, entry->id,
+                                                               entry->data, NULL);
+
+      if (check != NULL)
+        /* Translators: a returned road check: road, date. */
+        return g_strdup_printf (_("%s, %s"), road_name (data->roads, check->road_id),
+                                check->date);
+    }
+  else if (entry->type == DG_RECORD_DUSTFALL_SAMPLE)
+    {
+      g_autoptr(DgDustfallSample) sample = dg_record_data_from_json (DG_RECORD_DUSTFALL_SAMPLE,
+                                                                     entry->id, entry->data,
+                                                                     NULL);
+      const char *code = NULL;
+
+      for (guint i = 0; sample != NULL && i < data->cells->len && code == NULL; i++)
+        if (g_strcmp0 (((DgGridCell *) g_ptr_array_index (data->cells, i))->id,
+                       sample->cell_id) == 0)
+          code = ((DgGridCell *) g_ptr_array_index (data->cells, i))->code;
+      if (sample != NULL)
+        /* Translators: a returned dust-fall sample: cell, site, jar, month. */
+        return g_strdup_printf (_("%s site %s jar %c, %s"), code ? code : _("Unknown cell"),
+                                sample->site, sample->jar, sample->month);
+    }
+  return g_strdup (entry->sort_key ? entry->sort_key : entry->id);
+}
+
+/* The records the office returned, at the top until their correction reaches the server. */
+static void
+show_returned (DgTodayPage *self,
+               TodayData   *data)
+{
+  clear_list (self->returned_list);
+  for (guint i = 0; i < data->returned->len; i++)
+    {
+      const DgStoreEntry *entry = g_ptr_array_index (data->returned, i);
+      g_autofree char *title = describe_record (data, entry);
+      g_autofree char *subtitle = NULL;
+      GtkWidget *row = adw_action_row_new ();
+
+      if (entry->status == DG_SYNC_STATUS_PENDING)
+        /* Translators: a returned record corrected on this device, not synced yet. */
+        subtitle = g_strdup_printf (_("%s · corrected, waiting to sync"),
+                                    entry->reason ? entry->reason : "");
+      else
+        subtitle = g_strdup (entry->reason ? entry->reason : _("No reason given"));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row),
+                                 gtk_image_new_from_icon_name ("dialog-warning-symbolic"));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                 gtk_image_new_from_icon_name ("go-next-symbolic"));
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, title,
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, subtitle, -1);
+      g_object_set_data_full (G_OBJECT (row), "dg-id", g_strdup (entry->id), g_free);
+      g_object_set_data (G_OBJECT (row), "dg-type", GINT_TO_POINTER (entry->type));
+      gtk_list_box_append (self->returned_list, row);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->returned_group), data->returned->len > 0);
+  if (self->n_returned != data->returned->len)
+    {
+      self->n_returned = data->returned->len;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_RETURNED]);
+    }
+}
+
 static void
 show_data (DgTodayPage *self,
            TodayData   *data)
@@ -338,11 +469,13 @@ show_data (DgTodayPage *self,
   roads_required = dg_rule_set_quota_roads (rules, today);
   points_required = dg_rule_set_quota_points (rules, today);
 
-  key = shown_key (today, roads_required, points_required, roads, entries);
+  key = shown_key (today, roads_required, points_required, roads, entries, data->returned);
   if (g_strcmp0 (key, self->shown) == 0)
     return;
   g_free (self->shown);
   self->shown = g_steal_pointer (&key);
+
+  show_returned (self, data);
 
   self->complete_roads = dg_quota_roads_on (checks, today, rules);
 
@@ -452,6 +585,20 @@ dg_today_page_get_complete_roads (DgTodayPage *self)
 {
   g_return_val_if_fail (DG_IS_TODAY_PAGE (self), 0);
   return self->complete_roads;
+}
+
+guint
+dg_today_page_get_n_returned (DgTodayPage *self)
+{
+  g_return_val_if_fail (DG_IS_TODAY_PAGE (self), 0);
+  return self->n_returned;
+}
+
+GtkListBox *
+dg_today_page_get_returned_list (DgTodayPage *self)
+{
+  g_return_val_if_fail (DG_IS_TODAY_PAGE (self), NULL);
+  return self->returned_list;
 }
 
 GtkLabel *

@@ -1,4 +1,4 @@
-/* dg-today-page.h: today's quota progress and today's checks. */
+/* dg-today-page.h: the records the office returned, today's quota progress and today's checks. */
 #pragma once
 
 #include <gtk/gtk.h>
@@ -20,5 +20,9 @@ gboolean    dg_today_page_get_loading      (DgTodayPage  *self);
 /* For tests: complete roads today, and the label shown. */
 guint       dg_today_page_get_complete_roads (DgTodayPage *self);
 GtkLabel   *dg_today_page_get_quota_label  (DgTodayPage  *self);
+/* The returned records waiting for their correction to reach the server ("n-returned"), and
+ * their list at the top of the page (for tests). */
+guint       dg_today_page_get_n_returned   (DgTodayPage  *self);
+GtkListBox *dg_today_page_get_returned_list (DgTodayPage *self);
 
 G_END_DECLS

@@ -290,6 +290,26 @@ dg_local_store_list_entries_on (DgLocalStore *self,
   return entries;
 }
 
+GPtrArray *
+dg_local_store_list_returned (DgLocalStore *self)
+{
+  sqlite3 *db;
+  GPtrArray *entries;
+
+  g_return_val_if_fail (DG_IS_LOCAL_STORE (self), NULL);
+  GUARD_SQL (NULL, g_ptr_array_new ());
+
+  db = dg_ls_read_lock (self);
+  entries = dg_ls_list_entries_locked (db,
+                                       "SELECT " DG_LS_ENTRY_COLUMNS " FROM records r"
+                                       " WHERE r.state = ? AND r.deleted = 0"
+                                       " ORDER BY r.updated_at DESC, r.id",
+                                       dg_record_state_to_string (DG_RECORD_STATE_RETURNED),
+                                       NULL);
+  dg_ls_read_unlock (self, db);
+  return entries;
+}
+
 DgStoreEntry *
 dg_local_store_get_entry (DgLocalStore *self,
                           const char   *id)

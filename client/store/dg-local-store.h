@@ -156,6 +156,9 @@ void          dg_local_store_get_entry_async (DgLocalStore        *self,
 DgStoreEntry *dg_local_store_get_entry_finish (DgLocalStore  *self,
                                                GAsyncResult  *result,
                                                GError       **error);
+/* Checks and samples (not deleted) the office returned and that are not corrected on the
+ * server yet (an edit waiting in the outbox still counts: it is pending), newest first. */
+GPtrArray    *dg_local_store_list_returned   (DgLocalStore *self);
 /* Road checks dated @date, decoded (DgRoadCheck *, author filled in). */
 GPtrArray    *dg_local_store_list_checks_on  (DgLocalStore *self,
                                               const char   *date);

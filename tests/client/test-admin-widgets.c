@@ -1,5 +1,6 @@
-/* test-admin-widgets.c: what a signed-in user and an administrator do in the app (design 6.1),
- * through the real widgets, against the real server binary on loopback. */
+/* test-admin-widgets.c: what a signed-in user, an inspector given a record back and an
+ * administrator do in the app (design 6.1), through the real widgets, against the real server
+ * binary on loopback. */
 
 #include "config.h"
 
@@ -591,6 +592,150 @@ test_district_page (Fixture       *fixture,
   g_assert_cmpstr (subtitle, ==, "Main road · 府城一社区 · 1.50 km");
 }
 
+static gboolean
+returned_shown (gpointer data)
+{
+  DgWindow *window = data;
+
+  return dg_test_window_pages_idle (window) &&
+         dg_today_page_get_n_returned (dg_window_get_today_page (window)) == 1;
+}
+
+static gboolean
+returned_gone (gpointer data)
+{
+  DgWindow *window = data;
+
+  return dg_test_window_pages_idle (window) &&
+         dg_today_page_get_n_returned (dg_window_get_today_page (window)) == 0;
+}
+
+static const char *
+first_returned_subtitle (DgWindow *window)
+{
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (
+    dg_today_page_get_returned_list (dg_window_get_today_page (window)), 0);
+
+  g_assert_nonnull (row);
+  return adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
+}
+
+static gboolean
+records_idle (gpointer data)
+{
+  return !dg_records_page_get_loading (data);
+}
+
+/* My Records with the state filter at @filter and the search @query shows @titles. */
+static void
+records_shows (DgWindow   *window,
+               guint       filter,
+               const char *query,
+               const char *titles)
+{
+  DgRecordsPage *records = dg_window_get_records_page (window);
+  g_autofree char *shown = NULL;
+
+  gtk_drop_down_set_selected (dg_records_page_get_filter (records), filter);
+  gtk_editable_set_text (GTK_EDITABLE (dg_records_page_get_search_entry (records)), query);
+  /* Not the entry's typing delay. */
+  g_signal_emit_by_name (dg_records_page_get_search_entry (records), "search-changed");
+  dg_test_spin (50);
+  g_assert_true (dg_test_spin_until (records_idle, records, 10000));
+  shown = dg_records_page_dup_check_titles (records);
+  g_assert_cmpstr (shown, ==, titles);
+}
+
+/* A check the office returns reaches the inspector's Today page at the top, with the office's
+ * reason and a badge on Today; saved again it says it waits to sync, and the sync that carries
+ * the correction takes it off the list. */
+static void
+test_returned_on_today (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *token = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) data = NULL;
+  g_autofree char *returned_title = NULL;
+  g_autofree char *today_date = dg_date_today ();
+  DgWindow *window = fixture->window;
+  AdwViewStackPage *today;
+  GtkListBoxRow *row;
+  JsonObject *point;
+
+  dg_test_client_save_checks (fixture->client, 1, ids);
+  dg_test_client_sync_ok (fixture->client);
+
+  token = dg_test_process_login (fixture->session, fixture->process->url, "office");
+  path = g_strdup_printf ("/api/v1/records/%s/return", (char *) g_ptr_array_index (ids, 0));
+  g_assert_cmpuint (dg_test_http (fixture->session, fixture->process->url, "POST", path, token,
+                                  "{\"reason\":\"第3点质量偏大，请复核\"}", &answer), ==, 200);
+
+  dg_test_client_sync_ok (fixture->client);
+  g_assert_true (dg_test_spin_until (returned_shown, window, 10000));
+  row = gtk_list_box_get_row_at_index (dg_today_page_get_returned_list (dg_window_get_today_page (window)), 0);
+  g_assert_true (g_str_has_suffix (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)),
+                                   today_date));
+  /* "怡光南路, 2026-12-06" on Today is "怡光南路 · 6 points" in My Records. */
+  {
+    g_auto(GStrv) parts = g_strsplit (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)),
+                                      ", ", 2);
+
+    returned_title = g_strdup_printf ("%s · 6 points", parts[0]);
+  }
+  g_assert_cmpstr (first_returned_subtitle (window), ==, "第3点质量偏大，请复核");
+  today = adw_view_stack_get_page (dg_window_get_view_stack (window),
+                                   GTK_WIDGET (dg_window_get_today_page (window)));
+  g_assert_cmpuint (adw_view_stack_page_get_badge_number (today), ==, 1);
+  g_assert_true (adw_view_stack_page_get_needs_attention (today));
+
+  /* My Records: the filter finds it among the returned, not among the pending; the search
+   * finds it by its road's name and its date, and nothing by another name. */
+  adw_view_stack_set_visible_child_name (dg_window_get_view_stack (window), "records");
+  records_shows (window, 2, "", "");
+  records_shows (window, 1, "", returned_title);
+  records_shows (window, 0, today_date, returned_title);
+  records_shows (window, 0, "没有这条路", "");
+  records_shows (window, 0, "", returned_title);
+  adw_view_stack_set_visible_child_name (dg_window_get_view_stack (window), "today");
+
+  /* Corrected: the third point weighed again. */
+  dg_local_store_get_entry_async (fixture->client->store, g_ptr_array_index (ids, 0), NULL,
+                                  dg_test_got_result_cb, &result);
+  {
+    g_autoptr(DgStoreEntry) entry =
+      dg_local_store_get_entry_finish (fixture->client->store, dg_test_wait_result (&result),
+                                       &error);
+
+    g_assert_no_error (error);
+    data = json_object_ref (entry->data);
+  }
+  g_clear_object (&result);
+  point = json_array_get_object_element (json_object_get_array_member (data, "points"), 2);
+  json_object_set_double_member (point, "mass_g", 0.8);
+  dg_local_store_save_async (fixture->client->store, DG_RECORD_ROAD_CHECK,
+                             g_ptr_array_index (ids, 0), data, NULL, dg_test_got_result_cb,
+                             &result);
+  g_assert_true (dg_local_store_save_finish (fixture->client->store,
+                                             dg_test_wait_result (&result), &error));
+  g_assert_no_error (error);
+  dg_test_spin_until_idle ();
+  g_assert_true (dg_test_spin_until (dg_test_window_pages_idle, window, 10000));
+  g_assert_cmpstr (first_returned_subtitle (window), ==,
+                   "第3点质量偏大，请复核 · corrected, waiting to sync");
+
+  dg_test_client_sync_ok (fixture->client);
+  g_assert_true (dg_test_spin_until (returned_gone, window, 10000));
+  g_assert_false (gtk_widget_get_visible (gtk_widget_get_ancestor (
+    GTK_WIDGET (dg_today_page_get_returned_list (dg_window_get_today_page (window))),
+    ADW_TYPE_PREFERENCES_GROUP)));
+  g_assert_cmpuint (adw_view_stack_page_get_badge_number (today), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -601,6 +746,8 @@ main (int   argc,
               test_change_password, fixture_teardown);
   g_test_add ("/client/admin/session-actions", Fixture, "inspector", fixture_setup,
               test_session_actions, fixture_teardown);
+  g_test_add ("/client/inspector/returned-on-today", Fixture, "inspector", fixture_setup,
+              test_returned_on_today, fixture_teardown);
   g_test_add ("/client/admin/district-page", Fixture, "admin", fixture_setup,
               test_district_page, fixture_teardown);
   g_test_add ("/client/admin/users-page", Fixture, "admin", fixture_setup,
