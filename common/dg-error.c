@@ -13,13 +13,15 @@
  * the bad field and the writer of the wire's error object. */
 typedef struct
 {
-  char *field;
+  char  *field;
+  char **records;   /* the records a refusal names, e.g. those still returned (design 6.7) */
 } DgErrorPrivate;
 
 static void
 dg_error_private_init (DgErrorPrivate *priv)
 {
   priv->field = NULL;
+  priv->records = NULL;
 }
 
 static void
@@ -27,12 +29,14 @@ dg_error_private_copy (const DgErrorPrivate *src,
                        DgErrorPrivate       *dest)
 {
   dest->field = g_strdup (src->field);
+  dest->records = g_strdupv (src->records);
 }
 
 static void
 dg_error_private_clear (DgErrorPrivate *priv)
 {
   g_clear_pointer (&priv->field, g_free);
+  g_clear_pointer (&priv->records, g_strfreev);
 }
 
 G_DEFINE_EXTENDED_ERROR (DgError, dg_error)
@@ -124,6 +128,27 @@ dg_error_get_field (const GError *error)
 
   priv = dg_error_get_private (error);
   return priv->field;
+}
+
+const char * const *
+dg_error_get_records (const GError *error)
+{
+  if (error == NULL || error->domain != DG_ERROR)
+    return NULL;
+  return (const char * const *) dg_error_get_private (error)->records;
+}
+
+void
+dg_error_set_records (GError             *error,
+                      const char * const *records)
+{
+  DgErrorPrivate *priv;
+
+  g_return_if_fail (error != NULL && error->domain == DG_ERROR);
+
+  priv = dg_error_get_private (error);
+  g_strfreev (priv->records);
+  priv->records = records != NULL && records[0] != NULL ? g_strdupv ((char **) records) : NULL;
 }
 
 void

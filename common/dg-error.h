@@ -40,6 +40,13 @@ guint        dg_error_code_http_status   (DgErrorCode  code);
 /* The field path the error is about, or NULL. Works on any GError (NULL for other domains). */
 const char  *dg_error_get_field          (const GError *error);
 
+/* The ids of the records a refusal names (the wire's "records"), NULL-terminated, or NULL:
+ * a month close refused over records still returned (design 6.7). */
+const char * const *dg_error_get_records (const GError       *error);
+/* Replaces them (@records NULL-terminated; NULL or empty: none). DG_ERROR only. */
+void         dg_error_set_records        (GError             *error,
+                                          const char * const *records);
+
 /* Sets a DG_ERROR with a field path (which may be NULL). */
 void         dg_set_error                (GError     **error,
                                           DgErrorCode  code,

@@ -582,6 +582,7 @@ dg_error_to_json_object (const GError *error)
 {
   JsonObject *object;
   const char *field;
+  const char * const *records;
 
   g_return_val_if_fail (error != NULL, NULL);
 
@@ -595,6 +596,15 @@ dg_error_to_json_object (const GError *error)
       field = dg_error_get_field (error);
       if (field != NULL)
         json_object_set_string_member (object, "field", field);
+      records = dg_error_get_records (error);
+      if (records != NULL)
+        {
+          JsonArray *array = json_array_new ();
+
+          for (guint i = 0; records[i] != NULL; i++)
+            json_array_add_string_element (array, records[i]);
+          json_object_set_array_member (object, "records", array);
+        }
     }
   else
     {
@@ -664,5 +674,23 @@ dg_error_from_json (JsonNode *node)
     field = json_node_get_string (member);
 
   dg_set_error (&error, code, field, "%s", message);
+
+  member = json_object_get_member (object, "records");
+  if (member != NULL && JSON_NODE_HOLDS_ARRAY (member))
+    {
+      JsonArray *array = json_node_get_array (member);
+      g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *element = json_array_get_element (array, i);
+
+          if (JSON_NODE_HOLDS_VALUE (element) &&
+              json_node_get_value_type (element) == G_TYPE_STRING)
+            g_ptr_array_add (ids, (gpointer) json_node_get_string (element));
+        }
+      g_ptr_array_add (ids, NULL);
+      dg_error_set_records (error, (const char * const *) ids->pdata);
+    }
   return error;
 }

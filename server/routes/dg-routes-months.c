@@ -56,24 +56,13 @@ dg_route_close_month (DgRequest  *req,
   if (!dg_store_close_month (req->store, req->capture, req->user, force, returned,
                              &local_error))
     {
-      g_autoptr(JsonObject) top = NULL;
-      JsonObject *object;
-
-      if (!g_error_matches (local_error, DG_ERROR, DG_ERROR_CONFLICT))
+      /* A refusal over returned records names them: the error's "records" on the wire. */
+      if (g_error_matches (local_error, DG_ERROR, DG_ERROR_CONFLICT) && returned->len > 0)
         {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return;
+          g_ptr_array_add (returned, NULL);
+          dg_error_set_records (local_error, (const char * const *) returned->pdata);
         }
-      object = dg_error_to_json_object (local_error);
-      json_object_set_array_member (object, "records", json_array_new ());
-      for (guint i = 0; i < returned->len; i++)
-        json_array_add_string_element (json_object_get_array_member (object, "records"),
-                                       g_ptr_array_index (returned, i));
-      /* json_node_init_object() takes a reference of its own. */
-      top = json_object_new ();
-      json_object_set_object_member (top, "error", object);
-      req->response = json_node_init_object (json_node_alloc (), top);
-      req->status = SOUP_STATUS_CONFLICT;
+      g_propagate_error (error, g_steal_pointer (&local_error));
       return;
     }
 

@@ -1234,6 +1234,39 @@ test_report_quota (void)
                    "\"days_met\":1,\"days_elapsed\":2}");
 }
 
+/* The records a refusal names travel as "records" and come back on the error, and survive a
+ * copy; an error without them writes no member. */
+static void
+test_error_records_round_trip (void)
+{
+  const char *ids[] = { "11111111-1111-4111-8111-111111111111",
+                        "22222222-2222-4222-8222-222222222222", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) plain = NULL;
+  g_autoptr(GError) back = NULL;
+  g_autoptr(GError) copy = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  const char * const *records;
+
+  dg_set_error (&error, DG_ERROR_CONFLICT, NULL, "2 records are still returned");
+  dg_error_set_records (error, ids);
+  node = dg_error_to_json (error);
+  back = dg_error_from_json (node);
+  records = dg_error_get_records (back);
+  g_assert_nonnull (records);
+  g_assert_cmpstr (records[0], ==, ids[0]);
+  g_assert_cmpstr (records[1], ==, ids[1]);
+  g_assert_null (records[2]);
+  copy = g_error_copy (back);
+  g_assert_cmpstr (dg_error_get_records (copy)[1], ==, ids[1]);
+
+  dg_set_error (&plain, DG_ERROR_CONFLICT, NULL, "taken");
+  object = dg_error_to_json_object (plain);
+  g_assert_false (json_object_has_member (object, "records"));
+  g_assert_null (dg_error_get_records (plain));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1287,6 +1320,7 @@ main (int   argc,
 
   g_test_add_func ("/common/wire/error/to-json", test_error_json);
   g_test_add_func ("/common/wire/error/from-json", test_error_from_json);
+  g_test_add_func ("/common/wire/error/records-round-trip", test_error_records_round_trip);
 
   g_test_add_func ("/common/wire/report/dustfall-shape", test_report_dustfall);
   g_test_add_func ("/common/wire/report/roads-shape", test_report_roads);
