@@ -156,7 +156,11 @@ png_exif_chunk (const guint8 *data,
 
   while (at + 12 <= size)
     {
-      guint32 length = GUINT32_FROM_BE (*(const guint32 *) (gconstpointer) (data + at));
+      guint32 length;
+
+      /* Chunks start anywhere: read the length byte by byte, not as an aligned word. */
+      memcpy (&length, data + at, sizeof length);
+      length = GUINT32_FROM_BE (length);
 
       if (length > size - at - 12)
         return NULL;
