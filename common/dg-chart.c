@@ -325,6 +325,23 @@ ranking_geometry (const DgDustfallReport *report,
   dg_chart_plot_init (geo, font_size_for (width, height), width, height, 5.5, top, n);
 }
 
+/* The bar of cell @index in a plot laid out once by ranking_geometry(): constant time, so that
+ * drawing or hit-testing every bar stays linear in the cells. */
+static gboolean
+ranking_bar_rect (const DgDustfallReport *report,
+                  const DgChartPlot      *geo,
+                  guint                   index,
+                  cairo_rectangle_t      *rect)
+{
+  const DgCellRank *cell = cell_at (report, index);
+
+  if (!cell->has_value || !isfinite (cell->value))
+    return FALSE;
+
+  dg_chart_plot_bar_rect (geo, index, cell->value, 0.7, rect);
+  return TRUE;
+}
+
 gboolean
 dg_chart_ranking_bar_rect (const DgDustfallReport *report,
                            double                  width,
@@ -333,20 +350,40 @@ dg_chart_ranking_bar_rect (const DgDustfallReport *report,
                            cairo_rectangle_t      *rect)
 {
   DgChartPlot geo;
-  const DgCellRank *cell;
 
   g_return_val_if_fail (rect != NULL, FALSE);
 
   if (index >= n_cells (report))
     return FALSE;
-  cell = cell_at (report, index);
-  if (!cell->has_value || !isfinite (cell->value))
-    return FALSE;
 
   ranking_geometry (report, width, height, &geo);
-  dg_chart_plot_bar_rect (&geo, index, cell->value, 0.7, rect);
+  return ranking_bar_rect (report, &geo, index, rect);
+}
 
-  return TRUE;
+int
+dg_chart_ranking_bar_at (const DgDustfallReport *report,
+                         double                  width,
+                         double                  height,
+                         double                  x,
+                         double                  y)
+{
+  DgChartPlot geo;
+  cairo_rectangle_t rect;
+  double slot;
+
+  if (n_cells (report) == 0)
+    return -1;
+
+  /* Bars have one slot each, left to right: the slot under @x is the only candidate. */
+  ranking_geometry (report, width, height, &geo);
+  slot = floor ((x - geo.plot_x) / geo.slot);
+  if (!(slot >= 0 && slot < n_cells (report)))
+    return -1;
+  if (ranking_bar_rect (report, &geo, (guint) slot, &rect)
+      && x >= rect.x && x < rect.x + rect.width && y < rect.y + rect.height)
+    return (int) slot;
+
+  return -1;
 }
 
 void
@@ -391,7 +428,7 @@ dg_chart_draw_ranking (cairo_t                *cr,
       double cx = slot_x + geo.slot / 2;
       cairo_rectangle_t bar;
 
-      if (dg_chart_ranking_bar_rect (report, width, height, i, &bar))
+      if (ranking_bar_rect (report, &geo, i, &bar))
         dg_chart_draw_value_bar (cr, fg, small, &geo, &bar, cell->value, report->cap, label_size);
       else
         {
@@ -472,6 +509,22 @@ map_geometry (const DgDustfallReport *report,
   geo->legend_y = height - geo->font * 2.0;
 }
 
+/* The square of @cell on a map laid out once by map_geometry(). */
+static gboolean
+map_cell_rect (const MapGeometry  *geo,
+               const DgCellRank   *cell,
+               cairo_rectangle_t  *rect)
+{
+  if (cell->row < 0 || cell->col < 0)
+    return FALSE;
+
+  rect->x = geo->x0 + geo->size * cell->col;
+  rect->y = geo->y0 + geo->size * cell->row;
+  rect->width = geo->size;
+  rect->height = geo->size;
+  return TRUE;
+}
+
 gboolean
 dg_chart_grid_map_cell_rect (const DgDustfallReport *report,
                              double                  width,
@@ -480,23 +533,14 @@ dg_chart_grid_map_cell_rect (const DgDustfallReport *report,
                              cairo_rectangle_t      *rect)
 {
   MapGeometry geo;
-  const DgCellRank *cell;
 
   g_return_val_if_fail (rect != NULL, FALSE);
 
   if (index >= n_cells (report))
     return FALSE;
-  cell = cell_at (report, index);
-  if (cell->row < 0 || cell->col < 0)
-    return FALSE;
 
   map_geometry (report, width, height, &geo);
-  rect->x = geo.x0 + geo.size * cell->col;
-  rect->y = geo.y0 + geo.size * cell->row;
-  rect->width = geo.size;
-  rect->height = geo.size;
-
-  return TRUE;
+  return map_cell_rect (&geo, cell_at (report, index), rect);
 }
 
 int
@@ -506,11 +550,26 @@ dg_chart_grid_map_cell_at (const DgDustfallReport *report,
                            double                  x,
                            double                  y)
 {
+  MapGeometry geo;
+  double col, row;
+
+  if (n_cells (report) == 0)
+    return -1;
+
+  /* The layout once, then one pass over the cells (they come in ranking order, not by place),
+   * comparing only the row and column of the square under the point. */
+  map_geometry (report, width, height, &geo);
+  col = floor ((x - geo.x0) / geo.size);
+  row = floor ((y - geo.y0) / geo.size);
+  if (!(col >= 0 && col < geo.n_cols && row >= 0 && row < geo.n_rows))
+    return -1;
+
   for (guint i = 0; i < n_cells (report); i++)
     {
+      const DgCellRank *cell = cell_at (report, i);
       cairo_rectangle_t rect;
 
-      if (dg_chart_grid_map_cell_rect (report, width, height, i, &rect)
+      if (cell->row == (int) row && cell->col == (int) col && map_cell_rect (&geo, cell, &rect)
           && x >= rect.x && x < rect.x + rect.width
           && y >= rect.y && y < rect.y + rect.height)
         return (int) i;
@@ -612,7 +671,7 @@ dg_chart_draw_grid_map (cairo_t                *cr,
       cairo_rectangle_t rect;
       double x, y, s;
 
-      if (!dg_chart_grid_map_cell_rect (report, width, height, i, &rect))
+      if (!map_cell_rect (&geo, cell, &rect))
         continue;
 
       x = rect.x + gap / 2;

@@ -51,13 +51,20 @@ gboolean dg_chart_ranking_bar_rect   (const DgDustfallReport *report,
                                       double                  height,
                                       guint                   index,
                                       cairo_rectangle_t      *rect);
+/* The index of the cell whose bar, or the column above it, is under (@x, @y), or -1: in constant
+ * time, whatever the number of cells. */
+int      dg_chart_ranking_bar_at     (const DgDustfallReport *report,
+                                      double                  width,
+                                      double                  height,
+                                      double                  x,
+                                      double                  y);
 /* FALSE when the cell has no place on the map (negative row or col). */
 gboolean dg_chart_grid_map_cell_rect (const DgDustfallReport *report,
                                       double                  width,
                                       double                  height,
                                       guint                   index,
                                       cairo_rectangle_t      *rect);
-/* The index of the cell under (@x, @y), or -1. */
+/* The index of the cell under (@x, @y), or -1: one pass over the cells, the layout made once. */
 int      dg_chart_grid_map_cell_at   (const DgDustfallReport *report,
                                       double                  width,
                                       double                  height,

@@ -45,16 +45,8 @@ bar_at (DgRankingChart *self,
 
   if (dustfall == NULL)
     return -1;
-  for (guint i = 0; i < dustfall->cells->len; i++)
-    {
-      cairo_rectangle_t rect;
-
-      /* The whole column above a bar counts, so short bars are easy to hit. */
-      if (dg_chart_ranking_bar_rect (dustfall, width, height, i, &rect)
-          && x >= rect.x && x < rect.x + rect.width && y < rect.y + rect.height)
-        return (int) i;
-    }
-  return -1;
+  /* The whole column above a bar counts, so short bars are easy to hit. */
+  return dg_chart_ranking_bar_at (dustfall, width, height, x, y);
 }
 
 static void

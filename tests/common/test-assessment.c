@@ -1553,6 +1553,27 @@ test_ranking_pixels (Fixture       *f,
   /* Bars stand on a common base line. */
   g_assert_cmpfloat (rc.y + rc.height, ==, rd.y + rd.height);
 
+  /* A hit test finds each bar, and the column above it, but not the gap beside it nor a 缺测
+   * cell's stub. */
+  g_assert_cmpint (dg_chart_ranking_bar_at (f->dustfall, width, height, rd.x + rd.width / 2,
+                                            rd.y + rd.height / 2), ==, (int) i_dirty);
+  g_assert_cmpint (dg_chart_ranking_bar_at (f->dustfall, width, height, rc.x + rc.width / 2,
+                                            rc.y - 20), ==, (int) i_clean);
+  g_assert_cmpint (dg_chart_ranking_bar_at (f->dustfall, width, height, rc.x - 0.5,
+                                            rc.y + rc.height / 2), ==, -1);
+  g_assert_cmpint (dg_chart_ranking_bar_at (f->dustfall, width, height, rc.x + rc.width / 2,
+                                            rc.y + rc.height + 1), ==, -1);
+  for (guint i = 0; i < f->dustfall->cells->len; i++)
+    {
+      cairo_rectangle_t r;
+
+      if (dg_chart_ranking_bar_rect (f->dustfall, width, height, i, &r))
+        g_assert_cmpint (dg_chart_ranking_bar_at (f->dustfall, width, height, r.x + r.width / 2,
+                                                  r.y + r.height - 0.5), ==, (int) i);
+    }
+  g_assert_cmpint (dg_chart_ranking_bar_at (f->dustfall, width, height, -5, 10), ==, -1);
+  g_assert_cmpint (dg_chart_ranking_bar_at (f->dustfall, width, height, width + 5, 10), ==, -1);
+
   /* Low in the bar: away from the value label above it and the cap line across it. */
   px = pixel_at (surface, rd.x + rd.width / 2, rd.y + rd.height * 0.85);
   assert_pixel_is (px, dirty->value, f->dustfall->cap);
