@@ -35,10 +35,11 @@ enum
   DG_STORE_SCHEMA_V5_ADMINISTRATION = 5,        /* users' display name, unit, disabled and last
                                                  * sign-in; the audit log (design 6.1) */
   DG_STORE_SCHEMA_V6_ATTACHMENTS = 6,           /* attachments (design 6.2) */
+  DG_STORE_SCHEMA_V7_SAMPLE_VALUES_BY_RECORD = 7, /* sample_values found by month and record */
 };
 /* The schema version this build writes (SQLite's PRAGMA user_version, PostgreSQL's
  * dg_meta.schema_version). */
-#define DG_STORE_SCHEMA_VERSION DG_STORE_SCHEMA_V6_ATTACHMENTS
+#define DG_STORE_SCHEMA_VERSION DG_STORE_SCHEMA_V7_SAMPLE_VALUES_BY_RECORD
 
 /* Opens the database at @path with the schema of this build: a SQLite file (created when
  * missing), or with a postgresql:// (or postgres://) URI a PostgreSQL database, which must

@@ -46,6 +46,7 @@ make_version_3 (const char *path)
 
   g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, "DROP INDEX revisions_by_type;"
+                                     " DROP INDEX sample_values_by_record;"
                                      " ALTER TABLE months DROP COLUMN frozen_through;"
                                      " PRAGMA user_version = 3", NULL, NULL, NULL), ==,
                    SQLITE_OK);
@@ -164,6 +165,8 @@ test_pre_upgrade_copy (void)
   g_assert_no_error (error);
   g_clear_object (&store);
   g_assert_false (g_file_test (created_copy, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (query_int (path, "SELECT count(*) FROM sqlite_master WHERE type = 'index'"
+                                    " AND name = 'sample_values_by_record'"), ==, 1);
 
   make_version_3 (path);
   store = dg_store_open (path, &error);
@@ -176,6 +179,9 @@ test_pre_upgrade_copy (void)
   g_assert_cmpint (query_int (old_copy, "SELECT count(*) FROM users WHERE username = 'anna'"),
                    ==, 1);
   g_assert_cmpint (query_int (path, "PRAGMA user_version"), ==, DG_STORE_SCHEMA_VERSION);
+  /* Version 7's index, which the upgrade from 3 made again. */
+  g_assert_cmpint (query_int (path, "SELECT count(*) FROM sqlite_master WHERE type = 'index'"
+                                    " AND name = 'sample_values_by_record'"), ==, 1);
 
   /* Opened again at the current version: nothing more to keep. */
   store = dg_store_open (path, &error);

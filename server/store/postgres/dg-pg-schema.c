@@ -139,6 +139,13 @@ static const char *const schema_v6[] = {
   NULL
 };
 
+/* Editing or voiding a sample replaces its sample_values rows, found by month and record id:
+ * the table's key (month, cell_id, record_id) would scan the whole month for them. */
+static const char *const schema_v7[] = {
+  "CREATE INDEX IF NOT EXISTS sample_values_by_record ON sample_values (month, record_id)",
+  NULL
+};
+
 /* This backend's steps, one per entry of the store's list of versions. */
 static const struct
 {
@@ -151,6 +158,7 @@ static const struct
   { DG_STORE_SCHEMA_V4_FROZEN_MONTHS, schema_v4 },
   { DG_STORE_SCHEMA_V5_ADMINISTRATION, schema_v5 },
   { DG_STORE_SCHEMA_V6_ATTACHMENTS, schema_v6 },
+  { DG_STORE_SCHEMA_V7_SAMPLE_VALUES_BY_RECORD, schema_v7 },
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (steps) == DG_STORE_SCHEMA_VERSION);
 

@@ -140,6 +140,13 @@ static const char *const schema_v6[] = {
   NULL
 };
 
+/* Editing or voiding a sample replaces its sample_values rows, found by month and record id:
+ * the table's key (month, cell_id, record_id) would scan the whole month for them. */
+static const char *const schema_v7[] = {
+  "CREATE INDEX IF NOT EXISTS sample_values_by_record ON sample_values (month, record_id)",
+  NULL
+};
+
 /* Fills the report tables of schema 3 from the records of a database made before them. */
 static gboolean
 backfill_report_tables (DgSqliteDb  *self,
@@ -237,7 +244,8 @@ exec_all (DgSqliteDb         *self,
 G_STATIC_ASSERT (DG_STORE_SCHEMA_V1_RECORDS == 1 && DG_STORE_SCHEMA_V3_REPORT_TABLES == 3 &&
                  DG_STORE_SCHEMA_V4_FROZEN_MONTHS == 4 &&
                  DG_STORE_SCHEMA_V5_ADMINISTRATION == 5 &&
-                 DG_STORE_SCHEMA_V6_ATTACHMENTS == 6 && DG_STORE_SCHEMA_VERSION == 6);
+                 DG_STORE_SCHEMA_V6_ATTACHMENTS == 6 &&
+                 DG_STORE_SCHEMA_V7_SAMPLE_VALUES_BY_RECORD == 7 && DG_STORE_SCHEMA_VERSION == 7);
 
 /* An upgrade that goes wrong halfway rolls back, but one that goes right and turns out wrong
  * (a new release's bug in a backfill, say) is only undone from a copy of the old file: the
@@ -363,6 +371,19 @@ dg_sqlite_migrate (DgSqliteDb  *self,
         return FALSE;
       if (!exec_all (self, schema_v6, error) ||
           !dg_sqlite_exec (self, "PRAGMA user_version = 6", error) ||
+          !dg_sqlite_exec (self, "COMMIT", error))
+        {
+          dg_sqlite_rollback (&self->parent);
+          return FALSE;
+        }
+    }
+
+  if (version < DG_STORE_SCHEMA_V7_SAMPLE_VALUES_BY_RECORD)
+    {
+      if (!dg_sqlite_exec (self, "BEGIN IMMEDIATE", error))
+        return FALSE;
+      if (!exec_all (self, schema_v7, error) ||
+          !dg_sqlite_exec (self, "PRAGMA user_version = 7", error) ||
           !dg_sqlite_exec (self, "COMMIT", error))
         {
           dg_sqlite_rollback (&self->parent);
