@@ -19,6 +19,7 @@
 #include "dg-dustfall.h"
 #include "dg-report.h"
 #include "dg-unit-report.h"
+#include "dg-bulletin.h"
 #include "dg-json.h"
 #include "dg-validate.h"
 #include "dg-field-rules.h"

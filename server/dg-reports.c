@@ -175,6 +175,28 @@ dg_reports_quota (DgStore     *store,
   return dg_quota_report_to_json (report);
 }
 
+/* The cell ranking, the road table and the unit ranking built on them. */
+static gboolean
+build_unit_reports (DgStore            *store,
+                    const char         *month,
+                    Reference          *reference,
+                    DgDustfallReport  **cells,
+                    DgRoadReport      **roads,
+                    DgUnitReport      **units,
+                    GError            **error)
+{
+  if (!reference_load (reference, store, month, error))
+    return FALSE;
+  *cells = build_dustfall (store, month, reference, error);
+  if (*cells == NULL)
+    return FALSE;
+  *roads = build_roads (store, month, reference, NULL, error);
+  if (*roads == NULL)
+    return FALSE;
+  *units = build_units (month, reference, *cells, *roads);
+  return TRUE;
+}
+
 JsonNode *
 dg_reports_units (DgStore     *store,
                   const char  *month,
@@ -184,22 +206,38 @@ dg_reports_units (DgStore     *store,
   g_auto(Reference) reference = { 0 };
   g_autoptr(DgDustfallReport) cells = NULL;
   g_autoptr(DgRoadReport) roads = NULL;
-  g_autoptr(DgUnitReport) report = NULL;
+  g_autoptr(DgUnitReport) units = NULL;
 
   g_return_val_if_fail (DG_IS_STORE (store), NULL);
   g_return_val_if_fail (dg_month_is_valid (month), NULL);
 
-  if (!reference_load (&reference, store, month, error))
+  if (!build_unit_reports (store, month, &reference, &cells, &roads, &units, error))
     return NULL;
-  cells = build_dustfall (store, month, &reference, error);
-  if (cells == NULL)
-    return NULL;
-  roads = build_roads (store, month, &reference, NULL, error);
-  if (roads == NULL)
-    return NULL;
-  report = build_units (month, &reference, cells, roads);
+  return dg_unit_report_to_json (units, only_unit_id);
+}
 
-  return dg_unit_report_to_json (report, only_unit_id);
+GBytes *
+dg_reports_bulletin_docx (DgStore     *store,
+                          const char  *month,
+                          GError     **error)
+{
+  g_auto(Reference) reference = { 0 };
+  g_autoptr(DgDustfallReport) cells = NULL;
+  g_autoptr(DgRoadReport) roads = NULL;
+  g_autoptr(DgUnitReport) units = NULL;
+  DgBulletin bulletin = { 0, };
+
+  g_return_val_if_fail (DG_IS_STORE (store), NULL);
+  g_return_val_if_fail (dg_month_is_valid (month), NULL);
+
+  if (!build_unit_reports (store, month, &reference, &cells, &roads, &units, error))
+    return NULL;
+
+  /* No rectification notices yet (design 6.3's life cycle): every exceeding cell reads 待下达. */
+  bulletin.month = month;
+  bulletin.dustfall = cells;
+  bulletin.units = units;
+  return dg_bulletin_render_docx (&bulletin, error);
 }
 
 /* Builds the three reports of @month into @assessment (which then owns them). */

@@ -9,6 +9,7 @@
 #include <json-glib/json-glib.h>
 
 #include "dg-assessment.h"
+#include "dg-bulletin.h"
 #include "dg-store.h"
 
 G_BEGIN_DECLS
@@ -23,6 +24,10 @@ JsonNode *dg_reports_roads            (DgStore              *store,
 JsonNode *dg_reports_units            (DgStore              *store,
                                        const char           *month,
                                        const char           *only_unit_id,
+                                       GError              **error);
+/* The monthly bulletin (通报) of design 6.3 as a .docx file's bytes. */
+GBytes   *dg_reports_bulletin_docx    (DgStore              *store,
+                                       const char           *month,
                                        GError              **error);
 /* @today: YYYY-MM-DD, or NULL for the local date. */
 JsonNode *dg_reports_quota            (DgStore              *store,

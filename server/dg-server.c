@@ -67,6 +67,7 @@ static const DgRoute routes[] = {
   { "GET",  "/api/v1/reports/dustfall",     DG_ACTION_READ_RANKING,  SMALL, dg_route_dustfall },
   { "GET",  "/api/v1/reports/roads",        DG_ACTION_READ_RANKING,  SMALL, dg_route_roads },
   { "GET",  "/api/v1/reports/quota",        DG_ACTION_READ_QUOTA,    SMALL, dg_route_quota },
+  { "GET",  "/api/v1/reports/bulletin",     DG_ACTION_READ_RANKING,  SMALL, dg_route_bulletin },
   { "GET",  "/api/v1/reports/units",        DG_ACTION_READ_UNIT_RANKING, SMALL, dg_route_units },
   { "GET",  "/api/v1/reports/assessment",   DG_ACTION_READ_RANKING,  SMALL, dg_route_assessment },
   { "GET",  "/api/v1/users",                DG_ACTION_MANAGE_USERS,  SMALL, dg_route_list_users },

@@ -65,6 +65,28 @@ dg_route_units (DgRequest  *req,
   req->response = dg_reports_units (req->store, req->capture, only, error);
 }
 
+/* The bulletin is a Word document only; "format" may name it, as the assessment's does. */
+void
+dg_route_bulletin (DgRequest  *req,
+                   GError    **error)
+{
+  const char *format = dg_request_get_query (req, "format");
+
+  if (!dg_request_get_month_param (req, error))
+    return;
+  if (format != NULL && !g_str_equal (format, "docx"))
+    {
+      dg_set_error (error, DG_ERROR_INVALID_FIELD, "format", "format must be docx");
+      return;
+    }
+
+  req->file = dg_reports_bulletin_docx (req->store, req->capture, error);
+  if (req->file == NULL)
+    return;
+  req->content_type = DG_BULLETIN_DOCX_CONTENT_TYPE;
+  req->filename = g_strdup_printf ("dustgrid-bulletin-%s.docx", req->capture);
+}
+
 void
 dg_route_assessment (DgRequest  *req,
                      GError    **error)

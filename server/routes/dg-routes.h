@@ -42,6 +42,7 @@ void dg_route_roads          (DgRequest *req, GError **error);
 void dg_route_quota          (DgRequest *req, GError **error);
 void dg_route_assessment     (DgRequest *req, GError **error);
 void dg_route_units          (DgRequest *req, GError **error);
+void dg_route_bulletin       (DgRequest *req, GError **error);
 
 /* dg-routes-users.c */
 void dg_route_list_users      (DgRequest *req, GError **error);

@@ -5,6 +5,11 @@
 #include <math.h>
 #include <string.h>
 
+#include <sys/wait.h>
+
+#include <glib/gstdio.h>
+
+#include "dg-bulletin.h"
 #include "dg-test-server.h"
 
 #define MONTH "2025-03"
@@ -339,6 +344,215 @@ test_closed_month_frozen (Fixture       *f,
                    "府城街道");
 }
 
+/* ---- The bulletin ---- */
+
+/* GET @path as @token over loopback HTTP; the raw body, with its status and content type. */
+static GBytes *
+get_raw (Fixture     *f,
+         const char  *path,
+         const char  *token,
+         guint       *status,
+         char       **content_type)
+{
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u%s", f->ts->port, path);
+  g_autofree char *bearer = g_strdup_printf ("Bearer %s", token);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(GError) error = NULL;
+  GBytes *body;
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", bearer);
+  body = soup_session_send_and_read (f->ts->session, msg, NULL, &error);
+  g_assert_no_error (error);
+  *status = soup_message_get_status (msg);
+  *content_type = g_strdup (soup_message_headers_get_content_type (
+                              soup_message_get_response_headers (msg), NULL));
+  return body;
+}
+
+/* Reads @path with tests/server/read-docx.py: {"title","paragraphs","tables","page_mm"}.
+ * Debian's python3-docx (a test dependency in debian/control) is installed for
+ * /usr/bin/python3, which a python3 first on PATH (pyenv, a virtualenv) may not see: the first
+ * interpreter that has it reads the file, and none having it fails the test. */
+static JsonNode *
+read_docx (const char *path)
+{
+  const char *interpreters[] = { "python3", "/usr/bin/python3" };
+  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "server", "read-docx.py", NULL);
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (interpreters); i++)
+    {
+      const char *argv[] = { interpreters[i], script, path, NULL };
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+      int wait_status = 0;
+
+      if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out,
+                         &err, &wait_status, NULL))
+        continue;
+      if (WIFEXITED (wait_status) && WEXITSTATUS (wait_status) == 77)
+        continue;
+      if (!g_spawn_check_wait_status (wait_status, NULL))
+        g_error ("python-docx could not read %s: %s", path, err);
+      return json_from_string (out, &error);
+    }
+
+  g_error ("no python3 with python3-docx to read %s", path);
+}
+
+static const char *
+cell_text (JsonArray *table,
+           guint      row,
+           guint      col)
+{
+  return json_array_get_string_element (json_array_get_array_element (table, row), col);
+}
+
+static gboolean
+has_paragraph_with (JsonArray  *paragraphs,
+                    const char *needle)
+{
+  for (guint i = 0; i < json_array_get_length (paragraphs); i++)
+    if (strstr (json_array_get_string_element (paragraphs, i), needle) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+/* The bulletin over HTTP, read back by python-docx: its title, A4, the cell ranking, the unit
+ * ranking in rank order, the best cells praised and the exceeding cell with its notice still
+ * to be issued; then, where LibreOffice is installed, converted by it. */
+static void
+test_bulletin_docx (Fixture       *f,
+                    gconstpointer  data)
+{
+  static const char *const ranking[][3] = {
+    { "1", "G06", "3.0" }, { "2", "G01", "4.0" }, { "3", "G04", "4.6" }, { "4", "G02", "5.1" },
+    { "5", "G08", "12.0" },
+  };
+  static const char *const units_order[][2] = {
+    { "1", "琼山区" }, { "1", "　　府城街道" }, { "2", "　　北城街道" },
+    { "2", "　　西部产业集聚区" }, { "4", "　　东城街道" }, { "—", "　　南城街道" },
+  };
+  g_autoptr(GBytes) body = NULL;
+  g_autofree char *content_type = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *soffice = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) docx = NULL;
+  JsonObject *doc;
+  JsonArray *paragraphs, *tables, *page, *table;
+  guint status;
+
+  body = get_raw (f, "/api/v1/reports/bulletin?month=" MONTH "&format=docx", f->office,
+                  &status, &content_type);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpstr (content_type, ==, DG_BULLETIN_DOCX_CONTENT_TYPE);
+
+  dir = g_dir_make_tmp ("dg-bulletin-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "bulletin.docx", NULL);
+  g_file_set_contents (path, g_bytes_get_data (body, NULL), (gssize) g_bytes_get_size (body),
+                       &error);
+  g_assert_no_error (error);
+
+  docx = read_docx (path);
+  doc = json_node_get_object (docx);
+  paragraphs = json_object_get_array_member (doc, "paragraphs");
+  tables = json_object_get_array_member (doc, "tables");
+  page = json_object_get_array_member (doc, "page_mm");
+
+  g_assert_cmpstr (json_object_get_string_member (doc, "title"), ==,
+                   "2025年3月扬尘污染防治工作通报");
+  g_assert_cmpstr (json_array_get_string_element (paragraphs, 0), ==,
+                   "2025年3月扬尘污染防治工作通报");
+  g_assert_cmpint (json_array_get_int_element (page, 0), ==, 210);
+  g_assert_cmpint (json_array_get_int_element (page, 1), ==, 297);
+  g_assert_true (has_paragraph_with (paragraphs, "各责任单位："));
+  g_assert_true (has_paragraph_with (paragraphs, "全区平均降尘量 5.7"));
+  g_assert_true (has_paragraph_with (paragraphs, "一、降尘量排名"));
+  g_assert_true (has_paragraph_with (paragraphs, "二、责任单位排名"));
+  g_assert_true (has_paragraph_with (paragraphs, "对府城街道、北城街道、西部产业集聚区给予通报表扬"));
+
+  g_assert_cmpuint (json_array_get_length (tables), ==, 4);
+
+  /* The cell ranking: the header, the five ranked cells, then the 17 without data. */
+  table = json_array_get_array_element (tables, 0);
+  g_assert_cmpuint (json_array_get_length (table), ==, 1 + 22);
+  g_assert_cmpstr (cell_text (table, 0, 0), ==, "排名");
+  for (guint i = 0; i < G_N_ELEMENTS (ranking); i++)
+    {
+      g_assert_cmpstr (cell_text (table, i + 1, 0), ==, ranking[i][0]);
+      g_assert_cmpstr (cell_text (table, i + 1, 1), ==, ranking[i][1]);
+      g_assert_cmpstr (cell_text (table, i + 1, 4), ==, ranking[i][2]);
+    }
+  g_assert_cmpstr (cell_text (table, 5, 3), ==, "东城街道");
+  g_assert_cmpstr (cell_text (table, 5, 6), ==, "超标");
+  g_assert_cmpstr (cell_text (table, 6, 4), ==, "缺测");
+
+  /* The unit ranking in the order of the API, ranks among siblings. */
+  table = json_array_get_array_element (tables, 1);
+  g_assert_cmpuint (json_array_get_length (table), ==, 1 + G_N_ELEMENTS (units_order));
+  for (guint i = 0; i < G_N_ELEMENTS (units_order); i++)
+    {
+      g_assert_cmpstr (cell_text (table, i + 1, 0), ==, units_order[i][0]);
+      g_assert_cmpstr (cell_text (table, i + 1, 1), ==, units_order[i][1]);
+    }
+  g_assert_cmpstr (cell_text (table, 1, 3), ==, "5.7");
+  g_assert_cmpstr (cell_text (table, 2, 7), ==, "50.0%");
+  g_assert_cmpstr (cell_text (table, 3, 5), ==, "-8.0%");
+
+  /* The best: the four ranked cells under the cap (G08 is over it). */
+  table = json_array_get_array_element (tables, 2);
+  g_assert_cmpuint (json_array_get_length (table), ==, 1 + 4);
+  g_assert_cmpstr (cell_text (table, 1, 1), ==, "G06");
+
+  /* The exceeding cell, 12.0 against 8: 50 % over, no notice issued yet. */
+  table = json_array_get_array_element (tables, 3);
+  g_assert_cmpuint (json_array_get_length (table), ==, 1 + 1);
+  g_assert_cmpstr (cell_text (table, 1, 0), ==, "G08");
+  g_assert_cmpstr (cell_text (table, 1, 2), ==, "东城街道");
+  g_assert_cmpstr (cell_text (table, 1, 4), ==, "50.0%");
+  g_assert_cmpstr (cell_text (table, 1, 5), ==, "待下达");
+  g_assert_cmpstr (cell_text (table, 1, 6), ==, "待下达");
+
+  soffice = g_find_program_in_path ("soffice");
+  if (soffice != NULL)
+    {
+      const char *argv[] = { soffice, "--headless", "--convert-to", "pdf", "--outdir", dir,
+                             path, NULL };
+      g_autofree char *pdf = g_build_filename (dir, "bulletin.pdf", NULL);
+      int wait_status = 0;
+
+      g_spawn_sync (dir, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL |
+                    G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, &wait_status, &error);
+      g_assert_no_error (error);
+      g_assert_true (g_spawn_check_wait_status (wait_status, NULL));
+      g_assert_true (g_file_test (pdf, G_FILE_TEST_EXISTS));
+      g_unlink (pdf);
+    }
+  else
+    g_test_message ("soffice not installed: the LibreOffice conversion is not checked");
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* Only docx is offered: another format is refused on "format". */
+static void
+test_bulletin_format (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(JsonNode) response = NULL;
+  JsonObject *error;
+
+  g_assert_cmpuint (dg_test_request (f->ts, "GET",
+                                     "/api/v1/reports/bulletin?month=" MONTH "&format=pdf",
+                                     f->office, NULL, &response), ==, 422);
+  error = json_object_get_object_member (json_node_get_object (response), "error");
+  g_assert_cmpstr (json_object_get_string_member (error, "field"), ==, "format");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -353,6 +567,8 @@ main (int   argc,
   ADD ("unit-user-sees-own-row-only", test_unit_user_own_row);
   ADD ("month-validated", test_month_validated);
   ADD ("closed-month-keeps-units-as-they-stood", test_closed_month_frozen);
+  ADD ("bulletin-docx-read-by-python-docx", test_bulletin_docx);
+  ADD ("bulletin-format-validated", test_bulletin_format);
 #undef ADD
 
   return g_test_run ();
