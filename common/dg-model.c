@@ -515,3 +515,35 @@ dg_record_data_free (DgRecordType type,
       break;
     }
 }
+
+static void
+add_photos (GPtrArray         *photos,
+            const char *const *names)
+{
+  for (guint i = 0; names != NULL && names[i] != NULL; i++)
+    {
+      if (!g_ptr_array_find_with_equal_func (photos, names[i], g_str_equal, NULL))
+        g_ptr_array_add (photos, (gpointer) names[i]);
+    }
+}
+
+GPtrArray *
+dg_record_data_photos (DgRecordType  type,
+                       gconstpointer data)
+{
+  GPtrArray *photos = g_ptr_array_new ();
+
+  g_return_val_if_fail (data != NULL, photos);
+
+  if (type == DG_RECORD_ROAD_CHECK)
+    {
+      const DgRoadCheck *check = data;
+
+      for (guint i = 0; i < check->points->len; i++)
+        add_photos (photos, (const char *const *) dg_road_check_get_point (check, i)->photos);
+    }
+  else if (type == DG_RECORD_DUSTFALL_SAMPLE)
+    add_photos (photos, (const char *const *) ((const DgDustfallSample *) data)->photos);
+
+  return photos;
+}

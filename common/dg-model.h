@@ -239,6 +239,10 @@ void               dg_dustfall_history_free (DgDustfallHistory *history);
 /* Frees a record of @type (DgRoadCheck *, DgDustfallSample *, ...). */
 void              dg_record_data_free       (DgRecordType type,
                                              gpointer     data);
+/* Every photo (SHA-256, borrowed from @data) a check's points or a sample name, each once, in
+ * the order they first appear; empty for the other types. */
+GPtrArray        *dg_record_data_photos     (DgRecordType  type,
+                                             gconstpointer data);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DgRoad, dg_road_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DgGridCell, dg_grid_cell_free)

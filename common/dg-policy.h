@@ -30,8 +30,8 @@ typedef enum
   DG_ACTION_CHANGE_PASSWORD,   /* change one's own password */
   DG_ACTION_READ_AUDIT,        /* read the audit log */
   DG_ACTION_VOID_RECORD,       /* void one's own check or sample, with a reason (issue 13) */
-  DG_ACTION_UPLOAD_ATTACHMENT, /* upload a photo (design 6.2); reading one is DG_ACTION_READ_RECORD,
-                                * its uploader's scope its own */
+  DG_ACTION_UPLOAD_ATTACHMENT, /* upload a photo (design 6.2); reading one is DG_ACTION_READ_RECORD
+                                * on a record that names it (its metadata: its uploader too) */
   DG_ACTION_READ_UNIT_RANKING, /* the unit ranking (6.3): own scope is the user's unit's row */
   DG_N_ACTIONS
 } DgAction;

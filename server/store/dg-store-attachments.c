@@ -40,6 +40,26 @@ dg_store_put_attachment (DgStore            *self,
                                         created != NULL ? created : &ignored, error);
 }
 
+/* Whether a record naming a photo is one the user may read (design 6.2). */
+typedef struct
+{
+  const char *user;
+  DgRole      role;
+  gboolean    readable;
+} PhotoReader;
+
+static void
+photo_record_cb (const char *record_id,
+                 const char *owner,
+                 gpointer    user_data)
+{
+  PhotoReader *reader = user_data;
+
+  if (dg_policy_allows (reader->role, DG_ACTION_READ_RECORD,
+                        dg_policy_scope_for (owner, reader->user)))
+    reader->readable = TRUE;
+}
+
 gboolean
 dg_store_get_attachment (DgStore      *self,
                          const char   *sha256,
@@ -53,6 +73,7 @@ dg_store_get_attachment (DgStore      *self,
   g_auto(DgImageInfo) found_info = { 0 };
   g_autofree char *uploader = NULL;
   g_autoptr(GBytes) bytes = NULL;
+  PhotoReader reader = { user, role, FALSE };
   gboolean found = FALSE;
 
   g_return_val_if_fail (info != NULL, FALSE);
@@ -64,10 +85,17 @@ dg_store_get_attachment (DgStore      *self,
   if (!self->backend->get_attachment (self->db, sha256, &found, &found_info, &uploader, NULL,
                                       NULL, error))
     return FALSE;
-  /* Its uploader reads it as a record of its own. Another user, even one who may read every
-   * record, has no record to read it through until one names it (design 6.2). */
-  if (!found || dg_policy_scope_for (uploader, user) != DG_SCOPE_OWN ||
-      !dg_policy_allows (role, DG_ACTION_READ_RECORD, DG_SCOPE_OWN))
+  /* The bytes go to whoever may read a record that names the photo, by the policy's
+   * read_record row on that record (its author, the office, administrators); the metadata to
+   * its uploader besides, who checks an upload with it before any record names it. Anyone else
+   * is answered as for a hash never uploaded, so that a photo's existence tells no one
+   * anything. */
+  if (found && !self->backend->photo_records (self->db, sha256, photo_record_cb, &reader,
+                                              error))
+    return FALSE;
+  if (!found || !(reader.readable ||
+                  (content == NULL && g_strcmp0 (uploader, user) == 0 &&
+                   dg_policy_allows (role, DG_ACTION_READ_RECORD, DG_SCOPE_OWN))))
     {
       dg_set_error (error, DG_ERROR_NOT_FOUND, NULL, "no such attachment");
       return FALSE;

@@ -71,6 +71,10 @@ typedef void     (*DgStoreRowFunc)      (DgStoreRow             *row,
 typedef gboolean (*DgStoreAuditFunc)    (const DgAuditEvent     *event,
                                          gpointer                user_data,
                                          GError                **error);
+/* Called for each record that names a photo: its id and owner. */
+typedef void     (*DgStorePhotoFunc)    (const char             *record_id,
+                                         const char             *owner,
+                                         gpointer                user_data);
 /* Called for each stored record a loader reads: its id, data (canonical JSON text) and owner. */
 typedef void     (*DgStoreDataFunc)     (const char             *id,
                                          const char             *data,
@@ -328,7 +332,8 @@ struct _DgStoreBackend
 
   /* Keeps what the reports read of a check or a sample in step with record @id: its entries of
    * @old_month (when it existed) go, and new ones are made from @data (DgRoadCheck * or
-   * DgDustfallSample *) unless it is NULL (deleted). Other types have none. */
+   * DgDustfallSample *) unless it is NULL (deleted). Other types have none. The photos the
+   * record names are kept too (photo_records()). */
   gboolean   (*index_record)     (DgStoreDb      *db,
                                   DgRecordType    type,
                                   const char     *id,
@@ -336,6 +341,13 @@ struct _DgStoreBackend
                                   gconstpointer   data,
                                   const char     *old_month,
                                   GError        **error);
+  /* The records whose data names photo @sha256, by id: those index_record() was last given
+   * data for (not deleted, not voided), as it keeps them in step with every write. */
+  gboolean   (*photo_records)    (DgStoreDb        *db,
+                                  const char       *sha256,
+                                  DgStorePhotoFunc  func,
+                                  gpointer          user_data,
+                                  GError          **error);
   /* Every record of @type that is neither deleted nor voided, of @month unless it is NULL, by
    * id (so that every backend hands the reports the same order). With @through > 0 (a reference type, no
    * month), the records as they stood after revision @through: the newest revision of each

@@ -36,10 +36,11 @@ enum
                                                  * sign-in; the audit log (design 6.1) */
   DG_STORE_SCHEMA_V6_ATTACHMENTS = 6,           /* attachments (design 6.2) */
   DG_STORE_SCHEMA_V7_SAMPLE_VALUES_BY_RECORD = 7, /* sample_values found by month and record */
+  DG_STORE_SCHEMA_V8_RECORD_PHOTOS = 8,         /* record_photos: which record names which photo */
 };
 /* The schema version this build writes (SQLite's PRAGMA user_version, PostgreSQL's
  * dg_meta.schema_version). */
-#define DG_STORE_SCHEMA_VERSION DG_STORE_SCHEMA_V7_SAMPLE_VALUES_BY_RECORD
+#define DG_STORE_SCHEMA_VERSION DG_STORE_SCHEMA_V8_RECORD_PHOTOS
 
 /* Opens the database at @path with the schema of this build: a SQLite file (created when
  * missing), or with a postgresql:// (or postgres://) URI a PostgreSQL database, which must

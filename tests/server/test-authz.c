@@ -37,19 +37,35 @@ typedef struct
 
 static Matrix matrix;
 
-/* A road check on @id with base revision @base_rev and a content no edit had before. */
+/* The photo the check @id names: each role's own check names that role's photo, the other
+ * author's check the other photo, so that a photo is read through the record naming it. */
+static char *
+photo_of (const char *id)
+{
+  for (guint r = 0; r < DG_N_ROLES; r++)
+    if (g_str_equal (id, matrix.own_ids[r]))
+      return g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, matrix.own_photos[r]);
+
+  g_assert_cmpstr (id, ==, matrix.other_id);
+  return g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, matrix.other_photo);
+}
+
+/* A road check on @id with base revision @base_rev and a content no edit had before; its first
+ * point names the photo of @id, in every edit. */
 static char *
 check_change (const char *id,
               gint64      base_rev)
 {
+  g_autofree char *photo = photo_of (id);
+
   matrix.edits++;
   return g_strdup_printf ("{\"type\":\"road_check\",\"id\":\"%s\",\"base_rev\":%" G_GINT64_FORMAT ","
                           "\"data\":{\"road_id\":\"" DG_TEST_ROAD_ID "\","
                           "\"date\":\"2025-03-14\",\"points\":["
-                          "{\"seq\":1,\"surface\":\"main\",\"mass_g\":%u.5},"
+                          "{\"seq\":1,\"surface\":\"main\",\"mass_g\":%u.5,\"photos\":[\"%s\"]},"
                           "{\"seq\":2,\"surface\":\"main\",\"mass_g\":2.5},"
                           "{\"seq\":3,\"surface\":\"main\",\"mass_g\":4.0}]}}",
-                          id, base_rev, matrix.edits);
+                          id, base_rev, matrix.edits, photo);
 }
 
 /* Stores a check written by @author straight into the store, past the routes and the policy:
@@ -93,17 +109,22 @@ plant_photo (const char *author,
   return g_steal_pointer (&png);
 }
 
-/* PUTs @photo under its hash as image/png. */
+/* Sends @method to @path: a PUT uploads @photo as image/png; a GET's bytes, when they come
+ * (200), must be @photo's, as image/png, and stay out of the test's log. An answer's JSON body
+ * in *response. */
 static guint
-put_photo (const char  *path,
-           const char  *token,
-           GBytes      *photo,
-           JsonNode   **response)
+send_photo (const char  *method,
+            const char  *path,
+            const char  *token,
+            GBytes      *photo,
+            JsonNode   **response)
 {
   g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u%s", matrix.ts->port, path);
-  g_autoptr(SoupMessage) msg = soup_message_new ("PUT", url);
+  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
   g_autoptr(GBytes) answer = NULL;
   g_autoptr(GError) error = NULL;
+  gboolean get = g_str_equal (method, "GET");
+  guint status;
 
   if (token != NULL)
     {
@@ -112,17 +133,27 @@ put_photo (const char  *path,
       soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
                                     value);
     }
-  soup_message_set_request_body_from_bytes (msg, "image/png", photo);
+  if (!get)
+    soup_message_set_request_body_from_bytes (msg, "image/png", photo);
   answer = soup_session_send_and_read (matrix.ts->session, msg, NULL, &error);
   g_assert_no_error (error);
-  {
-    g_autoptr(JsonParser) parser = json_parser_new ();
+  status = soup_message_get_status (msg);
+  *response = NULL;
+  if (get && status == 200)
+    {
+      g_assert_cmpstr (soup_message_headers_get_content_type (
+                         soup_message_get_response_headers (msg), NULL), ==, "image/png");
+      g_assert_true (g_bytes_equal (answer, photo));
+    }
+  else
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
 
-    *response = json_parser_load_from_data (parser, g_bytes_get_data (answer, NULL),
-                                            (gssize) g_bytes_get_size (answer), NULL)
-                  ? json_parser_steal_root (parser) : NULL;
-  }
-  return soup_message_get_status (msg);
+      if (json_parser_load_from_data (parser, g_bytes_get_data (answer, NULL),
+                                      (gssize) g_bytes_get_size (answer), NULL))
+        *response = json_parser_steal_root (parser);
+    }
+  return status;
 }
 
 static gint64
@@ -246,18 +277,19 @@ check_route (const DgRoute *route,
     expected = 403;
   else if (on_record && !dg_policy_allows (caller, route->action, scope))
     expected = 403;
-  /* Another's photo that no record names is no one's to read but its uploader's (design 6.2:
-   * whoever may read a record naming it), and answers as a hash never uploaded. */
+  /* A photo is read through the record naming it (design 6.2): the caller's own check names
+   * its own photo, another's check the other; one the caller may not read answers as a hash
+   * never uploaded. */
   else if (on_photo && g_str_equal (route->method, "GET") &&
-           (scope != DG_SCOPE_OWN || !dg_policy_allows (caller, route->action, DG_SCOPE_OWN)))
+           !dg_policy_allows (caller, DG_ACTION_READ_RECORD, scope))
     expected = 404;
   else if (g_str_equal (route->pattern, "/api/v1/users") && g_str_equal (route->method, "POST"))
     expected = 201;
   else
     expected = 200;
 
-  if (on_photo && g_str_equal (route->method, "PUT"))
-    status = put_photo (path->str, token, photo, &response);
+  if (on_photo && !g_str_has_suffix (route->pattern, "/meta"))
+    status = send_photo (route->method, path->str, token, photo, &response);
   else
     status = dg_test_request (matrix.ts, route->method, path->str, token, body, &response);
   g_test_message ("%s %s as %s on %s record: %u (policy: %u)", route->method, route->pattern,
@@ -328,6 +360,111 @@ test_route (gconstpointer data)
     }
 }
 
+/* Applies @change (its JSON) as @author through the store, and asserts it applied. */
+static void
+apply_as (const char *author,
+          const char *change)
+{
+  g_autofree char *text = g_strdup_printf ("[%s]", change);
+  g_autoptr(JsonNode) node = json_from_string (text, NULL);
+  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(GError) error = NULL;
+
+  results = dg_store_apply_changes (matrix.ts->store, author, DG_ROLE_INSPECTOR,
+                                    json_node_get_array (node), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (((DgResult *) g_ptr_array_index (results, 0))->status, ==, DG_RESULT_APPLIED);
+}
+
+/* The status of GET @photo's bytes and of its metadata as @user. */
+static void
+assert_reads (const char *user,
+              GBytes     *photo,
+              guint       bytes_status,
+              guint       meta_status)
+{
+  g_autofree char *hash = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, photo);
+  g_autofree char *path = g_strdup_printf ("/api/v1/attachments/%s", hash);
+  g_autofree char *meta = g_strdup_printf ("/api/v1/attachments/%s/meta", hash);
+  g_autofree char *token = dg_test_login (matrix.ts, user);
+  g_autoptr(JsonNode) response = NULL;
+
+  g_test_message ("%s reads %s: bytes %u, meta %u expected", user, hash, bytes_status,
+                  meta_status);
+  g_assert_cmpuint (send_photo ("GET", path, token, photo, &response), ==, bytes_status);
+  g_assert_cmpuint (dg_test_request (matrix.ts, "GET", meta, token, NULL, NULL), ==, meta_status);
+}
+
+/* A photo is read through the records that name it now: the uploader who is not the author of
+ * the record naming it reads only its metadata; the author and the office read the bytes while
+ * the record names it, and neither once an edit takes the photo off it or the record is
+ * deleted. A photo on two records is read through either. */
+static void
+test_photo_read_follows_records (void)
+{
+  g_autoptr(GBytes) photo = plant_photo ("inspector", 100);
+  g_autofree char *hash = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, photo);
+  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *with = NULL;
+  g_autofree char *without = NULL;
+  g_autofree char *again = NULL;
+  g_autofree char *deleted = NULL;
+
+#define CHECK_WITH(rev, photos)                                                                \
+  g_strdup_printf ("{\"type\":\"road_check\",\"id\":\"%s\",\"base_rev\":%d,\"data\":{"           \
+                   "\"road_id\":\"" DG_TEST_ROAD_ID "\",\"date\":\"2025-03-15\",\"points\":["    \
+                   "{\"seq\":1,\"surface\":\"main\",\"mass_g\":1.5%s}]}}", id, rev, photos)
+  {
+    g_autofree char *named = g_strdup_printf (",\"photos\":[\"%s\"]", hash);
+
+    with = CHECK_WITH (0, named);
+    without = CHECK_WITH (1, "");
+    again = CHECK_WITH (2, named);
+  }
+#undef CHECK_WITH
+  deleted = g_strdup_printf ("{\"type\":\"road_check\",\"id\":\"%s\",\"base_rev\":3,"
+                             "\"deleted\":true,\"data\":{}}", id);
+
+  /* Uploaded, named by nothing: its uploader sees the metadata only. */
+  assert_reads ("inspector", photo, 404, 200);
+  assert_reads ("office", photo, 404, 404);
+
+  /* Named by another inspector's check. */
+  apply_as (OTHER_AUTHOR, with);
+  assert_reads (OTHER_AUTHOR, photo, 200, 200);
+  assert_reads ("office", photo, 200, 200);
+  assert_reads ("admin", photo, 200, 200);
+  assert_reads ("inspector", photo, 404, 200);
+  assert_reads ("unit", photo, 404, 404);
+
+  /* And by one of the uploader's own: either record opens it. */
+  {
+    g_autofree char *own_id = g_uuid_string_random ();
+    g_autofree char *own = g_strdup_printf (
+      "{\"type\":\"road_check\",\"id\":\"%s\",\"base_rev\":0,\"data\":{"
+      "\"road_id\":\"" DG_TEST_ROAD_ID "\",\"date\":\"2025-03-16\",\"points\":["
+      "{\"seq\":1,\"surface\":\"main\",\"mass_g\":1.5,\"photos\":[\"%s\"]}]}}", own_id, hash);
+    g_autofree char *own_deleted = g_strdup_printf (
+      "{\"type\":\"road_check\",\"id\":\"%s\",\"base_rev\":1,\"deleted\":true,\"data\":{}}",
+      own_id);
+
+    apply_as ("inspector", own);
+    assert_reads ("inspector", photo, 200, 200);
+    apply_as ("inspector", own_deleted);
+    assert_reads ("inspector", photo, 404, 200);
+  }
+
+  /* An edit takes it off, another puts it back, a deletion takes it off for good. */
+  apply_as (OTHER_AUTHOR, without);
+  assert_reads (OTHER_AUTHOR, photo, 404, 404);
+  assert_reads ("office", photo, 404, 404);
+  apply_as (OTHER_AUTHOR, again);
+  assert_reads ("office", photo, 200, 200);
+  apply_as (OTHER_AUTHOR, deleted);
+  assert_reads (OTHER_AUTHOR, photo, 404, 404);
+  assert_reads ("office", photo, 404, 404);
+}
+
 /* The walk above proves only what the table says; these pin the rules of the design that the
  * table must hold, so that a wrong row cannot pass for a right one. */
 static void
@@ -384,14 +521,17 @@ main (int    argc,
   dg_test_backend_init ();
 
   matrix.ts = dg_test_server_new ();
-  for (guint r = 0; r < DG_N_ROLES; r++)
-    plant_check (role_users[r], matrix.own_ids[r]);
-  plant_check (OTHER_AUTHOR, matrix.other_id);
+  /* The photos first: each check names one, and a change naming a photo not uploaded is
+   * refused. */
   for (guint r = 0; r < DG_N_ROLES; r++)
     matrix.own_photos[r] = plant_photo (role_users[r], r);
   matrix.other_photo = plant_photo (OTHER_AUTHOR, DG_N_ROLES);
+  for (guint r = 0; r < DG_N_ROLES; r++)
+    plant_check (role_users[r], matrix.own_ids[r]);
+  plant_check (OTHER_AUTHOR, matrix.other_id);
 
   g_test_add_func ("/server/authz/table-holds-design", test_table_holds_design);
+  g_test_add_func ("/server/authz/photo-read-follows-records", test_photo_read_follows_records);
   routes = dg_server_get_routes (&n_routes);
   g_assert_cmpuint (n_routes, >=, 19);
   for (guint r = 0; r < n_routes; r++)

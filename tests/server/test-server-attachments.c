@@ -81,6 +81,15 @@ upload (DgTestServer  *ts,
   return send_bytes (ts, "PUT", path, token, type, body, NULL, response, NULL);
 }
 
+static JsonObject *push_one       (DgTestServer  *ts,
+                                  const char    *token,
+                                  const char    *change,
+                                  JsonNode     **keep);
+static char       *evidence_check (const char    *id,
+                                  gint64         base_rev,
+                                  const char    *photo,
+                                  double         lat);
+
 static const char *
 error_field (JsonNode *response)
 {
@@ -232,40 +241,9 @@ test_exif_meta (void)
                                   1e-5);
 }
 
-/* The uploader reads the bytes back exactly, with their type; anyone else, office included,
- * gets 404 as for a hash never uploaded, until a record they may read names it. */
-static void
-test_read_authz (void)
-{
-  g_autoptr(DgTestServer) ts = dg_test_server_new ();
-  g_autofree char *token = dg_test_login (ts, "inspector");
-  g_autoptr(GBytes) jpeg = dg_test_jpeg (40, 30, 6, NULL, NAN, NAN);
-  g_autofree char *hash = hash_of (jpeg);
-  g_autofree char *path = g_strdup_printf ("/api/v1/attachments/%s", hash);
-  g_autofree char *meta = g_strdup_printf ("/api/v1/attachments/%s/meta", hash);
-  g_autoptr(GBytes) back = NULL;
-  g_autofree char *type = NULL;
-  const char *others[] = { "inspector2", "office", "admin", "unit" };
-
-  g_assert_cmpuint (upload (ts, token, "image/jpeg", jpeg, NULL, NULL), ==, 201);
-  g_assert_cmpuint (send_bytes (ts, "GET", path, token, NULL, NULL, &back, NULL, &type), ==, 200);
-  g_assert_cmpstr (type, ==, "image/jpeg");
-  g_assert_true (g_bytes_equal (back, jpeg));
-
-  for (guint i = 0; i < G_N_ELEMENTS (others); i++)
-    {
-      g_autofree char *other = dg_test_login (ts, others[i]);
-      g_autoptr(JsonNode) response = NULL;
-
-      g_assert_cmpuint (dg_test_request (ts, "GET", path, other, NULL, &response), ==, 404);
-      g_assert_cmpstr (dg_test_error_code (response), ==, "not_found");
-      g_assert_cmpuint (dg_test_request (ts, "GET", meta, other, NULL, NULL), ==, 404);
-    }
-  g_assert_cmpuint (dg_test_request (ts, "GET", path, NULL, NULL, NULL), ==, 401);
-}
-
-/* `backup` carries the attachments, bytes and all, into a copy that verifies; `verify` exits 1
- * once a stored photo is altered, and (SQLite) once one is gone. */
+/* `backup` carries the attachments, bytes and all, and which record names which, into a copy
+ * that verifies; `verify` exits 1 once a stored photo is altered, and (SQLite) once one is
+ * gone. */
 static void
 test_backup_and_verify (void)
 {
@@ -275,6 +253,9 @@ test_backup_and_verify (void)
   g_autoptr(GBytes) png = dg_test_png (20, 20, 7);
   g_autofree char *hash = hash_of (jpeg);
   g_autofree char *back = g_build_filename (ts->dir, "back.db", NULL);
+  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *check = evidence_check (id, 0, hash, 22.5431);
+  g_autoptr(JsonNode) pushed = NULL;
   g_autoptr(DgStore) copy = NULL;
   g_auto(DgImageInfo) info = { 0 };
   g_autoptr(GBytes) bytes = NULL;
@@ -282,6 +263,9 @@ test_backup_and_verify (void)
 
   g_assert_cmpuint (upload (ts, token, "image/jpeg", jpeg, NULL, NULL), ==, 201);
   g_assert_cmpuint (upload (ts, token, "image/png", png, NULL, NULL), ==, 201);
+  /* A check names the JPEG, so that its author reads the copy's bytes through it. */
+  g_assert_cmpstr (json_object_get_string_member (push_one (ts, token, check, &pushed),
+                                                  "status"), ==, "applied");
   g_assert_cmpint (dg_test_run_binary ("verify", "--db", ts->db_path, NULL), ==, 0);
   g_assert_cmpint (dg_test_run_binary ("backup", "--db", ts->db_path, "--output", back, NULL),
                    ==, 0);
@@ -370,8 +354,7 @@ test_upgrade_from_v5 (void)
   g_autofree char *token = NULL;
   g_autoptr(GBytes) jpeg = dg_test_jpeg (24, 24, 9, NULL, NAN, NAN);
   g_autofree char *hash = hash_of (jpeg);
-  g_autofree char *path = g_strdup_printf ("/api/v1/attachments/%s", hash);
-  g_autoptr(GBytes) back = NULL;
+  g_autofree char *meta = g_strdup_printf ("/api/v1/attachments/%s/meta", hash);
   g_autoptr(GError) error = NULL;
 
   g_assert_true (dg_store_exec (ts->store, dg_test_backend_is_postgresql ()
@@ -388,8 +371,8 @@ test_upgrade_from_v5 (void)
     }
   token = dg_test_login (ts, "inspector");
   g_assert_cmpuint (upload (ts, token, "image/jpeg", jpeg, NULL, NULL), ==, 201);
-  g_assert_cmpuint (send_bytes (ts, "GET", path, token, NULL, NULL, &back, NULL, NULL), ==, 200);
-  g_assert_true (g_bytes_equal (back, jpeg));
+  /* Its metadata (its uploader's before a record names it); verify re-hashes its bytes. */
+  g_assert_cmpuint (dg_test_request (ts, "GET", meta, token, NULL, NULL), ==, 200);
   g_assert_cmpint (dg_test_run_binary ("verify", "--db", ts->db_path, NULL), ==, 0);
 }
 
@@ -433,6 +416,21 @@ evidence_check (const char *id,
                           "\"accuracy_m\":4.5}},"
                           "{\"seq\":3,\"surface\":\"main\",\"mass_g\":4.0}]}}",
                           id, base_rev, photo, lat);
+}
+
+/* A new sample of jar A of G01 with a code, balance, blank and position, naming @photos (the
+ * inside of a JSON array). */
+static char *
+evidence_sample (const char *id,
+                 const char *photos)
+{
+  return g_strdup_printf (
+    "{\"type\":\"dustfall_sample\",\"id\":\"%s\",\"base_rev\":0,\"data\":{"
+    "\"cell_id\":\"" DG_TEST_CELL_ID "\",\"jar\":\"A\",\"month\":\"2025-03\","
+    "\"start\":\"2025-03-01T09:00\",\"end\":\"2025-03-31T09:00\",\"w0_g\":20.0,\"w1_g\":20.5,"
+    "\"wc_g\":0,\"sample_code\":\"DF-2025-03-G01-A\",\"balance_id\":\"BAL-2\","
+    "\"blank_id\":\"BL-7\",\"position\":{\"lat\":22.5,\"lon\":114.0},"
+    "\"photos\":[%s]}}", id, photos);
 }
 
 /* The new fields of 6.2 are stored and pulled back as sent, and are part of the revision's
@@ -511,13 +509,8 @@ test_record_fields_refused (void)
   g_autofree char *far = evidence_check (id3, 0, ha, 91.0);
   g_autofree char *bad_hash = evidence_check (id3, 0, "ABC", 22.5);
   g_autofree char *sample_id = g_uuid_string_random ();
-  g_autofree char *sample = g_strdup_printf (
-    "{\"type\":\"dustfall_sample\",\"id\":\"%s\",\"base_rev\":0,\"data\":{"
-    "\"cell_id\":\"" DG_TEST_CELL_ID "\",\"jar\":\"A\",\"month\":\"2025-03\","
-    "\"start\":\"2025-03-01T09:00\",\"end\":\"2025-03-31T09:00\",\"w0_g\":20.0,\"w1_g\":20.5,"
-    "\"wc_g\":0,\"sample_code\":\"DF-2025-03-G01-A\",\"balance_id\":\"BAL-2\","
-    "\"blank_id\":\"BL-7\",\"position\":{\"lat\":22.5,\"lon\":114.0},"
-    "\"photos\":[\"%s\",\"%s\"]}}", sample_id, ha, unknown);
+  g_autofree char *photos = g_strdup_printf ("\"%s\",\"%s\"", ha, unknown);
+  g_autofree char *sample = evidence_sample (sample_id, photos);
   g_autofree char *batch = g_strdup_printf ("{\"changes\":[%s,%s]}", missing, good);
   g_autoptr(JsonNode) response = NULL, r1 = NULL, r2 = NULL, r3 = NULL;
   JsonArray *results;
@@ -538,6 +531,112 @@ test_record_fields_refused (void)
   g_assert_cmpstr (result_field (push_one (ts, token, sample, &r3)), ==, "photos[1]");
 }
 
+/* Design 6.2: the bytes go to whoever may read a record naming the photo, the metadata to its
+ * uploader besides. Before a record names it, its uploader reads only the metadata and anyone
+ * else, office included, gets 404 as for a hash never uploaded; once the uploader's check names
+ * it, the uploader (its author), the office and administrators read the bytes exactly, with
+ * their type, and another inspector and a unit user still get 404. */
+static void
+test_read_authz (void)
+{
+  g_autoptr(DgTestServer) ts = dg_test_server_new ();
+  g_autofree char *token = dg_test_login (ts, "inspector");
+  g_autoptr(GBytes) jpeg = dg_test_jpeg (40, 30, 6, NULL, NAN, NAN);
+  g_autofree char *hash = hash_of (jpeg);
+  g_autofree char *path = g_strdup_printf ("/api/v1/attachments/%s", hash);
+  g_autofree char *meta = g_strdup_printf ("/api/v1/attachments/%s/meta", hash);
+  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *check = evidence_check (id, 0, hash, 22.5431);
+  g_autoptr(JsonNode) pushed = NULL;
+  g_autoptr(JsonNode) response = NULL;
+  const char *others[] = { "inspector2", "office", "admin", "unit" };
+  const gboolean reads_check[] = { FALSE, TRUE, TRUE, FALSE };
+
+  g_assert_cmpuint (upload (ts, token, "image/jpeg", jpeg, NULL, NULL), ==, 201);
+  g_assert_cmpuint (dg_test_request (ts, "GET", meta, token, NULL, NULL), ==, 200);
+  g_assert_cmpuint (dg_test_request (ts, "GET", path, token, NULL, &response), ==, 404);
+  g_assert_cmpstr (dg_test_error_code (response), ==, "not_found");
+  for (guint i = 0; i < G_N_ELEMENTS (others); i++)
+    {
+      g_autofree char *other = dg_test_login (ts, others[i]);
+
+      g_assert_cmpuint (dg_test_request (ts, "GET", path, other, NULL, NULL), ==, 404);
+      g_assert_cmpuint (dg_test_request (ts, "GET", meta, other, NULL, NULL), ==, 404);
+    }
+
+  g_assert_cmpstr (json_object_get_string_member (push_one (ts, token, check, &pushed),
+                                                  "status"), ==, "applied");
+  {
+    g_autoptr(GBytes) back = NULL;
+    g_autofree char *type = NULL;
+
+    g_assert_cmpuint (send_bytes (ts, "GET", path, token, NULL, NULL, &back, NULL, &type), ==,
+                      200);
+    g_assert_cmpstr (type, ==, "image/jpeg");
+    g_assert_true (g_bytes_equal (back, jpeg));
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (others); i++)
+    {
+      g_autofree char *other = dg_test_login (ts, others[i]);
+      g_autoptr(GBytes) back = NULL;
+      guint expected = reads_check[i] ? 200 : 404;
+
+      g_assert_cmpuint (send_bytes (ts, "GET", path, other, NULL, NULL, &back, NULL, NULL), ==,
+                        expected);
+      if (reads_check[i])
+        g_assert_true (g_bytes_equal (back, jpeg));
+      g_assert_cmpuint (dg_test_request (ts, "GET", meta, other, NULL, NULL), ==, expected);
+    }
+  g_assert_cmpuint (dg_test_request (ts, "GET", path, NULL, NULL, NULL), ==, 401);
+}
+
+/* A database of schema version 7, whose checks and samples named photos before the store kept
+ * which record names which, finds them on its next start: the office reads both photos through
+ * their records. */
+static void
+test_upgrade_from_v7 (void)
+{
+  g_autoptr(DgTestServer) ts = dg_test_server_new ();
+  g_autofree char *token = dg_test_login (ts, "inspector");
+  g_autofree char *office = NULL;
+  g_autoptr(GBytes) a = dg_test_jpeg (20, 20, 21, NULL, NAN, NAN);
+  g_autoptr(GBytes) b = dg_test_jpeg (20, 20, 22, NULL, NAN, NAN);
+  g_autofree char *ha = hash_of (a);
+  g_autofree char *hb = hash_of (b);
+  g_autofree char *check_id = g_uuid_string_random ();
+  g_autofree char *sample_id = g_uuid_string_random ();
+  g_autofree char *check = evidence_check (check_id, 0, ha, 22.5431);
+  g_autofree char *photos = g_strdup_printf ("\"%s\"", hb);
+  g_autofree char *sample = evidence_sample (sample_id, photos);
+  g_autoptr(JsonNode) r1 = NULL, r2 = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *hashes[] = { ha, hb };
+
+  g_assert_cmpuint (upload (ts, token, "image/jpeg", a, NULL, NULL), ==, 201);
+  g_assert_cmpuint (upload (ts, token, "image/jpeg", b, NULL, NULL), ==, 201);
+  g_assert_cmpstr (json_object_get_string_member (push_one (ts, token, check, &r1), "status"), ==,
+                   "applied");
+  g_assert_cmpstr (json_object_get_string_member (push_one (ts, token, sample, &r2), "status"),
+                   ==, "applied");
+  g_assert_true (dg_store_exec (ts->store, dg_test_backend_is_postgresql ()
+                                ? "DROP TABLE record_photos;"
+                                  " UPDATE dg_meta SET schema_version = 7"
+                                : "DROP TABLE record_photos; PRAGMA user_version = 7", &error));
+  g_assert_no_error (error);
+  dg_test_server_restart (ts);
+
+  office = dg_test_login (ts, "office");
+  for (guint i = 0; i < G_N_ELEMENTS (hashes); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/api/v1/attachments/%s", hashes[i]);
+      g_autoptr(GBytes) back = NULL;
+
+      g_assert_cmpuint (send_bytes (ts, "GET", path, office, NULL, NULL, &back, NULL, NULL), ==,
+                        200);
+      g_assert_true (g_bytes_equal (back, i == 0 ? a : b));
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -550,11 +649,14 @@ main (int    argc,
   g_test_add_func ("/server/attachments/not-an-image-422-content", test_not_an_image);
   g_test_add_func ("/server/attachments/over-10-mib-413-over-8-mib-read", test_size_limit);
   g_test_add_func ("/server/attachments/exif-time-and-position-in-meta", test_exif_meta);
-  g_test_add_func ("/server/attachments/bytes-to-uploader-404-to-others", test_read_authz);
+  g_test_add_func ("/server/attachments/meta-to-uploader-bytes-through-a-record",
+                   test_read_authz);
   g_test_add_func ("/server/attachments/backup-carries-verify-sees-altered",
                    test_backup_and_verify);
   g_test_add_func ("/server/attachments/sqlite-files-0600-no-temporary", test_files_private);
   g_test_add_func ("/server/attachments/schema-v5-upgrades", test_upgrade_from_v5);
+  g_test_add_func ("/server/attachments/schema-v7-upgrade-finds-named-photos",
+                   test_upgrade_from_v7);
   g_test_add_func ("/server/attachments/record-fields-stored-pulled-hashed",
                    test_record_fields_round_trip);
   g_test_add_func ("/server/attachments/missing-photo-rejected-on-its-path",

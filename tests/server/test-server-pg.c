@@ -646,6 +646,27 @@ fill_every_table (const char *file)
                                        i == 0 ? "image/png" : "image/jpeg", &info, &error));
       g_assert_true (dg_store_put_attachment (store, &info, photo, "inspector", NULL, &error));
       g_assert_no_error (error);
+
+      /* A check of the open month names the first (record_photos), which the copy makes
+       * afresh from it. */
+      if (i == 0)
+        {
+          g_autofree char *hash = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, photo);
+          g_autofree char *id = g_uuid_string_random ();
+          g_autofree char *text = g_strdup_printf (
+            "[{\"type\":\"road_check\",\"id\":\"%s\",\"base_rev\":0,\"data\":{"
+            "\"road_id\":\"" DG_TEST_ROAD_ID "\",\"date\":\"2024-02-05\",\"points\":["
+            "{\"seq\":1,\"surface\":\"main\",\"mass_g\":1.5,\"photos\":[\"%s\"]}]}}]",
+            id, hash);
+          g_autoptr(JsonNode) node = json_from_string (text, NULL);
+          g_autoptr(GPtrArray) results = NULL;
+
+          results = dg_store_apply_changes (store, "inspector", DG_ROLE_INSPECTOR,
+                                            json_node_get_array (node), &error);
+          g_assert_no_error (error);
+          g_assert_cmpint (((DgResult *) g_ptr_array_index (results, 0))->status, ==,
+                           DG_RESULT_APPLIED);
+        }
     }
   dg_store_close (store);
 }

@@ -185,6 +185,8 @@ gint64     dg_pg_count_revisions    (DgStoreDb *db, const char *id);
 
 /* ---- dg-pg-reports.c ---- */
 
+gboolean   dg_pg_photo_records      (DgStoreDb *db, const char *sha256, DgStorePhotoFunc func,
+                                     gpointer user_data, GError **error);
 gboolean   dg_pg_index_record       (DgStoreDb *db, DgRecordType type, const char *id,
                                      const char *owner, gconstpointer data,
                                      const char *old_month, GError **error);

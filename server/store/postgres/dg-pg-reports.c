@@ -116,6 +116,72 @@ index_sample (DgPgDb                  *self,
                               " VALUES ($1, $2, $3, $4, $5, $6, $7)", &p, "index sample", error);
 }
 
+/* record_photos of record @id: its rows go, and @data's photos (NULL: deleted or voided) come. */
+static gboolean
+index_photos (DgPgDb         *self,
+              DgRecordType    type,
+              const char     *id,
+              gconstpointer   data,
+              GError        **error)
+{
+  g_auto(DgPgParams) p = { 0 };
+  g_autoptr(GPtrArray) photos = NULL;
+
+  dg_pg_param_text (&p, id);
+  if (!dg_pg_command (self, "DELETE FROM record_photos WHERE record_id = $1", &p,
+                      "unindex photos", error))
+    return FALSE;
+  if (data == NULL)
+    return TRUE;
+
+  photos = dg_record_data_photos (type, data);
+  for (guint i = 0; i < photos->len; i++)
+    {
+      dg_pg_params_clear (&p);
+      dg_pg_param_text (&p, g_ptr_array_index (photos, i));
+      dg_pg_param_text (&p, id);
+      if (!dg_pg_command (self, "INSERT INTO record_photos (sha256, record_id) VALUES ($1, $2)"
+                                " ON CONFLICT DO NOTHING", &p, "index photo", error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+typedef struct
+{
+  DgStorePhotoFunc func;
+  gpointer         user_data;
+} PhotoRecords;
+
+static gboolean
+photo_record_cb (const PGresult  *result,
+                 gpointer         user_data,
+                 GError         **error)
+{
+  PhotoRecords *walk = user_data;
+
+  walk->func (dg_pg_peek (result, 0, 0), dg_pg_peek (result, 0, 1), walk->user_data);
+  return TRUE;
+}
+
+gboolean
+dg_pg_photo_records (DgStoreDb         *db,
+                     const char        *sha256,
+                     DgStorePhotoFunc   func,
+                     gpointer           user_data,
+                     GError           **error)
+{
+  g_auto(DgPgParams) p = { 0 };
+  PhotoRecords walk = { func, user_data };
+
+  dg_pg_param_text (&p, sha256);
+  return dg_pg_each_row (DG_PG_DB (db), "SELECT r.id, r.owner FROM record_photos p"
+                                        " JOIN records r ON r.id = p.record_id"
+                                        " WHERE p.sha256 = $1 ORDER BY r.id", &p,
+                         "find a photo's records", photo_record_cb, &walk, error);
+}
+
 gboolean
 dg_pg_index_record (DgStoreDb      *db,
                     DgRecordType    type,
@@ -128,9 +194,11 @@ dg_pg_index_record (DgStoreDb      *db,
   DgPgDb *self = DG_PG_DB (db);
 
   if (type == DG_RECORD_ROAD_CHECK)
-    return index_check (self, id, owner, data, old_month, error);
+    return index_check (self, id, owner, data, old_month, error) &&
+           index_photos (self, type, id, data, error);
   if (type == DG_RECORD_DUSTFALL_SAMPLE)
-    return index_sample (self, id, data, old_month, error);
+    return index_sample (self, id, data, old_month, error) &&
+           index_photos (self, type, id, data, error);
   return TRUE;
 }
 

@@ -146,6 +146,27 @@ static const char *const schema_v7[] = {
   NULL
 };
 
+/* As SQLite's version 8: which record names which photo, filled from the records there. */
+static const char *const schema_v8[] = {
+  "CREATE TABLE IF NOT EXISTS record_photos ("
+  "  sha256 " T " NOT NULL,"
+  "  record_id " T " NOT NULL,"
+  "  PRIMARY KEY (sha256, record_id))",
+  "CREATE INDEX IF NOT EXISTS record_photos_by_record ON record_photos (record_id)",
+  "INSERT INTO record_photos (sha256, record_id)"
+  " SELECT DISTINCT ph, r.id FROM records r,"
+  " jsonb_array_elements (COALESCE (r.data::jsonb -> 'points', '[]'::jsonb)) pt,"
+  " jsonb_array_elements_text (COALESCE (pt -> 'photos', '[]'::jsonb)) ph"
+  " WHERE r.type = 'road_check' AND r.deleted = 0 AND r.state <> 'voided'"
+  " ON CONFLICT DO NOTHING",
+  "INSERT INTO record_photos (sha256, record_id)"
+  " SELECT DISTINCT ph, r.id FROM records r,"
+  " jsonb_array_elements_text (COALESCE (r.data::jsonb -> 'photos', '[]'::jsonb)) ph"
+  " WHERE r.type = 'dustfall_sample' AND r.deleted = 0 AND r.state <> 'voided'"
+  " ON CONFLICT DO NOTHING",
+  NULL
+};
+
 /* This backend's steps, one per entry of the store's list of versions. */
 static const struct
 {
@@ -159,6 +180,7 @@ static const struct
   { DG_STORE_SCHEMA_V5_ADMINISTRATION, schema_v5 },
   { DG_STORE_SCHEMA_V6_ATTACHMENTS, schema_v6 },
   { DG_STORE_SCHEMA_V7_SAMPLE_VALUES_BY_RECORD, schema_v7 },
+  { DG_STORE_SCHEMA_V8_RECORD_PHOTOS, schema_v8 },
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (steps) == DG_STORE_SCHEMA_VERSION);
 

@@ -527,6 +527,7 @@ const DgStoreBackend dg_pg_backend = {
   .count_revisions = dg_pg_count_revisions,
 
   .index_record = dg_pg_index_record,
+  .photo_records = dg_pg_photo_records,
   .load_data = dg_pg_load_data,
   .load_road_checks = dg_pg_load_road_checks,
   .load_cell_months = dg_pg_load_cell_months,

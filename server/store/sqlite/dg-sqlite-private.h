@@ -141,6 +141,14 @@ gint64     dg_sqlite_count_revisions    (DgStoreDb *db, const char *id);
 
 /* ---- dg-sqlite-reports.c ---- */
 
+/* The report tables' rows of index_record(), without record_photos (the migration to version 3
+ * fills them, before that table exists). */
+gboolean   dg_sqlite_index_report_rows  (DgSqliteDb *self, DgRecordType type, const char *id,
+                                         const char *owner, gconstpointer data,
+                                         const char *old_month, GError **error);
+gboolean   dg_sqlite_photo_records      (DgStoreDb *db, const char *sha256,
+                                         DgStorePhotoFunc func, gpointer user_data,
+                                         GError **error);
 gboolean   dg_sqlite_index_record       (DgStoreDb *db, DgRecordType type, const char *id,
                                          const char *owner, gconstpointer data,
                                          const char *old_month, GError **error);

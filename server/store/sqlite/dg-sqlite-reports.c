@@ -132,6 +132,58 @@ index_sample (DgSqliteDb              *self,
 }
 
 gboolean
+dg_sqlite_index_report_rows (DgSqliteDb     *self,
+                             DgRecordType    type,
+                             const char     *id,
+                             const char     *owner,
+                             gconstpointer   data,
+                             const char     *old_month,
+                             GError        **error)
+{
+  if (type == DG_RECORD_ROAD_CHECK)
+    return index_check (self, id, owner, data, old_month, error);
+  if (type == DG_RECORD_DUSTFALL_SAMPLE)
+    return index_sample (self, id, data, old_month, error);
+  return TRUE;
+}
+
+/* record_photos of record @id: its rows go, and @data's photos (NULL: deleted or voided) come. */
+static gboolean
+index_photos (DgSqliteDb     *self,
+              DgRecordType    type,
+              const char     *id,
+              gconstpointer   data,
+              GError        **error)
+{
+  g_autoptr(GPtrArray) photos = NULL;
+  sqlite3_stmt *s;
+
+  s = dg_sqlite_stmt (self, "DELETE FROM record_photos WHERE record_id = ?1", error);
+  if (s == NULL)
+    return FALSE;
+  dg_sqlite_bind_text (s, 1, id);
+  if (!dg_sqlite_step_done (self, s, "unindex photos", error))
+    return FALSE;
+  if (data == NULL)
+    return TRUE;
+
+  photos = dg_record_data_photos (type, data);
+  for (guint i = 0; i < photos->len; i++)
+    {
+      s = dg_sqlite_stmt (self, "INSERT OR IGNORE INTO record_photos (sha256, record_id)"
+                                " VALUES (?1, ?2)", error);
+      if (s == NULL)
+        return FALSE;
+      dg_sqlite_bind_text (s, 1, g_ptr_array_index (photos, i));
+      dg_sqlite_bind_text (s, 2, id);
+      if (!dg_sqlite_step_done (self, s, "index photo", error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
 dg_sqlite_index_record (DgStoreDb      *db,
                         DgRecordType    type,
                         const char     *id,
@@ -142,11 +194,33 @@ dg_sqlite_index_record (DgStoreDb      *db,
 {
   DgSqliteDb *self = DG_SQLITE_DB (db);
 
-  if (type == DG_RECORD_ROAD_CHECK)
-    return index_check (self, id, owner, data, old_month, error);
-  if (type == DG_RECORD_DUSTFALL_SAMPLE)
-    return index_sample (self, id, data, old_month, error);
-  return TRUE;
+  if (type != DG_RECORD_ROAD_CHECK && type != DG_RECORD_DUSTFALL_SAMPLE)
+    return TRUE;
+  return dg_sqlite_index_report_rows (self, type, id, owner, data, old_month, error) &&
+         index_photos (self, type, id, data, error);
+}
+
+gboolean
+dg_sqlite_photo_records (DgStoreDb        *db,
+                         const char       *sha256,
+                         DgStorePhotoFunc  func,
+                         gpointer          user_data,
+                         GError          **error)
+{
+  DgSqliteDb *self = DG_SQLITE_DB (db);
+  sqlite3_stmt *s;
+  int rc;
+
+  s = dg_sqlite_stmt (self, "SELECT r.id, r.owner FROM record_photos p"
+                            " JOIN records r ON r.id = p.record_id"
+                            " WHERE p.sha256 = ?1 ORDER BY r.id", error);
+  if (s == NULL)
+    return FALSE;
+  dg_sqlite_bind_text (s, 1, sha256);
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
+    func ((const char *) sqlite3_column_text (s, 0), (const char *) sqlite3_column_text (s, 1),
+          user_data);
+  return dg_sqlite_end_rows (self, s, rc, "find a photo's records", error);
 }
 
 gboolean

@@ -147,6 +147,25 @@ static const char *const schema_v7[] = {
   NULL
 };
 
+/* Which record names which photo (design 6.2: a photo is read through a record that names it,
+ * and one on two records is a doubt), kept at write time like the report tables, for the records
+ * that are neither deleted nor voided; filled here from the records a database already holds. */
+static const char *const schema_v8[] = {
+  "CREATE TABLE IF NOT EXISTS record_photos ("
+  "  sha256 TEXT NOT NULL,"
+  "  record_id TEXT NOT NULL,"
+  "  PRIMARY KEY (sha256, record_id)) WITHOUT ROWID",
+  "CREATE INDEX IF NOT EXISTS record_photos_by_record ON record_photos (record_id)",
+  "INSERT OR IGNORE INTO record_photos (sha256, record_id)"
+  " SELECT ph.value, r.id FROM records r, json_each (r.data, '$.points') pt,"
+  " json_each (pt.value, '$.photos') ph"
+  " WHERE r.type = 'road_check' AND r.deleted = 0 AND r.state <> 'voided'",
+  "INSERT OR IGNORE INTO record_photos (sha256, record_id)"
+  " SELECT ph.value, r.id FROM records r, json_each (r.data, '$.photos') ph"
+  " WHERE r.type = 'dustfall_sample' AND r.deleted = 0 AND r.state <> 'voided'",
+  NULL
+};
+
 /* Fills the report tables of schema 3 from the records of a database made before them. */
 static gboolean
 backfill_report_tables (DgSqliteDb  *self,
@@ -245,7 +264,8 @@ G_STATIC_ASSERT (DG_STORE_SCHEMA_V1_RECORDS == 1 && DG_STORE_SCHEMA_V3_REPORT_TA
                  DG_STORE_SCHEMA_V4_FROZEN_MONTHS == 4 &&
                  DG_STORE_SCHEMA_V5_ADMINISTRATION == 5 &&
                  DG_STORE_SCHEMA_V6_ATTACHMENTS == 6 &&
-                 DG_STORE_SCHEMA_V7_SAMPLE_VALUES_BY_RECORD == 7 && DG_STORE_SCHEMA_VERSION == 7);
+                 DG_STORE_SCHEMA_V7_SAMPLE_VALUES_BY_RECORD == 7 &&
+                 DG_STORE_SCHEMA_V8_RECORD_PHOTOS == 8 && DG_STORE_SCHEMA_VERSION == 8);
 
 /* An upgrade that goes wrong halfway rolls back, but one that goes right and turns out wrong
  * (a new release's bug in a backfill, say) is only undone from a copy of the old file: the
@@ -384,6 +404,19 @@ dg_sqlite_migrate (DgSqliteDb  *self,
         return FALSE;
       if (!exec_all (self, schema_v7, error) ||
           !dg_sqlite_exec (self, "PRAGMA user_version = 7", error) ||
+          !dg_sqlite_exec (self, "COMMIT", error))
+        {
+          dg_sqlite_rollback (&self->parent);
+          return FALSE;
+        }
+    }
+
+  if (version < DG_STORE_SCHEMA_V8_RECORD_PHOTOS)
+    {
+      if (!dg_sqlite_exec (self, "BEGIN IMMEDIATE", error))
+        return FALSE;
+      if (!exec_all (self, schema_v8, error) ||
+          !dg_sqlite_exec (self, "PRAGMA user_version = 8", error) ||
           !dg_sqlite_exec (self, "COMMIT", error))
         {
           dg_sqlite_rollback (&self->parent);

@@ -370,6 +370,7 @@ const DgStoreBackend dg_sqlite_backend = {
   .count_revisions = dg_sqlite_count_revisions,
 
   .index_record = dg_sqlite_index_record,
+  .photo_records = dg_sqlite_photo_records,
   .load_data = dg_sqlite_load_data,
   .load_road_checks = dg_sqlite_load_road_checks,
   .load_cell_months = dg_sqlite_load_cell_months,
