@@ -441,7 +441,11 @@ close_month_action (GtkWidget  *widget,
 {
   DgOfficePage *self = DG_OFFICE_PAGE (widget);
 
-  dg_office_requests_close_month (self->requests, get_window (self), self->month);
+  /* The report names the records a refusal lists, if it is this month's. */
+  dg_office_requests_close_month (self->requests, get_window (self), self->month,
+                                  self->report != NULL &&
+                                  g_strcmp0 (dg_month_report_get_month (self->report),
+                                             self->month) == 0 ? self->report : NULL);
 }
 
 static void

@@ -1033,6 +1033,176 @@ test_actions (void)
   wait_reset (&wait);
 }
 
+/* The visible message dialog headed @heading, or NULL. */
+static AdwMessageDialog *
+find_dialog_with_heading (const char *heading)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window))
+          && g_strcmp0 (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (window)),
+                        heading) == 0)
+        return ADW_MESSAGE_DIALOG (window);
+    }
+  return NULL;
+}
+
+static gboolean
+dialog_with_heading (gpointer heading)
+{
+  return find_dialog_with_heading (heading) != NULL;
+}
+
+static guint
+count_returned (DgMonthReport *report)
+{
+  GPtrArray *records = dg_month_report_get_records (report);
+  guint n = 0;
+
+  for (guint i = 0; i < records->len; i++)
+    n += ((DgMonthRecord *) g_ptr_array_index (records, i))->state == DG_RECORD_STATE_RETURNED;
+  return n;
+}
+
+static gboolean
+text_set (gpointer text)
+{
+  return *(char **) text != NULL;
+}
+
+static GtkListBox *
+find_list_box (GtkWidget *widget)
+{
+  if (GTK_IS_LIST_BOX (widget))
+    return GTK_LIST_BOX (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkListBox *found = find_list_box (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+finished_cb (DgOfficeRequests *requests,
+             const char       *text,
+             char            **finished)
+{
+  g_free (*finished);
+  *finished = g_strdup (text);
+}
+
+/* A close the server refuses over a returned record lists that record in the second dialog,
+ * titled as the records tab titles it and with the office's reason; Cancel leaves the month
+ * open (a second close is refused again), Close Anyway closes it. */
+static void
+test_close_lists_returned (void)
+{
+  Server server = { 0 };
+  g_autofree char *inspector = NULL;
+  g_autofree char *check_id = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *finished = NULL;
+  g_autoptr(DgTestClient) client = NULL;
+  g_autoptr(DgOfficeRequests) requests = NULL;
+  g_autoptr(DgOfficeActions) actions = NULL;
+  g_autoptr(DgMonthReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  const DgMonthRecord *returned = NULL;
+  AdwMessageDialog *dialog;
+  GtkListBox *list;
+  GtkWidget *parent;
+  GtkListBoxRow *row, *found;
+  guint n_rows;
+  GPtrArray *records;
+  Wait wait = { 0 };
+
+  if (g_getenv ("DUSTGRID_SERVER") == NULL)
+    {
+      g_test_skip ("DUSTGRID_SERVER is not set");
+      return;
+    }
+
+  server_start (&server);
+  inspector = dg_test_process_login (server.session, server.url, "inspector");
+  check_id = find_check (&server, inspector, MONTH);
+  g_assert_nonnull (check_id);
+
+  dir = g_build_filename (server.dir, "office", NULL);
+  client = dg_test_client_new (dir);
+  dg_test_client_sign_in (client, server.url, "office", &error);
+  g_assert_no_error (error);
+  requests = dg_office_requests_new ();
+  dg_office_requests_set_engine (requests, client->engine);
+  g_signal_connect (requests, "finished", G_CALLBACK (finished_cb), &finished);
+
+  actions = dg_office_actions_new_for_engine (client->engine);
+  dg_office_actions_return_record_async (actions, check_id, "Point 3 mass looks wrong", NULL,
+                                         return_cb, &wait);
+  dg_test_spin_until_true (&wait.done, 10000);
+  g_assert_no_error (wait.error);
+  wait_reset (&wait);
+
+  /* The office's device knows the record once it has pulled. */
+  dg_test_client_sync_ok (client);
+  report = dg_month_report_load (client->store, MONTH, NULL, &error);
+  g_assert_no_error (error);
+  records = dg_month_report_get_records (report);
+  for (guint i = 0; i < records->len; i++)
+    if (g_strcmp0 (((DgMonthRecord *) g_ptr_array_index (records, i))->id, check_id) == 0)
+      returned = g_ptr_array_index (records, i);
+  g_assert_nonnull (returned);
+  g_assert_cmpstr (returned->reason, ==, "Point 3 mass looks wrong");
+
+  parent = gtk_window_new ();
+  gtk_window_present (GTK_WINDOW (parent));
+
+  for (guint attempt = 0; attempt < 2; attempt++)
+    {
+      dg_office_requests_close_month (requests, GTK_WINDOW (parent), MONTH, report);
+      g_assert_true (dg_test_answer_dialog ("close"));
+      g_assert_true (dg_test_spin_until (dialog_with_heading, "Records Still Returned", 10000));
+      dialog = find_dialog_with_heading ("Records Still Returned");
+      g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "still returned"));
+
+      g_assert_nonnull (adw_message_dialog_get_extra_child (dialog));
+      list = find_list_box (adw_message_dialog_get_extra_child (dialog));
+      g_assert_nonnull (list);
+      /* The demo district has returned records of its own: one row each, ours among them. */
+      n_rows = 0;
+      found = NULL;
+      while ((row = gtk_list_box_get_row_at_index (list, n_rows)) != NULL)
+        {
+          if (g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)),
+                         returned->title) == 0)
+            found = row;
+          n_rows++;
+        }
+      g_assert_cmpuint (n_rows, ==, count_returned (report));
+      g_assert_nonnull (found);
+      row = found;
+      g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==,
+                       "Point 3 mass looks wrong");
+
+      g_assert_true (dg_test_answer_dialog (attempt == 0 ? "cancel" : "force"));
+    }
+
+  g_assert_true (dg_test_spin_until (text_set, &finished, 10000));
+  g_assert_cmpstr (finished, ==, "Month closed: its records are frozen");
+
+  gtk_window_destroy (GTK_WINDOW (parent));
+  dg_office_requests_set_engine (requests, NULL);
+  g_clear_pointer (&client, dg_test_client_free);
+  server_stop (&server);
+}
+
 /* What the page offers follows common/'s policy table for the signed-in role, as the server
  * does: the office closes months and returns records, an administrator closes and reopens
  * months, an inspector does none of it, and nobody signed in does nothing. */
@@ -1103,6 +1273,7 @@ main (int   argc,
   g_test_add_func ("/client/office/page", test_page);
   g_test_add_func ("/client/office/actions", test_actions);
   g_test_add_func ("/client/office/requests-follow-policy", test_requests_follow_policy);
+  g_test_add_func ("/client/office/close-lists-returned", test_close_lists_returned);
 
   return g_test_run ();
 }

@@ -119,6 +119,7 @@ typedef struct
   DgOfficeRequests *self;
   GtkWindow        *parent;
   char             *month;
+  DgMonthReport    *report;  /* names the records a refusal lists, or NULL */
 } Closing;
 
 static void
@@ -126,6 +127,7 @@ closing_free (Closing *closing)
 {
   g_object_unref (closing->self);
   g_clear_object (&closing->parent);
+  g_clear_object (&closing->report);
   g_free (closing->month);
   g_free (closing);
 }
@@ -140,6 +142,7 @@ static void
 send_close (DgOfficeRequests *self,
             GtkWindow        *parent,
             const char       *month,
+            DgMonthReport    *report,
             gboolean          force)
 {
   g_autoptr(DgOfficeActions) actions = make_actions (self);
@@ -148,6 +151,7 @@ send_close (DgOfficeRequests *self,
   closing->self = g_object_ref (self);
   closing->parent = parent != NULL ? g_object_ref (parent) : NULL;
   closing->month = g_strdup (month);
+  closing->report = report != NULL ? g_object_ref (report) : NULL;
   dg_office_actions_close_month_async (actions, month, force, self->cancellable, close_done_cb,
                                        closing);
 }
@@ -160,18 +164,78 @@ force_response_cb (AdwMessageDialog *dialog,
   Closing *closing = user_data;
 
   if (g_strcmp0 (response, "force") == 0)
-    send_close (closing->self, closing->parent, closing->month, TRUE);
+    send_close (closing->self, closing->parent, closing->month, closing->report, TRUE);
+}
+
+static const DgMonthRecord *
+find_record (DgMonthReport *report,
+             const char    *id)
+{
+  GPtrArray *records;
+
+  if (report == NULL)
+    return NULL;
+  records = dg_month_report_get_records (report);
+  for (guint i = 0; i < records->len; i++)
+    {
+      const DgMonthRecord *record = g_ptr_array_index (records, i);
+
+      if (g_strcmp0 (record->id, id) == 0)
+        return record;
+    }
+  return NULL;
+}
+
+/* One row per record the refusal names, as the records tab titles it, with the reason it went
+ * back for; a record this device has not pulled yet shows its id. */
+static GtkWidget *
+returned_list_new (DgMonthReport      *report,
+                   const char * const *ids)
+{
+  GtkWidget *list = gtk_list_box_new ();
+  GtkWidget *scrolled;
+
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (list), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Records still returned"), -1);
+  for (guint i = 0; ids[i] != NULL; i++)
+    {
+      const DgMonthRecord *record = find_record (report, ids[i]);
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                     record != NULL ? record->title : ids[i]);
+      if (record != NULL && record->reason != NULL)
+        adw_action_row_set_subtitle (ADW_ACTION_ROW (row), record->reason);
+      gtk_list_box_append (GTK_LIST_BOX (list), row);
+    }
+
+  /* A month with many returned records scrolls rather than growing past the screen. */
+  scrolled = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER,
+                                  GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 280);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), list);
+  return scrolled;
 }
 
 /* Design 6.7: records of the month are still returned for correction. The server's words say
- * how many; closing anyway leaves them returned and frozen, which the office must choose. */
+ * how many, the list below them which; closing anyway leaves them returned and frozen, which
+ * the office must choose. */
 static void
 confirm_force (Closing      *closing,  /* (transfer full) */
                const GError *error)
 {
+  const char * const *ids = dg_error_get_records (error);
   GtkWidget *dialog;
 
   dialog = adw_message_dialog_new (closing->parent, _("Records Still Returned"), error->message);
+  if (ids != NULL && ids[0] != NULL)
+    adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog),
+                                        returned_list_new (closing->report, ids));
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
                                     "force", _("Close _Anyway"),
@@ -244,7 +308,8 @@ month_response_cb (DgOfficeRequests *self,
 
   actions = make_actions (self);
   if (g_strcmp0 (response, "close") == 0)
-    send_close (self, gtk_window_get_transient_for (GTK_WINDOW (dialog)), month, FALSE);
+    send_close (self, gtk_window_get_transient_for (GTK_WINDOW (dialog)), month,
+                g_object_get_data (G_OBJECT (dialog), "dg-report"), FALSE);
   else if (g_strcmp0 (response, "reopen") == 0)
     dg_office_actions_reopen_month_async (actions, month, self->cancellable, reopen_done_cb,
                                           g_object_ref (self));
@@ -254,6 +319,7 @@ static void
 confirm_month (DgOfficeRequests *self,
                GtkWindow        *parent,
                const char       *month,
+               DgMonthReport    *report,
                gboolean          close)
 {
   GtkWidget *dialog;
@@ -291,6 +357,9 @@ confirm_month (DgOfficeRequests *self,
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_object_set_data_full (G_OBJECT (dialog), "dg-month", g_strdup (month), g_free);
+  if (report != NULL)
+    g_object_set_data_full (G_OBJECT (dialog), "dg-report", g_object_ref (report),
+                            g_object_unref);
   g_signal_connect_object (dialog, "response", G_CALLBACK (month_response_cb), self,
                            G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
@@ -416,12 +485,14 @@ dg_office_requests_get_can_return (DgOfficeRequests *self)
 void
 dg_office_requests_close_month (DgOfficeRequests *self,
                                 GtkWindow        *parent,
-                                const char       *month)
+                                const char       *month,
+                                DgMonthReport    *report)
 {
   g_return_if_fail (DG_IS_OFFICE_REQUESTS (self));
   g_return_if_fail (dg_month_is_valid (month));
+  g_return_if_fail (report == NULL || DG_IS_MONTH_REPORT (report));
 
-  confirm_month (self, parent, month, TRUE);
+  confirm_month (self, parent, month, report, TRUE);
 }
 
 void
@@ -432,7 +503,7 @@ dg_office_requests_reopen_month (DgOfficeRequests *self,
   g_return_if_fail (DG_IS_OFFICE_REQUESTS (self));
   g_return_if_fail (dg_month_is_valid (month));
 
-  confirm_month (self, parent, month, FALSE);
+  confirm_month (self, parent, month, NULL, FALSE);
 }
 
 void

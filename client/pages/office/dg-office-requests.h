@@ -12,6 +12,7 @@
 
 #include <gtk/gtk.h>
 
+#include "dg-month-report.h"
 #include "dg-sync-engine.h"
 
 G_BEGIN_DECLS
@@ -29,10 +30,14 @@ gboolean          dg_office_requests_get_can_close  (DgOfficeRequests *self);
 gboolean          dg_office_requests_get_can_reopen (DgOfficeRequests *self);
 gboolean          dg_office_requests_get_can_return (DgOfficeRequests *self);
 
-/* Ask "Close @month?" (or "Reopen") over @parent, and send the request if the user agrees. */
+/* Ask "Close @month?" (or "Reopen") over @parent, and send the request if the user agrees.
+ * If the server refuses a close over records still returned, a second dialog lists them, named
+ * as @report (nullable, the month's report on this device) titles them, and offers to close
+ * anyway. */
 void              dg_office_requests_close_month    (DgOfficeRequests *self,
                                                      GtkWindow        *parent,
-                                                     const char       *month);
+                                                     const char       *month,
+                                                     DgMonthReport    *report);
 void              dg_office_requests_reopen_month   (DgOfficeRequests *self,
                                                      GtkWindow        *parent,
                                                      const char       *month);
