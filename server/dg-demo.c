@@ -2,7 +2,8 @@
  *
  * Everything is drawn from GRands seeded by the date (or month) being generated, so the same day
  * always produces the same records with the same ids: running `demo` twice changes nothing, and a
- * database made yesterday only gains today's records.
+ * database made the day before only gains that day's records. Road checks stop at yesterday:
+ * the demo's inspector starts today's round from nothing, as a real one does.
  */
 #define G_LOG_DOMAIN "dg-demo"
 
@@ -399,14 +400,14 @@ dg_demo_populate (DgStore     *store,
   this_month = dg_date_month (today);
   first_month = dg_month_add (this_month, -(DEMO_MONTHS - 1));
 
-  /* Checks on every day from the first month's first day to today. */
+  /* Checks on every day from the first month's first day to yesterday. */
   {
     g_autofree char *first_day = dg_month_day (first_month, 1);
 
     dg_date_parse (first_day, &date);
     dg_date_parse (today, &end);
   }
-  while (g_date_compare (&date, &end) <= 0)
+  while (g_date_compare (&date, &end) < 0)
     {
       char day[16];
       gboolean in_this_month;
