@@ -479,10 +479,17 @@ show_data (DgTodayPage *self,
 
   self->complete_roads = dg_quota_roads_on (checks, today, rules);
 
-  /* Translators: the daily quota, e.g. "2 of 6 roads complete". */
-  quota = g_strdup_printf (ngettext ("%u of %u road complete", "%u of %u roads complete",
-                                     roads_required),
-                           self->complete_roads, roads_required);
+  if (self->complete_roads > roads_required)
+    /* Translators: the daily quota met and passed, e.g. "6 of 6 roads complete (10 checked)":
+     * the second number is the quota, the third the roads complete today. */
+    quota = g_strdup_printf (ngettext ("%u of %u road complete (%u checked)",
+                                       "%u of %u roads complete (%u checked)", roads_required),
+                             roads_required, roads_required, self->complete_roads);
+  else
+    /* Translators: the daily quota, e.g. "2 of 6 roads complete". */
+    quota = g_strdup_printf (ngettext ("%u of %u road complete", "%u of %u roads complete",
+                                       roads_required),
+                             self->complete_roads, roads_required);
   gtk_label_set_label (self->quota_label, quota);
   gtk_level_bar_set_max_value (self->quota_bar, MAX (roads_required, 1));
   gtk_level_bar_set_value (self->quota_bar, MIN (self->complete_roads, roads_required));

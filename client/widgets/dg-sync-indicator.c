@@ -55,7 +55,8 @@ update (DgSyncIndicator *self)
       text = g_strdup (_("Synced"));
       break;
     case DG_SYNC_STATE_PENDING:
-      icon = "document-save-symbolic";
+      /* Records on their way up: an arrow out of the tray, not the save icon's arrow in. */
+      icon = "document-send-symbolic";
       text = g_strdup_printf (ngettext ("%u pending", "%u pending", n_pending), n_pending);
       break;
     case DG_SYNC_STATE_SYNCING:
@@ -68,7 +69,11 @@ update (DgSyncIndicator *self)
       break;
     case DG_SYNC_STATE_OFFLINE:
       icon = "network-offline-symbolic";
-      text = g_strdup (_("Offline"));
+      /* Offline is when the count matters most: what this device still holds alone. */
+      text = n_pending ? g_strdup_printf (ngettext ("Offline, %u pending",
+                                                    "Offline, %u pending", n_pending),
+                                          n_pending)
+                       : g_strdup (_("Offline"));
       break;
     case DG_SYNC_STATE_ERROR:
       icon = "dialog-warning-symbolic";
