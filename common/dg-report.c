@@ -96,6 +96,20 @@ dg_report_mean_of_tenths (gint64 sum,
   return dg_round1 ((double) sum / (10.0 * n));
 }
 
+int
+dg_ranking_next (DgRanking *ranking,
+                 double     value)
+{
+  g_return_val_if_fail (ranking != NULL, 0);
+
+  ranking->n++;
+  if (ranking->n == 1 || value != ranking->value)
+    ranking->rank = (int) ranking->n;
+  ranking->value = value;
+
+  return ranking->rank;
+}
+
 GStrv
 dg_dustfall_report_months (const char *month)
 {
@@ -130,8 +144,7 @@ dg_dustfall_report_build (const char      *month,
   guint this_month_index;
   guint n_slots;
   gint64 sum = 0;
-  int previous_rank = 0;
-  double previous_value = NAN;
+  DgRanking ranking = { 0 };
 
   g_return_val_if_fail (dg_month_is_valid (month), NULL);
   g_return_val_if_fail (cells != NULL, NULL);
@@ -275,7 +288,6 @@ dg_dustfall_report_build (const char      *month,
 
   g_ptr_array_sort (report->cells, compare_ranked_cells);
 
-  /* Competition ranking: equal values share a rank and the next rank skips (1, 2, 2, 4). */
   for (guint i = 0; i < report->cells->len; i++)
     {
       DgCellRank *rank = g_ptr_array_index (report->cells, i);
@@ -283,11 +295,7 @@ dg_dustfall_report_build (const char      *month,
       if (!rank->has_value)
         break;
 
-      if (i == 0 || rank->value != previous_value)
-        previous_rank = (int) i + 1;
-      rank->rank = previous_rank;
-      previous_value = rank->value;
-
+      rank->rank = dg_ranking_next (&ranking, rank->value);
       sum += tenths (rank->value);
       report->n_ranked++;
       if (rank->exceeds)
@@ -363,8 +371,7 @@ dg_road_report_build (const char      *month,
   DgRoadReport *report;
   g_autoptr(GHashTable) by_id = NULL;    /* road_id -> RoadAccum * */
   g_autofree RoadAccum *accums = NULL;
-  int previous_rank = 0;
-  double previous_mean = NAN;
+  DgRanking ranking = { 0 };
 
   g_return_val_if_fail (dg_month_is_valid (month), NULL);
   g_return_val_if_fail (roads != NULL, NULL);
@@ -472,11 +479,7 @@ dg_road_report_build (const char      *month,
 
       if (!row->has_mean)
         break;
-
-      if (i == 0 || row->mean != previous_mean)
-        previous_rank = (int) i + 1;
-      row->rank = previous_rank;
-      previous_mean = row->mean;
+      row->rank = dg_ranking_next (&ranking, row->mean);
     }
 
   return report;

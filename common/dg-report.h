@@ -19,6 +19,19 @@ double            dg_report_percent_change (double value,
 double            dg_report_mean_of_tenths (gint64 sum,
                                             guint  n);
 
+/* Competition ranking (1, 2, 2, 4), the one rule every ranking follows (cells, roads, units):
+ * walk the rows in their sorted order, best first, and ask each row's rank of its value; equal
+ * values share a rank and the next rank skips. Start from { 0 }. */
+typedef struct
+{
+  guint  n;       /* rows ranked so far */
+  int    rank;    /* the last row's rank */
+  double value;   /* the last row's value */
+} DgRanking;
+
+int               dg_ranking_next          (DgRanking *ranking,
+                                            double     value);
+
 /* ---- Dust-fall ranking ---- */
 
 typedef struct

@@ -4,7 +4,7 @@
  * of its own and of its communities. Sums stay in whole tenths, as the cell ranking's do, so a
  * parent's mean is the mean of its cells' reported values, not a mean of its children's means.
  */
-#define G_LOG_DOMAIN "dg-report"
+#define G_LOG_DOMAIN "dg-unit-report"
 
 #include "config.h"
 
@@ -114,8 +114,7 @@ static void
 rank_and_emit (GPtrArray *siblings,
                GPtrArray *out)
 {
-  int previous_rank = 0;
-  double previous_mean = NAN;
+  DgRanking ranking = { 0 };
 
   g_ptr_array_sort (siblings, compare_siblings);
 
@@ -125,10 +124,7 @@ rank_and_emit (GPtrArray *siblings,
 
       if (!row->has_mean)
         break;
-      if (i == 0 || row->mean != previous_mean)
-        previous_rank = (int) i + 1;
-      row->rank = previous_rank;
-      previous_mean = row->mean;
+      row->rank = dg_ranking_next (&ranking, row->mean);
     }
 
   for (guint i = 0; i < siblings->len; i++)

@@ -253,6 +253,25 @@ test_competition_ranks (void)
   g_assert_cmpfloat (report->district_mean, ==, 4.1);
 }
 
+/* The one ranking rule under the cell, road and unit rankings: a run of equal values shares the
+ * rank of its first row, and the row after a tie takes its own position (1, 1, 1, 4, 5, 5, 7). */
+static void
+test_ranking_ties_skip (void)
+{
+  static const double values[] = { 2.0, 2.0, 2.0, 3.5, 4.0, 4.0, 9.9 };
+  static const int expected[] = { 1, 1, 1, 4, 5, 5, 7 };
+  DgRanking ranking = { 0 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+    g_assert_cmpint (dg_ranking_next (&ranking, values[i]), ==, expected[i]);
+
+  /* A fresh ranking starts at 1 whatever the first value is, 0 included. */
+  ranking = (DgRanking) { 0 };
+  g_assert_cmpint (dg_ranking_next (&ranking, 0.0), ==, 1);
+  g_assert_cmpint (dg_ranking_next (&ranking, 0.0), ==, 1);
+  g_assert_cmpint (dg_ranking_next (&ranking, 0.1), ==, 3);
+}
+
 /* Ranks compare the reported (0.1) values: 4.04 and 4.1 -> 4.0 and 4.1; 4.14 ties 4.1. */
 static void
 test_ranks_on_rounded_values (void)
@@ -927,6 +946,7 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/common/report/ranking/ties-share-and-skip", test_ranking_ties_skip);
   g_test_add_func ("/common/report/dustfall/competition-ranks-1-2-2-4", test_competition_ranks);
   g_test_add_func ("/common/report/dustfall/history/feeds-yoy-mom-ytd",
                    test_history_feeds_yoy_and_mom);
