@@ -36,6 +36,20 @@ integer_fits (const char *digits,
   return memcmp (digits, limit, 19) <= 0;
 }
 
+/* Moves *@i past one or more digits; FALSE when data[*@i] is not a digit (a fraction or an
+ * exponent without digits). */
+static gboolean
+skip_digits (const char *data,
+             gsize       length,
+             gsize      *i)
+{
+  if (*i >= length || !g_ascii_isdigit (data[*i]))
+    return FALSE;
+  while (*i < length && g_ascii_isdigit (data[*i]))
+    (*i)++;
+  return TRUE;
+}
+
 /* Scans a number of RFC 8259 grammar starting at data[*pos]; leaves *pos on its last byte. */
 static gboolean
 scan_number (const char  *data,
@@ -68,10 +82,8 @@ scan_number (const char  *data,
     {
       integral = FALSE;
       i++;
-      if (i >= length || !g_ascii_isdigit (data[i]))
+      if (!skip_digits (data, length, &i))
         goto bad;
-      while (i < length && g_ascii_isdigit (data[i]))
-        i++;
     }
 
   if (i < length && (data[i] == 'e' || data[i] == 'E'))
@@ -80,10 +92,8 @@ scan_number (const char  *data,
       i++;
       if (i < length && (data[i] == '+' || data[i] == '-'))
         i++;
-      if (i >= length || !g_ascii_isdigit (data[i]))
+      if (!skip_digits (data, length, &i))
         goto bad;
-      while (i < length && g_ascii_isdigit (data[i]))
-        i++;
     }
 
   /* A number runs into a letter or digit only when it is malformed ("01", "1x"). */
@@ -570,7 +580,8 @@ node_is_null (JsonNode *node)
 }
 
 /* The member's node, or NULL when it is missing or null: an error naming @member unless
- * @optional. */
+ * @optional. Every typed getter comes through here, so the object and the member name are
+ * checked here once for all of them. */
 static gboolean
 lookup_member (JsonObject  *object,
                const char  *member,
@@ -578,7 +589,12 @@ lookup_member (JsonObject  *object,
                JsonNode   **out,
                GError     **error)
 {
-  JsonNode *node = json_object_get_member (object, member);
+  JsonNode *node;
+
+  g_return_val_if_fail (object != NULL, FALSE);
+  g_return_val_if_fail (member != NULL, FALSE);
+
+  node = json_object_get_member (object, member);
 
   if (node_is_null (node))
     {
@@ -642,6 +658,8 @@ get_string (JsonObject  *object,
   const char *str;
   gsize len;
 
+  g_return_val_if_fail (out != NULL, FALSE);
+
   if (!lookup_member (object, member, optional, &node, error))
     return FALSE;
   if (node == NULL)
@@ -681,10 +699,6 @@ dg_json_get_string (JsonObject  *object,
                     char       **out,
                     GError     **error)
 {
-  g_return_val_if_fail (object != NULL, FALSE);
-  g_return_val_if_fail (member != NULL, FALSE);
-  g_return_val_if_fail (out != NULL, FALSE);
-
   return get_string (object, member, max_bytes, FALSE, out, error);
 }
 
@@ -695,10 +709,6 @@ dg_json_get_string_opt (JsonObject  *object,
                         char       **out,
                         GError     **error)
 {
-  g_return_val_if_fail (object != NULL, FALSE);
-  g_return_val_if_fail (member != NULL, FALSE);
-  g_return_val_if_fail (out != NULL, FALSE);
-
   return get_string (object, member, max_bytes, TRUE, out, error);
 }
 
@@ -712,6 +722,8 @@ get_double (JsonObject  *object,
 {
   JsonNode *node;
   double value;
+
+  g_return_val_if_fail (out != NULL, FALSE);
 
   if (!lookup_member (object, member, optional, &node, error))
     return FALSE;
@@ -737,10 +749,6 @@ dg_json_get_double (JsonObject  *object,
                     double      *out,
                     GError     **error)
 {
-  g_return_val_if_fail (object != NULL, FALSE);
-  g_return_val_if_fail (member != NULL, FALSE);
-  g_return_val_if_fail (out != NULL, FALSE);
-
   return get_double (object, member, FALSE, 0.0, out, error);
 }
 
@@ -751,10 +759,6 @@ dg_json_get_double_opt (JsonObject  *object,
                         double      *out,
                         GError     **error)
 {
-  g_return_val_if_fail (object != NULL, FALSE);
-  g_return_val_if_fail (member != NULL, FALSE);
-  g_return_val_if_fail (out != NULL, FALSE);
-
   return get_double (object, member, TRUE, fallback, out, error);
 }
 
@@ -769,8 +773,6 @@ dg_json_get_int (JsonObject  *object,
   JsonNode *node;
   gint64 value;
 
-  g_return_val_if_fail (object != NULL, FALSE);
-  g_return_val_if_fail (member != NULL, FALSE);
   g_return_val_if_fail (out != NULL, FALSE);
 
   if (!lookup_member (object, member, FALSE, &node, error))
@@ -817,22 +819,37 @@ dg_json_get_bool_opt (JsonObject  *object,
 {
   JsonNode *node;
 
-  g_return_val_if_fail (object != NULL, FALSE);
-  g_return_val_if_fail (member != NULL, FALSE);
   g_return_val_if_fail (out != NULL, FALSE);
 
   if (!lookup_member (object, member, TRUE, &node, error))
     return FALSE;
   if (node == NULL)
-    {
-      *out = fallback;
-      return TRUE;
-    }
-
-  if (!holds_value_of_type (node, G_TYPE_BOOLEAN))
+    *out = fallback;
+  else if (holds_value_of_type (node, G_TYPE_BOOLEAN))
+    *out = json_node_get_boolean (node);
+  else
     return wrong_type (member, "true or false", error);
 
-  *out = json_node_get_boolean (node);
+  return TRUE;
+}
+
+/* A required member that must be an array or an object (@type), @what in the message. */
+static gboolean
+get_container (JsonObject    *object,
+               const char    *member,
+               JsonNodeType   type,
+               const char    *what,
+               JsonNode     **out,
+               GError       **error)
+{
+  JsonNode *node;
+
+  if (!lookup_member (object, member, FALSE, &node, error))
+    return FALSE;
+  if (JSON_NODE_TYPE (node) != type)
+    return wrong_type (member, what, error);
+
+  *out = node;
   return TRUE;
 }
 
@@ -844,15 +861,10 @@ dg_json_get_array (JsonObject  *object,
 {
   JsonNode *node;
 
-  g_return_val_if_fail (object != NULL, FALSE);
-  g_return_val_if_fail (member != NULL, FALSE);
   g_return_val_if_fail (out != NULL, FALSE);
 
-  if (!lookup_member (object, member, FALSE, &node, error))
+  if (!get_container (object, member, JSON_NODE_ARRAY, "an array", &node, error))
     return FALSE;
-  if (!JSON_NODE_HOLDS_ARRAY (node))
-    return wrong_type (member, "an array", error);
-
   *out = json_node_get_array (node);
   return TRUE;
 }
@@ -865,15 +877,10 @@ dg_json_get_object (JsonObject  *object,
 {
   JsonNode *node;
 
-  g_return_val_if_fail (object != NULL, FALSE);
-  g_return_val_if_fail (member != NULL, FALSE);
   g_return_val_if_fail (out != NULL, FALSE);
 
-  if (!lookup_member (object, member, FALSE, &node, error))
+  if (!get_container (object, member, JSON_NODE_OBJECT, "an object", &node, error))
     return FALSE;
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    return wrong_type (member, "an object", error);
-
   *out = json_node_get_object (node);
   return TRUE;
 }
