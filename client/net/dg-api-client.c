@@ -376,31 +376,6 @@ call_json (DgApiClient     *self,
            const char      *body,
            const char      *token_override,
            GCancellable    *cancellable,
-           GError         **error);
-
-JsonNode *
-dg_api_client_call (DgApiClient     *self,
-                    DgApiCallFlags   flags,
-                    const char      *method,
-                    const char      *path,
-                    const char      *body,
-                    GCancellable    *cancellable,
-                    GError         **error)
-{
-  g_return_val_if_fail (DG_IS_API_CLIENT (self), NULL);
-  g_return_val_if_fail (method != NULL && path != NULL, NULL);
-
-  return call_json (self, flags, method, path, body, NULL, cancellable, error);
-}
-
-static JsonNode *
-call_json (DgApiClient     *self,
-           DgApiCallFlags   flags,
-           const char      *method,
-           const char      *path,
-           const char      *body,
-           const char      *token_override,
-           GCancellable    *cancellable,
            GError         **error)
 {
   g_autoptr(SoupMessage) msg = NULL;
@@ -428,6 +403,21 @@ call_json (DgApiClient     *self,
       return NULL;
     }
   return g_steal_pointer (&root);
+}
+
+JsonNode *
+dg_api_client_call (DgApiClient     *self,
+                    DgApiCallFlags   flags,
+                    const char      *method,
+                    const char      *path,
+                    const char      *body,
+                    GCancellable    *cancellable,
+                    GError         **error)
+{
+  g_return_val_if_fail (DG_IS_API_CLIENT (self), NULL);
+  g_return_val_if_fail (method != NULL && path != NULL, NULL);
+
+  return call_json (self, flags, method, path, body, NULL, cancellable, error);
 }
 
 JsonNode *
@@ -460,6 +450,26 @@ dg_api_client_change_password (DgApiClient   *self,
   return root;
 }
 
+/* Runs @thread_func on a worker over @data, the task tagged @source_tag: how every _async call
+ * of the client starts. */
+static void
+start_in_thread (DgApiClient         *self,
+                 gpointer             source_tag,
+                 gpointer             data,
+                 GDestroyNotify       data_free,
+                 GTaskThreadFunc      thread_func,
+                 GCancellable        *cancellable,
+                 GAsyncReadyCallback  callback,
+                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, data, data_free);
+  g_task_run_in_thread (task, thread_func);
+}
+
+/* A JSON call, or a download when @destination is set, on a worker. */
 typedef struct
 {
   DgApiCallFlags  flags;
@@ -489,6 +499,16 @@ call_thread (GTask        *task,
   GError *error = NULL;
   JsonNode *root;
 
+  if (call->destination != NULL)
+    {
+      if (dg_api_client_download (source_object, call->path, call->destination, cancellable,
+                                  &error))
+        g_task_return_boolean (task, TRUE);
+      else
+        g_task_return_error (task, error);
+      return;
+    }
+
   root = dg_api_client_call (source_object, call->flags, call->method, call->path, call->body,
                              cancellable, &error);
   if (root != NULL)
@@ -507,7 +527,6 @@ dg_api_client_call_async (DgApiClient         *self,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   Call *call;
 
   g_return_if_fail (DG_IS_API_CLIENT (self));
@@ -519,10 +538,8 @@ dg_api_client_call_async (DgApiClient         *self,
   call->path = g_strdup (path);
   call->body = body != NULL ? dg_json_to_string (body) : NULL;
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, dg_api_client_call_async);
-  g_task_set_task_data (task, call, (GDestroyNotify) call_free);
-  g_task_run_in_thread (task, call_thread);
+  start_in_thread (self, dg_api_client_call_async, call, (GDestroyNotify) call_free, call_thread,
+                   cancellable, callback, user_data);
 }
 
 JsonNode *
@@ -560,15 +577,11 @@ dg_api_client_logout_async (DgApiClient         *self,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (DG_IS_API_CLIENT (self));
   g_return_if_fail (token != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, dg_api_client_logout_async);
-  g_task_set_task_data (task, g_strdup (token), g_free);
-  g_task_run_in_thread (task, logout_thread);
+  start_in_thread (self, dg_api_client_logout_async, g_strdup (token), g_free, logout_thread,
+                   cancellable, callback, user_data);
 }
 
 gboolean
@@ -690,16 +703,14 @@ users_call_async (DgApiClient         *self,
                   GAsyncReadyCallback  callback,
                   gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
   UsersCall *call = g_new0 (UsersCall, 1);
 
   call->answer = answer;
   call->method = g_strdup (method);
   call->path = path;
   call->body = body != NULL ? dg_json_to_string (body) : NULL;
-  g_task_set_source_tag (task, source_tag);
-  g_task_set_task_data (task, call, (GDestroyNotify) users_call_free);
-  g_task_run_in_thread (task, users_thread);
+  start_in_thread (self, source_tag, call, (GDestroyNotify) users_call_free, users_thread,
+                   cancellable, callback, user_data);
 }
 
 /* /api/v1/users/NAME@suffix, the name percent-encoded (张三 travels as %E5%BC%A0%E4%B8%89). */
@@ -729,6 +740,9 @@ dg_api_client_list_users_finish (DgApiClient   *self,
                                  GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == dg_api_client_list_users_async,
+                        NULL);
+
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
@@ -853,21 +867,6 @@ dg_api_client_download (DgApiClient   *self,
                                   G_FILE_CREATE_REPLACE_DESTINATION, NULL, cancellable, error);
 }
 
-static void
-download_thread (GTask        *task,
-                 gpointer      source_object,
-                 gpointer      task_data,
-                 GCancellable *cancellable)
-{
-  Call *call = task_data;
-  GError *error = NULL;
-
-  if (dg_api_client_download (source_object, call->path, call->destination, cancellable, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
 void
 dg_api_client_download_async (DgApiClient         *self,
                               const char          *path,
@@ -876,7 +875,6 @@ dg_api_client_download_async (DgApiClient         *self,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   Call *call;
 
   g_return_if_fail (DG_IS_API_CLIENT (self));
@@ -887,10 +885,8 @@ dg_api_client_download_async (DgApiClient         *self,
   call->path = g_strdup (path);
   call->destination = g_object_ref (destination);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, dg_api_client_download_async);
-  g_task_set_task_data (task, call, (GDestroyNotify) call_free);
-  g_task_run_in_thread (task, download_thread);
+  start_in_thread (self, dg_api_client_download_async, call, (GDestroyNotify) call_free,
+                   call_thread, cancellable, callback, user_data);
 }
 
 gboolean
