@@ -51,13 +51,8 @@ void         dg_sync_engine_update_pending   (DgSyncEngine    *self);
 DgSyncState  dg_sync_engine_idle_state       (DgSyncEngine    *self);
 void         dg_sync_engine_notify_signed_in (DgSyncEngine    *self);
 
-/* Any thread: one request through @api, its errors in DG_SYNC_ERROR terms. */
-JsonNode    *dg_sync_engine_call_api         (DgApiClient     *api,
-                                              DgApiCallFlags   flags,
-                                              const char      *method,
-                                              const char      *path,
-                                              const char      *body,
-                                              GCancellable    *cancellable,
-                                              GError         **error);
+/* Any thread: a DgApiClient call's error (taken) in DG_SYNC_ERROR terms, which the state and
+ * the sign-in dialog read; a cancelled call stays G_IO_ERROR_CANCELLED. */
+GError      *dg_sync_engine_error_from_api   (GError          *api_error);
 
 G_END_DECLS

@@ -58,6 +58,41 @@ read_login_answer (JsonObject  *object,
   return TRUE;
 }
 
+/* A session worker's answer, on the main thread: FALSE when it failed (the caller has heard);
+ * TRUE when the new token is saved, which the API client then carries. */
+static gboolean
+take_new_token (DgSyncEngine *self,
+                GAsyncResult *result,
+                GTask        *task)
+{
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_task_return_error (task, error);
+      return FALSE;
+    }
+  dg_api_client_set_token (self->api, dg_token_store_get_token (self->tokens));
+  return TRUE;
+}
+
+/* Runs @thread_func over @data on a worker that answers @done_cb with @task. The worker takes
+ * no cancellable: a token the server has issued is saved even if the caller cancels. */
+static void
+run_session_worker (DgSyncEngine        *self,
+                    GTask               *task,
+                    gpointer             data,
+                    GDestroyNotify       data_free,
+                    GTaskThreadFunc      thread_func,
+                    GAsyncReadyCallback  done_cb)
+{
+  g_autoptr(GTask) worker = g_task_new (self, NULL, done_cb, task);
+
+  g_task_set_source_tag (worker, done_cb);
+  g_task_set_task_data (worker, data, data_free);
+  g_task_run_in_thread (worker, thread_func);
+}
+
 static void
 sign_in_thread (GTask        *task,
                 gpointer      source_object,
@@ -85,13 +120,13 @@ sign_in_thread (GTask        *task,
   body = json_builder_get_root (builder);
 
   text = dg_json_to_string (body);
-  root = dg_sync_engine_call_api (sign_in->api, DG_API_CALL_ANONYMOUS, "POST", "/api/v1/login", text,
-                   cancellable, &error);
+  root = dg_api_client_call (sign_in->api, DG_API_CALL_ANONYMOUS, "POST", "/api/v1/login", text,
+                             cancellable, &error);
   /* The password does not stay in freed memory. */
   memset (text, 0, strlen (text));
   if (root == NULL)
     {
-      g_task_return_error (task, error);
+      g_task_return_error (task, dg_sync_engine_error_from_api (error));
       return;
     }
 
@@ -148,16 +183,11 @@ signed_in_cb (GObject      *object,
 {
   DgSyncEngine *self = DG_SYNC_ENGINE (object);
   g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+  if (!take_new_token (self, result, task))
+    return;
 
   self->failures = 0;
-  dg_api_client_set_token (self->api, dg_token_store_get_token (self->tokens));
   dg_sync_engine_notify_signed_in (self);
   dg_sync_engine_update_pending (self);
   dg_sync_engine_set_state (self, dg_sync_engine_idle_state (self), NULL);
@@ -175,7 +205,6 @@ dg_sync_engine_sign_in_async (DgSyncEngine        *self,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  g_autoptr(GTask) worker = NULL;
   GTask *task;
   SignIn *sign_in;
 
@@ -196,10 +225,8 @@ dg_sync_engine_sign_in_async (DgSyncEngine        *self,
   g_task_set_source_tag (task, dg_sync_engine_sign_in_async);
 
   /* The engine's own completion runs even if the caller cancels: the token may be saved. */
-  worker = g_task_new (self, NULL, signed_in_cb, task);
-  g_task_set_source_tag (worker, signed_in_cb);
-  g_task_set_task_data (worker, sign_in, (GDestroyNotify) sign_in_free);
-  g_task_run_in_thread (worker, sign_in_thread);
+  run_session_worker (self, task, sign_in, (GDestroyNotify) sign_in_free, sign_in_thread,
+                      signed_in_cb);
 }
 
 gboolean
@@ -258,21 +285,14 @@ password_change_thread (GTask        *task,
       g_task_return_error (task, error);
       return;
     }
-  if (!read_login_answer (json_node_get_object (root), &token, &role, &username, &expires_at,
-                          &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
   /* The old token is revoked by now: the new one must be kept, or the session is lost. */
-  if (!dg_token_store_save (change->tokens, change->url, change->username, token, role,
-                            expires_at, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  g_task_return_boolean (task, TRUE);
+  if (read_login_answer (json_node_get_object (root), &token, &role, &username, &expires_at,
+                         &error) &&
+      dg_token_store_save (change->tokens, change->url, change->username, token, role,
+                           expires_at, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
 }
 
 static void
@@ -282,15 +302,9 @@ password_changed_cb (GObject      *object,
 {
   DgSyncEngine *self = DG_SYNC_ENGINE (object);
   g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  dg_api_client_set_token (self->api, dg_token_store_get_token (self->tokens));
-  g_task_return_boolean (task, TRUE);
+  if (take_new_token (self, result, task))
+    g_task_return_boolean (task, TRUE);
 }
 
 void
@@ -301,7 +315,6 @@ dg_sync_engine_change_password_async (DgSyncEngine        *self,
                                       GAsyncReadyCallback  callback,
                                       gpointer             user_data)
 {
-  g_autoptr(GTask) worker = NULL;
   GTask *task;
   PasswordChange *change;
 
@@ -327,10 +340,8 @@ dg_sync_engine_change_password_async (DgSyncEngine        *self,
   change->new_password = g_strdup (new_password);
 
   /* As with signing in, the new token is kept even if the caller cancels. */
-  worker = g_task_new (self, NULL, password_changed_cb, task);
-  g_task_set_source_tag (worker, password_changed_cb);
-  g_task_set_task_data (worker, change, (GDestroyNotify) password_change_free);
-  g_task_run_in_thread (worker, password_change_thread);
+  run_session_worker (self, task, change, (GDestroyNotify) password_change_free,
+                      password_change_thread, password_changed_cb);
 }
 
 gboolean

@@ -118,8 +118,8 @@ report_progress (RunData *run,
 
 /* The API client's errors in the engine's terms (DG_SYNC_ERROR, which the state and the
  * sign-in dialog read); a cancelled run stays G_IO_ERROR_CANCELLED. */
-static GError *
-sync_error_from_api (GError *error)       /* (transfer full) */
+GError *
+dg_sync_engine_error_from_api (GError *error)       /* (transfer full) */
 {
   g_autoptr(GError) api_error = error;
   int code = DG_SYNC_ERROR_PROTOCOL;
@@ -157,25 +157,6 @@ sync_error_from_api (GError *error)       /* (transfer full) */
                           api_error->message);
     }
   return g_steal_pointer (&api_error);
-}
-
-/* One request through the engine's API client, with the engine's errors. */
-JsonNode *
-dg_sync_engine_call_api (DgApiClient     *api,
-          DgApiCallFlags   flags,
-          const char      *method,
-          const char      *path,
-          const char      *body,
-          GCancellable    *cancellable,
-          GError         **error)
-{
-  GError *local_error = NULL;
-  JsonNode *root;
-
-  root = dg_api_client_call (api, flags, method, path, body, cancellable, &local_error);
-  if (root == NULL)
-    g_propagate_error (error, sync_error_from_api (local_error));
-  return root;
 }
 
 /* {"changes":[…]} of the first @n outbox items. */
@@ -219,6 +200,7 @@ push (RunData       *run,
       g_autoptr(GPtrArray) results = NULL;
       g_autoptr(JsonNode) root = NULL;
       g_autofree char *text = NULL;
+      GError *api_error = NULL;
       JsonArray *array;
       guint before;
       guint n;
@@ -237,10 +219,13 @@ push (RunData       *run,
             break;
         }
 
-      root = dg_sync_engine_call_api (run->api, DG_API_CALL_DEFAULT, "POST", "/api/v1/changes", text,
-                       cancellable, error);
+      root = dg_api_client_call (run->api, DG_API_CALL_DEFAULT, "POST", "/api/v1/changes", text,
+                                 cancellable, &api_error);
       if (root == NULL)
-        return FALSE;
+        {
+          g_propagate_error (error, dg_sync_engine_error_from_api (api_error));
+          return FALSE;
+        }
 
       if (!dg_json_get_array (json_node_get_object (root), "results", &array, NULL))
         {
@@ -289,15 +274,20 @@ pull (RunData       *run,
       g_autofree char *path = NULL;
       g_autoptr(JsonNode) root = NULL;
       g_autoptr(GPtrArray) records = NULL;
+      GError *api_error = NULL;
       JsonObject *object;
       JsonArray *array;
       gint64 next;
 
       path = g_strdup_printf ("/api/v1/changes?since=%" G_GINT64_FORMAT "&limit=%d", cursor,
                               DG_SYNC_BATCH);
-      root = dg_sync_engine_call_api (run->api, DG_API_CALL_DEFAULT, "GET", path, NULL, cancellable, error);
+      root = dg_api_client_call (run->api, DG_API_CALL_DEFAULT, "GET", path, NULL, cancellable,
+                                 &api_error);
       if (root == NULL)
-        return FALSE;
+        {
+          g_propagate_error (error, dg_sync_engine_error_from_api (api_error));
+          return FALSE;
+        }
 
       object = json_node_get_object (root);
       if (!dg_json_get_array (object, "changes", &array, NULL) ||
