@@ -43,7 +43,7 @@ struct _DgLocalStore
       return (value); \
   } G_STMT_END
 
-/* The columns dg_ls_list_entries_locked() reads, in the order it reads them. */
+/* The columns dg_ls_list_entries() reads, in the order it reads them. */
 #define DG_LS_ENTRY_COLUMNS \
   "r.type, r.id, r.rev, r.seq, r.deleted, r.author, r.updated_at, r.state, r.reason, r.data, " \
   "r.sync, r.message, r.server_rev, r.server_data, r.sort_key, " \
@@ -90,6 +90,28 @@ void          dg_ls_queue_changed_locked   (DgLocalStore  *self,
                                             gboolean       outbox);
 /* After a change to the outbox: the count dg_local_store_get_n_pending() answers. */
 void          dg_ls_refresh_pending_locked (DgLocalStore  *self);
+
+/* What a write announces once it has committed. */
+typedef enum
+{
+  DG_LS_WRITE_QUIET,     /* nothing anyone shows changed */
+  DG_LS_WRITE_RECORDS,   /* records changed: "changed" */
+  DG_LS_WRITE_PENDING,   /* the outbox may have changed too: recount it, then "changed" */
+  DG_LS_WRITE_OUTBOX,    /* the user's edits joined the outbox: recount, "changed" and
+                          * "outbox-changed" */
+} DgLsWrite;
+
+/* Every write of the local store is one transaction under the writer mutex:
+ * dg_ls_write_begin() takes the mutex and begins (FALSE, the mutex released, when it cannot);
+ * the work then runs with a local error; dg_ls_write_end() commits when *@local_error is
+ * still NULL, else rolls back and moves it into @error, announces what @what says after a
+ * commit, and releases the mutex. */
+gboolean      dg_ls_write_begin            (DgLocalStore  *self,
+                                            GError       **error);
+gboolean      dg_ls_write_end              (DgLocalStore  *self,
+                                            DgLsWrite      what,
+                                            GError       **local_error,
+                                            GError       **error);
 /* A reading connection for this thread alone, or NULL (then read nothing); give it back. */
 sqlite3      *dg_ls_read_lock              (DgLocalStore  *self);
 void          dg_ls_read_unlock            (DgLocalStore  *self,
@@ -106,9 +128,9 @@ gboolean      dg_ls_meta_set_locked        (DgLocalStore  *self,
                                             GError       **error);
 
 /* dg-local-store-records.c */
-/* Runs a query of DG_LS_ENTRY_COLUMNS on @db (from dg_ls_read_lock()), with
- * up to two text arguments: DgStoreEntry *. */
-GPtrArray    *dg_ls_list_entries_locked    (sqlite3       *db,
+/* Runs a query of DG_LS_ENTRY_COLUMNS with up to two text arguments on a reading connection
+ * (dg_ls_read_lock()): DgStoreEntry *, none when no connection could be had. */
+GPtrArray    *dg_ls_list_entries           (DgLocalStore  *self,
                                             const char    *sql,
                                             const char    *arg1,
                                             const char    *arg2);

@@ -62,31 +62,32 @@ entry_from_row (sqlite3_stmt *stmt)
   return entry;
 }
 
-/* Runs a query of DG_LS_ENTRY_COLUMNS on @db (from read_lock()). */
+/* Runs a query of DG_LS_ENTRY_COLUMNS on a reading connection of this thread. */
 GPtrArray *
-dg_ls_list_entries_locked (sqlite3    *db,
-                           const char *sql,
-                           const char *arg1,
-                           const char *arg2)
+dg_ls_list_entries (DgLocalStore *self,
+                    const char   *sql,
+                    const char   *arg1,
+                    const char   *arg2)
 {
   GPtrArray *entries = g_ptr_array_new_with_free_func ((GDestroyNotify) dg_store_entry_free);
+  sqlite3 *db = dg_ls_read_lock (self);
   sqlite3_stmt *stmt = NULL;
 
   if (db == NULL)
     return entries;
-  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) == SQLITE_OK)
     {
-      g_warning ("%s", sqlite3_errmsg (db));
-      sqlite3_finalize (stmt);
-      return entries;
+      if (arg1)
+        dg_ls_bind_text (stmt, 1, arg1);
+      if (arg2)
+        dg_ls_bind_text (stmt, 2, arg2);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        g_ptr_array_add (entries, entry_from_row (stmt));
     }
-  if (arg1)
-    dg_ls_bind_text (stmt, 1, arg1);
-  if (arg2)
-    dg_ls_bind_text (stmt, 2, arg2);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    g_ptr_array_add (entries, entry_from_row (stmt));
+  else
+    g_warning ("%s", sqlite3_errmsg (db));
   sqlite3_finalize (stmt);
+  dg_ls_read_unlock (self, db);
   return entries;
 }
 
@@ -228,20 +229,14 @@ GPtrArray *
 dg_local_store_list_entries (DgLocalStore *self,
                              DgRecordType  type)
 {
-  sqlite3 *db;
-  GPtrArray *entries;
-
   g_return_val_if_fail (DG_IS_LOCAL_STORE (self), NULL);
   GUARD_SQL (NULL, g_ptr_array_new ());
 
-  db = dg_ls_read_lock (self);
-  entries = dg_ls_list_entries_locked (db,
-                                       "SELECT " DG_LS_ENTRY_COLUMNS " FROM records r"
-                                       " WHERE r.type = ? AND r.deleted = 0"
-                                       " ORDER BY r.sort_key DESC, r.updated_at DESC, r.id",
-                                       dg_record_type_to_string (type), NULL);
-  dg_ls_read_unlock (self, db);
-  return entries;
+  return dg_ls_list_entries (self,
+                             "SELECT " DG_LS_ENTRY_COLUMNS " FROM records r"
+                             " WHERE r.type = ? AND r.deleted = 0"
+                             " ORDER BY r.sort_key DESC, r.updated_at DESC, r.id",
+                             dg_record_type_to_string (type), NULL);
 }
 
 GPtrArray *
@@ -249,23 +244,18 @@ dg_local_store_list_recent (DgLocalStore *self,
                             DgRecordType  type,
                             guint         limit)
 {
-  sqlite3 *db;
   g_autofree char *n = g_strdup_printf ("%u", limit);
-  GPtrArray *entries;
 
   g_return_val_if_fail (DG_IS_LOCAL_STORE (self), NULL);
   GUARD_SQL (NULL, g_ptr_array_new ());
 
   /* Only the rows shown are read and their JSON parsed: a page shows the latest first. */
-  db = dg_ls_read_lock (self);
-  entries = dg_ls_list_entries_locked (db,
-                                       "SELECT " DG_LS_ENTRY_COLUMNS " FROM records r"
-                                       " WHERE r.type = ?1 AND r.deleted = 0"
-                                       " ORDER BY r.sort_key DESC, r.updated_at DESC, r.id"
-                                       " LIMIT CAST(?2 AS INTEGER)",
-                                       dg_record_type_to_string (type), n);
-  dg_ls_read_unlock (self, db);
-  return entries;
+  return dg_ls_list_entries (self,
+                             "SELECT " DG_LS_ENTRY_COLUMNS " FROM records r"
+                             " WHERE r.type = ?1 AND r.deleted = 0"
+                             " ORDER BY r.sort_key DESC, r.updated_at DESC, r.id"
+                             " LIMIT CAST(?2 AS INTEGER)",
+                             dg_record_type_to_string (type), n);
 }
 
 GPtrArray *
@@ -273,60 +263,45 @@ dg_local_store_list_entries_on (DgLocalStore *self,
                                 DgRecordType  type,
                                 const char   *key)
 {
-  sqlite3 *db;
-  GPtrArray *entries;
-
   g_return_val_if_fail (DG_IS_LOCAL_STORE (self), NULL);
   g_return_val_if_fail (key != NULL, NULL);
   GUARD_SQL (NULL, g_ptr_array_new ());
 
-  db = dg_ls_read_lock (self);
-  entries = dg_ls_list_entries_locked (db,
-                                       "SELECT " DG_LS_ENTRY_COLUMNS " FROM records r"
-                                       " WHERE r.type = ? AND r.sort_key = ? AND r.deleted = 0"
-                                       " ORDER BY r.updated_at DESC, r.id",
-                                       dg_record_type_to_string (type), key);
-  dg_ls_read_unlock (self, db);
-  return entries;
+  return dg_ls_list_entries (self,
+                             "SELECT " DG_LS_ENTRY_COLUMNS " FROM records r"
+                             " WHERE r.type = ? AND r.sort_key = ? AND r.deleted = 0"
+                             " ORDER BY r.updated_at DESC, r.id",
+                             dg_record_type_to_string (type), key);
 }
 
 GPtrArray *
 dg_local_store_list_returned (DgLocalStore *self)
 {
-  sqlite3 *db;
-  GPtrArray *entries;
-
   g_return_val_if_fail (DG_IS_LOCAL_STORE (self), NULL);
   GUARD_SQL (NULL, g_ptr_array_new ());
 
-  db = dg_ls_read_lock (self);
-  entries = dg_ls_list_entries_locked (db,
-                                       "SELECT " DG_LS_ENTRY_COLUMNS " FROM records r"
-                                       " WHERE r.state = ? AND r.deleted = 0"
-                                       " ORDER BY r.updated_at DESC, r.id",
-                                       dg_record_state_to_string (DG_RECORD_STATE_RETURNED),
-                                       NULL);
-  dg_ls_read_unlock (self, db);
-  return entries;
+  return dg_ls_list_entries (self,
+                             "SELECT " DG_LS_ENTRY_COLUMNS " FROM records r"
+                             " WHERE r.state = ? AND r.deleted = 0"
+                             " ORDER BY r.updated_at DESC, r.id",
+                             dg_record_state_to_string (DG_RECORD_STATE_RETURNED),
+                             NULL);
 }
 
 DgStoreEntry *
 dg_local_store_get_entry (DgLocalStore *self,
                           const char   *id)
 {
-  sqlite3 *db;
   g_autoptr(GPtrArray) entries = NULL;
 
   g_return_val_if_fail (DG_IS_LOCAL_STORE (self), NULL);
   g_return_val_if_fail (id != NULL, NULL);
   GUARD_SQL (NULL, NULL);
 
-  db = dg_ls_read_lock (self);
-  entries = dg_ls_list_entries_locked (db,
-                                       "SELECT " DG_LS_ENTRY_COLUMNS " FROM records r"
-                                       " WHERE r.id = ?",
-                                       id, NULL);
-  dg_ls_read_unlock (self, db);
+  entries = dg_ls_list_entries (self,
+                                "SELECT " DG_LS_ENTRY_COLUMNS " FROM records r"
+                                " WHERE r.id = ?",
+                                id, NULL);
 
   if (entries->len == 0)
     return NULL;
@@ -337,20 +312,17 @@ GPtrArray *
 dg_local_store_list_checks_on (DgLocalStore *self,
                                const char   *date)
 {
-  sqlite3 *db;
   g_autoptr(GPtrArray) entries = NULL;
   GPtrArray *checks = g_ptr_array_new_with_free_func ((GDestroyNotify) dg_road_check_free);
 
   g_return_val_if_fail (DG_IS_LOCAL_STORE (self), checks);
   GUARD_SQL (NULL, checks);
 
-  db = dg_ls_read_lock (self);
-  entries = dg_ls_list_entries_locked (db,
-                                       "SELECT " DG_LS_ENTRY_COLUMNS " FROM records r"
-                                       " WHERE r.type = ? AND r.sort_key = ? AND r.deleted = 0"
-                                       " ORDER BY r.updated_at, r.id",
-                                       dg_record_type_to_string (DG_RECORD_ROAD_CHECK), date);
-  dg_ls_read_unlock (self, db);
+  entries = dg_ls_list_entries (self,
+                                "SELECT " DG_LS_ENTRY_COLUMNS " FROM records r"
+                                " WHERE r.type = ? AND r.sort_key = ? AND r.deleted = 0"
+                                " ORDER BY r.updated_at, r.id",
+                                dg_record_type_to_string (DG_RECORD_ROAD_CHECK), date);
 
   for (guint i = 0; i < entries->len; i++)
     {
@@ -381,28 +353,12 @@ dg_local_store_save_many (DgLocalStore  *self,
   GUARD_SQL (error, FALSE);
   g_return_val_if_fail (ids->len == datas->len, FALSE);
 
-  g_mutex_lock (&self->mutex);
-  if (!dg_ls_exec (self, "BEGIN IMMEDIATE", error))
-    {
-      g_mutex_unlock (&self->mutex);
-      return FALSE;
-    }
+  if (!dg_ls_write_begin (self, error))
+    return FALSE;
   for (guint i = 0; i < ids->len && local_error == NULL; i++)
     save_locked (self, type, g_ptr_array_index (ids, i), g_ptr_array_index (datas, i),
                  &local_error);
-  if (local_error == NULL)
-    dg_ls_exec (self, "COMMIT", &local_error);
-  if (local_error != NULL)
-    {
-      dg_ls_exec (self, "ROLLBACK", NULL);
-      g_mutex_unlock (&self->mutex);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-  dg_ls_refresh_pending_locked (self);
-  dg_ls_queue_changed_locked (self, TRUE);
-  g_mutex_unlock (&self->mutex);
-  return TRUE;
+  return dg_ls_write_end (self, DG_LS_WRITE_OUTBOX, &local_error, error);
 }
 
 gboolean
@@ -646,31 +602,24 @@ gboolean
 dg_local_store_forget_records (DgLocalStore  *self,
                                GError       **error)
 {
+  /* The user's own records, what waits to go out, the drafts and the pull's cursor: the next
+   * user starts from the reference data alone. */
+  static const char *const statements[] = {
+    "DELETE FROM records WHERE type IN ('road_check', 'dustfall_sample')",
+    "DELETE FROM outbox",
+    "DELETE FROM drafts",
+    "DELETE FROM meta WHERE key IN ('cursor', 'cursor_server')",
+  };
   g_autoptr(GError) local_error = NULL;
 
   g_return_val_if_fail (DG_IS_LOCAL_STORE (self), FALSE);
   GUARD_SQL (error, FALSE);
 
-  g_mutex_lock (&self->mutex);
-  if (dg_ls_exec (self, "BEGIN IMMEDIATE", &local_error) &&
-      dg_ls_exec (self, "DELETE FROM records WHERE type IN ('road_check', 'dustfall_sample')",
-                  &local_error) &&
-      dg_ls_exec (self, "DELETE FROM outbox", &local_error) &&
-      dg_ls_exec (self, "DELETE FROM drafts", &local_error) &&
-      dg_ls_exec (self, "DELETE FROM meta WHERE key IN ('cursor', 'cursor_server')",
-                  &local_error))
-    dg_ls_exec (self, "COMMIT", &local_error);
-  if (local_error != NULL)
-    {
-      dg_ls_exec (self, "ROLLBACK", NULL);
-      g_mutex_unlock (&self->mutex);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-  dg_ls_refresh_pending_locked (self);
-  dg_ls_queue_changed_locked (self, FALSE);
-  g_mutex_unlock (&self->mutex);
-  return TRUE;
+  if (!dg_ls_write_begin (self, error))
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (statements) && local_error == NULL; i++)
+    dg_ls_exec (self, statements[i], &local_error);
+  return dg_ls_write_end (self, DG_LS_WRITE_PENDING, &local_error, error);
 }
 
 char *

@@ -40,12 +40,8 @@ dg_local_store_import_reference (DgLocalStore  *self,
     }
   object = json_node_get_object (root);
 
-  g_mutex_lock (&self->mutex);
-  if (!dg_ls_exec (self, "BEGIN IMMEDIATE", error))
-    {
-      g_mutex_unlock (&self->mutex);
-      return FALSE;
-    }
+  if (!dg_ls_write_begin (self, error))
+    return FALSE;
 
   for (guint p = 0; p < G_N_ELEMENTS (parts) && local_error == NULL; p++)
     {
@@ -88,23 +84,7 @@ dg_local_store_import_reference (DgLocalStore  *self,
         }
     }
 
-  if (local_error != NULL)
-    {
-      dg_ls_exec (self, "ROLLBACK", NULL);
-      g_mutex_unlock (&self->mutex);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-
-  if (!dg_ls_exec (self, "COMMIT", error))
-    {
-      dg_ls_exec (self, "ROLLBACK", NULL);
-      g_mutex_unlock (&self->mutex);
-      return FALSE;
-    }
-  dg_ls_queue_changed_locked (self, FALSE);
-  g_mutex_unlock (&self->mutex);
-  return TRUE;
+  return dg_ls_write_end (self, DG_LS_WRITE_RECORDS, &local_error, error);
 }
 
 gboolean
@@ -141,17 +121,14 @@ list_reference (DgLocalStore   *self,
                 DgRecordType    type,
                 GDestroyNotify  free_func)
 {
-  sqlite3 *db;
   g_autoptr(GPtrArray) entries = NULL;
   GPtrArray *out = g_ptr_array_new_with_free_func (free_func);
 
-  db = dg_ls_read_lock (self);
-  entries = dg_ls_list_entries_locked (db,
-                                       "SELECT " DG_LS_ENTRY_COLUMNS " FROM records r"
-                                       " WHERE r.type = ? AND r.deleted = 0 AND r.data IS NOT NULL"
-                                       " ORDER BY r.sort_key, r.id",
-                                       dg_record_type_to_string (type), NULL);
-  dg_ls_read_unlock (self, db);
+  entries = dg_ls_list_entries (self,
+                                "SELECT " DG_LS_ENTRY_COLUMNS " FROM records r"
+                                " WHERE r.type = ? AND r.deleted = 0 AND r.data IS NOT NULL"
+                                " ORDER BY r.sort_key, r.id",
+                                dg_record_type_to_string (type), NULL);
 
   for (guint i = 0; i < entries->len; i++)
     {

@@ -216,12 +216,8 @@ dg_local_store_apply_results (DgLocalStore  *self,
       g_hash_table_insert (by_id, item->change->id, item);
     }
 
-  g_mutex_lock (&self->mutex);
-  if (!dg_ls_exec (self, "BEGIN IMMEDIATE", error))
-    {
-      g_mutex_unlock (&self->mutex);
-      return FALSE;
-    }
+  if (!dg_ls_write_begin (self, error))
+    return FALSE;
   for (guint i = 0; i < results->len && local_error == NULL; i++)
     {
       DgResult *result = g_ptr_array_index (results, i);
@@ -231,19 +227,7 @@ dg_local_store_apply_results (DgLocalStore  *self,
         continue;
       apply_result_locked (self, item, result, &local_error);
     }
-  if (local_error == NULL)
-    dg_ls_exec (self, "COMMIT", &local_error);
-  if (local_error != NULL)
-    {
-      dg_ls_exec (self, "ROLLBACK", NULL);
-      g_mutex_unlock (&self->mutex);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-  dg_ls_refresh_pending_locked (self);
-  dg_ls_queue_changed_locked (self, FALSE);
-  g_mutex_unlock (&self->mutex);
-  return TRUE;
+  return dg_ls_write_end (self, DG_LS_WRITE_PENDING, &local_error, error);
 }
 
 gint64
@@ -334,12 +318,8 @@ dg_local_store_apply_pull (DgLocalStore  *self,
   g_return_val_if_fail (DG_IS_LOCAL_STORE (self), FALSE);
   GUARD_SQL (error, FALSE);
 
-  g_mutex_lock (&self->mutex);
-  if (!dg_ls_exec (self, "BEGIN IMMEDIATE", error))
-    {
-      g_mutex_unlock (&self->mutex);
-      return FALSE;
-    }
+  if (!dg_ls_write_begin (self, error))
+    return FALSE;
   for (guint i = 0; i < records->len && local_error == NULL; i++)
     apply_pulled_locked (self, g_ptr_array_index (records, i), &local_error);
   if (local_error == NULL)
@@ -349,17 +329,7 @@ dg_local_store_apply_pull (DgLocalStore  *self,
   /* The server's reference data has fully arrived: sample rows it did not replace go. */
   if (local_error == NULL && complete)
     dg_ls_exec (self, "DELETE FROM records WHERE sync = 'bundled'", &local_error);
-  if (local_error == NULL)
-    dg_ls_exec (self, "COMMIT", &local_error);
-  if (local_error != NULL)
-    {
-      dg_ls_exec (self, "ROLLBACK", NULL);
-      g_mutex_unlock (&self->mutex);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-  if (records->len > 0 || complete)
-    dg_ls_queue_changed_locked (self, FALSE);
-  g_mutex_unlock (&self->mutex);
-  return TRUE;
+  return dg_ls_write_end (self, records->len > 0 || complete ? DG_LS_WRITE_RECORDS
+                                                             : DG_LS_WRITE_QUIET,
+                          &local_error, error);
 }

@@ -232,6 +232,45 @@ dg_ls_refresh_pending_locked (DgLocalStore *self)
   sqlite3_finalize (stmt);
 }
 
+gboolean
+dg_ls_write_begin (DgLocalStore  *self,
+                   GError       **error)
+{
+  g_mutex_lock (&self->mutex);
+  if (dg_ls_exec (self, "BEGIN IMMEDIATE", error))
+    return TRUE;
+  g_mutex_unlock (&self->mutex);
+  return FALSE;
+}
+
+gboolean
+dg_ls_write_end (DgLocalStore  *self,
+                 DgLsWrite      what,
+                 GError       **local_error,
+                 GError       **error)
+{
+  gboolean committed;
+
+  if (*local_error == NULL)
+    dg_ls_exec (self, "COMMIT", local_error);
+  committed = *local_error == NULL;
+
+  if (!committed)
+    {
+      dg_ls_exec (self, "ROLLBACK", NULL);
+      g_propagate_error (error, g_steal_pointer (local_error));
+    }
+  else if (what != DG_LS_WRITE_QUIET)
+    {
+      if (what != DG_LS_WRITE_RECORDS)
+        dg_ls_refresh_pending_locked (self);
+      dg_ls_queue_changed_locked (self, what == DG_LS_WRITE_OUTBOX);
+    }
+
+  g_mutex_unlock (&self->mutex);
+  return committed;
+}
+
 static void
 close_reader (gpointer db)
 {
@@ -528,43 +567,44 @@ dg_local_store_get_path (DgLocalStore *self)
   return self->path;
 }
 
+/* A function of the caller's, run on a worker by dg_local_store_run_async(). */
 typedef struct
 {
   DgLocalStoreFunc  func;
   gpointer          data;
   GDestroyNotify    data_free;
   GDestroyNotify    result_free;
-} RunData;
+} StoreCall;
 
 static void
-run_data_free (RunData *run)
+store_call_free (StoreCall *call)
 {
-  if (run->data_free && run->data)
-    run->data_free (run->data);
-  g_free (run);
+  if (call->data_free && call->data)
+    call->data_free (call->data);
+  g_free (call);
 }
 
 static void
-run_thread (GTask        *task,
-            gpointer      source_object,
-            gpointer      task_data,
-            GCancellable *cancellable)
+store_call_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
 {
-  RunData *run = task_data;
+  StoreCall *call = task_data;
   GError *error = NULL;
   gpointer result;
 
   if (g_task_return_error_if_cancelled (task))
     return;
-  result = run->func (source_object, run->data, cancellable, &error);
+  result = call->func (source_object, call->data, cancellable, &error);
   if (error != NULL)
     {
-      if (result && run->result_free)
-        run->result_free (result);
+      if (result && call->result_free)
+        call->result_free (result);
       g_task_return_error (task, error);
     }
   else
-    g_task_return_pointer (task, result, run->result_free);
+    g_task_return_pointer (task, result, call->result_free);
 }
 
 void
@@ -578,21 +618,21 @@ dg_local_store_run_async (DgLocalStore        *self,
                           gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  RunData *run;
+  StoreCall *call;
 
   g_return_if_fail (DG_IS_LOCAL_STORE (self));
   g_return_if_fail (func != NULL);
 
-  run = g_new0 (RunData, 1);
-  run->func = func;
-  run->data = data;
-  run->data_free = data_free;
-  run->result_free = result_free;
+  call = g_new0 (StoreCall, 1);
+  call->func = func;
+  call->data = data;
+  call->data_free = data_free;
+  call->result_free = result_free;
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, dg_local_store_run_async);
-  g_task_set_task_data (task, run, (GDestroyNotify) run_data_free);
-  g_task_run_in_thread (task, run_thread);
+  g_task_set_task_data (task, call, (GDestroyNotify) store_call_free);
+  g_task_run_in_thread (task, store_call_thread);
 }
 
 gpointer
