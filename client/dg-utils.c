@@ -67,6 +67,22 @@ dg_dustfall_flag_label (guint index)
 }
 
 const char *
+dg_road_name (GPtrArray  *roads,
+              const char *road_id)
+{
+  g_return_val_if_fail (roads != NULL, NULL);
+
+  for (guint i = 0; i < roads->len; i++)
+    {
+      const DgRoad *road = g_ptr_array_index (roads, i);
+
+      if (g_strcmp0 (road->id, road_id) == 0)
+        return road->name;
+    }
+  return _("Unknown road");
+}
+
+const char *
 dg_sync_status_label (DgSyncStatus status)
 {
   switch (status)

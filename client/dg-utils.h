@@ -21,6 +21,10 @@ const char  *dg_surface_label         (DgSurface    surface);
 const char  *dg_dustfall_flag_label   (guint        index);
 /* "Pending", "Synced", … */
 const char  *dg_sync_status_label     (DgSyncStatus status);
+/* The name of road @road_id among @roads (DgRoad *), or "Unknown road" (a record whose road
+ * the local store does not hold yet). */
+const char  *dg_road_name             (GPtrArray   *roads,
+                                       const char  *road_id);
 /* What an editor says above a record the office returned or the server rejected, with the
  * reason or the message; NULL for any other state. Newly allocated. */
 char        *dg_entry_status_message  (const DgStoreEntry *entry);

@@ -99,19 +99,6 @@ clear_list (GtkListBox *list)
     gtk_list_box_remove (list, GTK_WIDGET (row));
 }
 
-static const char *
-road_name (GPtrArray  *roads,
-           const char *road_id)
-{
-  for (guint i = 0; i < roads->len; i++)
-    {
-      DgRoad *road = g_ptr_array_index (roads, i);
-      if (g_strcmp0 (road->id, road_id) == 0)
-        return road->name;
-    }
-  return _("Unknown road");
-}
-
 /* Everything the page shows depends on: today, the rules in force, the road names, and each of
  * today's checks as it was last written and where it stands. */
 static char *
@@ -386,7 +373,7 @@ describe_record (TodayData          *data,
 
       if (check != NULL)
         /* Translators: a returned road check: road, date. */
-        return g_strdup_printf (_("%s, %s"), road_name (data->roads, check->road_id),
+        return g_strdup_printf (_("%s, %s"), dg_road_name (data->roads, check->road_id),
                                 check->date);
     }
   else if (entry->type == DG_RECORD_DUSTFALL_SAMPLE)
@@ -521,7 +508,7 @@ show_data (DgTodayPage *self,
       GtkWidget *row = adw_action_row_new ();
       GtkWidget *bar = gtk_level_bar_new_for_interval (0, MAX (points_required, 1));
 
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), road_name (roads, l->data));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), dg_road_name (roads, l->data));
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), points);
       gtk_level_bar_set_value (GTK_LEVEL_BAR (bar), MIN (n, points_required));
       gtk_widget_set_size_request (bar, 80, -1);
@@ -564,13 +551,13 @@ show_data (DgTodayPage *self,
         {
           row = GTK_WIDGET (gtk_list_box_get_row_at_index (self->checks_list, shown++));
           adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
-                                         road_name (roads, check->road_id));
+                                         dg_road_name (roads, check->road_id));
           adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
           continue;
         }
       row = adw_action_row_new ();
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
-                                     road_name (roads, check->road_id));
+                                     dg_road_name (roads, check->road_id));
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row),

@@ -16,6 +16,7 @@
 
 #include "dg-month-report.h"
 #include "dg-trend.h"
+#include "dg-utils.h"
 
 struct _DgMonthReport
 {
@@ -58,20 +59,6 @@ month_record_new (DgStoreEntry *entry,
   record->on_server = entry->rev > 0;
 
   return record;
-}
-
-static const char *
-road_name (GPtrArray  *roads,
-           const char *road_id)
-{
-  for (guint i = 0; i < roads->len; i++)
-    {
-      DgRoad *road = g_ptr_array_index (roads, i);
-
-      if (g_strcmp0 (road->id, road_id) == 0)
-        return road->name;
-    }
-  return _("Unknown road");
 }
 
 static const DgGridCell *
@@ -198,7 +185,7 @@ dg_month_report_load (DgLocalStore  *store,
       g_ptr_array_add (records, month_record_new (
         entry,
         /* Translators: a road check in the office's list: road name · date */
-        g_strdup_printf (_("%s · %s"), road_name (roads, check->road_id), check->date),
+        g_strdup_printf (_("%s · %s"), dg_road_name (roads, check->road_id), check->date),
         /* Translators: who recorded a check, and its number of sampling points */
         g_strdup_printf (ngettext ("%s · %u point", "%s · %u points", check->points->len),
                          entry->author ? entry->author : _("this device"), check->points->len)));

@@ -32,8 +32,7 @@ struct _DgUsersPage
   GPtrArray      *units;        /* DgUnit, from the local store */
   GtkWindow      *dialog;       /* weak */
   GCancellable   *cancellable;
-  gboolean        loading;
-  guint           pending;      /* reads under way: the users, the units */
+  guint           pending;      /* reads under way: the users, the units; "loading" while any */
 };
 
 G_DEFINE_FINAL_TYPE (DgUsersPage, dg_users_page, GTK_TYPE_BOX)
@@ -46,14 +45,16 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+/* The page is "loading" while any of the reads of the last reload is under way. */
 static void
-set_loading (DgUsersPage *self,
-             gboolean     loading)
+set_pending (DgUsersPage *self,
+             guint        pending)
 {
-  if (self->loading == loading)
-    return;
-  self->loading = loading;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+  gboolean was_loading = self->pending > 0;
+
+  self->pending = pending;
+  if (was_loading != (pending > 0))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 }
 
 static void
@@ -191,8 +192,7 @@ listed_cb (GObject      *object,
       self->users = g_steal_pointer (&users);
       fill_list (self);
     }
-  if (--self->pending == 0)
-    set_loading (self, FALSE);
+  set_pending (self, self->pending - 1);
 }
 
 static void
@@ -283,7 +283,7 @@ dg_users_page_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_LOADING:
-      g_value_set_boolean (value, self->loading);
+      g_value_set_boolean (value, dg_users_page_get_loading (self));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -377,8 +377,7 @@ units_listed_cb (GObject      *object,
     }
   else
     g_warning ("Reading the units: %s", error->message);
-  if (--self->pending == 0)
-    set_loading (self, FALSE);
+  set_pending (self, self->pending - 1);
 }
 
 void
@@ -392,14 +391,13 @@ dg_users_page_reload (DgUsersPage *self)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
-  set_loading (self, TRUE);
-  self->pending = 1;
+  set_pending (self, 1);
   dg_api_client_list_users_async (self->api, self->cancellable, listed_cb, self);
   /* The unit names the list and the dialog show are the local store's (pulled with the
    * reference data). */
   if (self->store != NULL && dg_local_store_get_open (self->store))
     {
-      self->pending++;
+      set_pending (self, self->pending + 1);
       dg_local_store_run_async (self->store, list_units_func, NULL, NULL,
                                 (GDestroyNotify) g_ptr_array_unref, self->cancellable,
                                 units_listed_cb, self);
@@ -410,7 +408,7 @@ gboolean
 dg_users_page_get_loading (DgUsersPage *self)
 {
   g_return_val_if_fail (DG_IS_USERS_PAGE (self), FALSE);
-  return self->loading;
+  return self->pending > 0;
 }
 
 GtkListBox *
