@@ -78,21 +78,18 @@ typedef enum
   TEXT_WRAP = 1 << 1,     /* wrap within @width, else ellipsize to one line */
 } TextFlags;
 
-/* Lays out @text in @width (0: unbounded) and returns its height; draws it at (@x, @y) when
- * @draw. */
-static double
-pdf_text_full (Pdf        *pdf,
-               const char *text,
-               double      x,
-               double      y,
-               double      width,
-               double      size,
-               double      xalign,
-               TextFlags   flags,
-               gboolean    draw)
+/* Lays @text out in pdf->layout within @width (0: unbounded); its logical extents in
+ * @logical. */
+static void
+layout_text (Pdf            *pdf,
+             const char     *text,
+             double          width,
+             double          size,
+             double          xalign,
+             TextFlags       flags,
+             PangoRectangle *logical)
 {
   PangoFontDescription *desc = pango_font_description_from_string (FONT_FAMILY);
-  PangoRectangle logical;
 
   pango_font_description_set_absolute_size (desc, size * PANGO_SCALE);
   pango_font_description_set_weight (desc, (flags & TEXT_BOLD) ? PANGO_WEIGHT_BOLD
@@ -124,20 +121,25 @@ pdf_text_full (Pdf        *pdf,
       pango_layout_set_alignment (pdf->layout, PANGO_ALIGN_LEFT);
     }
 
-  pango_layout_get_extents (pdf->layout, NULL, &logical);
-  if (draw)
-    {
-      double dx = 0.0;
+  pango_layout_get_extents (pdf->layout, NULL, logical);
+}
 
-      if (width <= 0)
-        dx = -xalign * logical.width / (double) PANGO_SCALE;
-      cairo_move_to (pdf->cr, x + dx, y);
-      pango_cairo_show_layout (pdf->cr, pdf->layout);
-    }
+/* The height @text takes within @width, drawing nothing. */
+static double
+pdf_text_height (Pdf        *pdf,
+                 const char *text,
+                 double      width,
+                 double      size,
+                 TextFlags   flags)
+{
+  PangoRectangle logical;
 
+  layout_text (pdf, text, width, size, 0.0, flags, &logical);
   return logical.height / (double) PANGO_SCALE;
 }
 
+/* Draws @text at (@x, @y) within @width (0: unbounded, then anchored by @xalign); returns its
+ * height. */
 static double
 pdf_text (Pdf        *pdf,
           const char *text,
@@ -148,7 +150,16 @@ pdf_text (Pdf        *pdf,
           double      xalign,
           TextFlags   flags)
 {
-  return pdf_text_full (pdf, text, x, y, width, size, xalign, flags, TRUE);
+  PangoRectangle logical;
+  double dx = 0.0;
+
+  layout_text (pdf, text, width, size, xalign, flags, &logical);
+  if (width <= 0)
+    dx = -xalign * logical.width / (double) PANGO_SCALE;
+  cairo_move_to (pdf->cr, x + dx, y);
+  pango_cairo_show_layout (pdf->cr, pdf->layout);
+
+  return logical.height / (double) PANGO_SCALE;
 }
 
 /* ---- Pages ---- */
@@ -260,8 +271,8 @@ table_header (Pdf          *pdf,
   cairo_set_source_rgb (cr, 0, 0, 0);
   for (guint c = 0; c < n_columns; c++)
     {
-      double h = pdf_text_full (pdf, columns[c].title, 0, 0, ws[c] - 3, TABLE_FONT, 0.5,
-                                TEXT_BOLD | TEXT_WRAP, FALSE);
+      double h = pdf_text_height (pdf, columns[c].title, ws[c] - 3, TABLE_FONT,
+                                  TEXT_BOLD | TEXT_WRAP);
 
       pdf_text (pdf, columns[c].title, xs[c] + 1.5, pdf->y + (HEADER_H - h) / 2, ws[c] - 3,
                 TABLE_FONT, 0.5, TEXT_BOLD | TEXT_WRAP);
