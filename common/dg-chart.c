@@ -141,6 +141,44 @@ fill_hatched (cairo_t *cr,
   cairo_fill_preserve (cr);
   cairo_clip (cr);
   cairo_set_source_rgb (cr, color_hatch.r, color_hatch.g, color_hatch.b);
+  dg_chart_stroke_hatch (cr, x, y, w, h, spacing);
+  cairo_restore (cr);
+}
+
+void
+dg_chart_begin_bars (cairo_t           *cr,
+                     const DgChartPlot *geo,
+                     double             label_size,
+                     DgChartPens       *pens)
+{
+  cairo_save (cr);
+  pens->fg = cairo_pattern_reference (cairo_get_source (cr));
+  pens->layout = dg_chart_create_layout (cr, geo->font);
+  pens->label_size = label_size;
+  pens->small = dg_chart_create_layout (cr, label_size);
+  pens->base = geo->plot_y + geo->plot_h;
+
+  dg_chart_draw_value_axis (cr, pens->fg, pens->layout, geo);
+}
+
+void
+dg_chart_end_bars (cairo_t     *cr,
+                   DgChartPens *pens)
+{
+  g_clear_object (&pens->small);
+  g_clear_object (&pens->layout);
+  cairo_pattern_destroy (pens->fg);
+  cairo_restore (cr);
+}
+
+void
+dg_chart_stroke_hatch (cairo_t *cr,
+                       double   x,
+                       double   y,
+                       double   w,
+                       double   h,
+                       double   spacing)
+{
   cairo_set_line_width (cr, MAX (spacing / 5.0, 0.5));
   for (double d = -h; d < w; d += spacing)
     {
@@ -148,7 +186,6 @@ fill_hatched (cairo_t *cr,
       cairo_line_to (cr, x + d + h, y);
     }
   cairo_stroke (cr);
-  cairo_restore (cr);
 }
 
 double
@@ -392,14 +429,10 @@ dg_chart_draw_ranking (cairo_t                *cr,
                        double                  width,
                        double                  height)
 {
-  g_autoptr(PangoLayout) layout = NULL;
-  g_autoptr(PangoLayout) small = NULL;
-  cairo_pattern_t *fg;
   DgChartPlot geo;
+  DgChartPens pens;
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
   guint n = n_cells (report);
-  double base;
-  double label_size;
   guint label_step;
 
   g_return_if_fail (cr != NULL);
@@ -407,18 +440,11 @@ dg_chart_draw_ranking (cairo_t                *cr,
   if (width <= 0 || height <= 0)
     return;
 
-  cairo_save (cr);
-  fg = cairo_pattern_reference (cairo_get_source (cr));
   ranking_geometry (report, width, height, &geo);
-  layout = dg_chart_create_layout (cr, geo.font);
   /* Labels follow the bars' width, so a crowded month stays legible rather than overlapping. */
-  label_size = CLAMP (geo.slot * 0.8, 3.0, geo.font);
-  small = dg_chart_create_layout (cr, label_size);
-  base = geo.plot_y + geo.plot_h;
+  dg_chart_begin_bars (cr, &geo, CLAMP (geo.slot * 0.8, 3.0, geo.font), &pens);
   /* A district of hundreds of cells gets every k-th code rather than an illegible smear. */
-  label_step = MAX ((guint) ceil (label_size * 1.1 / geo.slot), 1);
-
-  dg_chart_draw_value_axis (cr, fg, layout, &geo);
+  label_step = MAX ((guint) ceil (pens.label_size * 1.1 / geo.slot), 1);
 
   /* Bars, and stubs for 缺测. */
   for (guint i = 0; i < n; i++)
@@ -429,24 +455,25 @@ dg_chart_draw_ranking (cairo_t                *cr,
       cairo_rectangle_t bar;
 
       if (ranking_bar_rect (report, &geo, i, &bar))
-        dg_chart_draw_value_bar (cr, fg, small, &geo, &bar, cell->value, report->cap, label_size);
+        dg_chart_draw_value_bar (cr, pens.fg, pens.small, &geo, &bar, cell->value, report->cap,
+                                 pens.label_size);
       else
         {
           double stub = MIN (geo.font, geo.plot_h / 4);
 
-          fill_hatched (cr, slot_x + geo.slot * 0.15, base - stub, geo.slot * 0.7, stub,
+          fill_hatched (cr, slot_x + geo.slot * 0.15, pens.base - stub, geo.slot * 0.7, stub,
                         MAX (geo.slot * 0.25, 2.0));
         }
 
       if (i % label_step == 0)
         {
-          cairo_set_source (cr, fg);
-          dg_chart_draw_text (cr, small, cell->code != NULL ? cell->code : "", cx,
-                              base + geo.font * 0.3, 1.0, 0.5, TRUE);
+          cairo_set_source (cr, pens.fg);
+          dg_chart_draw_text (cr, pens.small, cell->code != NULL ? cell->code : "", cx,
+                              pens.base + geo.font * 0.3, 1.0, 0.5, TRUE);
         }
     }
 
-  dg_chart_draw_plot_axes (cr, fg, &geo);
+  dg_chart_draw_plot_axes (cr, pens.fg, &geo);
 
   /* The cap line goes on top of the bars so an exceeding bar is seen to cross it. */
   if (report != NULL && isfinite (report->cap))
@@ -463,11 +490,11 @@ dg_chart_draw_ranking (cairo_t                *cr,
       /* At the left, over the cleanest cells: ascending bars leave that end free. */
       dg_chart_format1 (buf, report->cap);
       label = g_strdup_printf ("控制值 %s", buf);
-      dg_chart_draw_text (cr, layout, label, geo.plot_x + geo.font * 0.5, y - 1.0, 0.0, 1.0, FALSE);
+      dg_chart_draw_text (cr, pens.layout, label, geo.plot_x + geo.font * 0.5, y - 1.0, 0.0, 1.0,
+                          FALSE);
     }
 
-  cairo_pattern_destroy (fg);
-  cairo_restore (cr);
+  dg_chart_end_bars (cr, &pens);
 }
 
 /* ---- Grid map ---- */

@@ -96,13 +96,7 @@ fill_hatched (cairo_t         *cr,
   cairo_clip (cr);
   cairo_push_group (cr);
   cairo_set_source (cr, fg);
-  cairo_set_line_width (cr, MAX (spacing / 5.0, 0.5));
-  for (double d = -h; d < w; d += spacing)
-    {
-      cairo_move_to (cr, x + d, y + h);
-      cairo_line_to (cr, x + d + h, y);
-    }
-  cairo_stroke (cr);
+  dg_chart_stroke_hatch (cr, x, y, w, h, spacing);
   cairo_pop_group_to_source (cr);
   cairo_paint_with_alpha (cr, 0.4);
   cairo_restore (cr);
@@ -162,28 +156,18 @@ dg_trend_draw (cairo_t      *cr,
                double        width,
                double        height)
 {
-  g_autoptr(PangoLayout) layout = NULL;
-  g_autoptr(PangoLayout) small = NULL;
-  cairo_pattern_t *fg;
   DgChartPlot geo;
+  DgChartPens pens;
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
   guint n = series != NULL ? series->len : 0;
-  double base, label_size;
 
   g_return_if_fail (cr != NULL);
 
   if (width <= 0 || height <= 0)
     return;
 
-  cairo_save (cr);
-  fg = cairo_pattern_reference (cairo_get_source (cr));
   trend_geometry (series, width, height, &geo);
-  layout = dg_chart_create_layout (cr, geo.font);
-  label_size = CLAMP (geo.slot / 2.6, 3.0, geo.font);
-  small = dg_chart_create_layout (cr, label_size);
-  base = geo.plot_y + geo.plot_h;
-
-  dg_chart_draw_value_axis (cr, fg, layout, &geo);
+  dg_chart_begin_bars (cr, &geo, CLAMP (geo.slot / 2.6, 3.0, geo.font), &pens);
 
   for (guint i = 0; i < n; i++)
     {
@@ -192,28 +176,30 @@ dg_trend_draw (cairo_t      *cr,
       cairo_rectangle_t bar;
 
       if (dg_trend_bar_rect (series, width, height, i, &bar))
-        dg_chart_draw_value_bar (cr, fg, small, &geo, &bar, p->value, p->cap, label_size);
+        dg_chart_draw_value_bar (cr, pens.fg, pens.small, &geo, &bar, p->value, p->cap,
+                                 pens.label_size);
       else
         {
           double stub = MIN (geo.font, geo.plot_h / 4);
 
-          fill_hatched (cr, fg, geo.plot_x + geo.slot * (i + 0.2), base - stub, geo.slot * 0.6,
-                        stub, MAX (geo.slot * 0.2, 2.0));
+          fill_hatched (cr, pens.fg, geo.plot_x + geo.slot * (i + 0.2), pens.base - stub,
+                        geo.slot * 0.6, stub, MAX (geo.slot * 0.2, 2.0));
         }
 
       /* The month number under every bar; the year under the first and each January. */
-      cairo_set_source (cr, fg);
-      dg_chart_draw_text (cr, small, p->month + 5, cx, base + geo.font * 0.3, 0.5, 0.0, FALSE);
+      cairo_set_source (cr, pens.fg);
+      dg_chart_draw_text (cr, pens.small, p->month + 5, cx, pens.base + geo.font * 0.3, 0.5, 0.0,
+                          FALSE);
       if (i == 0 || strcmp (p->month + 5, "01") == 0)
         {
           g_autofree char *year = g_strndup (p->month, 4);
 
-          dg_chart_draw_text (cr, small, year, cx, base + geo.font * 0.3 + label_size * 1.3, 0.5,
-                              0.0, FALSE);
+          dg_chart_draw_text (cr, pens.small, year, cx,
+                              pens.base + geo.font * 0.3 + pens.label_size * 1.3, 0.5, 0.0, FALSE);
         }
     }
 
-  dg_chart_draw_plot_axes (cr, fg, &geo);
+  dg_chart_draw_plot_axes (cr, pens.fg, &geo);
 
   /* The cap on top of the bars, one step per month so a tightened cap shows where it began. */
   if (n > 0)
@@ -238,25 +224,24 @@ dg_trend_draw (cairo_t      *cr,
       /* The label stands as a legend in the top margin, right-aligned, where no bar reaches. */
       dg_chart_format1 (buf, last->cap);
       label = g_strdup_printf ("控制值 %s", buf);
-      pango_layout_set_text (layout, label, -1);
+      pango_layout_set_text (pens.layout, label, -1);
       {
         PangoRectangle logical;
         double right = geo.plot_x + geo.plot_w;
         double y = geo.plot_y - geo.font * 0.4;
         double text_w;
 
-        pango_layout_get_extents (layout, NULL, &logical);
+        pango_layout_get_extents (pens.layout, NULL, &logical);
         text_w = logical.width / (double) PANGO_SCALE;
         cairo_move_to (cr, right - text_w - geo.font * 3.0, y - geo.font * 0.5);
         cairo_line_to (cr, right - text_w - geo.font * 0.5, y - geo.font * 0.5);
         cairo_stroke (cr);
         cairo_set_dash (cr, NULL, 0, 0);
-        dg_chart_draw_text (cr, layout, label, right, y, 1.0, 1.0, FALSE);
+        dg_chart_draw_text (cr, pens.layout, label, right, y, 1.0, 1.0, FALSE);
       }
     }
 
-  cairo_pattern_destroy (fg);
-  cairo_restore (cr);
+  dg_chart_end_bars (cr, &pens);
 }
 
 /* ---- Road chart ---- */
