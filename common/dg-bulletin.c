@@ -170,6 +170,19 @@ typedef struct
   int         size;        /* half-points; 0: the style's */
 } ParaFormat;
 
+/* A run's size in half-points, for Latin and complex scripts alike (w:sz, w:szCs). */
+static void
+font_size (Part *part,
+           int   size)
+{
+  start (part, "w:sz");
+  attr_int (part, "w:val", size);
+  end (part);
+  start (part, "w:szCs");
+  attr_int (part, "w:val", size);
+  end (part);
+}
+
 static void
 run (Part       *part,
      const char *value,
@@ -183,14 +196,7 @@ run (Part       *part,
       if (bold)
         empty1 (part, "w:b", NULL, NULL);
       if (size > 0)
-        {
-          start (part, "w:sz");
-          attr_int (part, "w:val", size);
-          end (part);
-          start (part, "w:szCs");
-          attr_int (part, "w:val", size);
-          end (part);
-        }
+        font_size (part, size);
       end (part);
     }
   start (part, "w:t");
@@ -757,12 +763,7 @@ style (Part       *part,
   end (part);
   if (bold)
     empty1 (part, "w:b", NULL, NULL);
-  start (part, "w:sz");
-  attr_int (part, "w:val", size);
-  end (part);
-  start (part, "w:szCs");
-  attr_int (part, "w:val", size);
-  end (part);
+  font_size (part, size);
   end (part);
   end (part);
 }
