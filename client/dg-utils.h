@@ -36,14 +36,10 @@ char        *dg_entry_status_message  (const DgStoreEntry *entry);
 typedef gboolean (*DgEditorFillFunc) (gpointer       editor,
                                       DgStoreEntry  *entry,
                                       GError       **error);
-void         dg_editor_load_async     (gpointer             editor,
-                                       DgLocalStore        *store,
-                                       const char          *id,
-                                       DgEditorFillFunc     fill,
-                                       GCancellable        *guard,
-                                       GCancellable        *cancellable,
-                                       GAsyncReadyCallback  callback,
-                                       gpointer             user_data);
+void         dg_editor_load_async     (gpointer editor, DgLocalStore *store, const char *id,
+                                       DgEditorFillFunc fill, GCancellable *guard,
+                                       GCancellable *cancellable, GAsyncReadyCallback callback,
+                                       gpointer user_data);
 gboolean     dg_editor_load_finish    (gpointer       editor,
                                        GAsyncResult  *result,
                                        GError       **error);
