@@ -34,6 +34,7 @@ static const DgEnumName rule_kind_names[] = {
   { DG_RULE_CAP, "cap" },
   { DG_RULE_QUOTA_ROADS, "quota_roads" },
   { DG_RULE_QUOTA_POINTS, "quota_points" },
+  { DG_RULE_MIN_SPACING, "min_spacing_m" },
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (rule_kind_names) == DG_N_RULE_KINDS);
 

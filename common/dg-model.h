@@ -100,6 +100,8 @@ typedef enum
   DG_RULE_CAP,            /* dust-fall cap, t/(km²·30 d) */
   DG_RULE_QUOTA_ROADS,    /* complete roads required per day */
   DG_RULE_QUOTA_POINTS,   /* points that make a check complete */
+  DG_RULE_MIN_SPACING,    /* metres by chainage below which two points of a surface are doubtful
+                           * (design 6.2's `spacing` flag) */
   DG_N_RULE_KINDS
 } DgRuleKind;
 

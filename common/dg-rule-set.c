@@ -23,8 +23,12 @@ enum
   SLOT_CAP,
   SLOT_QUOTA_ROADS,
   SLOT_QUOTA_POINTS,
+  /* From here on, kinds whose default is built in but never stored: a database made before the
+   * kind existed holds no rule of it, and one made after holds the same (none). */
+  SLOT_MIN_SPACING,
   N_SLOTS
 };
+#define N_STORED_SLOTS SLOT_MIN_SPACING
 
 G_STATIC_ASSERT (SLOT_LIMIT_MAIN + DG_SURFACE_SIDE == SLOT_LIMIT_SIDE);
 G_STATIC_ASSERT (SLOT_LIMIT_MAIN + DG_SURFACE_PARK == SLOT_LIMIT_PARK);
@@ -58,6 +62,8 @@ static const struct
                          DG_SURFACE_MAIN, DG_DEFAULT_QUOTA_ROADS },
   [SLOT_QUOTA_POINTS] = { "00000000-0000-4000-8000-000000000006", DG_RULE_QUOTA_POINTS, FALSE,
                           DG_SURFACE_MAIN, DG_DEFAULT_QUOTA_POINTS },
+  [SLOT_MIN_SPACING] = { NULL, DG_RULE_MIN_SPACING, FALSE, DG_SURFACE_MAIN,
+                         DG_DEFAULT_MIN_SPACING_M },
 };
 
 static int
@@ -75,6 +81,8 @@ slot_of_rule (const DgRule *rule)
       return SLOT_QUOTA_ROADS;
     case DG_RULE_QUOTA_POINTS:
       return SLOT_QUOTA_POINTS;
+    case DG_RULE_MIN_SPACING:
+      return SLOT_MIN_SPACING;
     case DG_N_RULE_KINDS:
     default:
       return -1;
@@ -147,7 +155,7 @@ dg_rule_set_default_rules (void)
 {
   GPtrArray *rules = g_ptr_array_new_with_free_func ((GDestroyNotify) dg_rule_free);
 
-  for (guint i = 0; i < N_SLOTS; i++)
+  for (guint i = 0; i < N_STORED_SLOTS; i++)
     {
       DgRule *rule = dg_rule_new ();
 
@@ -258,6 +266,10 @@ lookup (const DgRuleSet *self,
 
   if (lo > 0)
     return ((const DgRule *) g_ptr_array_index (slot, lo - 1))->value;
+  /* A kind that is not stored has its built-in default until its first rule is in force: a
+   * spacing set from next month on says nothing of the checks of this one. */
+  if (slot_index >= N_STORED_SLOTS)
+    return default_rules[slot_index].value;
 
   /* Before the earliest rule, the earliest applies; among several on that first date, the
    * larger id, as for any tie. */
@@ -323,6 +335,16 @@ dg_rule_set_quota_points (const DgRuleSet *self,
   g_return_val_if_fail (date != NULL, DG_DEFAULT_QUOTA_POINTS);
 
   return to_count (lookup (self, SLOT_QUOTA_POINTS, date));
+}
+
+double
+dg_rule_set_min_spacing_m (const DgRuleSet *self,
+                           const char      *date)
+{
+  g_return_val_if_fail (self != NULL, DG_DEFAULT_MIN_SPACING_M);
+  g_return_val_if_fail (date != NULL, DG_DEFAULT_MIN_SPACING_M);
+
+  return lookup (self, SLOT_MIN_SPACING, date);
 }
 
 double

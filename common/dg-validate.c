@@ -538,7 +538,7 @@ dg_rule_validate (const DgRule  *rule,
   if ((guint) rule->kind >= DG_N_RULE_KINDS)
     {
       dg_set_error (error, DG_ERROR_INVALID_FIELD, "kind",
-                    "kind must be limit, cap, quota_roads or quota_points");
+                    "kind must be limit, cap, quota_roads, quota_points or min_spacing_m");
       return FALSE;
     }
 

@@ -174,7 +174,7 @@ rule_from_json (JsonObject  *data,
   if (!dg_rule_kind_from_string (kind, &rule->kind))
     {
       dg_set_error (error, DG_ERROR_INVALID_FIELD, "kind",
-                    "kind must be limit, cap, quota_roads or quota_points");
+                    "kind must be limit, cap, quota_roads, quota_points or min_spacing_m");
       return NULL;
     }
 
@@ -877,13 +877,17 @@ grid_cell_computed_to_json (const DgGridCell *cell)
 }
 
 static JsonObject *
-road_check_computed_to_json (const DgRoadCheck *check,
-                             const DgRuleSet   *rules)
+road_check_computed_to_json (const DgRoadCheck     *check,
+                             const DgRuleSet       *rules,
+                             const DgCheckEvidence *evidence)
 {
   g_autoptr(DgCheckResult) result = dg_road_check_evaluate (check, rules);
+  g_autofree const char **doubts = dg_doubt_flags_names (dg_road_check_doubts (check, rules,
+                                                                               evidence));
   JsonObject *object = json_object_new ();
   JsonArray *groups = json_array_new ();
   JsonArray *points = json_array_new ();
+  JsonArray *flags = json_array_new ();
 
   json_object_set_boolean_member (object, "complete", result->complete);
   json_object_set_boolean_member (object, "pass", result->pass);
@@ -915,6 +919,10 @@ road_check_computed_to_json (const DgRoadCheck *check,
       json_array_add_object_element (points, po);
     }
   json_object_set_array_member (object, "points", points);
+
+  for (guint i = 0; doubts[i] != NULL; i++)
+    json_array_add_string_element (flags, doubts[i]);
+  json_object_set_array_member (object, "flags", flags);
 
   return object;
 }
@@ -951,6 +959,15 @@ dg_record_computed_to_json (DgRecordType     type,
                             gconstpointer    data,
                             const DgRuleSet *rules)
 {
+  return dg_record_computed_to_json_with_evidence (type, data, rules, NULL);
+}
+
+JsonObject *
+dg_record_computed_to_json_with_evidence (DgRecordType           type,
+                                          gconstpointer          data,
+                                          const DgRuleSet       *rules,
+                                          const DgCheckEvidence *evidence)
+{
   g_autoptr(DgRuleSet) defaults = NULL;
 
   g_return_val_if_fail ((guint) type < DG_N_RECORD_TYPES, NULL);
@@ -963,7 +980,7 @@ dg_record_computed_to_json (DgRecordType     type,
   switch (type)
     {
     case DG_RECORD_ROAD_CHECK:
-      return road_check_computed_to_json (data, rules);
+      return road_check_computed_to_json (data, rules, evidence);
     case DG_RECORD_DUSTFALL_SAMPLE:
       return dustfall_computed_to_json (data);
     case DG_RECORD_GRID_CELL:

@@ -11,6 +11,7 @@
 
 #include "dg-model.h"
 #include "dg-rule-set.h"
+#include "dg-doubt.h"
 #include "dg-road-check-eval.h"
 #include "dg-dustfall.h"
 #include "dg-report.h"
@@ -33,11 +34,17 @@ JsonObject *dg_record_data_to_json     (DgRecordType   type,
 
 /* The server-owned "computed" object for a record (design 4), or NULL for reference types
  * (but a grid cell with geometry and no area_km2: {"area_km2"}, design 6.4).
- * road_check: {"complete","pass","points_over","max","groups":[…],"points":[…]};
+ * road_check: {"complete","pass","points_over","max","groups":[…],"points":[…],"flags":[…]},
+ * the flags those of the check alone (dg_road_check_doubts() without evidence);
  * dustfall_sample: {"days","diameter_cm","area_cm2","value","flags":[…]}. */
 JsonObject *dg_record_computed_to_json (DgRecordType     type,
                                         gconstpointer    data,
                                         const DgRuleSet *rules);
+/* The same, a road check's flags judged with @evidence too (the store's, design 6.2). */
+JsonObject *dg_record_computed_to_json_with_evidence (DgRecordType           type,
+                                                      gconstpointer          data,
+                                                      const DgRuleSet       *rules,
+                                                      const DgCheckEvidence *evidence);
 
 /* ---- CHANGE ---- */
 

@@ -16,6 +16,7 @@
 #include "dg-rule-set.h"
 #include "dg-sheet.h"
 #include "dg-road-check-eval.h"
+#include "dg-doubt.h"
 #include "dg-dustfall.h"
 #include "dg-report.h"
 #include "dg-unit-report.h"

@@ -270,3 +270,81 @@ dg_store_find_missing_photo_locked (DgStore        *self,
 
   return TRUE;
 }
+
+/* Notes, in *reused, that a record other than @id names the photo. */
+typedef struct
+{
+  const char *id;
+  gboolean    reused;
+} OtherRecord;
+
+static void
+other_record_cb (const char *record_id,
+                 const char *owner,
+                 gpointer    user_data)
+{
+  OtherRecord *other = user_data;
+
+  if (g_strcmp0 (record_id, other->id) != 0)
+    other->reused = TRUE;
+}
+
+gboolean
+dg_store_check_evidence_locked (DgStore            *self,
+                                const char         *id,
+                                const DgRoadCheck  *check,
+                                DgCheckEvidence    *evidence,
+                                DgRoad            **road,
+                                GError            **error)
+{
+  g_autoptr(GPtrArray) photos = dg_record_data_photos (DG_RECORD_ROAD_CHECK, check);
+  g_auto(DgStoreRow) row = { 0 };
+  gboolean found = FALSE;
+
+  evidence->photo_taken_at = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  evidence->photo_reused = g_hash_table_new (g_str_hash, g_str_equal);
+  evidence->road_line = NULL;
+  *road = NULL;
+
+  for (guint i = 0; i < photos->len; i++)
+    {
+      const char *sha256 = g_ptr_array_index (photos, i);
+      g_auto(DgImageInfo) info = { 0 };
+      OtherRecord other = { id, FALSE };
+      gboolean held = FALSE;
+
+      if (!self->backend->get_attachment (self->db, sha256, &held, &info, NULL, NULL, NULL,
+                                          error) ||
+          !self->backend->photo_records (self->db, sha256, other_record_cb, &other, error))
+        return FALSE;
+      if (held && info.taken_at != NULL)
+        g_hash_table_insert (evidence->photo_taken_at, (gpointer) sha256,
+                             g_steal_pointer (&info.taken_at));
+      if (other.reused)
+        g_hash_table_add (evidence->photo_reused, (gpointer) sha256);
+    }
+
+  /* The road as it stands, for its line; the change was checked to name one. */
+  if (!self->backend->load_record (self->db, check->road_id, &row, &found, error))
+    return FALSE;
+  if (found && !row.deleted && row.data != NULL)
+    {
+      g_autoptr(JsonObject) object = dg_store_parse_object (row.data);
+
+      *road = object != NULL ? dg_record_data_from_json (DG_RECORD_ROAD, check->road_id, object,
+                                                         NULL)
+                             : NULL;
+      if (*road != NULL)
+        evidence->road_line = (*road)->geometry;
+    }
+
+  return TRUE;
+}
+
+void
+dg_check_evidence_clear (DgCheckEvidence *evidence)
+{
+  g_clear_pointer (&evidence->photo_taken_at, g_hash_table_unref);
+  g_clear_pointer (&evidence->photo_reused, g_hash_table_unref);
+  evidence->road_line = NULL;
+}

@@ -594,10 +594,22 @@ apply_one (DgStore   *self,
     {
       g_autoptr(DgRuleSet) rules = dg_store_load_rules_locked (self, error);
       g_autoptr(JsonObject) computed = NULL;
+      g_autoptr(DgRoad) road = NULL;
+      DgCheckEvidence evidence = { 0 };
 
       if (rules == NULL)
         goto failed;
-      computed = dg_record_computed_to_json (change->type, data, rules);
+      /* A check's doubts read its photos and its road (design 6.2). */
+      if (change->type == DG_RECORD_ROAD_CHECK &&
+          !dg_store_check_evidence_locked (self, change->id, data, &evidence, &road, error))
+        {
+          dg_check_evidence_clear (&evidence);
+          goto failed;
+        }
+      computed = dg_record_computed_to_json_with_evidence (change->type, data, rules,
+                                                           change->type == DG_RECORD_ROAD_CHECK
+                                                             ? &evidence : NULL);
+      dg_check_evidence_clear (&evidence);
       if (computed != NULL)
         computed_text = object_canonical (computed);
     }

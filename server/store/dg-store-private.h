@@ -138,6 +138,16 @@ gboolean    dg_store_find_missing_photo_locked (DgStore       *self,
                                                 gconstpointer  data,
                                                 char         **field,
                                                 GError       **error);
+/* What the doubt flags of @check (record @id) read beyond it (design 6.2): its photos' EXIF
+ * times, which of them another record names, and its road's line, which *road (a new DgRoad or
+ * NULL, to free after @evidence) holds. Clear @evidence with dg_check_evidence_clear(). */
+gboolean    dg_store_check_evidence_locked     (DgStore            *self,
+                                                const char         *id,
+                                                const DgRoadCheck  *check,
+                                                DgCheckEvidence    *evidence,
+                                                DgRoad            **road,
+                                                GError            **error);
+void        dg_check_evidence_clear            (DgCheckEvidence    *evidence);
 /* Carries every attachment, bytes and all, into @dest's write transaction under way (a copy);
  * *n_rows grows by one each. */
 gboolean    dg_store_copy_attachments_locked   (DgStore     *self,

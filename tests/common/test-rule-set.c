@@ -78,13 +78,35 @@ test_default_rules_fixed_ids (void)
         seen_surface[ra->surface] = TRUE;
     }
 
+  /* Every kind but min_spacing_m, whose default is built in and never stored. */
   for (guint k = 0; k < DG_N_RULE_KINDS; k++)
-    g_assert_true (seen_kind[k]);
+    g_assert_true (seen_kind[k] == (k != DG_RULE_MIN_SPACING));
   for (guint s = 0; s < DG_N_SURFACES; s++)
     g_assert_true (seen_surface[s]);
 
   g_assert_cmpstr (((DgRule *) g_ptr_array_index (a, 0))->id, ==,
                    "00000000-0000-4000-8000-000000000001");
+}
+
+/* min_spacing_m is 50 m without a rule, and effective-dated like the others, but before its
+ * first rule the built-in 50 holds, not that rule (a spacing set for next month says nothing of
+ * this month's checks). */
+static void
+test_min_spacing_dated (void)
+{
+  g_autoptr(DgRuleSet) set = dg_rule_set_new_default ();
+  g_autoptr(DgRule) rule = dg_rule_new ();
+
+  g_assert_cmpfloat (dg_rule_set_min_spacing_m (set, "2025-03-14"), ==, 50.0);
+  rule->id = g_strdup ("8a3c1e52-5d7e-4c1b-9f00-3c2a1b7d9e01");
+  rule->kind = DG_RULE_MIN_SPACING;
+  rule->value = 30.0;
+  rule->effective_from = g_strdup ("2025-04-01");
+  dg_rule_set_add (set, rule);
+  g_assert_cmpfloat (dg_rule_set_min_spacing_m (set, "2025-03-31"), ==, 50.0);
+  g_assert_cmpfloat (dg_rule_set_min_spacing_m (set, "2025-04-01"), ==, 30.0);
+  g_assert_cmpfloat (dg_rule_set_min_spacing_m (set, "2026-01-01"), ==, 30.0);
+  g_assert_cmpstr (dg_rule_kind_to_string (DG_RULE_MIN_SPACING), ==, "min_spacing_m");
 }
 
 /* A limit tightened from a date judges checks from that date on, and not the ones before. */
@@ -308,6 +330,7 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/common/rule-set/min-spacing-default-50-then-dated", test_min_spacing_dated);
 
   g_test_add_func ("/common/rule-set/defaults", test_defaults);
   g_test_add_func ("/common/rule-set/default-rules-have-fixed-ids", test_default_rules_fixed_ids);

@@ -698,7 +698,7 @@ test_computed_road_check (void)
 
   /* 5.05 rounds to 5.1 and fails the 5 g/m² limit. */
   g_assert_cmpstr (text, ==,
-                   "{\"complete\":false,\"groups\":["
+                   "{\"complete\":false,\"flags\":[],\"groups\":["
                    "{\"limit\":5.0,\"mean\":5.1,\"pass\":false,\"surface\":\"main\"},"
                    "{\"limit\":10.0,\"mean\":4.0,\"pass\":true,\"surface\":\"side\"}],"
                    "\"max\":5.1,\"pass\":false,"

@@ -637,6 +637,93 @@ test_upgrade_from_v7 (void)
     }
 }
 
+/* The flags of the check pushed as @change (its JSON), as the store computed them, joined
+ * with commas. */
+static char *
+pushed_flags (DgTestServer *ts,
+              const char   *token,
+              const char   *id,
+              const char   *change)
+{
+  g_autoptr(JsonNode) keep = NULL;
+  g_autoptr(DgRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  JsonArray *flags;
+
+  g_assert_cmpstr (json_object_get_string_member (push_one (ts, token, change, &keep), "status"),
+                   ==, "applied");
+  record = dg_store_get_record (ts->store, id, &error);
+  g_assert_no_error (error);
+  flags = json_object_get_array_member (record->computed, "flags");
+  for (guint i = 0; i < json_array_get_length (flags); i++)
+    g_ptr_array_add (names, (gpointer) json_array_get_string_element (flags, i));
+  g_ptr_array_add (names, NULL);
+  return g_strjoinv (",", (char **) names->pdata);
+}
+
+/* The store raises each doubt flag of design 6.2 from what it holds: a photo another record
+ * names (photo_reused, on the second record), an EXIF time off the check's date (photo_time),
+ * two points closer than a min_spacing_m rule an administrator set (spacing), a point far from
+ * its road's line in the sample district (position_far); a check with none has no flags. */
+static void
+test_doubt_flags (void)
+{
+  g_autoptr(DgTestServer) ts = dg_test_server_new ();
+  g_autofree char *token = dg_test_login (ts, "inspector");
+  g_autofree char *admin = dg_test_login (ts, "admin");
+  g_autoptr(GBytes) same_day = dg_test_jpeg (20, 20, 31, "2025:03:14 10:00:00", NAN, NAN);
+  g_autoptr(GBytes) next_day = dg_test_jpeg (20, 20, 32, "2025:03:15 10:00:00", NAN, NAN);
+  g_autoptr(GBytes) other = dg_test_jpeg (20, 20, 33, NULL, NAN, NAN);
+  g_autoptr(GBytes) last = dg_test_jpeg (20, 20, 34, NULL, NAN, NAN);
+  GBytes *photos[] = { same_day, next_day, other, last };
+  /* Which photo each check names, and whether its point 2 stands on the test road's line
+   * (110.3157° E, 20.0544° N, in Haikou) or 1,000 km from it. */
+  const struct
+  {
+    GBytes     *photo;
+    gboolean    on_road;
+    const char *flags;
+  } checks[] = {
+    { same_day, TRUE, "" },
+    { same_day, TRUE, "photo_reused" },
+    { next_day, TRUE, "photo_time" },
+    { other, TRUE, "spacing" },         /* after the 150 m rule below */
+    { last, FALSE, "spacing,position_far" },
+  };
+  g_autofree char *rule_id = g_uuid_string_random ();
+  g_autofree char *rule = g_strdup_printf (
+    "{\"changes\":[{\"type\":\"rule\",\"id\":\"%s\",\"base_rev\":0,\"data\":{"
+    "\"kind\":\"min_spacing_m\",\"value\":150,\"effective_from\":\"2025-03-01\"}}]}",
+    rule_id);
+
+  for (guint i = 0; i < G_N_ELEMENTS (photos); i++)
+    g_assert_cmpuint (upload (ts, token, "image/jpeg", photos[i], NULL, NULL), ==, 201);
+
+  for (guint i = 0; i < G_N_ELEMENTS (checks); i++)
+    {
+      g_autofree char *id = g_uuid_string_random ();
+      g_autofree char *hash = hash_of (checks[i].photo);
+      g_autofree char *text = evidence_check (id, 0, hash, checks[i].on_road ? 20.0544 : 22.5431);
+      g_autoptr(GString) change = g_string_new (text);
+      g_autofree char *flags = NULL;
+
+      if (checks[i].on_road)
+        g_string_replace (change, "\"lon\":114.0579", "\"lon\":110.3157", 0);
+      /* Points 100 m apart: fine by the default 50 m, doubtful once 150 m is in force. */
+      if (i == 3)
+        {
+          g_autoptr(JsonNode) response = NULL;
+
+          g_assert_cmpuint (dg_test_request (ts, "POST", "/api/v1/changes", admin, rule,
+                                             &response), ==, 200);
+        }
+      flags = pushed_flags (ts, token, id, change->str);
+      g_test_message ("check %u: flags [%s]", i, flags);
+      g_assert_cmpstr (flags, ==, checks[i].flags);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -655,6 +742,7 @@ main (int    argc,
                    test_backup_and_verify);
   g_test_add_func ("/server/attachments/sqlite-files-0600-no-temporary", test_files_private);
   g_test_add_func ("/server/attachments/schema-v5-upgrades", test_upgrade_from_v5);
+  g_test_add_func ("/server/attachments/doubt-flags-from-what-the-store-holds", test_doubt_flags);
   g_test_add_func ("/server/attachments/schema-v7-upgrade-finds-named-photos",
                    test_upgrade_from_v7);
   g_test_add_func ("/server/attachments/record-fields-stored-pulled-hashed",

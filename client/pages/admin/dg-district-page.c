@@ -360,6 +360,7 @@ value_in_force (const DgRuleSet *set,
     case DG_RULE_CAP: return dg_rule_set_cap (set, date);
     case DG_RULE_QUOTA_ROADS: return dg_rule_set_quota_roads (set, date);
     case DG_RULE_QUOTA_POINTS: return dg_rule_set_quota_points (set, date);
+    case DG_RULE_MIN_SPACING: return dg_rule_set_min_spacing_m (set, date);
     case DG_N_RULE_KINDS:
     default: g_return_val_if_reached (NAN);
     }

@@ -69,6 +69,7 @@ static const struct
   { DG_RULE_CAP, DG_SURFACE_MAIN },
   { DG_RULE_QUOTA_ROADS, DG_SURFACE_MAIN },
   { DG_RULE_QUOTA_POINTS, DG_SURFACE_MAIN },
+  { DG_RULE_MIN_SPACING, DG_SURFACE_MAIN },
 };
 
 void
@@ -102,6 +103,7 @@ dg_rule_series_label (guint series)
     case 3: return _("Dust-fall cap");
     case 4: return _("Roads to check per day");
     case 5: return _("Points that make a check complete");
+    case 6: return _("Least spacing of a check's points");
     default: return "";
     }
 }
@@ -127,6 +129,9 @@ dg_rule_series_format_value (guint  series,
     case DG_RULE_QUOTA_POINTS:
       return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s point", "%s points",
                                            (gulong) value), number);
+    case DG_RULE_MIN_SPACING:
+      /* Translators: metres of chainage between two sampling points. */
+      return g_strdup_printf (_("%s m"), number);
     case DG_N_RULE_KINDS:
     default:
       return g_steal_pointer (&number);

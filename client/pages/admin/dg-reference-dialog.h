@@ -24,7 +24,7 @@ const char        *dg_reference_dialog_get_error (DgReferenceDialog *self);
 
 /* The six rule series a district sets, in the order the dialog and the rules list show them:
  * the three limits, the cap, the two quotas. */
-#define DG_N_RULE_SERIES 6
+#define DG_N_RULE_SERIES 7
 void               dg_rule_series_get            (guint        series,
                                                   DgRuleKind  *kind,
                                                   DgSurface   *surface);
