@@ -530,7 +530,7 @@ pdf_charts (Pdf *pdf)
   cairo_save (pdf->cr);
   cairo_translate (pdf->cr, MARGIN_X, pdf->y);
   cairo_set_source_rgb (pdf->cr, 0.15, 0.15, 0.15);
-  dg_chart_draw_grid_map (pdf->cr, df, CONTENT_W, map_h);
+  dg_chart_draw_grid_map (pdf->cr, df, CONTENT_W, map_h, NULL);
   cairo_restore (pdf->cr);
   pdf->y += map_h;
   pdf_progress (pdf, 10);

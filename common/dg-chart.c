@@ -605,11 +605,20 @@ dg_chart_grid_map_cell_at (const DgDustfallReport *report,
   return -1;
 }
 
+/* The assessment's words, as a Chinese office prints them. */
+static const DgChartWords assessment_words = {
+  .within = "≤ %s 达标",
+  .near = "%s–%s 接近",
+  .over = "> %s 超标",
+  .no_data = "缺测",
+};
+
 static void
 draw_legend (cairo_t               *cr,
              PangoLayout           *layout,
              cairo_pattern_t       *fg,
              const DgDustfallReport *report,
+             const DgChartWords    *words,
              const MapGeometry     *geo,
              double                 width)
 {
@@ -632,13 +641,17 @@ draw_legend (cairo_t               *cr,
 
   dg_chart_format1 (cap_s, cap);
   dg_chart_format1 (near_s, cap * DG_CHART_NEAR_CAP_FRACTION);
-  good = g_strdup_printf ("≤ %s 达标", near_s);
-  near = g_strdup_printf ("%s–%s 接近", near_s, cap_s);
-  over = g_strdup_printf ("> %s 超标", cap_s);
+  /* The formats are the caller's words, each of the shape documented in dg-chart.h. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+  good = g_strdup_printf (words->within, near_s);
+  near = g_strdup_printf (words->near, near_s, cap_s);
+  over = g_strdup_printf (words->over, cap_s);
+#pragma GCC diagnostic pop
   items[0].label = good, items[0].value = 0.0, items[0].has_value = TRUE;
   items[1].label = near, items[1].value = cap, items[1].has_value = TRUE;
   items[2].label = over, items[2].value = cap + 1.0, items[2].has_value = TRUE;
-  items[3].label = "缺测", items[3].value = 0.0, items[3].has_value = FALSE;
+  items[3].label = words->no_data, items[3].value = 0.0, items[3].has_value = FALSE;
 
   for (guint i = 0; i < G_N_ELEMENTS (items); i++)
     {
@@ -668,7 +681,8 @@ void
 dg_chart_draw_grid_map (cairo_t                *cr,
                         const DgDustfallReport *report,
                         double                  width,
-                        double                  height)
+                        double                  height,
+                        const DgChartWords     *words)
 {
   g_autoptr(PangoLayout) layout = NULL;
   g_autoptr(PangoLayout) label = NULL;
@@ -682,6 +696,8 @@ dg_chart_draw_grid_map (cairo_t                *cr,
 
   if (width <= 0 || height <= 0)
     return;
+  if (words == NULL)
+    words = &assessment_words;
 
   cairo_save (cr);
   fg = cairo_pattern_reference (cairo_get_source (cr));
@@ -723,20 +739,22 @@ dg_chart_draw_grid_map (cairo_t                *cr,
       if (s >= label_size * 3.5)
         {
           double cx = x + s / 2;
+          const char *value_text = words->no_data;
 
           /* Dark text on the light fills reads on screen and in print alike. */
           cairo_set_source_rgb (cr, 0.1, 0.1, 0.1);
           dg_chart_draw_text (cr, label, cell->code != NULL ? cell->code : "", cx, y + s / 2, 0.5,
                               1.0, FALSE);
           if (cell->has_value && isfinite (cell->value))
-            dg_chart_format1 (buf, cell->value);
-          else
-            g_strlcpy (buf, "缺测", sizeof buf);
-          dg_chart_draw_text (cr, label, buf, cx, y + s / 2, 0.5, 0.0, FALSE);
+            {
+              dg_chart_format1 (buf, cell->value);
+              value_text = buf;
+            }
+          dg_chart_draw_text (cr, label, value_text, cx, y + s / 2, 0.5, 0.0, FALSE);
         }
     }
 
-  draw_legend (cr, layout, fg, report, &geo, width);
+  draw_legend (cr, layout, fg, report, words, &geo, width);
 
   cairo_pattern_destroy (fg);
   cairo_restore (cr);

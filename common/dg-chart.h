@@ -37,12 +37,24 @@ void     dg_chart_draw_ranking       (cairo_t                *cr,
                                       double                  width,
                                       double                  height);
 
+/* The grid map's words: each legend entry as a printf format of one or two values (the
+ * thresholds, already formatted), and the label of a cell without a value. The client passes
+ * them in its UI language; NULL means the assessment's Chinese, which the PDF always uses. */
+typedef struct
+{
+  const char *within;   /* "≤ %s 达标": the 0.8·cap threshold */
+  const char *near;     /* "%s–%s 接近": 0.8·cap, then the cap */
+  const char *over;     /* "> %s 超标": the cap */
+  const char *no_data;  /* "缺测" */
+} DgChartWords;
+
 /* One square per cell at its row/col, filled by dg_chart_value_color(), 缺测 hatched, with
- * code and value when the squares are large enough, and a legend below. */
+ * code and value when the squares are large enough, and a legend below in @words (nullable). */
 void     dg_chart_draw_grid_map      (cairo_t                *cr,
                                       const DgDustfallReport *report,
                                       double                  width,
-                                      double                  height);
+                                      double                  height,
+                                      const DgChartWords     *words);
 
 /* Geometry, for hit tests (tooltips, a click that opens a cell's trend) and for tests.
  * @index is into @report->cells. The bar of a 缺测 cell does not exist: FALSE. */

@@ -238,7 +238,19 @@ dg_grid_map_draw (DgChartView *view,
 {
   DgGridMap *self = DG_GRID_MAP (view);
 
-  dg_chart_draw_grid_map (cr, get_dustfall (self), width, height);
+  /* The legend in the UI's language; the PDF assessment keeps its Chinese. */
+  const DgChartWords words = {
+    /* Translators: the grid map's legend; %s is a dust-fall value, 0.8 times the cap */
+    .within = _("≤ %s good"),
+    /* Translators: the grid map's legend; from 0.8 times the cap to the cap */
+    .near = _("%s–%s near"),
+    /* Translators: the grid map's legend; %s is the cap */
+    .over = _("> %s over"),
+    /* Translators: a cell without a dust-fall value this month (缺测) */
+    .no_data = _("no data"),
+  };
+
+  dg_chart_draw_grid_map (cr, get_dustfall (self), width, height, &words);
 
   /* The keyboard's cell, outlined in the foreground colour over the map. */
   if (gtk_widget_has_visible_focus (GTK_WIDGET (self)) && self->focus_index >= 0)

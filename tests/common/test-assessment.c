@@ -1465,7 +1465,7 @@ test_grid_map_pixels (Fixture       *f,
   Pixel px;
   GHashTable *colors;
 
-  dg_chart_draw_grid_map (cr, f->dustfall, width, height);
+  dg_chart_draw_grid_map (cr, f->dustfall, width, height, NULL);
   g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
 
   clean = find_cell (f->dustfall, CLEANEST, &i_clean);
@@ -1665,7 +1665,7 @@ test_ranking_many_cells (Fixture       *f,
   cairo_surface_destroy (surface);
 
   surface = white_surface (width, height, &cr);
-  dg_chart_draw_grid_map (cr, report, width, height);
+  dg_chart_draw_grid_map (cr, report, width, height, NULL);
   g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
   cairo_destroy (cr);
   cairo_surface_destroy (surface);
@@ -1685,7 +1685,7 @@ test_grid_map_scaled (Fixture       *f,
   Pixel px;
 
   cairo_scale (cr, 2, 2);
-  dg_chart_draw_grid_map (cr, f->dustfall, width, height);
+  dg_chart_draw_grid_map (cr, f->dustfall, width, height, NULL);
   dirty = find_cell (f->dustfall, DIRTIEST, &i_dirty);
   g_assert_true (dg_chart_grid_map_cell_rect (f->dustfall, width, height, i_dirty, &rd));
   px = pixel_at (surface, 2 * (rd.x + rd.width * 0.15), 2 * (rd.y + rd.height * 0.15));
