@@ -242,6 +242,7 @@ dg_application_startup (GApplication *application)
   DgApplication *self = DG_APPLICATION (application);
   g_autofree char *path = dg_local_store_default_path ();
   static const char *new_check[] = { "<Control>n", NULL };
+  static const char *new_sample[] = { "<Control><Shift>n", NULL };
   static const char *sync[] = { "F5", NULL };
   static const char *quit[] = { "<Control>q", NULL };
 
@@ -250,6 +251,7 @@ dg_application_startup (GApplication *application)
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_entries, G_N_ELEMENTS (app_entries),
                                    self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.new-check", new_check);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.new-sample", new_sample);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.sync", sync);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit);
 

@@ -95,7 +95,19 @@ static void
 sample_saved_cb (DgWindow   *self,
                  const char *id)
 {
-  dg_window_add_toast (self, _("Sample saved"));
+  AdwToast *toast = adw_toast_new (_("Sample saved"));
+  char jar;
+
+  /* Jars come in pairs: offer the other one of the same site, typed from this one. */
+  if (dg_dustfall_editor_get_other_jar (self->dustfall_editor, &jar))
+    {
+      g_autofree char *label = jar == DG_JAR_B ? g_strdup (_("Record Jar _B"))
+                                               : g_strdup (_("Record Jar _A"));
+
+      adw_toast_set_button_label (toast, label);
+      adw_toast_set_action_name (toast, "win.other-jar");
+    }
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
   show_main (self);
 }
 
@@ -181,6 +193,19 @@ new_sample_action (GSimpleAction *action,
 }
 
 static void
+other_jar_action (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  DgWindow *self = user_data;
+
+  /* Only from the main page: an editor open since holds work of its own. */
+  if (g_strcmp0 (dg_window_get_visible_page (self), "main") == 0 &&
+      dg_dustfall_editor_new_other_jar (self->dustfall_editor))
+    adw_leaflet_set_visible_child_name (self->leaflet, "sample");
+}
+
+static void
 sync_action (GSimpleAction *action,
              GVariant      *parameter,
              gpointer       user_data)
@@ -223,6 +248,7 @@ change_password_action (GSimpleAction *action,
 static const GActionEntry win_entries[] = {
   { "new-check", new_check_action },
   { "new-sample", new_sample_action },
+  { "other-jar", other_jar_action },
   { "sync", sync_action },
   { "sign-in", sign_in_action },
   { "sign-out", sign_out_action },

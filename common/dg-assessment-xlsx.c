@@ -269,7 +269,7 @@ write_dustfall (Writer             *w,
                                   w->total_text));
   if (report->has_district_mean)
     {
-      gboolean exceeds = report->district_mean > report->cap;
+      gboolean exceeds = dg_dustfall_exceeds_cap (report->district_mean, report->cap);
 
       put_number (w, ws, r, DG_RANK_COL_VALUE, TRUE, report->district_mean,
                   exceeds ? w->number_bad : w->total_number);

@@ -43,7 +43,7 @@ dg_chart_value_color (double    value,
 
   if (!has_value || !isfinite (value))
     c = &color_missing;
-  else if (value > cap)
+  else if (dg_dustfall_exceeds_cap (value, cap))
     c = &color_exceeds;
   else if (value > cap * DG_CHART_NEAR_CAP_FRACTION)
     c = &color_near;

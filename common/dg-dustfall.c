@@ -161,6 +161,13 @@ dg_dustfall_compute (const DgDustfallSample *sample,
   return TRUE;
 }
 
+gboolean
+dg_dustfall_exceeds_cap (double value,
+                         double cap)
+{
+  return value > cap;
+}
+
 void
 dg_cell_month_clear (DgCellMonth *cm)
 {

@@ -50,6 +50,11 @@ gboolean    dg_dustfall_compute     (const DgDustfallSample *sample,
                                      DgDustfallResult       *result,
                                      GError                **error);
 
+/* Whether a reported dust-fall value (a jar's M or a cell's value, to 0.1) breaks @cap: above
+ * it, not at it (design 3.2). The ranking, the assessment and the editor's verdict ask this. */
+gboolean    dg_dustfall_exceeds_cap (double                  value,
+                                     double                  cap);
+
 /* The value of one cell in one month, from its samples (design 3.2): per site, jar A's M when A
  * is valid, else jar B's when B is valid — never their average; the cell's value is the mean of
  * its site values, to 0.1, computed from the reported (0.1) site values. */

@@ -234,7 +234,7 @@ dg_dustfall_report_build (const char      *month,
         {
           rank->has_value = TRUE;
           rank->value = dg_round1 (cur->value);
-          rank->exceeds = rank->value > report->cap;
+          rank->exceeds = dg_dustfall_exceeds_cap (rank->value, report->cap);
           rank->sites = cur->sites;
           rank->site_max = cur->site_max;
           rank->site_min = cur->site_min;
@@ -280,7 +280,7 @@ dg_dustfall_report_build (const char      *month,
         {
           rank->has_ytd = TRUE;
           rank->ytd_mean = dg_report_mean_of_tenths (ytd_sum, ytd_n);
-          rank->ytd_exceeds = rank->ytd_mean > report->cap;
+          rank->ytd_exceeds = dg_dustfall_exceeds_cap (rank->ytd_mean, report->cap);
         }
 
       g_ptr_array_add (report->cells, rank);

@@ -50,13 +50,16 @@ struct _DgDustfallEditor
   GtkLabel       *diameter_label;
   GtkLabel       *area_label;
   GtkLabel       *value_label;
+  AdwActionRow   *value_row;     /* its subtitle: the verdict against the month's cap */
   GtkLabel       *flags_label;
   GtkLabel       *error_label;
 
   DgLocalStore   *store;
   GPtrArray      *cells;       /* DgGridCell *, in the order of the picker */
   GPtrArray      *ref_cells;   /* the latest read of the store, for the next sample */
-  DgStoreReader  *reader;      /* reads ref_cells */
+  DgRuleSet      *ref_rules;   /* the same read's rules: the cap of the sample's month */
+  DgStoreReader  *reader;      /* reads ref_cells and ref_rules */
+  DgDustfallSample *last_saved; /* what the other jar of the same site starts from */
   char           *id;
   gboolean        loading;
   gboolean        saving;
@@ -77,13 +80,20 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-static gpointer read_cells_func (DgLocalStore  *store,
-                                 gpointer       data,
-                                 GCancellable  *cancellable,
-                                 GError       **error);
-static void     cells_read      (gpointer       owner,
-                                 gpointer       result,
-                                 const GError  *error);
+typedef struct
+{
+  GPtrArray *cells;
+  DgRuleSet *rules;
+} Reference;
+
+static void     reference_free      (Reference     *reference);
+static gpointer read_reference_func (DgLocalStore  *store,
+                                     gpointer       data,
+                                     GCancellable  *cancellable,
+                                     GError       **error);
+static void     reference_read      (gpointer       owner,
+                                     gpointer       result,
+                                     const GError  *error);
 
 /* The entry rows in keyboard order, with the field path validation uses for each. */
 static AdwEntryRow **
@@ -222,6 +232,30 @@ mark_field (DgDustfallEditor *self,
     dg_widget_set_invalid (GTK_WIDGET (self->d1_row), TRUE);
 }
 
+/* The jar's M against the cap in force for the sample's month, as the ranking will judge the
+ * cell (common/ decides both); nothing while M cannot be computed or the month is not a month. */
+static void
+show_verdict (DgDustfallEditor       *self,
+              const DgDustfallSample *sample,
+              double                  value)
+{
+  g_autofree char *verdict = NULL;
+  int pass = -1;
+
+  if (isfinite (value) && self->ref_rules != NULL && dg_month_is_valid (sample->month))
+    {
+      double cap = dg_rule_set_cap_for_month (self->ref_rules, sample->month);
+      g_autofree char *cap_text = dg_format_number (cap, 1);
+
+      pass = !dg_dustfall_exceeds_cap (value, cap);
+      verdict = pass ? g_strdup_printf (_("Within the cap of %s"), cap_text)
+                     /* Translators: %s is the cap, in t/(km²·30 d) */
+                     : g_strdup_printf (_("Over the cap of %s"), cap_text);
+    }
+  adw_action_row_set_subtitle (self->value_row, verdict != NULL ? verdict : "");
+  dg_widget_set_pass_class (GTK_WIDGET (self->value_label), pass);
+}
+
 static void
 update (DgDustfallEditor *self)
 {
@@ -284,6 +318,7 @@ update (DgDustfallEditor *self)
       gtk_label_set_label (self->diameter_label, diameter);
       gtk_label_set_label (self->area_label, area);
       gtk_label_set_label (self->value_label, value);
+      show_verdict (self, sample, result.value);
       for (guint i = 0; i < DG_DUSTFALL_N_FLAGS; i++)
         if (result.flags & (1u << i))
           {
@@ -298,6 +333,7 @@ update (DgDustfallEditor *self)
       gtk_label_set_label (self->diameter_label, "—");
       gtk_label_set_label (self->area_label, "—");
       gtk_label_set_label (self->value_label, "—");
+      show_verdict (self, sample, NAN);
     }
   gtk_label_set_label (self->flags_label, flags->str);
 
@@ -457,6 +493,12 @@ save_done_cb (GObject      *object,
   set_pristine (self);
   /* The save dropped the draft; a write of it still on its way must not bring it back. */
   dg_draft_keeper_discard (self->drafts);
+  {
+    const char *bad_number;
+
+    g_clear_pointer (&self->last_saved, dg_dustfall_sample_free);
+    self->last_saved = build_sample (self, &bad_number);
+  }
   g_signal_emit (self, signals[SAVED], 0, self->id);
 }
 
@@ -526,6 +568,8 @@ dg_dustfall_editor_dispose (GObject *object)
   g_clear_pointer (&self->cells, g_ptr_array_unref);
   g_clear_object (&self->reader);
   g_clear_pointer (&self->ref_cells, g_ptr_array_unref);
+  g_clear_pointer (&self->ref_rules, dg_rule_set_unref);
+  g_clear_pointer (&self->last_saved, dg_dustfall_sample_free);
 
   G_OBJECT_CLASS (dg_dustfall_editor_parent_class)->dispose (object);
 }
@@ -580,6 +624,7 @@ dg_dustfall_editor_class_init (DgDustfallEditorClass *klass)
   BIND (diameter_label);
   BIND (area_label);
   BIND (value_label);
+  BIND (value_row);
   BIND (flags_label);
   BIND (error_label);
 #undef BIND
@@ -602,8 +647,8 @@ dg_dustfall_editor_init (DgDustfallEditor *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
   self->drafts = dg_draft_keeper_new ();
-  self->reader = dg_store_reader_new (read_cells_func, NULL, (GDestroyNotify) g_ptr_array_unref,
-                                      cells_read, self, TRUE);
+  self->reader = dg_store_reader_new (read_reference_func, NULL, (GDestroyNotify) reference_free,
+                                      reference_read, self, TRUE);
 
   expression = gtk_property_expression_new (GTK_TYPE_STRING_OBJECT, NULL, "string");
   gtk_drop_down_set_expression (self->cell_dropdown, expression);
@@ -628,31 +673,48 @@ dg_dustfall_editor_init (DgDustfallEditor *self)
 static void reset (DgDustfallEditor *self,
                    const char       *id);
 
+static void
+reference_free (Reference *reference)
+{
+  g_clear_pointer (&reference->cells, g_ptr_array_unref);
+  g_clear_pointer (&reference->rules, dg_rule_set_unref);
+  g_free (reference);
+}
+
 /* On a worker thread. */
 static gpointer
-read_cells_func (DgLocalStore  *store,
-                 gpointer       data,
-                 GCancellable  *cancellable,
-                 GError       **error)
+read_reference_func (DgLocalStore  *store,
+                     gpointer       data,
+                     GCancellable  *cancellable,
+                     GError       **error)
 {
-  return dg_local_store_list_grid_cells (store);
+  Reference *reference = g_new0 (Reference, 1);
+
+  reference->cells = dg_local_store_list_grid_cells (store);
+  reference->rules = dg_local_store_get_rules (store);
+  return reference;
 }
 
 static void
-cells_read (gpointer      owner,
-            gpointer      result,
-            const GError *error)
+reference_read (gpointer      owner,
+                gpointer      result,
+                const GError *error)
 {
   DgDustfallEditor *self = DG_DUSTFALL_EDITOR (owner);
+  Reference *reference = result;
   gboolean first = self->ref_cells == NULL;
 
-  if (result == NULL)
+  if (reference == NULL)
     {
       g_warning ("Cannot read the grid cells: %s", error->message);
       return;
     }
   g_clear_pointer (&self->ref_cells, g_ptr_array_unref);
-  self->ref_cells = result;
+  g_clear_pointer (&self->ref_rules, dg_rule_set_unref);
+  self->ref_cells = g_steal_pointer (&reference->cells);
+  self->ref_rules = g_steal_pointer (&reference->rules);
+  reference_free (reference);
+  update (self);
   /* A sample begun before the first read gets its picker now. */
   if (first && self->id != NULL &&
       gtk_drop_down_get_selected (self->cell_dropdown) == GTK_INVALID_LIST_POSITION)
@@ -677,6 +739,8 @@ dg_dustfall_editor_set_store (DgDustfallEditor *self,
     return;
   g_set_object (&self->store, store);
   g_clear_pointer (&self->ref_cells, g_ptr_array_unref);
+  g_clear_pointer (&self->ref_rules, dg_rule_set_unref);
+  g_clear_pointer (&self->last_saved, dg_dustfall_sample_free);
   /* Cells arrive with a sync: the reader follows the store, and the next sample has them. */
   dg_store_reader_set_store (self->reader, store);
   dg_draft_keeper_set_store (self->drafts, store);
@@ -828,6 +892,55 @@ dg_dustfall_editor_new_sample (DgDustfallEditor *self)
   update (self);
   gtk_widget_grab_focus (GTK_WIDGET (self->cell_dropdown));
   restore_draft (self, NULL);
+}
+
+gboolean
+dg_dustfall_editor_get_other_jar (DgDustfallEditor *self,
+                                  char             *jar)
+{
+  g_return_val_if_fail (DG_IS_DUSTFALL_EDITOR (self), FALSE);
+
+  if (self->last_saved == NULL)
+    return FALSE;
+  if (jar != NULL)
+    *jar = self->last_saved->jar == DG_JAR_A ? DG_JAR_B : DG_JAR_A;
+  return TRUE;
+}
+
+gboolean
+dg_dustfall_editor_new_other_jar (DgDustfallEditor *self)
+{
+  g_autofree char *id = NULL;
+  g_autofree char *subtitle = NULL;
+  g_autoptr(DgDustfallSample) sample = NULL;
+
+  g_return_val_if_fail (DG_IS_DUSTFALL_EDITOR (self), FALSE);
+
+  if (self->last_saved == NULL)
+    return FALSE;
+
+  /* The same cell, site, month, exposure and jar mouth; only the weighing is the other jar's. */
+  id = dg_uuid_new ();
+  sample = dg_dustfall_sample_copy (self->last_saved);
+  g_free (sample->id);
+  sample->id = g_strdup (id);
+  sample->jar = sample->jar == DG_JAR_A ? DG_JAR_B : DG_JAR_A;
+  sample->w0_g = sample->w1_g = sample->wc_g = NAN;
+  sample->valid = TRUE;
+  g_clear_pointer (&sample->notes, g_free);
+
+  self->loading = TRUE;
+  reset (self, id);
+  fill (self, sample);
+  adw_window_title_set_title (self->window_title, _("New Dust-fall Sample"));
+  /* Translators: the subtitle of a sample begun from the other jar; %c is A or B */
+  subtitle = g_strdup_printf (_("Jar %c, from the jar before"), sample->jar);
+  adw_window_title_set_subtitle (self->window_title, subtitle);
+  self->loading = FALSE;
+  set_pristine (self);
+  update (self);
+  gtk_widget_grab_focus (GTK_WIDGET (self->w0_row));
+  return TRUE;
 }
 
 /* On the main thread, with the record read (dg_editor_load_async()). */

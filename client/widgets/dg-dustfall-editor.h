@@ -14,6 +14,13 @@ G_DECLARE_FINAL_TYPE (DgDustfallEditor, dg_dustfall_editor, DG, DUSTFALL_EDITOR,
 void        dg_dustfall_editor_set_store   (DgDustfallEditor *self,
                                             DgLocalStore     *store);
 void        dg_dustfall_editor_new_sample  (DgDustfallEditor *self);
+/* After a save: whether the other jar of that sample's site can be begun from it, and which
+ * (@jar, nullable: DG_JAR_A or DG_JAR_B). */
+gboolean    dg_dustfall_editor_get_other_jar (DgDustfallEditor *self,
+                                              char             *jar);
+/* Begins the other jar from the sample saved last: the same cell, site, month, start, end and
+ * diameters, the weights empty. FALSE when nothing was saved yet. */
+gboolean    dg_dustfall_editor_new_other_jar (DgDustfallEditor *self);
 /* Opens a stored sample, read on a worker thread; finishes with DG_ERROR_NOT_FOUND when @id
  * names no dust-fall sample (the editor is then unchanged). */
 void        dg_dustfall_editor_load_async  (DgDustfallEditor    *self,

@@ -282,6 +282,31 @@ test_dustfall_sample (Fixture       *fixture,
   g_assert_false (gtk_widget_get_visible (
     GTK_WIDGET (dg_dustfall_editor_get_result_label (editor, "error"))));
 
+  /* The verdict against the month's cap, beside M, as common/ judges it. */
+  {
+    g_autoptr(DgRuleSet) rules = dg_local_store_get_rules (fixture->store);
+    double cap = dg_rule_set_cap_for_month (rules, "2025-03");
+    GtkWidget *value = GTK_WIDGET (dg_dustfall_editor_get_result_label (editor, "value"));
+    GtkWidget *row = gtk_widget_get_ancestor (value, ADW_TYPE_ACTION_ROW);
+    g_autofree char *verdict = NULL;
+
+    g_assert_false (dg_dustfall_exceeds_cap (result.value, cap));
+    verdict = g_strdup_printf ("Within the cap of %.1f", cap);
+    g_assert_nonnull (row);
+    g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, verdict);
+    g_assert_true (gtk_widget_has_css_class (value, "success"));
+
+    /* A heavier jar: over the cap, in red. */
+    gtk_editable_set_text (dg_dustfall_editor_get_entry (editor, "w1_g"), "30.4530");
+    g_assert_true (dg_dustfall_exceeds_cap (g_ascii_strtod (gtk_label_get_label (
+                     GTK_LABEL (value)), NULL), cap));
+    g_clear_pointer (&verdict, g_free);
+    verdict = g_strdup_printf ("Over the cap of %.1f", cap);
+    g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, verdict);
+    g_assert_true (gtk_widget_has_css_class (value, "error"));
+    gtk_editable_set_text (dg_dustfall_editor_get_entry (editor, "w1_g"), "30.1530");
+  }
+
   /* w1 below w0 is refused by common/, inline. */
   gtk_editable_set_text (dg_dustfall_editor_get_entry (editor, "w1_g"), "30.0000");
   g_assert_true (gtk_widget_get_visible (
@@ -296,6 +321,44 @@ test_dustfall_sample (Fixture       *fixture,
   g_assert_cmpuint (entries->len, ==, 1);
   g_assert_cmpint (((DgStoreEntry *) g_ptr_array_index (entries, 0))->status, ==,
                    DG_SYNC_STATUS_PENDING);
+
+  /* The saved toast's "Record Jar B": jar B of the same cell, site, month and exposure, the
+   * weights left to type; saved as a second sample. */
+  {
+    char jar = 0;
+    const char *kept[] = { "site", "month", "start", "end", "diameter_cm[0]",
+                           "diameter_cm[1]" };
+    const char *emptied[] = { "w0_g", "w1_g", "wc_g" };
+
+    g_assert_true (dg_dustfall_editor_get_other_jar (editor, &jar));
+    g_assert_cmpint (jar, ==, DG_JAR_B);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.other-jar",
+                                               NULL));
+    dg_test_spin (50);
+    g_assert_cmpstr (dg_window_get_visible_page (fixture->window), ==, "sample");
+    g_assert_cmpstr (dg_dustfall_editor_get_id (editor), !=,
+                     ((DgStoreEntry *) g_ptr_array_index (entries, 0))->id);
+    g_assert_cmpuint (gtk_drop_down_get_selected (dg_dustfall_editor_get_cell_dropdown (editor)),
+                      ==, 0);
+    g_assert_cmpuint (gtk_drop_down_get_selected (dg_dustfall_editor_get_jar_dropdown (editor)),
+                      ==, 1);
+    for (guint i = 0; i < G_N_ELEMENTS (kept); i++)
+      g_assert_cmpstr (gtk_editable_get_text (dg_dustfall_editor_get_entry (editor, kept[i])),
+                       !=, "");
+    g_assert_cmpstr (gtk_editable_get_text (dg_dustfall_editor_get_entry (editor, "start")), ==,
+                     "2025-03-01T09:00");
+    for (guint i = 0; i < G_N_ELEMENTS (emptied); i++)
+      g_assert_cmpstr (gtk_editable_get_text (dg_dustfall_editor_get_entry (editor, emptied[i])),
+                       ==, "");
+    gtk_editable_set_text (dg_dustfall_editor_get_entry (editor, "w0_g"), "30.2000");
+    gtk_editable_set_text (dg_dustfall_editor_get_entry (editor, "w1_g"), "30.2290");
+    gtk_editable_set_text (dg_dustfall_editor_get_entry (editor, "wc_g"), "0.0004");
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL));
+    g_assert_true (dg_test_spin_until (back_on_main_page, fixture->window, 5000));
+    g_clear_pointer (&entries, g_ptr_array_unref);
+    entries = dg_local_store_list_entries (fixture->store, DG_RECORD_DUSTFALL_SAMPLE);
+    g_assert_cmpuint (entries->len, ==, 2);
+  }
 }
 
 /* Design 6.7 in the editors: a check dated next year is marked on its date and not saved; a
