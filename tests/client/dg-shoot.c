@@ -3,8 +3,9 @@
  *   dg-shoot OUTDIR WIDTH HEIGHT [USER]
  *
  * Makes the demo district (`dustgrid-server demo`), serves it on loopback, signs USER (admin by
- * default) in, syncs, and writes OUTDIR/PAGE-WIDTH.png for every page the user's role shows
- * (the District page once per list). The language is the environment's (LANG=zh_CN.UTF-8 for
+ * default) in, syncs, and writes OUTDIR/PAGE-WIDTH.png (PAGE-USER-WIDTH.png for another user
+ * than admin) for every page the user's role shows (the District page once per list; an
+ * inspector's dust-fall editor with a jar typed in). The language is the environment's (LANG=zh_CN.UTF-8 for
  * Chinese, with DUSTGRID_LOCALEDIR naming the built catalogues). Run under a display: ./dev
  * shots does it under Xvfb, at 1280 and 360 px in zh_CN.
  */
@@ -16,6 +17,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "dg-dustfall-editor.h"
 #include "dg-test-client.h"
 
 /* The window as drawn: a widget waiting for its allocation draws nothing, so a frame later
@@ -51,12 +53,66 @@ save_png (GtkWidget  *widget,
   g_print ("%s\n", path);
 }
 
+/* OUTDIR/PAGE-WIDTH.png for the administrator, OUTDIR/PAGE-USER-WIDTH.png for another user,
+ * so that one user's pictures do not overwrite another's. */
+static char *
+shot_path (const char *outdir,
+           const char *page,
+           const char *user,
+           int         width)
+{
+  g_autofree char *file = g_strcmp0 (user, "admin") == 0
+                          ? g_strdup_printf ("%s-%d.png", page, width)
+                          : g_strdup_printf ("%s-%s-%d.png", page, user, width);
+
+  return g_build_filename (outdir, file, NULL);
+}
+
 /* Waits for the pages' reads, then for a few frames to be drawn. */
 static void
 settle (DgWindow *window)
 {
   dg_test_spin_until (dg_test_window_pages_idle, window, 10000);
   dg_test_spin (600);
+}
+
+static void
+shoot_sample (DgWindow   *window,
+              const char *outdir,
+              const char *user,
+              int         width)
+{
+  DgDustfallEditor *editor = dg_window_get_dustfall_editor (window);
+  g_autofree char *today = dg_date_today ();
+  g_autofree char *this_month = dg_date_month (today);
+  g_autofree char *month = dg_month_add (this_month, -1);
+  g_autofree char *start = g_strdup_printf ("%s-01T09:00", month);
+  g_autofree char *end = g_strdup_printf ("%s-01T09:00", this_month);
+  g_autofree char *path = shot_path (outdir, "sample", user, width);
+  struct { const char *field; const char *text; } typed[] = {
+    { "site", "1" }, { "month", month }, { "start", start }, { "end", end },
+    { "diameter_cm[0]", "15.0" }, { "diameter_cm[1]", "15.2" },
+    { "w0_g", "30.1234" }, { "w1_g", "30.2930" }, { "wc_g", "0.0006" },
+  };
+
+  dg_window_new_sample (window);
+  settle (window);
+  gtk_drop_down_set_selected (dg_dustfall_editor_get_cell_dropdown (editor), 0);
+  for (guint i = 0; i < G_N_ELEMENTS (typed); i++)
+    gtk_editable_set_text (dg_dustfall_editor_get_entry (editor, typed[i].field), typed[i].text);
+  settle (window);
+  /* The figures and the verdict are at the foot of the form. */
+  {
+    GtkWidget *scrolled = gtk_widget_get_ancestor (
+      GTK_WIDGET (dg_dustfall_editor_get_result_label (editor, "value")),
+      GTK_TYPE_SCROLLED_WINDOW);
+    GtkAdjustment *adjustment =
+      gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+
+    gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+  }
+  settle (window);
+  save_png (GTK_WIDGET (window), path);
 }
 
 int
@@ -139,9 +195,9 @@ main (int   argc,
 
           for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
             {
-              g_autofree char *file = g_strdup_printf ("district-%s-%d.png",
-                                                       dg_record_type_to_string (kinds[k]), width);
-              g_autofree char *path = g_build_filename (outdir, file, NULL);
+              g_autofree char *list = g_strdup_printf ("district-%s",
+                                                       dg_record_type_to_string (kinds[k]));
+              g_autofree char *path = shot_path (outdir, list, user, width);
 
               dg_district_page_show_kind (dg_window_get_district_page (window), kinds[k]);
               settle (window);
@@ -150,16 +206,21 @@ main (int   argc,
           continue;
         }
       {
-        g_autofree char *file = g_strdup_printf ("%s-%d.png", name, width);
-        g_autofree char *path = g_build_filename (outdir, file, NULL);
+        g_autofree char *path = shot_path (outdir, name, user, width);
 
         save_png (GTK_WIDGET (window), path);
       }
     }
 
+  /* An inspector's dust-fall sample of last month, typed in, with its verdict. */
+  if (g_strcmp0 (dg_token_store_get_role (client->tokens), "inspector") == 0)
+    shoot_sample (window, outdir, user, width);
+
   gtk_window_destroy (GTK_WINDOW (window));
   dg_test_spin (50);
   dg_test_client_free (client);
   dg_test_process_stop (process);
+  /* The demo database and the client's files were only for these pictures. */
+  dg_test_remove_dir (dir);
   return 0;
 }

@@ -178,7 +178,7 @@ DgTestProcess *dg_test_private_ca_server_start (const char  *dir,
                                                 char       **ca_file);
 
 /* dg_test_make_certificates() comes from tests/server/dg-test-server.h. */
-/* Removes @path and the files in it (not recursive). */
+/* Removes @path and everything in it (folders too; links are removed, not followed). */
 void          dg_test_remove_dir          (const char    *path);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DgTestClient, dg_test_client_free)
