@@ -327,6 +327,17 @@ show_result (DgCheckEditor     *self,
   dg_widget_set_pass_class (GTK_WIDGET (self->overall_label), result->pass ? 1 : 0);
 }
 
+/* No verdict while any input is invalid: a negative mass must not read as a green Pass. */
+static void
+withhold_result (DgCheckEditor *self)
+{
+  clear_groups (self);
+  for (guint i = 0; i < self->rows->len; i++)
+    dg_point_row_set_result (g_ptr_array_index (self->rows, i), NULL);
+  gtk_label_set_label (self->overall_label, _("No verdict until the marked fields are corrected"));
+  dg_widget_set_pass_class (GTK_WIDGET (self->overall_label), -1);
+}
+
 static DgRoadCheck *
 build_check (DgCheckEditor  *self,
              GPtrArray      *point_rows,
@@ -428,7 +439,10 @@ update (DgCheckEditor *self)
   else
     show_error (self, NULL);
 
-  show_result (self, check, point_rows);
+  if (valid && numbers_ok)
+    show_result (self, check, point_rows);
+  else
+    withhold_result (self);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.save",
                                  valid && numbers_ok && check->points->len > 0 && !self->saving);

@@ -232,6 +232,33 @@ mark_field (DgDustfallEditor *self,
     dg_widget_set_invalid (GTK_WIDGET (self->d1_row), TRUE);
 }
 
+/* Marks every diameter and weight that is not a number (an empty optional diameter is none),
+ * all at once rather than the first; returns their titles, for the message. */
+static char *
+mark_bad_numbers (DgDustfallEditor *self)
+{
+  AdwEntryRow *numbers[] = { self->d1_row, self->d2_row, self->d3_row, self->d4_row,
+                             self->w0_row, self->w1_row, self->wc_row };
+  g_autoptr(GString) names = g_string_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (numbers); i++)
+    {
+      g_autofree char *trimmed = g_strstrip (g_strdup (text_of (numbers[i])));
+      /* As build_sample(): an empty diameter is left out; "none at all" is validation's. */
+      gboolean optional = i < 4;
+      double value;
+
+      if ((optional && trimmed[0] == '\0') || dg_parse_number (trimmed, &value))
+        continue;
+      dg_widget_set_invalid (GTK_WIDGET (numbers[i]), TRUE);
+      if (names->len > 0)
+        /* Translators: between the fields of a list */
+        g_string_append (names, _(", "));
+      g_string_append (names, adw_preferences_row_get_title (ADW_PREFERENCES_ROW (numbers[i])));
+    }
+  return g_string_free (g_steal_pointer (&names), FALSE);
+}
+
 /* The jar's M against the cap in force for the sample's month, as the ranking will judge the
  * cell (common/ decides both); nothing while M cannot be computed or the month is not a month. */
 static void
@@ -274,9 +301,14 @@ update (DgDustfallEditor *self)
   sample = build_sample (self, &bad_number);
   if (bad_number)
     {
+      g_autofree char *names = NULL;
+      g_autofree char *message = NULL;
+
       mark_field (self, bad_number);
-      show_label (self->error_label, self->error_label,
-                  _("Diameters and weights must be numbers."));
+      names = mark_bad_numbers (self);
+      /* Translators: %s lists the fields, e.g. "Crucible w0 (g), Residue w1 (g)" */
+      message = g_strdup_printf (_("Not a number: %s."), names);
+      show_label (self->error_label, self->error_label, message);
     }
   else if (!dg_dustfall_sample_validate (sample, &error))
     {
@@ -307,7 +339,8 @@ update (DgDustfallEditor *self)
       valid = TRUE;
     }
 
-  if (bad_number == NULL && dg_dustfall_compute (sample, &result, &compute_error))
+  /* No figures, and so no verdict, while any input is invalid. */
+  if (valid && dg_dustfall_compute (sample, &result, &compute_error))
     {
       g_autofree char *days = dg_format_number (result.days, 1);
       g_autofree char *diameter = dg_format_number (result.diameter_cm, 1);

@@ -171,6 +171,26 @@ test_six_point_check (Fixture       *fixture,
   g_assert_true (gtk_widget_has_css_class (
     GTK_WIDGET (dg_point_row_get_area_entry (dg_check_editor_get_point_row (editor, 1))),
     "error"));
+  /* No verdict, and no coloured load, while a field is wrong. */
+  g_assert_false (label_has_class (dg_check_editor_get_overall_label (editor), "success"));
+  g_assert_false (label_has_class (dg_check_editor_get_overall_label (editor), "error"));
+  g_assert_null (strstr (gtk_label_get_label (dg_check_editor_get_overall_label (editor)), "Pass"));
+  g_assert_cmpstr (gtk_label_get_label (dg_point_row_get_load_label (
+                     dg_check_editor_get_point_row (editor, 0))), ==, "");
+
+  /* A negative mass is refused on its field, not judged a Pass. */
+  gtk_editable_set_text (dg_point_row_get_area_entry (dg_check_editor_get_point_row (editor, 1)),
+                         "1.0");
+  gtk_editable_set_text (dg_point_row_get_mass_entry (dg_check_editor_get_point_row (editor, 0)),
+                         "-4.0");
+  g_assert_true (gtk_widget_has_css_class (
+    GTK_WIDGET (dg_point_row_get_mass_entry (dg_check_editor_get_point_row (editor, 0))),
+    "error"));
+  g_assert_false (label_has_class (dg_check_editor_get_overall_label (editor), "success"));
+  gtk_editable_set_text (dg_point_row_get_mass_entry (dg_check_editor_get_point_row (editor, 0)),
+                         "4.0");
+  gtk_editable_set_text (dg_point_row_get_area_entry (dg_check_editor_get_point_row (editor, 1)),
+                         "0");
   gtk_editable_set_text (dg_point_row_get_area_entry (dg_check_editor_get_point_row (editor, 1)),
                          "1.0");
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (dg_check_editor_get_error_label (editor))));
@@ -314,6 +334,28 @@ test_dustfall_sample (Fixture       *fixture,
   g_assert_true (gtk_widget_has_css_class (
     GTK_WIDGET (dg_dustfall_editor_get_entry (editor, "w1_g")), "error"));
   gtk_editable_set_text (dg_dustfall_editor_get_entry (editor, "w1_g"), "30.1530");
+
+  /* Two weights that are not numbers: both marked at once, both named, no figures. */
+  gtk_editable_set_text (dg_dustfall_editor_get_entry (editor, "w0_g"), "abc");
+  gtk_editable_set_text (dg_dustfall_editor_get_entry (editor, "wc_g"), "0,0006x");
+  {
+    const char *message = gtk_label_get_label (dg_dustfall_editor_get_result_label (editor,
+                                                                                    "error"));
+
+    g_test_message ("%s", message);
+    g_assert_true (gtk_widget_has_css_class (
+      GTK_WIDGET (dg_dustfall_editor_get_entry (editor, "w0_g")), "error"));
+    g_assert_true (gtk_widget_has_css_class (
+      GTK_WIDGET (dg_dustfall_editor_get_entry (editor, "wc_g")), "error"));
+    g_assert_false (gtk_widget_has_css_class (
+      GTK_WIDGET (dg_dustfall_editor_get_entry (editor, "w1_g")), "error"));
+    g_assert_nonnull (strstr (message, "w0"));
+    g_assert_nonnull (strstr (message, "wc"));
+    g_assert_cmpstr (gtk_label_get_label (dg_dustfall_editor_get_result_label (editor, "value")),
+                     ==, "—");
+  }
+  gtk_editable_set_text (dg_dustfall_editor_get_entry (editor, "w0_g"), "30.1234");
+  gtk_editable_set_text (dg_dustfall_editor_get_entry (editor, "wc_g"), "0.0006");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL));
   g_assert_true (dg_test_spin_until (back_on_main_page, fixture->window, 5000));
