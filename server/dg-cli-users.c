@@ -42,12 +42,42 @@ read_password (const char  *command,
   return TRUE;
 }
 
+/* The id of the unit whose id or code is @key, among the units as they stand; NULL with a
+ * message when there is none. */
+static char *
+find_unit (DgStore    *store,
+           const char *key,
+           GError    **error)
+{
+  g_autofree char *today = dg_date_today ();
+  g_autofree char *month = dg_date_month (today);
+  g_autoptr(DgRuleSet) rules = NULL;
+  g_autoptr(GPtrArray) roads = NULL;
+  g_autoptr(GPtrArray) cells = NULL;
+  g_autoptr(GPtrArray) units = NULL;
+
+  if (!dg_store_load_month_reference (store, month, &rules, &roads, &cells, &units, error))
+    return NULL;
+  for (guint i = 0; i < units->len; i++)
+    {
+      const DgUnit *unit = g_ptr_array_index (units, i);
+
+      if (g_strcmp0 (unit->id, key) == 0 || g_strcmp0 (unit->code, key) == 0)
+        return g_strdup (unit->id);
+    }
+  dg_set_error (error, DG_ERROR_INVALID_FIELD, "unit_id",
+                "--unit: no responsible unit has the id or code %s", key);
+  return NULL;
+}
+
 static int
 user_add (int    argc,
           char **argv)
 {
   g_autofree char *username = NULL;
   g_autofree char *role_name = NULL;
+  g_autofree char *unit_key = NULL;
+  g_autofree char *unit_id = NULL;
   g_autofree char *hash = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(DgStore) store = NULL;
@@ -56,7 +86,10 @@ user_add (int    argc,
   DgRole role;
   const GOptionEntry entries[] = {
     { "username", 0, 0, G_OPTION_ARG_STRING, &username, "User name", "NAME" },
-    { "role", 0, 0, G_OPTION_ARG_STRING, &role_name, "inspector, office or admin", "ROLE" },
+    { "role", 0, 0, G_OPTION_ARG_STRING, &role_name, "inspector, office, admin or unit",
+      "ROLE" },
+    { "unit", 0, 0, G_OPTION_ARG_STRING, &unit_key,
+      "The responsible unit of a unit user: its id or code", "UNIT" },
     { NULL }
   };
 
@@ -70,7 +103,15 @@ user_add (int    argc,
     }
   if (!dg_role_from_string (role_name, &role))
     {
-      fprintf (stderr, "dustgrid-server user add: --role must be inspector, office or admin\n");
+      fprintf (stderr, "dustgrid-server user add: --role must be inspector, office, admin or "
+               "unit\n");
+      return DG_CLI_EXIT_USAGE;
+    }
+  /* Design 6.1: a unit user answers for one unit, and only a unit user has one. */
+  if ((role == DG_ROLE_UNIT) != (unit_key != NULL))
+    {
+      fprintf (stderr, "dustgrid-server user add: --unit UNIT goes with --role unit, and only "
+               "with it\n");
       return DG_CLI_EXIT_USAGE;
     }
 
@@ -80,12 +121,27 @@ user_add (int    argc,
   store = dg_store_open (dg_cli_db (), &error);
   if (store == NULL)
     return dg_cli_fail ("user add", error);
+  /* The unit is looked up before anything is written: a typo leaves no unit user without one. */
+  if (unit_key != NULL && (unit_id = find_unit (store, unit_key, &error)) == NULL)
+    {
+      memset (password, 0, sizeof password);
+      return dg_cli_fail ("user add", error);
+    }
   auth = dg_auth_new (store);
 
   hash = dg_auth_hash_password (auth, password, &error);
   memset (password, 0, sizeof password);
   if (hash == NULL || !dg_store_put_user (store, username, role, hash, &error))
     return dg_cli_fail ("user add", error);
+  if (unit_id != NULL)
+    {
+      DgUserPatch patch = { .set_unit_id = TRUE, .unit_id = unit_id };
+      g_autoptr(DgUser) user = dg_store_update_user (store, username, &patch, NULL,
+                                                     DG_CLI_ACTOR, &error);
+
+      if (user == NULL)
+        return dg_cli_fail ("user add", error);
+    }
 
   fprintf (stdout, "user %s (%s) saved\n", username, dg_role_to_string (role));
   return 0;

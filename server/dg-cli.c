@@ -53,7 +53,7 @@ dg_cli_usage (void)
            "usage: dustgrid-server COMMAND [OPTIONS]\n"
            "  serve  --db FILE [--listen ADDR] [--port N] [--tls-cert PEM --tls-key PEM]\n"
            "         [--idle-timeout SECONDS]\n"
-           "  user add --db FILE --username NAME --role inspector|office|admin"
+           "  user add --db FILE --username NAME --role inspector|office|admin|unit [--unit UNIT]"
            "   (password on stdin)\n"
            "  user list --db FILE\n"
            "  user disable|enable|revoke NAME --db FILE\n"

@@ -405,6 +405,35 @@ test_user_commands (Fixture       *f,
   token = dg_auth_login (auth, "wang", "office-pass-1", NULL, NULL, NULL, &error);
   g_assert_no_error (error);
 
+  /* A unit user takes its unit by code, looked up first: a wrong code, a unit user without a
+   * unit or a unit on another role writes nothing. */
+  {
+    g_autofree char *reference = reference_file ();
+    g_autofree char *listed = NULL;
+    g_autofree char *err = NULL;
+
+    g_assert_cmpint (run (NULL, NULL, NULL, "import", "--db", f->db, reference, NULL), ==, 0);
+    g_assert_cmpint (run ("unit-pass-12\n", NULL, &err, "user", "add", "--db", f->db,
+                          "--username", "qs", "--role", "unit", "--unit", "NOPE", NULL), ==, 1);
+    g_assert_nonnull (strstr (err, "NOPE"));
+    g_assert_cmpint (run ("unit-pass-12\n", NULL, NULL, "user", "add", "--db", f->db,
+                          "--username", "qs", "--role", "unit", NULL),
+                     ==, 2);
+    g_assert_cmpint (run ("unit-pass-12\n", NULL, NULL, "user", "add", "--db", f->db,
+                          "--username", "qs", "--role", "office", "--unit", "QS", NULL), ==,
+                     2);
+    g_assert_cmpint (run (NULL, &listed, NULL, "user", "list", "--db", f->db, NULL), ==, 0);
+    g_assert_null (strstr (listed, "qs\t"));
+
+    g_assert_cmpint (run ("unit-pass-12\n", NULL, NULL, "user", "add", "--db", f->db,
+                          "--username", "qs", "--role", "unit", "--unit", "QS", NULL), ==, 0);
+    g_clear_pointer (&listed, g_free);
+    g_assert_cmpint (run (NULL, &listed, NULL, "user", "list", "--db", f->db, NULL), ==, 0);
+    /* The bundled district's 琼山区, by its code QS. */
+    g_assert_nonnull (strstr (listed, "qs\tunit\tenabled\t-\t"
+                                      "4c73d386-5e67-597d-82c9-4dafd1e9f6b4\t"));
+  }
+
   /* disable: the token stops working, and so does signing in; enable lets wang back in. */
   g_assert_cmpint (run (NULL, NULL, NULL, "user", "disable", "wang", "--db", f->db, NULL), ==, 0);
   g_assert_false (dg_auth_check_token (auth, token, &username, &role, &error));
