@@ -112,6 +112,9 @@ typedef struct
 #define DG_AUDIT_RECORD_VOIDED      "record_voided"
 #define DG_AUDIT_MONTH_CLOSED       "month_closed"
 #define DG_AUDIT_MONTH_REOPENED     "month_reopened"
+#define DG_AUDIT_RECTIFICATION_ISSUED    "rectification_issued"
+#define DG_AUDIT_RECTIFICATION_RESPONDED "rectification_responded"
+#define DG_AUDIT_RECTIFICATION_CLOSED    "rectification_closed"
 
 void        dg_audit_event_clear       (DgAuditEvent  *event);
 void        dg_audit_event_free        (DgAuditEvent  *event);

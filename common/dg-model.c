@@ -9,6 +9,7 @@
 #include "dg-dustfall.h"
 #include "dg-enum.h"
 #include "dg-model.h"
+#include "dg-rectification.h"
 #include "dg-round.h"
 
 static const DgEnumName record_type_names[] = {
@@ -19,6 +20,7 @@ static const DgEnumName record_type_names[] = {
   { DG_RECORD_RULE, "rule" },
   { DG_RECORD_UNIT, "unit" },
   { DG_RECORD_DUSTFALL_HISTORY, "dustfall_history" },
+  { DG_RECORD_RECTIFICATION, "rectification" },
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (record_type_names) == DG_N_RECORD_TYPES);
 
@@ -509,6 +511,9 @@ dg_record_data_free (DgRecordType type,
       break;
     case DG_RECORD_DUSTFALL_HISTORY:
       dg_dustfall_history_free (data);
+      break;
+    case DG_RECORD_RECTIFICATION:
+      dg_rectification_free (data);
       break;
     case DG_N_RECORD_TYPES:
     default:

@@ -33,10 +33,12 @@ typedef enum
   DG_RECORD_RULE,
   DG_RECORD_UNIT,         /* design 6.3; new types go last, so that the older keep their values */
   DG_RECORD_DUSTFALL_HISTORY, /* design 6.4 */
+  DG_RECORD_RECTIFICATION, /* design 6.3: written through its own routes, never a CHANGE */
   DG_N_RECORD_TYPES
 } DgRecordType;
 
-/* "road_check", "dustfall_sample", "road", "grid_cell", "rule", "unit", "dustfall_history" */
+/* "road_check", "dustfall_sample", "road", "grid_cell", "rule", "unit", "dustfall_history",
+ * "rectification" */
 const char *dg_record_type_to_string   (DgRecordType  type);
 gboolean    dg_record_type_from_string (const char   *str,
                                         DgRecordType *type);

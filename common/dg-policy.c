@@ -46,6 +46,13 @@ static const DgPolicyRow policy[] = {
   /* A unit user sees its own unit's row of the unit ranking; the office and administrators
    * see every unit's. */
   { DG_ACTION_READ_UNIT_RANKING, "read_unit_ranking", OFFICE | ADMIN | UNIT, OFFICE | ADMIN },
+  /* Rectification (design 6.3). "Own" is a notice of the unit user's unit: the office issues
+   * and closes every notice; a unit's users see and answer their unit's and no other's, and
+   * never close one, not even their own: closing is the office's judgement of the answer. */
+  { DG_ACTION_ISSUE_RECTIFICATION,   "issue_rectification",   OFFICE,                OFFICE },
+  { DG_ACTION_READ_RECTIFICATIONS,   "read_rectifications",   OFFICE | ADMIN | UNIT, OFFICE | ADMIN },
+  { DG_ACTION_RESPOND_RECTIFICATION, "respond_rectification", OFFICE | UNIT,         OFFICE },
+  { DG_ACTION_CLOSE_RECTIFICATION,   "close_rectification",   OFFICE,                OFFICE },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (policy) == DG_N_ACTIONS);
@@ -108,6 +115,14 @@ dg_policy_scope_for (const char *owner,
                      const char *user)
 {
   return owner != NULL && g_strcmp0 (owner, user) == 0 ? DG_SCOPE_OWN : DG_SCOPE_OTHER;
+}
+
+DgScope
+dg_policy_scope_for_unit (const char *notice_unit_id,
+                          const char *user_unit_id)
+{
+  return notice_unit_id != NULL && g_strcmp0 (notice_unit_id, user_unit_id) == 0
+           ? DG_SCOPE_OWN : DG_SCOPE_OTHER;
 }
 
 DgAction

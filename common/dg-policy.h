@@ -33,6 +33,10 @@ typedef enum
   DG_ACTION_UPLOAD_ATTACHMENT, /* upload a photo (design 6.2); reading one is DG_ACTION_READ_RECORD
                                 * on a record that names it (its metadata: its uploader too) */
   DG_ACTION_READ_UNIT_RANKING, /* the unit ranking (6.3): own scope is the user's unit's row */
+  DG_ACTION_ISSUE_RECTIFICATION,   /* issue a rectification notice (整改, 6.3) */
+  DG_ACTION_READ_RECTIFICATIONS,   /* list the notices: own scope is those of the user's unit */
+  DG_ACTION_RESPOND_RECTIFICATION, /* answer a notice with text and photos */
+  DG_ACTION_CLOSE_RECTIFICATION,   /* close a notice with an outcome */
   DG_N_ACTIONS
 } DgAction;
 
@@ -58,6 +62,10 @@ gboolean    dg_policy_allows           (DgRole        role,
 /* The scope of a record written by @owner for @user: own when they are the same name. */
 DgScope     dg_policy_scope_for        (const char   *owner,
                                         const char   *user);
+/* The scope of a rectification notice of @notice_unit_id for a user bound to @user_unit_id
+ * (NULL: none): own when both name the same unit. */
+DgScope     dg_policy_scope_for_unit   (const char   *notice_unit_id,
+                                        const char   *user_unit_id);
 /* The action that writing a record of @type is. */
 DgAction    dg_policy_write_action     (DgRecordType  type);
 /* dg_policy_allows() for writing a record of @type in @scope. */

@@ -578,10 +578,9 @@ dg_rule_validate (const DgRule  *rule,
 
 /* ---- Field evidence (design 6.2) ---- */
 
-/* At most DG_MAX_PHOTOS SHA-256s (lower-case hex), each once: "photos[1]" names a bad one. */
-static gboolean
-check_photos (const char *const  *photos,
-              GError            **error)
+gboolean
+dg_photos_validate (const char *const  *photos,
+                    GError            **error)
 {
   guint n = photos != NULL ? g_strv_length ((GStrv) photos) : 0;
 
@@ -655,7 +654,7 @@ check_point (const DgRoadPoint  *point,
          check_text (point->location, "location", DG_MAX_STRING_BYTES, FALSE, error) &&
          check_number (point->area_m2, "area_m2", DG_AREA_M2_MIN, FALSE, DG_AREA_M2_MAX, error) &&
          check_number (point->mass_g, "mass_g", 0.0, FALSE, DG_MASS_G_MAX, error) &&
-         check_photos ((const char *const *) point->photos, error) &&
+         dg_photos_validate ((const char *const *) point->photos, error) &&
          check_position (&point->position, error) &&
          (!point->has_chainage ||
           check_number (point->chainage_m, "chainage_m", 0.0, FALSE, 1e7, error));
@@ -809,7 +808,7 @@ dg_dustfall_sample_validate (const DgDustfallSample  *sample,
     return FALSE;
 
   if (!check_text (sample->notes, "notes", DG_MAX_NOTES_BYTES, FALSE, error) ||
-      !check_photos ((const char *const *) sample->photos, error) ||
+      !dg_photos_validate ((const char *const *) sample->photos, error) ||
       !check_position (&sample->position, error) ||
       !check_text (sample->sample_code, "sample_code", DG_MAX_STRING_BYTES, FALSE, error) ||
       !check_text (sample->balance_id, "balance_id", DG_MAX_STRING_BYTES, FALSE, error) ||
@@ -865,6 +864,64 @@ dg_dustfall_history_validate (const DgDustfallHistory  *history,
           return FALSE;
         }
     }
+
+  return TRUE;
+}
+
+/* ---- Rectification (design 6.3) ---- */
+
+gboolean
+dg_rectification_response_validate (const DgRectificationResponse  *response,
+                                    GError                        **error)
+{
+  g_return_val_if_fail (response != NULL, FALSE);
+
+  return check_text (response->text, "text", DG_MAX_NOTES_BYTES, TRUE, error) &&
+         dg_photos_validate ((const char *const *) response->photos, error) &&
+         check_text (response->author, "author", DG_MAX_STRING_BYTES, FALSE, error) &&
+         check_text (response->at, "at", DG_MAX_STRING_BYTES, FALSE, error);
+}
+
+gboolean
+dg_rectification_validate (const DgRectification  *notice,
+                           GError                **error)
+{
+  g_return_val_if_fail (notice != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!check_uuid (notice->id, "id", FALSE, error) ||
+      !check_uuid (notice->target_id, "target_id", TRUE, error) ||
+      !check_uuid (notice->unit_id, "unit_id", FALSE, error))
+    return FALSE;
+
+  if (notice->month == NULL)
+    return absent ("month", TRUE, error);
+  if (!dg_month_is_valid (notice->month))
+    return must_be ("month", "a month YYYY-MM", error);
+
+  if (!check_date (notice->deadline, "deadline", error) ||
+      !check_text (notice->reason, "reason", DG_MAX_NOTES_BYTES, TRUE, error) ||
+      !check_text (notice->issued_by, "issued_by", DG_MAX_STRING_BYTES, FALSE, error) ||
+      !check_text (notice->note, "note", DG_MAX_NOTES_BYTES, FALSE, error))
+    return FALSE;
+
+  for (guint i = 0; notice->responses != NULL && i < notice->responses->len; i++)
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      if (!dg_rectification_response_validate (g_ptr_array_index (notice->responses, i),
+                                               &local_error))
+        {
+          g_autofree char *prefix = g_strdup_printf ("responses[%u]", i);
+
+          dg_error_prefix_field (local_error, prefix);
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+    }
+
+  if (notice->note != NULL && notice->outcome == DG_RECTIFICATION_OUTCOME_NONE)
+    return must_be ("note", "absent while the notice is not closed", error);
 
   return TRUE;
 }

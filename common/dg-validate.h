@@ -6,6 +6,7 @@
 #pragma once
 
 #include "dg-model.h"
+#include "dg-rectification.h"
 
 G_BEGIN_DECLS
 
@@ -60,5 +61,19 @@ gboolean dg_dustfall_sample_validate   (const DgDustfallSample *sample,
  * set) that is dg_dustfall_history_id() of the cell and month ("id"). */
 gboolean dg_dustfall_history_validate  (const DgDustfallHistory *history,
                                         GError                 **error);
+
+/* At most DG_MAX_PHOTOS SHA-256s in lower-case hex, none twice: "photos[1]" names a bad one. */
+gboolean dg_photos_validate            (const char *const       *photos,
+                                        GError                 **error);
+
+/* A unit's answer to a rectification notice (design 6.3): "text" not blank and at most
+ * DG_MAX_NOTES_BYTES, "photos" as dg_photos_validate(); "author" and "at" when set. */
+gboolean dg_rectification_response_validate (const DgRectificationResponse *response,
+                                             GError                       **error);
+/* A notice: id, target_id (UUIDs), unit_id (a UUID when set), month YYYY-MM, deadline a date,
+ * reason not blank (at most DG_MAX_NOTES_BYTES), each response ("responses[1].text"), and a
+ * note only on a closed notice. */
+gboolean dg_rectification_validate     (const DgRectification  *notice,
+                                        GError                **error);
 
 G_END_DECLS

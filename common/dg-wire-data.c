@@ -194,9 +194,8 @@ rule_from_json (JsonObject  *data,
   return g_steal_pointer (&rule);
 }
 
-/* "photos": absent, or an array of strings (validation checks them as hashes). */
-static gboolean
-get_photos (JsonObject  *object,
+gboolean
+dg_wire_get_photos (JsonObject  *object,
             GStrv       *out,
             GError     **error)
 {
@@ -276,9 +275,9 @@ get_position (JsonObject  *object,
   return TRUE;
 }
 
-static void
-set_photos (JsonObject        *object,
-            const char *const *photos)
+void
+dg_wire_set_photos (JsonObject        *object,
+                    const char *const *photos)
 {
   JsonArray *array;
 
@@ -332,7 +331,7 @@ road_point_from_json (DgRoadCheck  *check,
       !dg_json_get_string_opt (object, "location", DG_MAX_STRING_BYTES, &location, error) ||
       !dg_json_get_double_opt (object, "area_m2", 1.0, &area_m2, error) ||
       !dg_json_get_double (object, "mass_g", &mass_g, error) ||
-      !get_photos (object, &photos, error) ||
+      !dg_wire_get_photos (object, &photos, error) ||
       !get_position (object, &position, error) ||
       !dg_json_get_double_opt (object, "chainage_m", NAN, &chainage_m, error))
     return FALSE;
@@ -514,7 +513,7 @@ dustfall_sample_from_json (JsonObject  *data,
       !dg_json_get_double (data, "wc_g", &sample->wc_g, error) ||
       !dg_json_get_bool_opt (data, "valid", TRUE, &sample->valid, error) ||
       !dg_json_get_string_opt (data, "notes", DG_MAX_NOTES_BYTES, &sample->notes, error) ||
-      !get_photos (data, &sample->photos, error) ||
+      !dg_wire_get_photos (data, &sample->photos, error) ||
       !get_position (data, &sample->position, error) ||
       !dg_json_get_string_opt (data, "sample_code", DG_MAX_STRING_BYTES, &sample->sample_code,
                                error) ||
@@ -562,6 +561,8 @@ validate_data (DgRecordType   type,
       return dg_unit_validate (data, error);
     case DG_RECORD_DUSTFALL_HISTORY:
       return dg_dustfall_history_validate (data, error);
+    case DG_RECORD_RECTIFICATION:
+      return dg_rectification_validate (data, error);
     case DG_N_RECORD_TYPES:
     default:
       g_assert_not_reached ();
@@ -598,6 +599,9 @@ set_data_id (DgRecordType  type,
       break;
     case DG_RECORD_DUSTFALL_HISTORY:
       slot = &((DgDustfallHistory *) data)->id;
+      break;
+    case DG_RECORD_RECTIFICATION:
+      slot = &((DgRectification *) data)->id;
       break;
     case DG_N_RECORD_TYPES:
     default:
@@ -642,6 +646,9 @@ dg_record_data_from_json (DgRecordType   type,
       break;
     case DG_RECORD_DUSTFALL_HISTORY:
       record = dustfall_history_from_json (data, error);
+      break;
+    case DG_RECORD_RECTIFICATION:
+      record = dg_wire_rectification_from_json (data, error);
       break;
     case DG_N_RECORD_TYPES:
     default:
@@ -770,7 +777,7 @@ road_check_to_json (const DgRoadCheck *check)
       json_object_set_double_member (p, "mass_g", point->mass_g);
       /* Design 6.2's members only when present: a check without them keeps the canonical
        * JSON, and so the hash, it always had. */
-      set_photos (p, (const char *const *) point->photos);
+      dg_wire_set_photos (p, (const char *const *) point->photos);
       set_position (p, &point->position);
       if (point->has_chainage)
         json_object_set_double_member (p, "chainage_m", point->chainage_m);
@@ -806,7 +813,7 @@ dustfall_sample_to_json (const DgDustfallSample *sample)
   json_object_set_boolean_member (object, "valid", sample->valid);
   if (sample->notes != NULL)
     json_object_set_string_member (object, "notes", sample->notes);
-  set_photos (object, (const char *const *) sample->photos);
+  dg_wire_set_photos (object, (const char *const *) sample->photos);
   set_position (object, &sample->position);
   if (sample->sample_code != NULL)
     json_object_set_string_member (object, "sample_code", sample->sample_code);
@@ -854,6 +861,8 @@ dg_record_data_to_json (DgRecordType  type,
       return unit_to_json (data);
     case DG_RECORD_DUSTFALL_HISTORY:
       return dustfall_history_to_json (data);
+    case DG_RECORD_RECTIFICATION:
+      return dg_wire_rectification_to_json (data);
     case DG_N_RECORD_TYPES:
     default:
       g_assert_not_reached ();
@@ -989,6 +998,7 @@ dg_record_computed_to_json_with_evidence (DgRecordType           type,
     case DG_RECORD_RULE:
     case DG_RECORD_UNIT:
     case DG_RECORD_DUSTFALL_HISTORY:
+    case DG_RECORD_RECTIFICATION:
       return NULL;
     case DG_N_RECORD_TYPES:
     default:

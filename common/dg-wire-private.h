@@ -19,4 +19,18 @@ void dg_wire_set_bool_or_null   (JsonObject *object,
                                  gboolean    present,
                                  gboolean    value);
 
+/* "photos" of @object: absent or null (*out NULL), or an array of at most DG_MAX_PHOTOS
+ * strings (validation checks them as hashes). */
+gboolean    dg_wire_get_photos            (JsonObject         *object,
+                                           GStrv              *out,
+                                           GError            **error);
+/* Sets "photos" unless @photos is NULL or empty (so a record without keeps its spelling). */
+void        dg_wire_set_photos            (JsonObject         *object,
+                                           const char *const  *photos);
+
+/* The record codec of a rectification notice's stored "data" (dg-wire-rectification.c). */
+gpointer    dg_wire_rectification_from_json (JsonObject       *data,
+                                             GError          **error);
+JsonObject *dg_wire_rectification_to_json   (gconstpointer     notice);
+
 G_END_DECLS

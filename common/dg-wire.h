@@ -10,6 +10,7 @@
 #include <json-glib/json-glib.h>
 
 #include "dg-model.h"
+#include "dg-rectification.h"
 #include "dg-rule-set.h"
 #include "dg-doubt.h"
 #include "dg-road-check-eval.h"
@@ -156,5 +157,24 @@ JsonNode   *dg_unit_report_to_json     (const DgUnitReport     *report,
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DgChange, dg_change_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DgRecord, dg_record_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DgResult, dg_result_free)
+
+/* ---- Rectification notices (design 6.3, dg-wire-rectification.c) ---- */
+
+/* The body of POST /api/v1/rectifications: {"id","target_type","target_id","month","deadline",
+ * "reason"}, validated (DG_ERROR_INVALID_FIELD naming the field); what else the notice holds
+ * (its unit, who issued it and when) the server sets. */
+DgRectification         *dg_rectification_issue_from_json    (JsonObject  *body,
+                                                              GError     **error);
+/* The body of .../respond: {"text","photos"?}, validated; author and time the server sets. */
+DgRectificationResponse *dg_rectification_response_from_json (JsonObject  *body,
+                                                              GError     **error);
+/* The body of .../close: {"outcome":"done|not_done","note"?}. */
+gboolean                 dg_rectification_close_from_json    (JsonObject              *body,
+                                                              DgRectificationOutcome  *outcome,
+                                                              char                   **note,
+                                                              GError                 **error);
+/* The notice as the API shows it: its record data plus "id" and "state" on @today. */
+JsonObject              *dg_rectification_to_json            (const DgRectification *notice,
+                                                              const char            *today);
 
 G_END_DECLS

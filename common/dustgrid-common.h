@@ -11,6 +11,7 @@
 #include "dg-history-import.h"
 #include "dg-image.h"
 #include "dg-model.h"
+#include "dg-rectification.h"
 #include "dg-role.h"
 #include "dg-policy.h"
 #include "dg-rule-set.h"

@@ -126,6 +126,7 @@ dg_ls_sort_key_for (DgRecordType  type,
     case DG_RECORD_UNIT: member = "code"; break;
     case DG_RECORD_RULE: member = "effective_from"; break;
     case DG_RECORD_DUSTFALL_HISTORY: member = "month"; break;
+    case DG_RECORD_RECTIFICATION:
     case DG_N_RECORD_TYPES:
     default:
       return NULL;

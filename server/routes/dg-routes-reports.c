@@ -33,13 +33,37 @@ dg_route_quota (DgRequest  *req,
     req->response = dg_reports_quota (req->store, req->capture, NULL, error);
 }
 
+gboolean
+dg_route_caller_unit (DgRequest  *req,
+                      char      **unit_id,
+                      GError    **error)
+{
+  g_autoptr(DgUser) user = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  *unit_id = NULL;
+  if (req->role != DG_ROLE_UNIT)
+    return TRUE;
+  if (!dg_store_lookup_user (req->store, req->user, &user, NULL, &local_error))
+    {
+      /* Removed since its token was checked. */
+      if (local_error == NULL)
+        dg_set_error (error, DG_ERROR_UNAUTHORIZED, NULL, "no such user");
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  *unit_id = g_strdup (user->unit_id);
+  return TRUE;
+}
+
 /* The office and administrators see every unit; anyone else the policy lets in (a unit user)
  * sees its own unit's row, and none when it is bound to no unit. */
 void
 dg_route_units (DgRequest  *req,
                 GError    **error)
 {
-  g_autoptr(DgUser) user = NULL;
+  g_autofree char *unit_id = NULL;
   const char *only = NULL;
 
   if (!dg_request_get_month_param (req, error))
@@ -47,19 +71,10 @@ dg_route_units (DgRequest  *req,
 
   if (!dg_policy_allows (req->role, DG_ACTION_READ_UNIT_RANKING, DG_SCOPE_OTHER))
     {
-      g_autoptr(GError) local_error = NULL;
-
-      if (!dg_store_lookup_user (req->store, req->user, &user, NULL, &local_error))
-        {
-          /* Removed since its token was checked. */
-          if (local_error == NULL)
-            dg_set_error (error, DG_ERROR_UNAUTHORIZED, NULL, "no such user");
-          else
-            g_propagate_error (error, g_steal_pointer (&local_error));
-          return;
-        }
+      if (!dg_route_caller_unit (req, &unit_id, error))
+        return;
       /* A unit id no unit has: the unit-less user gets an empty list, not every unit. */
-      only = user->unit_id != NULL ? user->unit_id : "";
+      only = unit_id != NULL ? unit_id : "";
     }
 
   req->response = dg_reports_units (req->store, req->capture, only, error);

@@ -37,12 +37,23 @@ void dg_route_close_month    (DgRequest *req, GError **error);
 void dg_route_reopen_month   (DgRequest *req, GError **error);
 
 /* dg-routes-reports.c */
+/* The unit a `unit` caller is bound to, in *unit_id (NULL: none, or another role); FALSE with
+ * DG_ERROR_UNAUTHORIZED when the user went since its token was checked. */
+gboolean dg_route_caller_unit (DgRequest  *req,
+                               char      **unit_id,
+                               GError    **error);
 void dg_route_dustfall       (DgRequest *req, GError **error);
 void dg_route_roads          (DgRequest *req, GError **error);
 void dg_route_quota          (DgRequest *req, GError **error);
 void dg_route_assessment     (DgRequest *req, GError **error);
 void dg_route_units          (DgRequest *req, GError **error);
 void dg_route_bulletin       (DgRequest *req, GError **error);
+
+/* dg-routes-rectifications.c */
+void dg_route_issue_rectification   (DgRequest *req, GError **error);
+void dg_route_list_rectifications   (DgRequest *req, GError **error);
+void dg_route_respond_rectification (DgRequest *req, GError **error);
+void dg_route_close_rectification   (DgRequest *req, GError **error);
 
 /* dg-routes-users.c */
 void dg_route_list_users      (DgRequest *req, GError **error);

@@ -222,12 +222,12 @@ holds (DgStore     *self,
   return self->backend->get_attachment (self->db, sha256, found, &info, NULL, NULL, NULL, error);
 }
 
-static gboolean
-find_missing (DgStore            *self,
-              const char *const  *photos,
-              const char         *prefix,
-              char              **field,
-              GError            **error)
+gboolean
+dg_store_find_missing_photos_locked (DgStore            *self,
+                                     const char *const  *photos,
+                                     const char         *prefix,
+                                     char              **field,
+                                     GError            **error)
 {
   for (guint i = 0; photos != NULL && photos[i] != NULL; i++)
     {
@@ -254,7 +254,7 @@ dg_store_find_missing_photo_locked (DgStore        *self,
 {
   *field = NULL;
   if (type == DG_RECORD_DUSTFALL_SAMPLE)
-    return find_missing (self, (const char *const *) ((const DgDustfallSample *) data)->photos,
+    return dg_store_find_missing_photos_locked (self, (const char *const *) ((const DgDustfallSample *) data)->photos,
                          "", field, error);
   if (type != DG_RECORD_ROAD_CHECK)
     return TRUE;
@@ -264,7 +264,7 @@ dg_store_find_missing_photo_locked (DgStore        *self,
       const DgRoadPoint *point = dg_road_check_get_point ((const DgRoadCheck *) data, i);
       g_autofree char *prefix = g_strdup_printf ("points[%u].", i);
 
-      if (!find_missing (self, (const char *const *) point->photos, prefix, field, error))
+      if (!dg_store_find_missing_photos_locked (self, (const char *const *) point->photos, prefix, field, error))
         return FALSE;
     }
 

@@ -310,7 +310,8 @@ struct _DgStoreBackend
   /* ---- Feed ---- */
 
   /* The rows with seq > @since, by seq, at most @limit; with @owner, only @owner's besides the
-   * reference data (roads, grid cells, rules, units), which everyone sees. */
+   * reference data (roads, grid cells, rules, units), which everyone sees. Never a
+   * rectification notice: those are read through their own routes (dg-store-rectifications.c). */
   gboolean   (*pull)             (DgStoreDb      *db,
                                   gint64          since,
                                   gint64          limit,

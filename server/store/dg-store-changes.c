@@ -183,6 +183,7 @@ record_month (DgRecordType  type,
     case DG_RECORD_GRID_CELL:
     case DG_RECORD_RULE:
     case DG_RECORD_UNIT:
+    case DG_RECORD_RECTIFICATION:
     case DG_N_RECORD_TYPES:
     default:
       return NULL;
@@ -391,6 +392,11 @@ apply_one (DgStore   *self,
   change = dg_change_from_json (node, &local_error);
   if (change == NULL)
     return rejected (node_id (node), 0, g_steal_pointer (&local_error));
+
+  /* A notice's every step is its own route's, which checks who takes it (design 6.3). */
+  if (change->type == DG_RECORD_RECTIFICATION)
+    return rejected_new (change->id, 0, DG_ERROR_INVALID_FIELD, "type",
+                         "rectification notices are written through /api/v1/rectifications");
 
   if (!dg_policy_allows_write (batch->role, change->type, DG_SCOPE_ANY))
     return rejected_new (change->id, 0, DG_ERROR_FORBIDDEN, "type",

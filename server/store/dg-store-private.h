@@ -148,6 +148,13 @@ gboolean    dg_store_check_evidence_locked     (DgStore            *self,
                                                 DgRoad            **road,
                                                 GError            **error);
 void        dg_check_evidence_clear            (DgCheckEvidence    *evidence);
+/* The field path ("@prefix" "photos[1]") of the first of @photos the store does not hold, in
+ * *field; NULL when it holds them all. */
+gboolean    dg_store_find_missing_photos_locked (DgStore           *self,
+                                                 const char *const *photos,
+                                                 const char        *prefix,
+                                                 char             **field,
+                                                 GError           **error);
 /* Carries every attachment, bytes and all, into @dest's write transaction under way (a copy);
  * *n_rows grows by one each. */
 gboolean    dg_store_copy_attachments_locked   (DgStore     *self,

@@ -59,6 +59,8 @@ record_data_free_func (DgRecordType type)
       return (GDestroyNotify) dg_unit_free;
     case DG_RECORD_DUSTFALL_HISTORY:
       return (GDestroyNotify) dg_dustfall_history_free;
+    case DG_RECORD_RECTIFICATION:
+      return (GDestroyNotify) dg_rectification_free;
     case DG_N_RECORD_TYPES:
     default:
       g_assert_not_reached ();

@@ -257,6 +257,47 @@ gboolean    dg_store_get_attachment       (DgStore           *self,
 /* Where the SQLite backend keeps the attachments of the database at @path. */
 char       *dg_store_attachments_dir      (const char        *path);
 
+/* ---- Rectification notices (design 6.3, dg-store-rectifications.c) ----
+ *
+ * A notice is a record of type "rectification" (never a CHANGE, never in a pull), written by
+ * these calls only: each step is a new revision of it in the hash chain and an event in the
+ * audit log, in one transaction. Who may take a step the caller asks the policy; these check
+ * what the notice itself allows. */
+
+/* Issues @issue (dg_rectification_issue_from_json()) as @user: the notice belongs to its
+ * target's unit (DG_ERROR_INVALID_FIELD on target_id when the target does not exist or has no
+ * unit); its deadline and month as dg_rectification_check_issue() on the server's today. The
+ * same notice issued again (a retry) returns the stored one with *created FALSE; another notice
+ * of that id is DG_ERROR_CONFLICT. */
+DgRectification *dg_store_issue_rectification   (DgStore                       *self,
+                                                 const DgRectification         *issue,
+                                                 const char                    *user,
+                                                 gboolean                      *created,
+                                                 GError                       **error);
+/* Every notice (DgRectification *), by id; only those of @unit_id unless it is NULL. */
+GPtrArray       *dg_store_list_rectifications   (DgStore                       *self,
+                                                 const char                    *unit_id,
+                                                 GError                       **error);
+/* DG_ERROR_NOT_FOUND when there is no such notice. */
+DgRectification *dg_store_get_rectification     (DgStore                       *self,
+                                                 const char                    *id,
+                                                 GError                       **error);
+/* Appends @response (its photos uploaded: DG_ERROR_INVALID_FIELD "photos[i]" otherwise) as
+ * @user's, now. DG_ERROR_CONFLICT once the notice is closed. */
+DgRectification *dg_store_respond_rectification (DgStore                       *self,
+                                                 const char                    *id,
+                                                 const DgRectificationResponse *response,
+                                                 const char                    *user,
+                                                 GError                       **error);
+/* Closes the notice with @outcome and @note (may be NULL) as @user. DG_ERROR_CONFLICT when it
+ * is closed already. */
+DgRectification *dg_store_close_rectification   (DgStore                       *self,
+                                                 const char                    *id,
+                                                 DgRectificationOutcome         outcome,
+                                                 const char                    *note,
+                                                 const char                    *user,
+                                                 GError                       **error);
+
 /* ---- Months ---- */
 
 gboolean    dg_store_set_month_closed     (DgStore      *self,

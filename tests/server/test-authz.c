@@ -21,6 +21,11 @@ static const char *const role_users[DG_N_ROLES] = {
 };
 #define OTHER_AUTHOR "inspector2"
 
+/* The unit user's unit, and a cell of it and one of another unit, for the notices of 6.3. */
+#define UNIT_FC   "1260b93f-5792-5100-8983-3790c589cd18"   /* 府城街道 */
+#define OWN_CELL   "07bca1ae-d2b2-566f-9102-7812ac960abf"  /* G06, 府城街道's */
+#define OTHER_CELL "7433c03b-e16a-55ce-b398-2f7e5902cfd4"  /* G08, 东城街道's */
+
 /* A caller: a role, or nobody (no token). */
 #define NOBODY DG_N_ROLES
 
@@ -166,6 +171,49 @@ current_rev (const char *id)
   return record->rev;
 }
 
+/* Issues a new notice on @cell straight into the store; its id into @id (37 bytes). A step
+ * closes or answers a notice, so each call of a route gets one of its own. */
+static void
+plant_notice (const char *cell,
+              char       *id)
+{
+  g_autoptr(DgRectification) issue = dg_rectification_new ();
+  g_autoptr(DgRectification) notice = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *uuid = g_uuid_string_random ();
+  gboolean created = FALSE;
+
+  g_strlcpy (id, uuid, 37);
+  issue->id = g_strdup (uuid);
+  issue->target_type = DG_RECTIFICATION_TARGET_GRID_CELL;
+  issue->target_id = g_strdup (cell);
+  issue->month = g_date_time_format (now, "%Y-%m");
+  issue->deadline = g_date_time_format (now, "%Y-%m-%d");
+  issue->reason = g_strdup ("降尘量超标");
+  notice = dg_store_issue_rectification (matrix.ts->store, issue, "office", &created, &error);
+  g_assert_no_error (error);
+  g_assert_true (created);
+}
+
+/* Whether the notices @token lists hold @id. */
+static gboolean
+notices_hold (const char *token,
+              const char *id)
+{
+  g_autoptr(JsonNode) response = NULL;
+  JsonArray *notices;
+
+  g_assert_cmpuint (dg_test_request (matrix.ts, "GET", "/api/v1/rectifications", token, NULL,
+                                     &response), ==, 200);
+  notices = json_object_get_array_member (json_node_get_object (response), "rectifications");
+  for (guint i = 0; i < json_array_get_length (notices); i++)
+    if (g_str_equal (json_object_get_string_member (json_array_get_object_element (notices, i),
+                                                    "id"), id))
+      return TRUE;
+  return FALSE;
+}
+
 static const char *
 token_for (guint caller)
 {
@@ -226,6 +274,8 @@ check_route (const DgRoute *route,
   gboolean on_record = strstr (route->pattern, "{id}") != NULL;
   gboolean is_push = route->action == DG_ACTION_PUSH;
   gboolean on_photo = strstr (route->pattern, "{sha256}") != NULL;
+  gboolean on_notice = g_str_has_prefix (route->pattern, "/api/v1/rectifications");
+  char notice_id[37];
   GBytes *photo;
   g_autofree char *photo_hash = NULL;
   guint expected, status;
@@ -239,6 +289,12 @@ check_route (const DgRoute *route,
   photo_hash = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, photo);
   g_string_replace (path, "{sha256}", photo_hash, 0);
 
+  /* A notice of the unit user's unit is "its own"; another unit's is another's. */
+  if (on_notice)
+    {
+      plant_notice (caller != NOBODY && scope == DG_SCOPE_OWN ? OWN_CELL : OTHER_CELL, notice_id);
+      id = notice_id;
+    }
   g_string_replace (path, "{id}", id, 0);
   g_string_replace (path, "{month}", "2020-01", 0);
   /* A user whose changes below (a display name, an end to sessions it has none of) leave the
@@ -262,6 +318,21 @@ check_route (const DgRoute *route,
   else if (route->action == DG_ACTION_CHANGE_PASSWORD)
     body = g_strdup_printf ("{\"old_password\":\"%s\",\"new_password\":\"a new password\"}",
                             caller == NOBODY ? "x" : role_users[caller]);
+  else if (on_notice && g_str_equal (route->method, "POST") && !on_record)
+    {
+      g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+      g_autofree char *month = g_date_time_format (now, "%Y-%m");
+      g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
+      g_autofree char *uuid = g_uuid_string_random ();
+
+      body = g_strdup_printf ("{\"id\":\"%s\",\"target_type\":\"grid_cell\",\"target_id\":\""
+                              OTHER_CELL "\",\"month\":\"%s\",\"deadline\":\"%s\","
+                              "\"reason\":\"降尘量超标\"}", uuid, month, today);
+    }
+  else if (on_notice && g_str_has_suffix (route->pattern, "/respond"))
+    body = g_strdup ("{\"text\":\"已覆盖裸土\"}");
+  else if (on_notice && g_str_has_suffix (route->pattern, "/close"))
+    body = g_strdup ("{\"outcome\":\"done\"}");
   else if (is_push)
     {
       change = check_change (id, current_rev (id));
@@ -284,6 +355,8 @@ check_route (const DgRoute *route,
            !dg_policy_allows (caller, DG_ACTION_READ_RECORD, scope))
     expected = 404;
   else if (g_str_equal (route->pattern, "/api/v1/users") && g_str_equal (route->method, "POST"))
+    expected = 201;
+  else if (on_notice && g_str_equal (route->method, "POST") && !on_record)
     expected = 201;
   else
     expected = 200;
@@ -321,6 +394,12 @@ check_route (const DgRoute *route,
   if (route->action == DG_ACTION_READ_RECORD && !on_record && status == 200)
     g_assert_true (pull_holds (token, id) == dg_policy_allows (caller, DG_ACTION_READ_RECORD,
                                                                scope));
+
+  /* A unit user lists its unit's notices, and another unit's only a role that may read all. */
+  if (route->action == DG_ACTION_READ_RECTIFICATIONS && status == 200)
+    g_assert_true (notices_hold (token, id) == dg_policy_allows (caller,
+                                                                 DG_ACTION_READ_RECTIFICATIONS,
+                                                                 scope));
 
   /* A new password ends every session but the one it answers with; the test's user gets its
    * own password back (which ends that one too) and signs in again on its next request. */
@@ -504,6 +583,23 @@ test_table_holds_design (void)
   g_assert_false (dg_policy_allows (DG_ROLE_UNIT, DG_ACTION_READ_UNIT_RANKING, DG_SCOPE_OTHER));
   g_assert_true (dg_policy_allows (DG_ROLE_OFFICE, DG_ACTION_READ_UNIT_RANKING, DG_SCOPE_OTHER));
   g_assert_false (dg_policy_allows (DG_ROLE_INSPECTOR, DG_ACTION_READ_UNIT_RANKING, DG_SCOPE_ANY));
+  /* Rectification (6.3): the office issues and closes; a unit user reads and answers its own
+   * unit's notices only, and closes none; an administrator reads them all, takes no step. */
+  g_assert_true (dg_policy_allows (DG_ROLE_OFFICE, DG_ACTION_ISSUE_RECTIFICATION, DG_SCOPE_ANY));
+  g_assert_false (dg_policy_allows (DG_ROLE_UNIT, DG_ACTION_ISSUE_RECTIFICATION, DG_SCOPE_ANY));
+  g_assert_true (dg_policy_allows (DG_ROLE_UNIT, DG_ACTION_READ_RECTIFICATIONS, DG_SCOPE_OWN));
+  g_assert_false (dg_policy_allows (DG_ROLE_UNIT, DG_ACTION_READ_RECTIFICATIONS,
+                                    DG_SCOPE_OTHER));
+  g_assert_true (dg_policy_allows (DG_ROLE_UNIT, DG_ACTION_RESPOND_RECTIFICATION, DG_SCOPE_OWN));
+  g_assert_false (dg_policy_allows (DG_ROLE_UNIT, DG_ACTION_RESPOND_RECTIFICATION,
+                                    DG_SCOPE_OTHER));
+  g_assert_false (dg_policy_allows (DG_ROLE_UNIT, DG_ACTION_CLOSE_RECTIFICATION, DG_SCOPE_OWN));
+  g_assert_true (dg_policy_allows (DG_ROLE_OFFICE, DG_ACTION_CLOSE_RECTIFICATION,
+                                   DG_SCOPE_OTHER));
+  g_assert_true (dg_policy_allows (DG_ROLE_ADMIN, DG_ACTION_READ_RECTIFICATIONS, DG_SCOPE_OTHER));
+  g_assert_false (dg_policy_allows (DG_ROLE_ADMIN, DG_ACTION_CLOSE_RECTIFICATION, DG_SCOPE_ANY));
+  g_assert_false (dg_policy_allows (DG_ROLE_INSPECTOR, DG_ACTION_READ_RECTIFICATIONS,
+                                    DG_SCOPE_ANY));
   /* Only the public actions need no token. */
   for (guint a = 0; a < DG_N_ACTIONS; a++)
     g_assert_true (dg_policy_needs_token (a) == (a != DG_ACTION_PUBLIC));
@@ -521,6 +617,10 @@ main (int    argc,
   dg_test_backend_init ();
 
   matrix.ts = dg_test_server_new ();
+  /* The unit user answers for 府城街道, whose notices are "its own". */
+  g_assert_cmpuint (dg_test_request (matrix.ts, "PATCH", "/api/v1/users/unit",
+                                     token_for (DG_ROLE_ADMIN),
+                                     "{\"unit_id\":\"" UNIT_FC "\"}", NULL), ==, 200);
   /* The photos first: each check names one, and a change naming a photo not uploaded is
    * refused. */
   for (guint r = 0; r < DG_N_ROLES; r++)

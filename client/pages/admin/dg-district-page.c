@@ -101,6 +101,7 @@ list_of (DgDistrictPage *self,
     case DG_RECORD_RULE: return self->rules_list;
     case DG_RECORD_ROAD_CHECK:
     case DG_RECORD_DUSTFALL_SAMPLE:
+    case DG_RECORD_RECTIFICATION:
     case DG_N_RECORD_TYPES:
     default: g_return_val_if_reached (NULL);
     }

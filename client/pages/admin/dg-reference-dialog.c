@@ -321,6 +321,7 @@ read_rows (DgReferenceDialog  *self,
 
     case DG_RECORD_ROAD_CHECK:
     case DG_RECORD_DUSTFALL_SAMPLE:
+    case DG_RECORD_RECTIFICATION:
     case DG_N_RECORD_TYPES:
     default:
       g_assert_not_reached ();
@@ -497,6 +498,7 @@ new_title (DgRecordType type)
     case DG_RECORD_RULE: return _("Add Rule");
     case DG_RECORD_ROAD_CHECK:
     case DG_RECORD_DUSTFALL_SAMPLE:
+    case DG_RECORD_RECTIFICATION:
     case DG_N_RECORD_TYPES:
     default: return "";
     }

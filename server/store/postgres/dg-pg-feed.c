@@ -25,6 +25,7 @@ dg_pg_pull (DgStoreDb       *db,
   dg_pg_param_int (&p, limit);
   result = dg_pg_query (DG_PG_DB (db),
                         "SELECT " DG_PG_RECORD_COLUMNS " FROM records WHERE seq > $1"
+                        " AND type <> 'rectification'"
                         " AND ($2::text IS NULL OR owner = $2"
                         "      OR type IN ('road', 'grid_cell', 'rule', 'unit'))"
                         " ORDER BY seq LIMIT $3", &p, "pull", error);

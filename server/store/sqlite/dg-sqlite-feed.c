@@ -21,6 +21,7 @@ dg_sqlite_pull (DgStoreDb       *db,
 
   s = dg_sqlite_stmt (self,
                       "SELECT " DG_SQLITE_RECORD_COLUMNS " FROM records WHERE seq > ?1"
+                      " AND type <> 'rectification'"
                       " AND (?2 IS NULL OR owner = ?2"
                       "      OR type IN ('road', 'grid_cell', 'rule', 'unit'))"
                       " ORDER BY seq LIMIT ?3", error);
