@@ -298,11 +298,10 @@ show_result (DgCheckEditor     *self,
       gtk_widget_add_css_class (label, "numeric");
       dg_widget_set_pass_class (label, group->pass ? 1 : 0);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
-      {
-        GtkWidget *verdict = gtk_label_new (group->pass ? _("Pass") : _("Fail"));
-        dg_widget_set_pass_class (verdict, group->pass ? 1 : 0);
-        adw_action_row_add_suffix (ADW_ACTION_ROW (row), verdict);
-      }
+      /* Then the group's verdict in words, in the same colour. */
+      label = gtk_label_new (group->pass ? _("Pass") : _("Fail"));
+      dg_widget_set_pass_class (label, group->pass ? 1 : 0);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
       gtk_list_box_append (self->groups_list, row);
     }
 
