@@ -154,9 +154,12 @@ show_label (GtkLabel *label,
     gtk_widget_set_visible (GTK_WIDGET (label), text != NULL);
 }
 
+/* The sample as typed. *@bad_number is the field path of the first diameter or weight that is
+ * not a number (NULL: none); @bad_rows (nullable) gets every such row. */
 static DgDustfallSample *
 build_sample (DgDustfallEditor *self,
-              const char      **bad_number)
+              const char      **bad_number,
+              GPtrArray        *bad_rows)
 {
   DgDustfallSample *sample = dg_dustfall_sample_new ();
   AdwEntryRow *diameters[] = { self->d1_row, self->d2_row, self->d3_row, self->d4_row };
@@ -198,7 +201,10 @@ build_sample (DgDustfallEditor *self,
         continue;
       if (!dg_parse_number (text_of (diameters[i]), &d))
         {
-          *bad_number = fields[i];
+          if (*bad_number == NULL)
+            *bad_number = fields[i];
+          if (bad_rows != NULL)
+            g_ptr_array_add (bad_rows, diameters[i]);
           continue;
         }
       sample->diameter_cm[sample->n_diameters++] = d;
@@ -210,6 +216,8 @@ build_sample (DgDustfallEditor *self,
         *weights[i].target = NAN;
         if (*bad_number == NULL)
           *bad_number = weights[i].field;
+        if (bad_rows != NULL)
+          g_ptr_array_add (bad_rows, weights[i].row);
       }
 
   return sample;
@@ -232,29 +240,22 @@ mark_field (DgDustfallEditor *self,
     dg_widget_set_invalid (GTK_WIDGET (self->d1_row), TRUE);
 }
 
-/* Marks every diameter and weight that is not a number (an empty optional diameter is none),
- * all at once rather than the first; returns their titles, for the message. */
+/* Marks @rows, the diameters and weights build_sample() could not read, all at once rather
+ * than the first; returns their titles, for the message. */
 static char *
-mark_bad_numbers (DgDustfallEditor *self)
+mark_bad_numbers (GPtrArray *rows)
 {
-  AdwEntryRow *numbers[] = { self->d1_row, self->d2_row, self->d3_row, self->d4_row,
-                             self->w0_row, self->w1_row, self->wc_row };
   g_autoptr(GString) names = g_string_new (NULL);
 
-  for (guint i = 0; i < G_N_ELEMENTS (numbers); i++)
+  for (guint i = 0; i < rows->len; i++)
     {
-      g_autofree char *trimmed = g_strstrip (g_strdup (text_of (numbers[i])));
-      /* As build_sample(): an empty diameter is left out; "none at all" is validation's. */
-      gboolean optional = i < 4;
-      double value;
+      AdwPreferencesRow *row = g_ptr_array_index (rows, i);
 
-      if ((optional && trimmed[0] == '\0') || dg_parse_number (trimmed, &value))
-        continue;
-      dg_widget_set_invalid (GTK_WIDGET (numbers[i]), TRUE);
+      dg_widget_set_invalid (GTK_WIDGET (row), TRUE);
       if (names->len > 0)
         /* Translators: between the fields of a list */
         g_string_append (names, _(", "));
-      g_string_append (names, adw_preferences_row_get_title (ADW_PREFERENCES_ROW (numbers[i])));
+      g_string_append (names, adw_preferences_row_get_title (row));
     }
   return g_string_free (g_steal_pointer (&names), FALSE);
 }
@@ -290,6 +291,7 @@ update (DgDustfallEditor *self)
   g_autoptr(GError) error = NULL;
   g_autoptr(GError) compute_error = NULL;
   g_autoptr(GString) flags = g_string_new (NULL);
+  g_autoptr(GPtrArray) bad_rows = g_ptr_array_new ();
   DgDustfallResult result;
   g_autofree char *today = dg_date_today ();
   const char *bad_number = NULL;
@@ -298,14 +300,14 @@ update (DgDustfallEditor *self)
   if (self->loading || self->id == NULL)
     return;
 
-  sample = build_sample (self, &bad_number);
+  sample = build_sample (self, &bad_number, bad_rows);
   if (bad_number)
     {
       g_autofree char *names = NULL;
       g_autofree char *message = NULL;
 
       mark_field (self, bad_number);
-      names = mark_bad_numbers (self);
+      names = mark_bad_numbers (bad_rows);
       /* Translators: %s lists the fields, e.g. "Crucible w0 (g), Residue w1 (g)" */
       message = g_strdup_printf (_("Not a number: %s."), names);
       show_label (self->error_label, self->error_label, message);
@@ -530,7 +532,7 @@ save_done_cb (GObject      *object,
     const char *bad_number;
 
     g_clear_pointer (&self->last_saved, dg_dustfall_sample_free);
-    self->last_saved = build_sample (self, &bad_number);
+    self->last_saved = build_sample (self, &bad_number, NULL);
   }
   g_signal_emit (self, signals[SAVED], 0, self->id);
 }
@@ -548,7 +550,7 @@ save_action (GtkWidget  *widget,
 
   if (self->saving || self->store == NULL)
     return;
-  sample = build_sample (self, &bad_number);
+  sample = build_sample (self, &bad_number, NULL);
   if (bad_number || !dg_dustfall_sample_validate (sample, NULL) ||
       !dg_record_check_not_future (DG_RECORD_DUSTFALL_SAMPLE, sample, today, NULL))
     {
